@@ -1,0 +1,28 @@
+package dev.walrus;
+
+/**
+ * Thrown when an argument is invalid (null payload, negative budget, bad consumer name,
+ * offset out of range...). Thrown before anything is written: the log is unchanged.
+ */
+public class InvalidArgumentException extends WalrusException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what was wrong, naming the offending value
+   */
+  public InvalidArgumentException(String message) {
+    super(message);
+  }
+
+  /**
+   * Creates the exception with a cause.
+   *
+   * @param message what was wrong
+   * @param cause the underlying failure
+   */
+  public InvalidArgumentException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,520 @@
+package dev.walrus;
+
+import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.engine.Engine;
+import dev.walrus.internal.format.EntryFormat;
+import dev.walrus.internal.format.NamespaceKeys;
+import dev.walrus.internal.format.Names;
+import dev.walrus.internal.storage.FileChannelBackend;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An embedded, durable, topic-organised write-ahead log: the blocking engine API, at
+ * parity with walrus-rust 0.2 and beyond it.
+ *
+ * <pre>{@code
+ * try (Walrus wal = Walrus.open()) {                       // ./wal_files, StrictlyAtOnce, 200 ms fsync
+ *   long offset = wal.appendForTopic("events", "hello".getBytes(UTF_8));
+ *   Optional<Entry> e = wal.readNext("events", true);      // consume
+ *   List<Entry> batch = wal.batchReadForTopic("events", 1 << 20, true);
+ * }
+ * }</pre>
+ *
+ * <h2>Topics, offsets and cursors</h2>
+ * A topic is a name of 1 to 255 UTF-8 bytes without NUL. Each topic numbers its entries
+ * 0, 1, 2, ...; offsets never repeat and never go backwards, across restarts too. Every
+ * topic has a <em>shared cursor</em> (the seed's semantics: concurrent readers compete for
+ * entries) and any number of <em>named consumers</em>, each with its own persisted cursor.
+ * A consuming read ({@code checkpoint = true}) moves the cursor and persists it per the
+ * {@link ReadConsistency}; a peek ({@code checkpoint = false}) moves nothing.
+ *
+ * <h2>Durability</h2>
+ * What a returned append means is set by the {@link FsyncSchedule}. In every schedule a
+ * process crash loses no acknowledged entry; a torn tail is detected by checksum and cut
+ * when the namespace is next opened; a corrupt entry is never returned.
+ *
+ * <h2>Threads and errors</h2>
+ * An instance is thread-safe; appends to different topics proceed in parallel. One
+ * instance owns a namespace directory at a time (in this process or any other). All
+ * failures are {@link WalrusException}s; bad input is rejected before anything is
+ * written. After a failed write or fsync the instance is poisoned
+ * ({@link WalrusPoisonedException}) until closed and reopened.
+ *
+ * <h2>Environment</h2>
+ * {@code WALRUS_DATA_DIR} (default {@code ./wal_files}), {@code WALRUS_INSTANCE_KEY}
+ * (namespace for instances opened without a key), {@code WALRUS_QUIET=1} (silence the
+ * library's info and debug logging). Explicit builder settings win over the environment.
+ */
+public final class Walrus implements AutoCloseable {
+  /** Environment variable naming the data directory. */
+  public static final String ENV_DATA_DIR = "WALRUS_DATA_DIR";
+  /** Environment variable naming the default namespace key. */
+  public static final String ENV_INSTANCE_KEY = "WALRUS_INSTANCE_KEY";
+  /** Environment variable that, set to {@code 1}, silences info/debug logging. */
+  public static final String ENV_QUIET = "WALRUS_QUIET";
+  /** Default data directory. */
+  public static final String DEFAULT_DATA_DIR = "./wal_files";
+  /** Default block size: 10 MiB. */
+  public static final long DEFAULT_BLOCK_SIZE = 10L << 20;
+  /** Default number of blocks per file: 100 (1 GiB files with the default block size). */
+  public static final int DEFAULT_BLOCKS_PER_FILE = 100;
+  /** Largest entry payload: 1 GiB, the seed's cap. */
+  public static final int MAX_ENTRY_BYTES = EntryFormat.MAX_PAYLOAD;
+  /** Most entries in one batch append or batch read. */
+  public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
+  /** Most payload bytes in one batch append: 10 GiB. */
+  public static final long MAX_BATCH_BYTES = Engine.MAX_BATCH_BYTES;
+
+  private final Engine engine;
+
+  private Walrus(Engine engine) {
+    this.engine = engine;
+  }
+
+  // ------------------------------------------------------------------ factories
+
+  /**
+   * Opens the default instance: {@code StrictlyAtOnce}, {@code Milliseconds(200)}, in the
+   * data directory (or the {@code WALRUS_INSTANCE_KEY} namespace in it).
+   *
+   * @return the open instance
+   * @throws NamespaceLockedException if another instance owns the namespace
+   * @throws WalrusIOException if the directory cannot be created or recovered
+   */
+  public static Walrus open() {
+    return builder().open();
+  }
+
+  /**
+   * Opens the default namespace with a read consistency model.
+   *
+   * @param consistency how often cursors are persisted
+   * @return the open instance
+   */
+  public static Walrus withConsistency(ReadConsistency consistency) {
+    return builder().consistency(consistency).open();
+  }
+
+  /**
+   * Opens the default namespace with a consistency model and an fsync schedule.
+   *
+   * @param consistency how often cursors are persisted
+   * @param schedule when writes reach stable storage
+   * @return the open instance
+   */
+  public static Walrus withConsistencyAndSchedule(ReadConsistency consistency,
+      FsyncSchedule schedule) {
+    return builder().consistency(consistency).fsyncSchedule(schedule).open();
+  }
+
+  /**
+   * Opens the namespace {@code <data dir>/<sanitised key>/}.
+   *
+   * @param key the namespace key; see {@link Builder#namespace(String)} for sanitising
+   * @return the open instance
+   * @throws InvalidNamespaceKeyException if the key is null
+   */
+  public static Walrus newForKey(String key) {
+    return builder().namespace(requireKey(key)).open();
+  }
+
+  /**
+   * Opens a namespace with a consistency model.
+   *
+   * @param key the namespace key
+   * @param consistency how often cursors are persisted
+   * @return the open instance
+   */
+  public static Walrus withConsistencyForKey(String key, ReadConsistency consistency) {
+    return builder().namespace(requireKey(key)).consistency(consistency).open();
+  }
+
+  /**
+   * Opens a namespace with a consistency model and an fsync schedule.
+   *
+   * @param key the namespace key
+   * @param consistency how often cursors are persisted
+   * @param schedule when writes reach stable storage
+   * @return the open instance
+   */
+  public static Walrus withConsistencyAndScheduleForKey(String key, ReadConsistency consistency,
+      FsyncSchedule schedule) {
+    return builder().namespace(requireKey(key)).consistency(consistency).fsyncSchedule(schedule)
+        .open();
+  }
+
+  private static String requireKey(String key) {
+    if (key == null) {
+      throw new InvalidNamespaceKeyException("namespace key must not be null");
+    }
+    return key;
+  }
+
+  /**
+   * @return a builder with every setting at its default
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Appends one entry to a topic, creating the topic if needed.
+   *
+   * <p>Returns once the entry is readable and as durable as the {@link FsyncSchedule}
+   * promises: on stable storage under {@code SyncEach}, in the page cache otherwise.
+   *
+   * @param topic the topic
+   * @param data the payload, 0 bytes to the maximum entry size (1 GiB by default); not
+   *     retained after the call
+   * @return the entry's offset
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws InvalidArgumentException if {@code data} is null
+   * @throws EntryTooLargeException if {@code data} exceeds the maximum entry size
+   * @throws WalrusIOException if the write fails (the instance is then poisoned)
+   */
+  public long appendForTopic(String topic, byte[] data) {
+    return engine.append(topic, data);
+  }
+
+  /**
+   * Appends a batch atomically: readers see all of it or none of it, and after a crash
+   * at any instant it is wholly present or wholly absent. Limits are checked before
+   * anything is written.
+   *
+   * @param topic the topic
+   * @param entries up to 2,000 payloads totalling at most 10 GiB; an empty list writes
+   *     nothing
+   * @return the offset of the first entry; the batch occupies
+   *     {@code [first, first + entries.size())}
+   * @throws BatchTooLargeException over 2,000 entries or 10 GiB
+   * @throws EntryTooLargeException if one entry exceeds the maximum entry size
+   * @throws InvalidArgumentException if the list or an entry is null
+   * @throws InvalidTopicException if the topic name is invalid
+   */
+  public long batchAppendForTopic(String topic, List<byte[]> entries) {
+    return engine.appendBatch(topic, entries);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /**
+   * Reads the next entry at the topic's shared cursor.
+   *
+   * @param topic the topic
+   * @param checkpoint true to consume (move the cursor and persist it per the consistency
+   *     model), false to peek
+   * @return the entry, or empty if there is nothing to read (or no such topic)
+   * @throws CorruptEntryException if the next entry fails its checksum (the cursor stays)
+   */
+  public Optional<Entry> readNext(String topic, boolean checkpoint) {
+    return Optional.ofNullable(engine.readNext(topic, Engine.SHARED, checkpoint));
+  }
+
+  /**
+   * Reads the next entry for a named consumer, whose cursor is independent of the shared
+   * one and of other consumers'. A new consumer starts at the oldest retained entry.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name (same rules as a topic name)
+   * @param checkpoint true to consume, false to peek
+   * @return the entry, or empty if there is nothing to read
+   */
+  public Optional<Entry> readNext(String topic, String consumer, boolean checkpoint) {
+    return Optional.ofNullable(engine.readNext(topic, named(consumer), checkpoint));
+  }
+
+  /**
+   * Reads entries at the shared cursor while their payloads fit {@code maxBytes}: at
+   * most 2,000, and always at least one if any is there (even if it alone exceeds the
+   * budget). A consuming batch read persists its cursor once, at its end.
+   *
+   * @param topic the topic
+   * @param maxBytes the payload budget, 0 or more
+   * @param checkpoint true to consume, false to peek
+   * @return the entries in offset order, empty if none
+   * @throws InvalidArgumentException if {@code maxBytes} is negative
+   */
+  public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
+    return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
+  }
+
+  /**
+   * {@link #batchReadForTopic(String, long, boolean)} for a named consumer.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @param maxBytes the payload budget, 0 or more
+   * @param checkpoint true to consume, false to peek
+   * @return the entries in offset order, empty if none
+   */
+  public List<Entry> batchReadForTopic(String topic, String consumer, long maxBytes,
+      boolean checkpoint) {
+    return engine.batchRead(topic, named(consumer), maxBytes, checkpoint);
+  }
+
+  /**
+   * Moves a named consumer's cursor so that its next read returns {@code nextOffset},
+   * without reading the data in between, and persists the position at once (whatever the
+   * consistency model). Moving backwards is allowed within the retained range.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @param nextOffset the offset to read next, between the topic's first retained offset
+   *     and its next offset (inclusive)
+   * @throws InvalidArgumentException if {@code nextOffset} is out of that range
+   */
+  public void checkpoint(String topic, String consumer, long nextOffset) {
+    engine.checkpoint(topic, named(consumer), nextOffset);
+  }
+
+  /**
+   * {@link #checkpoint(String, String, long)} for the shared cursor.
+   *
+   * @param topic the topic
+   * @param nextOffset the offset to read next
+   */
+  public void checkpoint(String topic, long nextOffset) {
+    engine.checkpoint(topic, Engine.SHARED, nextOffset);
+  }
+
+  /**
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @return the offset the consumer's next consuming read returns
+   */
+  public long position(String topic, String consumer) {
+    return engine.position(topic, named(consumer));
+  }
+
+  /**
+   * Forgets a named consumer; its cursor no longer holds back reclamation.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @return true if it existed
+   */
+  public boolean removeConsumer(String topic, String consumer) {
+    return engine.removeConsumer(topic, named(consumer));
+  }
+
+  private static String named(String consumer) {
+    Names.consumer(consumer);
+    return consumer;
+  }
+
+  // ------------------------------------------------------------------ other
+
+  /**
+   * Registers a listener told (on the appending thread) whenever entries become readable
+   * in {@code topic}.
+   *
+   * @param topic the topic (need not exist yet)
+   * @param listener quick, non-blocking callback
+   * @return a handle whose {@code close()} removes the listener
+   */
+  public AutoCloseable addAppendListener(String topic, AppendListener listener) {
+    return engine.addListener(topic, listener);
+  }
+
+  /** @return the names of all topics, sorted */
+  public Set<String> topics() {
+    return engine.topics();
+  }
+
+  /**
+   * @param topic the topic
+   * @return its statistics, or empty if no such topic
+   */
+  public Optional<TopicStats> stats(String topic) {
+    return Optional.ofNullable(engine.stats(topic));
+  }
+
+  /**
+   * Forces everything written so far to stable storage, whatever the schedule.
+   *
+   * @throws WalrusIOException if the fsync fails (the instance is then poisoned)
+   */
+  public void sync() {
+    engine.sync();
+  }
+
+  /**
+   * Runs a reclamation pass now, deleting every data file whose blocks all cursors have
+   * consumed. Reclamation also runs by itself as cursors move.
+   */
+  public void reclaim() {
+    engine.reclaimNow();
+  }
+
+  /** @return the namespace directory this instance owns */
+  public Path directory() {
+    return engine.config().directory();
+  }
+
+  /** @return the read consistency model */
+  public ReadConsistency consistency() {
+    return engine.config().consistency();
+  }
+
+  /** @return the fsync schedule */
+  public FsyncSchedule fsyncSchedule() {
+    return engine.config().schedule();
+  }
+
+  /**
+   * Persists every cursor, forces all data (in every schedule), releases the namespace.
+   * Idempotent. Operations after close throw {@link WalrusClosedException}.
+   *
+   * @throws WalrusIOException if the final fsync fails
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /**
+   * Configures and opens an instance. Not thread-safe; each {@link #open()} uses the
+   * settings as they are at that moment.
+   */
+  public static final class Builder {
+    private Path dataDir;
+    private String namespace;
+    private boolean namespaceSet;
+    private ReadConsistency consistency = ReadConsistency.strictlyAtOnce();
+    private FsyncSchedule schedule = FsyncSchedule.defaultSchedule();
+    private long blockSize = DEFAULT_BLOCK_SIZE;
+    private int blocksPerFile = DEFAULT_BLOCKS_PER_FILE;
+    private int maxEntryBytes = MAX_ENTRY_BYTES;
+    private Boolean quiet;
+
+    private Builder() {}
+
+    /**
+     * @param dir the data directory (default: {@code WALRUS_DATA_DIR} or {@code ./wal_files})
+     * @return this
+     */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dataDir");
+      return this;
+    }
+
+    /**
+     * Opens the namespace {@code <data dir>/<sanitised key>/}. Sanitising keeps
+     * {@code [A-Za-z0-9._-]} and replaces every other character with {@code _}; a result
+     * that is empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>};
+     * the directory never lies outside the data directory.
+     *
+     * @param key the namespace key; null means the data directory itself
+     * @return this
+     */
+    public Builder namespace(String key) {
+      this.namespace = key;
+      this.namespaceSet = true;
+      return this;
+    }
+
+    /**
+     * @param c the read consistency model (default {@code StrictlyAtOnce})
+     * @return this
+     */
+    public Builder consistency(ReadConsistency c) {
+      if (c == null) {
+        throw new InvalidArgumentException("consistency must not be null");
+      }
+      this.consistency = c;
+      return this;
+    }
+
+    /**
+     * @param s the fsync schedule (default {@code Milliseconds(200)})
+     * @return this
+     */
+    public Builder fsyncSchedule(FsyncSchedule s) {
+      if (s == null) {
+        throw new InvalidArgumentException("fsync schedule must not be null");
+      }
+      this.schedule = s;
+      return this;
+    }
+
+    /**
+     * @param bytes block size, a multiple of 4096 from 4 KiB to 1 GiB (default 10 MiB)
+     * @return this
+     */
+    public Builder blockSize(long bytes) {
+      if (bytes < 4096 || bytes % 4096 != 0 || bytes > (1L << 30)) {
+        throw new InvalidArgumentException(
+            "block size must be a multiple of 4096 between 4096 and 1 GiB, got " + bytes);
+      }
+      this.blockSize = bytes;
+      return this;
+    }
+
+    /**
+     * @param n blocks per data file, at least 1 (default 100)
+     * @return this
+     */
+    public Builder blocksPerFile(int n) {
+      if (n < 1) {
+        throw new InvalidArgumentException("blocks per file must be at least 1, got " + n);
+      }
+      this.blocksPerFile = n;
+      return this;
+    }
+
+    /**
+     * @param bytes the largest payload accepted, 0 to 1 GiB (default 1 GiB)
+     * @return this
+     */
+    public Builder maxEntryBytes(int bytes) {
+      if (bytes < 0 || bytes > MAX_ENTRY_BYTES) {
+        throw new InvalidArgumentException(
+            "max entry size must be between 0 and " + MAX_ENTRY_BYTES + ", got " + bytes);
+      }
+      this.maxEntryBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param q true to silence the library's info/debug logging (default:
+     *     {@code WALRUS_QUIET=1})
+     * @return this
+     */
+    public Builder quiet(boolean q) {
+      this.quiet = q;
+      return this;
+    }
+
+    /**
+     * Opens (creating if needed) and recovers the namespace.
+     *
+     * @return the open instance
+     * @throws NamespaceLockedException if another instance owns the namespace
+     * @throws InvalidNamespaceKeyException if the key would leave the data directory
+     * @throws WalrusIOException if the directory cannot be created or recovered
+     */
+    public Walrus open() {
+      Path base = dataDir != null ? dataDir : Paths.get(envOr(ENV_DATA_DIR, DEFAULT_DATA_DIR));
+      String key = namespaceSet ? namespace : System.getenv(ENV_INSTANCE_KEY);
+      Path dir = key == null ? base.toAbsolutePath().normalize() : NamespaceKeys.resolve(base, key);
+      boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
+      EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
+          maxEntryBytes, consistency, schedule, new FileChannelBackend(), q);
+      return new Walrus(Engine.open(config));
+    }
+
+    private static String envOr(String name, String dflt) {
+      String v = System.getenv(name);
+      return v == null || v.isEmpty() ? dflt : v;
+    }
+  }
+}

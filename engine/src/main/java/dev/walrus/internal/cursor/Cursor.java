@@ -1,0 +1,40 @@
+package dev.walrus.internal.cursor;
+
+import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.read.ChainReader;
+import dev.walrus.internal.read.ReadPosition;
+
+/**
+ * One consumer's cursor on one topic: its read position, its read-ahead buffer, and how
+ * far its persisted position lags. Readers sharing a consumer name share the cursor and
+ * compete for entries: every operation holds the cursor's monitor.
+ */
+public final class Cursor {
+  final Topic topic;
+  final String consumer;
+  final byte[] consumerUtf8;
+  final ReadPosition position;
+  final ChainReader reader = new ChainReader();
+  /** Next offset as of the last consuming read; read without the lock by the reclaimer. */
+  volatile long consumed;
+  /** Consuming reads since the position was last written to the journal. */
+  int unpersisted;
+
+  Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start) {
+    this.topic = topic;
+    this.consumer = consumer;
+    this.consumerUtf8 = consumerUtf8;
+    this.position = new ReadPosition(start);
+    this.consumed = start;
+  }
+
+  /** @return the consumer name ("" for the shared cursor) */
+  public String consumer() {
+    return consumer;
+  }
+
+  /** @return the offset the next consuming read returns */
+  public long nextOffset() {
+    return consumed;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.walrus.internal.cursor;
+
+import dev.walrus.Entry;
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.ReadConsistency;
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All cursors of an instance, and the rules for persisting them: a consuming read moves
+ * the cursor and, per the {@link ReadConsistency}, writes its new position to the
+ * {@link CursorJournal} before returning. Peeks never move or write anything.
+ *
+ * <p>Thread-safe. Each cursor is guarded by its own monitor, so consumers of different
+ * cursors proceed in parallel.
+ */
+public final class Cursors {
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Cursor>> byTopic =
+      new ConcurrentHashMap<>();
+  private final CursorJournal journal;
+  private final ReadConsistency consistency;
+  private final Health health;
+  private final Runnable blockCrossed;
+
+  /**
+   * @param blockCrossed called after a consuming read moved a cursor into a later block
+   *     (the reclaimer may have work)
+   */
+  public Cursors(CursorJournal journal, ReadConsistency consistency, Health health,
+      Runnable blockCrossed) {
+    this.journal = journal;
+    this.consistency = consistency;
+    this.health = health;
+    this.blockCrossed = blockCrossed;
+  }
+
+  /** Restores a persisted cursor at recovery. */
+  public void restore(Topic topic, String consumer, long next) {
+    map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next));
+  }
+
+  /** @return the cursor, created at the topic's first retained offset if missing */
+  public Cursor get(Topic topic, String consumer) {
+    return map(topic).computeIfAbsent(consumer,
+        c -> new Cursor(topic, c, utf8(c), topic.firstOffset()));
+  }
+
+  /** @return the cursors of a topic (snapshot) */
+  public List<Cursor> of(Topic topic) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    return m == null ? List.of() : new ArrayList<>(m.values());
+  }
+
+  private ConcurrentHashMap<String, Cursor> map(Topic topic) {
+    return byTopic.computeIfAbsent(topic.name(), k -> new ConcurrentHashMap<>());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the next entry of a consumer.
+   *
+   * @param checkpoint true to consume (move and persist per the consistency model)
+   * @return the entry or null
+   */
+  public Entry readNext(Topic topic, String consumer, boolean checkpoint) {
+    Cursor c = get(topic, consumer);
+    synchronized (c) {
+      health.check();
+      clampToFloor(c);
+      Block before = c.position.block();
+      Entry e;
+      try {
+        e = c.reader.peek(topic, c.position);
+      } catch (IOException ex) {
+        throw health.poison("read of topic '" + topic.name() + "'", ex);
+      }
+      if (e == null || !checkpoint) {
+        return e;
+      }
+      c.reader.advance(c.position);
+      consumed(c, 1, before);
+      return e;
+    }
+  }
+
+  /**
+   * Reads up to {@code maxEntries} entries whose payloads fit {@code maxBytes}; the first
+   * entry is returned even if it alone exceeds the budget.
+   */
+  public List<Entry> batchRead(Topic topic, String consumer, long maxBytes, int maxEntries,
+      boolean checkpoint) {
+    Cursor c = get(topic, consumer);
+    synchronized (c) {
+      health.check();
+      clampToFloor(c);
+      Block before = c.position.block();
+      long startOffset = c.position.nextOffset();
+      List<Entry> out = new ArrayList<>();
+      long bytes = 0;
+      try {
+        while (out.size() < maxEntries) {
+          Entry e = c.reader.peek(topic, c.position);
+          if (e == null || (!out.isEmpty() && bytes + e.data().length > maxBytes)) {
+            break;
+          }
+          bytes += e.data().length;
+          out.add(e);
+          c.reader.advance(c.position);
+        }
+      } catch (IOException ex) {
+        throw health.poison("read of topic '" + topic.name() + "'", ex);
+      } finally {
+        if (!checkpoint) {
+          c.position.reset(startOffset);
+        }
+      }
+      if (checkpoint && !out.isEmpty()) {
+        consumed(c, out.size(), before);
+      }
+      return out;
+    }
+  }
+
+  private void consumed(Cursor c, int n, Block before) {
+    c.consumed = c.position.nextOffset();
+    c.unpersisted += n;
+    if (c.unpersisted >= consistency.persistEvery()) {
+      persist(c);
+    }
+    if (c.position.block() != before) {
+      blockCrossed.run();
+    }
+  }
+
+  private void persist(Cursor c) {
+    try {
+      journal.recordCursor(c.topic.utf8(), c.topic.name(), c.consumerUtf8, c.consumer, c.consumed);
+      c.unpersisted = 0;
+    } catch (IOException ex) {
+      throw health.poison("cursor write for topic '" + c.topic.name() + "'", ex);
+    }
+  }
+
+  private static void clampToFloor(Cursor c) {
+    long floor = c.topic.floor();
+    if (c.position.nextOffset() < floor) {
+      c.position.reset(floor);
+      c.consumed = floor;
+    }
+  }
+
+  /**
+   * Moves a consumer's cursor so that its next read returns {@code next}, and persists it
+   * at once, whatever the consistency model.
+   *
+   * @throws InvalidArgumentException if {@code next} is outside [first retained, end]
+   */
+  public void seek(Topic topic, String consumer, long next) {
+    Cursor c = get(topic, consumer);
+    synchronized (c) {
+      health.check();
+      long first = topic.firstOffset();
+      long end = topic.endOffset();
+      if (next < first || next > end) {
+        throw new InvalidArgumentException("offset " + next + " is outside the retained range ["
+            + first + ", " + end + "] of topic '" + topic.name() + "'");
+      }
+      c.position.reset(next);
+      c.consumed = next;
+      persist(c);
+      blockCrossed.run();
+    }
+  }
+
+  /** Forgets a consumer's cursor; returns false if it did not exist. */
+  public boolean remove(Topic topic, String consumer) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    Cursor c = m == null ? null : m.remove(consumer);
+    if (c == null) {
+      return false;
+    }
+    synchronized (c) {
+      try {
+        journal.dropCursor(topic.utf8(), topic.name(), c.consumerUtf8, consumer);
+      } catch (IOException ex) {
+        throw health.poison("cursor removal for topic '" + topic.name() + "'", ex);
+      }
+    }
+    blockCrossed.run();
+    return true;
+  }
+
+  /** Writes every cursor whose position is not yet persisted (on close). */
+  public void persistAll() {
+    for (Map<String, Cursor> m : byTopic.values()) {
+      for (Cursor c : m.values()) {
+        synchronized (c) {
+          if (c.unpersisted > 0) {
+            persist(c);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * @return the lowest consumed offset over the topic's cursors, or -1 if it has none
+   *     (then nothing of it counts as consumed)
+   */
+  public long minConsumed(Topic topic) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    if (m == null || m.isEmpty()) {
+      return -1;
+    }
+    long min = Long.MAX_VALUE;
+    for (Cursor c : m.values()) {
+      min = Math.min(min, c.consumed);
+    }
+    return min;
+  }
+}

@@ -1,0 +1,423 @@
+package dev.walrus.internal.engine;
+
+import dev.walrus.AppendListener;
+import dev.walrus.BatchTooLargeException;
+import dev.walrus.Entry;
+import dev.walrus.EntryTooLargeException;
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.TopicStats;
+import dev.walrus.WalrusIOException;
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.cursor.Cursor;
+import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.cursor.Cursors;
+import dev.walrus.internal.format.Names;
+import dev.walrus.internal.reclaim.Reclaimer;
+import dev.walrus.internal.recovery.Recovery;
+import dev.walrus.internal.write.BlockAllocator;
+import dev.walrus.internal.write.Durability;
+import dev.walrus.internal.write.TopicWriter;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open namespace: wires recovery, the write path, cursors, the fsync schedule and
+ * reclamation together, and validates every input before anything is written. The
+ * public {@code Walrus} class is a thin, documented facade over this. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /** Most entries in one batch append or batch read (the seed's limit). */
+  public static final int MAX_BATCH_ENTRIES = 2000;
+  /** Most payload bytes in one batch append (the seed's ~10 GB limit, as 10 GiB). */
+  public static final long MAX_BATCH_BYTES = 10L << 30;
+  /** The shared cursor's consumer name. */
+  public static final String SHARED = "";
+  private static final long JOURNAL_COMPACT_AT = 16L << 20;
+
+  private final EngineConfig config;
+  private final Health health;
+  private final NamespaceLock lock;
+  private final CursorJournal journal;
+  private final BlockAllocator allocator;
+  private final Durability durability;
+  private final Cursors cursors;
+  private final Reclaimer reclaimer;
+  private final ScheduledExecutorService maintenance;
+  private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TopicWriter> writers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CopyOnWriteArrayList<AppendListener>> listeners =
+      new ConcurrentHashMap<>();
+
+  private Engine(EngineConfig config, NamespaceLock lock, CursorJournal journal,
+      Recovery.Result recovered) {
+    this.config = config;
+    this.health = new Health(config.directory().toString());
+    this.lock = lock;
+    this.journal = journal;
+    this.topics.putAll(recovered.topics);
+    this.allocator = new BlockAllocator(config, recovered.files, recovered.nextFileSequence,
+        recovered.nextBlockSequence);
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
+      t.setDaemon(true);
+      return t;
+    });
+    this.durability = new Durability(config, health, allocator::files, journal);
+    this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
+    this.reclaimer = new Reclaimer(config, health, allocator, topics::get, cursors, journal,
+        maintenance);
+    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach(
+        (consumer, next) -> cursors.restore(topics.get(topic), consumer, next)));
+  }
+
+  /**
+   * Opens (creating if needed) the namespace directory and recovers it.
+   *
+   * @throws dev.walrus.NamespaceLockedException if another instance owns it
+   * @throws WalrusIOException if the directory cannot be created or read
+   */
+  public static Engine open(EngineConfig config) {
+    NamespaceLock lock = null;
+    CursorJournal journal = null;
+    try {
+      config.backend().createDirectories(config.directory());
+      lock = NamespaceLock.acquire(config.directory());
+      long t0 = System.nanoTime();
+      journal = CursorJournal.open(config.backend(), config.directory(), config.syncEach(),
+          JOURNAL_COMPACT_AT);
+      Recovery.Result r = new Recovery(config).run(journal);
+      Engine e = new Engine(config, lock, journal, r);
+      e.durability.start(e.maintenance);
+      e.reclaimer.poke(); // files consumed before a restart are reclaimed too
+      if (!config.quiet()) {
+        LOG.info("opened {} ({} backend, {}, {}): {} topics, {} files, {} blocks rescanned, "
+                + "{} dead, in {} ms", config.directory(), config.backend().name(),
+            config.consistency(), config.schedule(), r.topics.size(), r.files.size(),
+            r.blocksScanned, r.blocksDead, (System.nanoTime() - t0) / 1_000_000);
+      }
+      return e;
+    } catch (IOException ex) {
+      closeQuietly(journal);
+      closeQuietly(lock);
+      throw new WalrusIOException("cannot open namespace " + config.directory() + ": " + ex, ex);
+    } catch (RuntimeException ex) {
+      closeQuietly(journal);
+      closeQuietly(lock);
+      throw ex;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // already failing
+      }
+    }
+  }
+
+  private void pokeReclaimer() {
+    if (reclaimer != null) {
+      reclaimer.poke();
+    }
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Appends one entry and returns its offset. */
+  public long append(String topic, byte[] data) {
+    Names.topic(topic);
+    checkPayload(data, "payload");
+    health.check();
+    TopicWriter w = writer(topic);
+    Topic t = w.topic();
+    long offset;
+    t.writeLock().lock();
+    try {
+      health.check();
+      offset = w.append(data);
+    } finally {
+      t.writeLock().unlock();
+    }
+    notifyListeners(topic, offset + 1);
+    return offset;
+  }
+
+  /** Appends a batch atomically and returns the first offset (or the next offset if empty). */
+  public long appendBatch(String topic, List<byte[]> batch) {
+    Names.topic(topic);
+    if (batch == null) {
+      throw new InvalidArgumentException("batch must not be null");
+    }
+    int n = batch.size();
+    if (n > MAX_BATCH_ENTRIES) {
+      throw new BatchTooLargeException("batch of " + n + " entries exceeds the limit of "
+          + MAX_BATCH_ENTRIES + " entries");
+    }
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] d = batch.get(i);
+      checkPayload(d, "batch entry " + i);
+      total += d.length;
+    }
+    if (total > MAX_BATCH_BYTES) {
+      throw new BatchTooLargeException("batch payload of " + total + " bytes exceeds the limit of "
+          + MAX_BATCH_BYTES + " bytes");
+    }
+    health.check();
+    if (n == 0) {
+      Topic t = topics.get(topic);
+      return t == null ? 0 : t.endOffset();
+    }
+    TopicWriter w = writer(topic);
+    Topic t = w.topic();
+    long first;
+    t.writeLock().lock();
+    try {
+      health.check();
+      first = w.appendBatch(batch);
+    } finally {
+      t.writeLock().unlock();
+    }
+    notifyListeners(topic, first + n);
+    return first;
+  }
+
+  private void checkPayload(byte[] data, String what) {
+    if (data == null) {
+      throw new InvalidArgumentException(what + " must not be null");
+    }
+    if (data.length > config.maxEntryBytes()) {
+      throw new EntryTooLargeException(what + " of " + data.length
+          + " bytes exceeds the maximum entry size of " + config.maxEntryBytes() + " bytes");
+    }
+  }
+
+  private TopicWriter writer(String name) {
+    TopicWriter w = writers.get(name);
+    if (w != null) {
+      return w;
+    }
+    Topic t = topics.computeIfAbsent(name, n -> new Topic(n, 0, 0));
+    return writers.computeIfAbsent(name,
+        n -> new TopicWriter(t, allocator, durability, health, config));
+  }
+
+  private void notifyListeners(String topic, long end) {
+    CopyOnWriteArrayList<AppendListener> ls = listeners.get(topic);
+    if (ls == null) {
+      return;
+    }
+    for (AppendListener l : ls) {
+      try {
+        l.onAppend(topic, end);
+      } catch (RuntimeException e) {
+        LOG.warn("append listener failed for topic '{}'", topic, e);
+      }
+    }
+  }
+
+  /** Registers a listener; closing the returned handle removes it. */
+  public AutoCloseable addListener(String topic, AppendListener l) {
+    Names.topic(topic);
+    if (l == null) {
+      throw new InvalidArgumentException("listener must not be null");
+    }
+    listeners.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>()).add(l);
+    return () -> {
+      CopyOnWriteArrayList<AppendListener> ls = listeners.get(topic);
+      if (ls != null) {
+        ls.remove(l);
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Reads the next entry for a consumer ({@link #SHARED} for the shared cursor), or null. */
+  public Entry readNext(String topic, String consumer, boolean checkpoint) {
+    Names.topic(topic);
+    checkConsumer(consumer);
+    health.check();
+    Topic t = topics.get(topic);
+    if (t == null) {
+      return null;
+    }
+    return cursors.readNext(t, consumer, checkpoint);
+  }
+
+  /** Reads up to 2,000 entries within a payload budget; at least one if any is there. */
+  public List<Entry> batchRead(String topic, String consumer, long maxBytes, boolean checkpoint) {
+    Names.topic(topic);
+    checkConsumer(consumer);
+    if (maxBytes < 0) {
+      throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
+    }
+    health.check();
+    Topic t = topics.get(topic);
+    if (t == null) {
+      return List.of();
+    }
+    return cursors.batchRead(t, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint);
+  }
+
+  /** Moves a consumer so its next read returns {@code next}; persisted at once. */
+  public void checkpoint(String topic, String consumer, long next) {
+    Names.topic(topic);
+    checkConsumer(consumer);
+    health.check();
+    Topic t = topics.get(topic);
+    if (t == null) {
+      if (next == 0) {
+        return;
+      }
+      throw new InvalidArgumentException("offset " + next + " is outside the retained range [0, 0]"
+          + " of topic '" + topic + "' (it has no entries)");
+    }
+    cursors.seek(t, consumer, next);
+  }
+
+  /** @return the offset a consumer reads next */
+  public long position(String topic, String consumer) {
+    Names.topic(topic);
+    checkConsumer(consumer);
+    health.check();
+    Topic t = topics.get(topic);
+    if (t == null) {
+      return 0;
+    }
+    Cursor c = cursors.get(t, consumer);
+    return Math.max(c.nextOffset(), t.floor());
+  }
+
+  /** Forgets a named consumer. */
+  public boolean removeConsumer(String topic, String consumer) {
+    Names.topic(topic);
+    checkConsumer(consumer);
+    health.check();
+    Topic t = topics.get(topic);
+    return t != null && cursors.remove(t, consumer);
+  }
+
+  private static void checkConsumer(String consumer) {
+    if (consumer == null) {
+      throw new InvalidArgumentException("consumer name must not be null");
+    }
+    if (!consumer.isEmpty()) {
+      Names.consumer(consumer);
+    }
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  /** @return the names of all topics, sorted */
+  public Set<String> topics() {
+    health.check();
+    return new TreeSet<>(topics.keySet());
+  }
+
+  /** @return stats of a topic, or null if it does not exist */
+  public TopicStats stats(String topic) {
+    Names.topic(topic);
+    health.check();
+    Topic t = topics.get(topic);
+    if (t == null) {
+      return null;
+    }
+    long end = t.endOffset();
+    long first = t.firstOffset();
+    long bytes = 0;
+    for (Block b : t.chain()) {
+      if (b.endOffset() > t.floor()) {
+        bytes += b.endPos();
+      }
+    }
+    Map<String, Long> unread = new HashMap<>();
+    for (Cursor c : cursors.of(t)) {
+      unread.put(c.consumer(), Math.max(0, end - Math.max(c.nextOffset(), first)));
+    }
+    return new TopicStats(topic, first, end, end - first, bytes, unread);
+  }
+
+  /** @return how many data files reclamation deleted since open */
+  public long filesReclaimed() {
+    return reclaimer.filesDeleted();
+  }
+
+  /** Runs a reclamation pass now, on the calling thread. */
+  public void reclaimNow() {
+    health.check();
+    try {
+      reclaimer.run();
+    } catch (IOException e) {
+      throw health.poison("reclamation", e);
+    }
+  }
+
+  /** Forces everything written so far to stable storage. */
+  public void sync() {
+    health.check();
+    try {
+      durability.sync();
+      durability.sync(); // the seals the first pass wrote
+    } catch (IOException e) {
+      throw health.poison("fsync", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (health.isClosed()) {
+      return;
+    }
+    IOException failure = null;
+    try {
+      if (!health.isPoisoned()) {
+        cursors.persistAll();
+        durability.stop();
+        durability.sync();
+      }
+    } catch (IOException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      LOG.warn("error while closing {}", config.directory(), e);
+    } finally {
+      health.markClosed();
+      maintenance.shutdown();
+      try {
+        maintenance.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      for (var f : allocator.files()) {
+        closeQuietly(f.file());
+      }
+      closeQuietly(journal);
+      closeQuietly(lock);
+    }
+    if (failure != null) {
+      throw new WalrusIOException("final fsync of " + config.directory() + " failed: " + failure,
+          failure);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.walrus.internal.format;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The header at the start of every block, and the seal that follows it; see
+ * {@code docs/FORMAT.md}.
+ *
+ * <pre>
+ *   0  u32  magic 0x424C4157 ("WALB" as little-endian bytes)
+ *   4  u8   format version (1)
+ *   5  u8   topic name length L (1..255)
+ *   6  u16  reserved, 0
+ *   8  u64  block sequence number (namespace-wide, increasing in allocation order)
+ *  16  u64  block length in bytes (a multiple of the configured block size)
+ *  24  u64  offset of the block's first entry
+ *  32  u32  topic id
+ *  36  u32  CRC32C over bytes [0, 36) and the name
+ *  40  L    topic name, UTF-8
+ *  S = align8(40 + L): the seal, written once when the block is sealed
+ *  S+0  u64 end position: bytes from block start to the end of the last entry
+ *  S+8  u64 end offset: offset after the last entry
+ *  S+16 u64 commit position: end of the last committed entry (no MORE flag)
+ *  S+24 u64 commit offset: offset after the last committed entry
+ *  S+32 u32 seal flags: bit 0 = DEAD (recovery found the block outside its topic's
+ *           chain; it is ignored from then on)
+ *  S+36 u32 CRC32C over [S, S+36) followed by the header CRC (little-endian)
+ *  S+40 first entry
+ * </pre>
+ *
+ * <p>A block whose seal is missing or fails its checksum is scanned entry by entry at
+ * recovery. A seal is only written once the block's entries are as durable as the fsync
+ * schedule promises, so a valid seal lets recovery skip the scan.
+ */
+public final class BlockHeader {
+  /** Magic number of a block header. */
+  public static final int MAGIC = 0x424C4157;
+  /** Current format version. */
+  public static final int VERSION = 1;
+  /** Size of the seal record. */
+  public static final int SEAL_SIZE = 40;
+  /** Largest possible header including the seal. */
+  public static final int MAX_SIZE = sealPosition(255) + SEAL_SIZE;
+
+  public final long sequence;
+  public final long length;
+  public final long firstOffset;
+  public final int topicId;
+  public final String topic;
+  public final int headerCrc;
+  public final int sealPosition;
+
+  private BlockHeader(
+      long sequence, long length, long firstOffset, int topicId, String topic, int headerCrc,
+      int sealPosition) {
+    this.sequence = sequence;
+    this.length = length;
+    this.firstOffset = firstOffset;
+    this.topicId = topicId;
+    this.topic = topic;
+    this.headerCrc = headerCrc;
+    this.sealPosition = sealPosition;
+  }
+
+  /** @return position of the seal relative to the block start, for a name of {@code nameLength} bytes */
+  public static int sealPosition(int nameLength) {
+    return (int) EntryFormat.align(40 + nameLength);
+  }
+
+  /** @return position of the first entry relative to the block start */
+  public int entriesStart() {
+    return sealPosition + SEAL_SIZE;
+  }
+
+  /**
+   * Encodes a header (without seal) and returns it with the buffer ready to write.
+   *
+   * @return the header, position 0, limit = its size
+   */
+  public static ByteBuffer encode(
+      long sequence, long length, long firstOffset, int topicId, byte[] utf8Name) {
+    ByteBuffer b = ByteBuffer.allocate(sealPosition(utf8Name.length)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC)
+        .put((byte) VERSION)
+        .put((byte) utf8Name.length)
+        .putShort((short) 0)
+        .putLong(sequence)
+        .putLong(length)
+        .putLong(firstOffset)
+        .putInt(topicId)
+        .putInt(0)
+        .put(utf8Name);
+    b.putInt(36, crcOf(b, utf8Name.length));
+    b.clear();
+    return b;
+  }
+
+  private static int crcOf(ByteBuffer b, int nameLength) {
+    CRC32C crc = new CRC32C();
+    ByteBuffer v = b.duplicate();
+    v.position(0).limit(36);
+    crc.update(v);
+    v.limit(40 + nameLength).position(40);
+    crc.update(v);
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Decodes and verifies a header.
+   *
+   * @param b little-endian buffer positioned at 0 with at least {@link #MAX_SIZE} bytes
+   *     (or up to the end of the file)
+   * @return the header, or null when the bytes are not a valid header (never written,
+   *     torn, or corrupt)
+   */
+  public static BlockHeader decode(ByteBuffer b) {
+    if (b.remaining() < 41 || b.getInt(0) != MAGIC || b.get(4) != VERSION) {
+      return null;
+    }
+    int nameLength = b.get(5) & 0xFF;
+    if (nameLength == 0 || b.remaining() < 40 + nameLength) {
+      return null;
+    }
+    if (crcOf(b, nameLength) != b.getInt(36)) {
+      return null;
+    }
+    byte[] name = new byte[nameLength];
+    b.get(40, name);
+    long length = b.getLong(16);
+    if (length <= 0) {
+      return null;
+    }
+    return new BlockHeader(
+        b.getLong(8), length, b.getLong(24), b.getInt(32),
+        new String(name, StandardCharsets.UTF_8), b.getInt(36), sealPosition(nameLength));
+  }
+
+  /** Seal flag: the block is not part of its topic's chain. */
+  public static final int SEAL_DEAD = 1;
+
+  /**
+   * Encodes the seal for this header.
+   *
+   * @return the 40-byte seal, ready to write at {@link #sealPosition}
+   */
+  public ByteBuffer encodeSeal(long endPos, long endOffset, long commitPos, long commitOffset) {
+    return encodeSeal(endPos, endOffset, commitPos, commitOffset, 0);
+  }
+
+  /**
+   * Encodes a seal that marks the block dead (recovery found it outside the chain).
+   *
+   * @return the 40-byte seal
+   */
+  public ByteBuffer encodeDeadSeal() {
+    return encodeSeal(entriesStart(), firstOffset, entriesStart(), firstOffset, SEAL_DEAD);
+  }
+
+  private ByteBuffer encodeSeal(long endPos, long endOffset, long commitPos, long commitOffset,
+      int flags) {
+    ByteBuffer b = ByteBuffer.allocate(SEAL_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(endPos).putLong(endOffset).putLong(commitPos).putLong(commitOffset).putInt(flags);
+    b.putInt(sealCrc(b.array()));
+    b.flip();
+    return b;
+  }
+
+  private int sealCrc(byte[] seal36) {
+    CRC32C crc = new CRC32C();
+    crc.update(seal36, 0, 36);
+    crc.update(new byte[] {
+        (byte) headerCrc, (byte) (headerCrc >>> 8), (byte) (headerCrc >>> 16),
+        (byte) (headerCrc >>> 24)});
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Decodes the seal of this header.
+   *
+   * @param b little-endian buffer holding the block's first bytes from position 0
+   * @return {endPos, endOffset, commitPos, commitOffset, flags}, or null if there is no
+   *     valid seal
+   */
+  public long[] decodeSeal(ByteBuffer b) {
+    int s = sealPosition;
+    if (b.limit() < s + SEAL_SIZE) {
+      return null;
+    }
+    byte[] raw = new byte[36];
+    b.get(s, raw);
+    if (sealCrc(raw) != b.getInt(s + 36)) {
+      return null;
+    }
+    long endPos = b.getLong(s);
+    long endOffset = b.getLong(s + 8);
+    long commitPos = b.getLong(s + 16);
+    long commitOffset = b.getLong(s + 24);
+    if (endPos < entriesStart() || endPos > length || commitPos > endPos
+        || commitPos < entriesStart() || endOffset < firstOffset
+        || commitOffset < firstOffset || commitOffset > endOffset) {
+      return null;
+    }
+    return new long[] {endPos, endOffset, commitPos, commitOffset, b.getInt(s + 32)};
+  }
+}

@@ -1,0 +1,163 @@
+package dev.walrus.internal.format;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The 24-byte entry header; see {@code docs/FORMAT.md}.
+ *
+ * <pre>
+ *   0  u32  CRC32C over bytes [4, 24) of the header followed by the payload
+ *   4  u32  payload length (0 .. 1 GiB)
+ *   8  u64  offset within the topic
+ *  16  u32  topic id (CRC32C of the topic's UTF-8 name)
+ *  20  u8   flags: bit 0 = MORE (a batch member that is not the last one)
+ *  21  u8   reserved, 0
+ *  22  u16  reserved, 0
+ *  24  ...  payload, then zero padding up to the next multiple of 8
+ * </pre>
+ *
+ * <p>An entry is committed when it does not carry {@link #FLAG_MORE}: a batch of n
+ * entries is written as n-1 entries with MORE followed by one without, so a batch whose
+ * last entry never reached the disk is recognisable and cut at recovery. All integers
+ * are little-endian.
+ */
+public final class EntryFormat {
+  /** Size of the entry header in bytes. */
+  public static final int HEADER_SIZE = 24;
+  /** Entries start on multiples of this many bytes within a block. */
+  public static final int ALIGNMENT = 8;
+  /** Flag: more entries of the same batch follow; this entry is not a commit point. */
+  public static final int FLAG_MORE = 1;
+  /** Largest payload the format can carry (1 GiB, the seed's cap). */
+  public static final int MAX_PAYLOAD = 1 << 30;
+
+  private EntryFormat() {}
+
+  /**
+   * @param payloadLength payload bytes
+   * @return bytes the entry occupies on disk, header and padding included
+   */
+  public static long frameSize(long payloadLength) {
+    return align(HEADER_SIZE + payloadLength);
+  }
+
+  /**
+   * @param n a byte count
+   * @return {@code n} rounded up to {@link #ALIGNMENT}
+   */
+  public static long align(long n) {
+    return (n + ALIGNMENT - 1) & ~(long) (ALIGNMENT - 1);
+  }
+
+  /**
+   * Writes a complete frame (header, payload, padding) at the buffer's position and
+   * advances it.
+   *
+   * @param dst little-endian buffer with at least {@link #frameSize} bytes remaining
+   * @param crc scratch checksum, reset here
+   * @param offset entry offset
+   * @param topicId topic id
+   * @param flags entry flags
+   * @param payload the payload bytes
+   */
+  public static void writeFrame(
+      ByteBuffer dst, CRC32C crc, long offset, int topicId, int flags, byte[] payload) {
+    int start = dst.position();
+    dst.putInt(0)
+        .putInt(payload.length)
+        .putLong(offset)
+        .putInt(topicId)
+        .put((byte) flags)
+        .put((byte) 0)
+        .putShort((short) 0)
+        .put(payload);
+    int end = dst.position();
+    int padded = (int) align(end - start) + start;
+    while (dst.position() < padded) {
+      dst.put((byte) 0);
+    }
+    crc.reset();
+    ByteBuffer view = dst.duplicate();
+    view.limit(end).position(start + 4);
+    crc.update(view);
+    dst.putInt(start, (int) crc.getValue());
+  }
+
+  /**
+   * Writes only the header of a frame whose payload is written separately (large entries).
+   *
+   * @param dst little-endian buffer with 24 bytes remaining
+   * @param crc scratch checksum, reset here
+   * @param offset entry offset
+   * @param topicId topic id
+   * @param flags entry flags
+   * @param payload the payload, to checksum
+   */
+  public static void writeHeader(
+      ByteBuffer dst, CRC32C crc, long offset, int topicId, int flags, byte[] payload) {
+    int start = dst.position();
+    dst.putInt(0)
+        .putInt(payload.length)
+        .putLong(offset)
+        .putInt(topicId)
+        .put((byte) flags)
+        .put((byte) 0)
+        .putShort((short) 0);
+    crc.reset();
+    ByteBuffer view = dst.duplicate();
+    view.limit(start + HEADER_SIZE).position(start + 4);
+    crc.update(view);
+    crc.update(payload, 0, payload.length);
+    dst.putInt(start, (int) crc.getValue());
+  }
+
+  /** @return a little-endian view of {@code b} */
+  public static ByteBuffer le(ByteBuffer b) {
+    return b.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Reads the payload length of the header at {@code pos}.
+   *
+   * @param b little-endian buffer
+   * @param pos header position
+   * @return the declared payload length (unverified)
+   */
+  public static int payloadLength(ByteBuffer b, int pos) {
+    return b.getInt(pos + 4);
+  }
+
+  /** @return the declared offset of the header at {@code pos} (unverified) */
+  public static long offset(ByteBuffer b, int pos) {
+    return b.getLong(pos + 8);
+  }
+
+  /** @return the declared topic id of the header at {@code pos} (unverified) */
+  public static int topicId(ByteBuffer b, int pos) {
+    return b.getInt(pos + 16);
+  }
+
+  /** @return the flags of the header at {@code pos} (unverified) */
+  public static int flags(ByteBuffer b, int pos) {
+    return b.get(pos + 20) & 0xFF;
+  }
+
+  /**
+   * Verifies the checksum of a complete frame held in the buffer.
+   *
+   * @param b little-endian buffer holding header and payload
+   * @param pos header position
+   * @param payloadLength the declared payload length (already bounds-checked)
+   * @param crc scratch checksum
+   * @return true if the stored CRC matches
+   */
+  public static boolean verify(ByteBuffer b, int pos, int payloadLength, CRC32C crc) {
+    crc.reset();
+    ByteBuffer view = b.duplicate();
+    view.limit(pos + HEADER_SIZE + payloadLength).position(pos + 4);
+    crc.update(view);
+    return (int) crc.getValue() == b.getInt(pos);
+  }
+}

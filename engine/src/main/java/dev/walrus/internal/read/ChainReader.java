@@ -1,0 +1,189 @@
+package dev.walrus.internal.read;
+
+import dev.walrus.CorruptEntryException;
+import dev.walrus.Entry;
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.format.EntryFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads entries of one topic along its block chain through a read-ahead buffer: one
+ * positional read fetches many entries, so sequential consumption costs far less than a
+ * system call per entry. Every entry's checksum, offset and topic id are verified before
+ * it is returned; a mismatch raises {@link CorruptEntryException} and moves nothing.
+ *
+ * <p>Only bytes below a block's published end are read, and those never change, so
+ * buffered bytes stay valid. Not thread-safe: one reader per cursor, used under the
+ * cursor's lock.
+ */
+public final class ChainReader {
+  private static final int READ_AHEAD = 64 * 1024;
+  private static final int CHUNK = 1 << 20;
+
+  private final ByteBuffer buf = ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
+  private final CRC32C crc = new CRC32C();
+  private DataFile bufFile;
+  private long bufStart = -1;
+  private int bufLen;
+
+  /** Result of the last {@link #peek}: where the entry after it starts. */
+  private Block lastBlock;
+  private long lastNextPos;
+  private long lastOffset;
+
+  /**
+   * Reads the entry at {@code p} without moving {@code p}.
+   *
+   * @return the entry, or null if the topic has nothing at that offset yet
+   * @throws IOException on read failure
+   */
+  public Entry peek(Topic topic, ReadPosition p) throws IOException {
+    if (p.nextOffset >= topic.endOffset()) {
+      return null;
+    }
+    if (p.block == null && !Locator.locate(topic, p, this)) {
+      return null;
+    }
+    Block b = p.block;
+    long pos = p.pos;
+    long expected = p.nextOffset;
+    while (pos >= b.endPos()) {
+      b = b.next();
+      if (b == null) {
+        return null; // offsets up to the end were lost before a restart: nothing to read
+      }
+      pos = b.entriesStart();
+      // Offsets continue across blocks, except over a gap recorded at recovery (a
+      // restart after lost data, or a reclaimed range): then the next block's first
+      // entry is the next one.
+      expected = Math.max(expected, b.firstOffset());
+    }
+    long limit = b.endPos();
+    long abs = b.base() + pos;
+    ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + limit);
+    int at = (int) (abs - bufStart);
+    int len = EntryFormat.payloadLength(buf, at);
+    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
+    if (len < 0 || pos + frame > limit) {
+      throw corrupt(topic, p.nextOffset, b, pos, "length " + Integer.toUnsignedLong(len) + " runs past the block's end");
+    }
+    long off = EntryFormat.offset(buf, at);
+    int id = EntryFormat.topicId(buf, at);
+    byte[] data;
+    if (frame <= READ_AHEAD) {
+      ensure(b.file(), abs, (int) frame, b.base() + limit);
+      at = (int) (abs - bufStart);
+      if (!EntryFormat.verify(buf, at, len, crc)) {
+        throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
+      }
+      data = new byte[len];
+      buf.get(at + EntryFormat.HEADER_SIZE, data);
+    } else {
+      data = readLarge(b, abs, at, len, topic, p);
+    }
+    if (off != expected || id != topic.id()) {
+      throw corrupt(topic, expected, b, pos, "found offset " + off + " of topic id " + id);
+    }
+    lastBlock = b;
+    lastOffset = off;
+    lastNextPos = pos + frame;
+    return new Entry(topic.name(), off, data);
+  }
+
+  /** Moves {@code p} past the entry returned by the last {@link #peek} at {@code p}. */
+  public void advance(ReadPosition p) {
+    p.block = lastBlock;
+    p.pos = lastNextPos;
+    p.nextOffset = lastOffset + 1;
+  }
+
+  /**
+   * Skips the entry at {@code p} without copying its payload or verifying it (used to
+   * position a cursor; the entry is verified when it is read).
+   *
+   * @return false if there is no entry to skip
+   */
+  boolean skip(Topic topic, ReadPosition p) throws IOException {
+    Block b = p.block;
+    long pos = p.pos;
+    long expected = p.nextOffset;
+    while (pos >= b.endPos()) {
+      b = b.next();
+      if (b == null) {
+        return false;
+      }
+      pos = b.entriesStart();
+      expected = Math.max(expected, b.firstOffset());
+    }
+    long abs = b.base() + pos;
+    ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + b.endPos());
+    int len = EntryFormat.payloadLength(buf, (int) (abs - bufStart));
+    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
+    if (len < 0 || pos + frame > b.endPos()) {
+      throw corrupt(topic, p.nextOffset, b, pos, "length runs past the block's end");
+    }
+    p.block = b;
+    p.pos = pos + frame;
+    p.nextOffset = expected + 1;
+    return true;
+  }
+
+  private byte[] readLarge(Block b, long abs, int at, int len, Topic topic, ReadPosition p)
+      throws IOException {
+    byte[] header = new byte[EntryFormat.HEADER_SIZE];
+    buf.get(at, header);
+    byte[] data = new byte[len];
+    long from = abs + EntryFormat.HEADER_SIZE;
+    int done = 0;
+    while (done < len) {
+      int n = Math.min(CHUNK, len - done);
+      int got = b.file().file().read(ByteBuffer.wrap(data, done, n), from + done);
+      if (got < n) {
+        throw corrupt(topic, p.nextOffset, b, p.pos, "file ends inside the entry");
+      }
+      done += n;
+    }
+    crc.reset();
+    crc.update(header, 4, EntryFormat.HEADER_SIZE - 4);
+    crc.update(data, 0, len);
+    int stored = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+    if ((int) crc.getValue() != stored) {
+      throw corrupt(topic, p.nextOffset, b, p.pos, "checksum mismatch");
+    }
+    return data;
+  }
+
+  /** Makes [abs, abs+n) available in the buffer, reading ahead up to {@code limitAbs}. */
+  private void ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
+    if (f == bufFile && abs >= bufStart && abs + n <= bufStart + bufLen) {
+      return;
+    }
+    buf.clear();
+    long want = Math.min(READ_AHEAD, Math.max(n, limitAbs - abs));
+    buf.limit((int) want);
+    int got = f.file().read(buf, abs);
+    bufFile = f;
+    bufStart = abs;
+    bufLen = got;
+    if (got < n) {
+      bufFile = null;
+      throw new CorruptEntryException("data file " + f.file().path() + " ends at "
+          + (abs + got) + ", inside an entry that should be readable");
+    }
+  }
+
+  /** Forgets buffered bytes (after a file was closed). */
+  public void invalidate() {
+    bufFile = null;
+  }
+
+  private static CorruptEntryException corrupt(Topic t, long offset, Block b, long pos, String why) {
+    return new CorruptEntryException("corrupt entry at offset " + offset + " of topic '" + t.name()
+        + "' (" + b.file().file().path().getFileName() + " @" + (b.base() + pos) + "): " + why);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.walrus.internal.reclaim;
+
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.cursor.Cursors;
+import dev.walrus.internal.write.BlockAllocator;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes data files whose every block is consumed: dead, or sealed with all its entries
+ * below the lowest cursor of its topic (a topic without cursors consumes nothing).
+ *
+ * <p>Before a file is deleted, each topic with blocks in it gets a floor record in the
+ * cursor journal (forced): offsets below the floor are gone. Recovery needs the floor to
+ * accept the gap the deletion leaves in a topic's chain and to keep offsets from going
+ * backwards even when every block of a topic is gone. The file being allocated from is
+ * never deleted. Runs on the maintenance thread when poked; works the same after a
+ * restart, because recovery restores every file's blocks.
+ */
+public final class Reclaimer {
+  private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
+
+  private final EngineConfig config;
+  private final Health health;
+  private final BlockAllocator allocator;
+  private final Function<String, Topic> topics;
+  private final Cursors cursors;
+  private final CursorJournal journal;
+  private final Executor executor;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private long filesDeleted;
+
+  public Reclaimer(EngineConfig config, Health health, BlockAllocator allocator,
+      Function<String, Topic> topics, Cursors cursors, CursorJournal journal, Executor executor) {
+    this.config = config;
+    this.health = health;
+    this.allocator = allocator;
+    this.topics = topics;
+    this.cursors = cursors;
+    this.journal = journal;
+    this.executor = executor;
+  }
+
+  /** Asks for a reclamation pass soon (coalesced). */
+  public void poke() {
+    if (scheduled.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::runQuietly);
+      } catch (RuntimeException e) {
+        scheduled.set(false); // shutting down
+      }
+    }
+  }
+
+  private void runQuietly() {
+    scheduled.set(false);
+    if (health.isClosed() || health.isPoisoned()) {
+      return;
+    }
+    try {
+      run();
+    } catch (IOException e) {
+      health.poison("reclamation", e);
+      LOG.error("reclamation failed; instance poisoned", e);
+    } catch (RuntimeException e) {
+      LOG.error("reclamation failed", e);
+    }
+  }
+
+  /** Deletes every file that is fully consumed. */
+  public synchronized void run() throws IOException {
+    DataFile current = allocator.currentFile();
+    for (DataFile f : allocator.files()) {
+      if (f == current || f.isDeleted()) {
+        continue;
+      }
+      Map<Topic, Long> floors = consumedFloors(f);
+      if (floors != null) {
+        delete(f, floors);
+      }
+    }
+  }
+
+  /** @return per topic the floor deleting {@code f} implies, or null if not all consumed */
+  private Map<Topic, Long> consumedFloors(DataFile f) {
+    Map<Topic, Long> floors = new HashMap<>();
+    for (Block b : f.blocks()) {
+      if (b.isDead()) {
+        continue;
+      }
+      Topic t = topics.apply(b.header().topic);
+      if (t == null || !b.isSealed()) {
+        return null;
+      }
+      long limit = Math.max(t.floor(), cursors.minConsumed(t));
+      if (b.endOffset() > limit) {
+        return null;
+      }
+      floors.merge(t, b.endOffset(), Math::max);
+    }
+    return floors;
+  }
+
+  private void delete(DataFile f, Map<Topic, Long> floors) throws IOException {
+    boolean wrote = false;
+    for (Map.Entry<Topic, Long> e : floors.entrySet()) {
+      Topic t = e.getKey();
+      if (e.getValue() > t.floor()) {
+        journal.recordFloor(t.utf8(), t.name(), e.getValue());
+        wrote = true;
+      }
+    }
+    if (wrote) {
+      journal.force(); // the floor must be durable before the file is gone
+    }
+    for (Map.Entry<Topic, Long> e : floors.entrySet()) {
+      e.getKey().raiseFloor(e.getValue());
+      e.getKey().trimHead();
+    }
+    f.markDeleted();
+    allocator.remove(f);
+    f.file().close();
+    config.backend().delete(f.file().path());
+    if (!config.noFsync()) {
+      config.backend().syncDirectory(config.directory());
+    }
+    filesDeleted++;
+    if (!config.quiet()) {
+      LOG.debug("reclaimed {}", f.file().path());
+    }
+  }
+
+  /** @return how many files this instance deleted */
+  public synchronized long filesDeleted() {
+    return filesDeleted;
+  }
+}

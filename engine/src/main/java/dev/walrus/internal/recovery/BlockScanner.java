@@ -1,0 +1,101 @@
+package dev.walrus.internal.recovery;
+
+import dev.walrus.internal.format.BlockHeader;
+import dev.walrus.internal.format.EntryFormat;
+import dev.walrus.internal.storage.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads an unsealed block entry by entry, verifying each one (bounds, checksum, offset
+ * continuity, topic id), and reports where its valid entries end: the first entry that
+ * fails ends the block, which is how a torn tail is cut.
+ */
+final class BlockScanner {
+  private static final int WINDOW = 1 << 20;
+
+  private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+  private final CRC32C crc = new CRC32C();
+  private StorageFile windowFile;
+  private long windowStart = -1;
+  private int windowLen;
+
+  /**
+   * @return {endPos, endOffset, commitPos, commitOffset} of the valid prefix
+   */
+  long[] scan(StorageFile f, long base, BlockHeader h) throws IOException {
+    long pos = h.entriesStart();
+    long offset = h.firstOffset;
+    long commitPos = pos;
+    long commitOffset = offset;
+    while (pos + EntryFormat.HEADER_SIZE <= h.length) {
+      long abs = base + pos;
+      if (!fill(f, abs, EntryFormat.HEADER_SIZE)) {
+        break;
+      }
+      int at = (int) (abs - windowStart);
+      long len = Integer.toUnsignedLong(EntryFormat.payloadLength(window, at));
+      long frame = EntryFormat.frameSize(len);
+      if (len > EntryFormat.MAX_PAYLOAD || pos + frame > h.length
+          || EntryFormat.offset(window, at) != offset
+          || EntryFormat.topicId(window, at) != h.topicId) {
+        break;
+      }
+      int flags = EntryFormat.flags(window, at);
+      if (!verify(f, abs, at, (int) len)) {
+        break;
+      }
+      pos += frame;
+      offset++;
+      if ((flags & EntryFormat.FLAG_MORE) == 0) {
+        commitPos = pos;
+        commitOffset = offset;
+      }
+    }
+    return new long[] {pos, offset, commitPos, commitOffset};
+  }
+
+  private boolean verify(StorageFile f, long abs, int at, int len) throws IOException {
+    if (EntryFormat.HEADER_SIZE + len <= WINDOW) {
+      if (!fill(f, abs, EntryFormat.HEADER_SIZE + len)) {
+        return false;
+      }
+      return EntryFormat.verify(window, (int) (abs - windowStart), len, crc);
+    }
+    int stored = window.getInt(at);
+    crc.reset();
+    ByteBuffer v = window.duplicate();
+    v.position(at + 4).limit(at + EntryFormat.HEADER_SIZE);
+    crc.update(v);
+    long from = abs + EntryFormat.HEADER_SIZE;
+    long left = len;
+    ByteBuffer chunk = ByteBuffer.allocateDirect(WINDOW);
+    while (left > 0) {
+      chunk.clear().limit((int) Math.min(WINDOW, left));
+      int got = f.read(chunk, from);
+      if (got < chunk.limit()) {
+        return false;
+      }
+      chunk.flip();
+      crc.update(chunk);
+      from += got;
+      left -= got;
+    }
+    windowFile = null;
+    return (int) crc.getValue() == stored;
+  }
+
+  private boolean fill(StorageFile f, long abs, int n) throws IOException {
+    if (f == windowFile && abs >= windowStart && abs + n <= windowStart + windowLen) {
+      return true;
+    }
+    window.clear();
+    int got = f.read(window, abs);
+    windowFile = f;
+    windowStart = abs;
+    windowLen = got;
+    return got >= n;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.walrus.internal.storage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * All file I/O of the engine goes through this seam, in the manner of Lucene's
+ * {@code Directory}: the positional FileChannel backend now, mmap and fault-injecting
+ * backends as decorators or siblings later. Implementations are thread-safe.
+ */
+public interface StorageBackend {
+  /** @return a short name for logs and test reports ("fd", "mmap", ...) */
+  String name();
+
+  /**
+   * Creates a new file of {@code size} bytes (sparse where the file system allows),
+   * readable and writable by the owner only, and opens it.
+   *
+   * @param syncWrites open with {@code DSYNC}: every write is durable when it returns
+   * @throws java.nio.file.FileAlreadyExistsException if the file exists
+   */
+  StorageFile create(Path path, long size, boolean syncWrites) throws IOException;
+
+  /**
+   * Opens an existing file, or creates an empty owner-only one if {@code create} is set.
+   *
+   * @param syncWrites open with {@code DSYNC}
+   */
+  StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException;
+
+  /** Deletes a file that is no longer open; missing files are ignored. */
+  void delete(Path path) throws IOException;
+
+  /** Atomically replaces {@code target} with {@code source}. */
+  void rename(Path source, Path target) throws IOException;
+
+  /** Makes the directory's entries (created, renamed, deleted files) durable. */
+  void syncDirectory(Path dir) throws IOException;
+
+  /** Creates the directory (and parents) owner-only if missing. */
+  void createDirectories(Path dir) throws IOException;
+
+  /** @return the regular files in {@code dir} whose names match {@code glob}, sorted by name */
+  List<Path> list(Path dir, String glob) throws IOException;
+}

@@ -1,0 +1,41 @@
+package dev.walrus.internal.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * One open file of a {@link StorageBackend}: positional reads and writes, fsync.
+ *
+ * <p>Implementations are safe for concurrent use by multiple threads, as positional
+ * {@code FileChannel} operations are; callers keep writes to one region ordered.
+ */
+public interface StorageFile extends Closeable {
+  /** @return where the file lives */
+  Path path();
+
+  /**
+   * Writes all remaining bytes of {@code src} at {@code position}.
+   *
+   * @throws IOException on failure; some bytes may have been written
+   */
+  void write(ByteBuffer src, long position) throws IOException;
+
+  /**
+   * Reads into {@code dst} from {@code position} until {@code dst} is full or the end of
+   * the file is reached.
+   *
+   * @return the number of bytes read (less than requested only at end of file)
+   */
+  int read(ByteBuffer dst, long position) throws IOException;
+
+  /** Forces written data (not necessarily metadata) to stable storage. */
+  void force() throws IOException;
+
+  /** @return the file's size in bytes */
+  long size() throws IOException;
+
+  /** Shrinks the file to {@code size} bytes. */
+  void truncate(long size) throws IOException;
+}

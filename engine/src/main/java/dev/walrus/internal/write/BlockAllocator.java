@@ -1,0 +1,102 @@
+package dev.walrus.internal.write;
+
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.format.BlockHeader;
+import dev.walrus.internal.storage.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Hands out blocks: cuts the current data file into blocks in allocation order and
+ * creates the next file when it is full. Every block gets a namespace-wide sequence
+ * number, so sorting a topic's blocks by sequence gives its offset order.
+ *
+ * <p>A block normally has the configured block size; an entry too large for one gets a
+ * block of as many block sizes as it needs (and a file of its own size if no file is
+ * large enough). Thread-safe: allocation is short and serialised.
+ */
+public final class BlockAllocator {
+  private final EngineConfig config;
+  private final ConcurrentSkipListMap<Long, DataFile> files;
+  private long nextFileSequence;
+  private long nextBlockSequence;
+  private DataFile current;
+  private long nextPos;
+
+  /**
+   * @param files the namespace's open data files (recovered ones included); new files are
+   *     added to it
+   * @param nextFileSequence sequence for the next file created
+   * @param nextBlockSequence sequence for the next block
+   */
+  public BlockAllocator(EngineConfig config, ConcurrentSkipListMap<Long, DataFile> files,
+      long nextFileSequence, long nextBlockSequence) {
+    this.config = config;
+    this.files = files;
+    this.nextFileSequence = nextFileSequence;
+    this.nextBlockSequence = nextBlockSequence;
+  }
+
+  /**
+   * Allocates a block for {@code topic} whose first entry has {@code firstOffset} and
+   * occupies {@code firstFrame} bytes, and writes its header.
+   */
+  public synchronized Block allocate(Topic topic, long firstOffset, long firstFrame)
+      throws IOException {
+    int sealPos = BlockHeader.sealPosition(topic.utf8().length);
+    long need = sealPos + BlockHeader.SEAL_SIZE + firstFrame;
+    long bs = config.blockSize();
+    long length = Math.max(bs, (need + bs - 1) / bs * bs);
+    if (current == null || current.size() - nextPos < length) {
+      newFile(Math.max(config.fileSize(), length));
+    }
+    long base = nextPos;
+    ByteBuffer h = BlockHeader.encode(nextBlockSequence, length, firstOffset, topic.id(), topic.utf8());
+    // The header is written before any entry of the block; recovery finds blocks by
+    // walking headers from the start of the file, so a block without a valid header
+    // ends the walk, and with it everything allocated after it in this file.
+    current.file().write(h, base);
+    current.markDirty();
+    BlockHeader header = BlockHeader.decode(h.duplicate().clear()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN));
+    Block b = new Block(current, base, header);
+    current.addBlock(b);
+    nextBlockSequence++;
+    nextPos += length;
+    return b;
+  }
+
+  private void newFile(long size) throws IOException {
+    long seq = nextFileSequence++;
+    StorageFile f = config.backend().create(
+        config.directory().resolve(DataFile.fileName(seq)), size, config.syncEach());
+    if (!config.noFsync()) {
+      // The new name must survive a crash before anything acknowledged lives in it.
+      config.backend().syncDirectory(config.directory());
+    }
+    current = new DataFile(seq, f, size);
+    files.put(seq, current);
+    nextPos = 0;
+  }
+
+  /** @return the file new blocks are cut from, or null before the first allocation */
+  public synchronized DataFile currentFile() {
+    return current;
+  }
+
+  /** @return all open data files, oldest first */
+  public List<DataFile> files() {
+    return new ArrayList<>(files.values());
+  }
+
+  /** Forgets a file that the reclaimer deleted. */
+  public void remove(DataFile f) {
+    files.remove(f.sequence());
+  }
+}

@@ -1,0 +1,133 @@
+package dev.walrus.internal.write;
+
+import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.Health;
+import dev.walrus.internal.cursor.CursorJournal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the fsync schedule: under {@code Milliseconds(n)} a background task forces
+ * every data file written since the last run, then the cursor journal; under
+ * {@code SyncEach} files are opened with DSYNC and nothing is left to do; under
+ * {@code NoFsync} nothing is forced until close.
+ *
+ * <p>It also writes block seals. A seal lets recovery trust a block without scanning
+ * it, so it must never describe bytes that could still be lost: under
+ * {@code Milliseconds} a seal is written only after a force that covered the block's
+ * entries has completed. A failed force poisons the instance (no retry: the kernel may
+ * have dropped the dirty pages).
+ */
+public final class Durability {
+  private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
+
+  private final EngineConfig config;
+  private final Health health;
+  private final Supplier<List<DataFile>> files;
+  private final CursorJournal journal;
+  private final List<PendingSeal> pending = new ArrayList<>();
+  private ScheduledFuture<?> task;
+
+  private static final class PendingSeal {
+    final Block block;
+    final ByteBuffer seal;
+
+    PendingSeal(Block block, ByteBuffer seal) {
+      this.block = block;
+      this.seal = seal;
+    }
+  }
+
+  public Durability(EngineConfig config, Health health, Supplier<List<DataFile>> files,
+      CursorJournal journal) {
+    this.config = config;
+    this.health = health;
+    this.files = files;
+    this.journal = journal;
+  }
+
+  /** Starts the periodic force for the Milliseconds schedule. */
+  public void start(ScheduledExecutorService maintenance) {
+    long ms = config.schedule().intervalMillis();
+    if (ms > 0) {
+      task = maintenance.scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void periodic() {
+    if (health.isPoisoned() || health.isClosed()) {
+      return;
+    }
+    try {
+      sync();
+    } catch (IOException e) {
+      health.poison("background fsync", e);
+      LOG.error("background fsync failed; instance poisoned", e);
+    } catch (RuntimeException e) {
+      LOG.error("background fsync failed", e);
+    }
+  }
+
+  /**
+   * Records that a block was sealed with the given seal bytes. Written at once when the
+   * block's entries are already as durable as the schedule makes them, otherwise after
+   * the next completed force.
+   */
+  public void sealed(Block block, ByteBuffer seal) throws IOException {
+    if (config.schedule().intervalMillis() > 0) {
+      synchronized (pending) {
+        pending.add(new PendingSeal(block, seal));
+      }
+    } else {
+      writeSeal(block, seal);
+    }
+  }
+
+  private static void writeSeal(Block block, ByteBuffer seal) throws IOException {
+    if (block.file().isDeleted()) {
+      return;
+    }
+    block.file().file().write(seal, block.base() + block.header().sealPosition);
+    block.file().markDirty();
+  }
+
+  /**
+   * Forces every dirty data file and then the cursor journal, then writes the seals that
+   * were waiting for that force.
+   */
+  public void sync() throws IOException {
+    List<PendingSeal> ready;
+    synchronized (pending) {
+      ready = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (DataFile f : files.get()) {
+      if (f.takeDirty() && !f.isDeleted()) {
+        f.file().force();
+      }
+    }
+    // Data before cursors: a durable cursor then never points past durable data.
+    journal.forceIfDirty();
+    for (PendingSeal p : ready) {
+      writeSeal(p.block, p.seal);
+    }
+  }
+
+  /** Stops the periodic task and writes whatever seals are pending. */
+  public void stop() throws IOException {
+    if (task != null) {
+      task.cancel(false);
+    }
+    sync();
+  }
+}
