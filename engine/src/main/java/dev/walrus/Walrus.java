@@ -305,7 +305,9 @@ public final class Walrus implements AutoCloseable {
   }
 
   private static String named(String consumer) {
-    Names.consumer(consumer);
+    if (consumer == null || consumer.isEmpty()) {
+      Names.consumer(consumer); // throws; other names are validated when first seen
+    }
     return consumer;
   }
 

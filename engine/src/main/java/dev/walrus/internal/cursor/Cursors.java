@@ -52,6 +52,12 @@ public final class Cursors {
         c -> new Cursor(topic, c, utf8(c), topic.firstOffset()));
   }
 
+  /** @return true if the consumer has a cursor on the topic */
+  public boolean exists(Topic topic, String consumer) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    return m != null && m.containsKey(consumer);
+  }
+
   /** @return the cursors of a topic (snapshot) */
   public List<Cursor> of(Topic topic) {
     Map<String, Cursor> m = byTopic.get(topic.name());

@@ -146,10 +146,13 @@ public final class Engine implements AutoCloseable {
 
   /** Appends one entry and returns its offset. */
   public long append(String topic, byte[] data) {
-    Names.topic(topic);
+    TopicWriter w = writers.get(validKey(topic));
     checkPayload(data, "payload");
     health.check();
-    TopicWriter w = writer(topic);
+    if (w == null) {
+      Names.topic(topic);
+      w = writer(topic);
+    }
     Topic t = w.topic();
     long offset;
     t.writeLock().lock();
@@ -165,7 +168,9 @@ public final class Engine implements AutoCloseable {
 
   /** Appends a batch atomically and returns the first offset (or the next offset if empty). */
   public long appendBatch(String topic, List<byte[]> batch) {
-    Names.topic(topic);
+    if (!writers.containsKey(validKey(topic))) {
+      Names.topic(topic);
+    }
     if (batch == null) {
       throw new InvalidArgumentException("batch must not be null");
     }
@@ -256,10 +261,9 @@ public final class Engine implements AutoCloseable {
 
   /** Reads the next entry for a consumer ({@link #SHARED} for the shared cursor), or null. */
   public Entry readNext(String topic, String consumer, boolean checkpoint) {
-    Names.topic(topic);
-    checkConsumer(consumer);
+    Topic t = existing(topic);
+    checkConsumer(t, consumer);
     health.check();
-    Topic t = topics.get(topic);
     if (t == null) {
       return null;
     }
@@ -268,13 +272,12 @@ public final class Engine implements AutoCloseable {
 
   /** Reads up to 2,000 entries within a payload budget; at least one if any is there. */
   public List<Entry> batchRead(String topic, String consumer, long maxBytes, boolean checkpoint) {
-    Names.topic(topic);
-    checkConsumer(consumer);
+    Topic t = existing(topic);
+    checkConsumer(t, consumer);
     if (maxBytes < 0) {
       throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
     }
     health.check();
-    Topic t = topics.get(topic);
     if (t == null) {
       return List.of();
     }
@@ -317,6 +320,32 @@ public final class Engine implements AutoCloseable {
     health.check();
     Topic t = topics.get(topic);
     return t != null && cursors.remove(t, consumer);
+  }
+
+  /**
+   * Validates a name that is not yet known; known names were validated when first seen,
+   * which keeps the per-call cost of a hot topic to one map lookup.
+   */
+  private static String validKey(String topic) {
+    if (topic == null) {
+      Names.topic(null); // throws
+    }
+    return topic;
+  }
+
+  /** @return the topic, or null if it does not exist (then the name is validated) */
+  private Topic existing(String topic) {
+    Topic t = topics.get(validKey(topic));
+    if (t == null) {
+      Names.topic(topic);
+    }
+    return t;
+  }
+
+  private void checkConsumer(Topic t, String consumer) {
+    if (consumer == null || t == null || !cursors.exists(t, consumer)) {
+      checkConsumer(consumer);
+    }
   }
 
   private static void checkConsumer(String consumer) {
