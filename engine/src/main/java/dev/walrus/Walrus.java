@@ -6,6 +6,8 @@ import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.format.Names;
 import dev.walrus.internal.storage.FileChannelBackend;
+import dev.walrus.internal.storage.MappedFileBackend;
+import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -69,6 +71,9 @@ public final class Walrus implements AutoCloseable {
   public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
   /** Most payload bytes in one batch append: 10 GiB. */
   public static final long MAX_BATCH_BYTES = Engine.MAX_BATCH_BYTES;
+
+  private static volatile boolean fdBackendDefault =
+      !"mmap".equalsIgnoreCase(System.getProperty("walrus.backend", "fd"));
 
   private final Engine engine;
 
@@ -160,6 +165,28 @@ public final class Walrus implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Makes the FD backend the default for instances created from now on (the seed's
+   * {@code enable_fd_backend()}). This is the initial default unless the system property
+   * {@code walrus.backend=mmap} is set. Thread-safe; open instances keep their backend.
+   */
+  public static void enableFdBackend() {
+    fdBackendDefault = true;
+  }
+
+  /**
+   * Makes the mmap backend the default for instances created from now on (the seed's
+   * {@code disable_fd_backend()}). Thread-safe; open instances keep their backend.
+   */
+  public static void disableFdBackend() {
+    fdBackendDefault = false;
+  }
+
+  /** @return the backend instances created now get unless they choose one */
+  public static Backend defaultBackend() {
+    return fdBackendDefault ? Backend.FD : Backend.MMAP;
   }
 
   // ------------------------------------------------------------------ writes
@@ -360,6 +387,13 @@ public final class Walrus implements AutoCloseable {
     return engine.config().directory();
   }
 
+  /**
+   * @return the backend in use, e.g. {@code "fd"}, {@code "fd+io_uring"} or {@code "mmap"}
+   */
+  public String backendDescription() {
+    return engine.config().backend().name();
+  }
+
   /** @return the read consistency model */
   public ReadConsistency consistency() {
     return engine.config().consistency();
@@ -397,8 +431,22 @@ public final class Walrus implements AutoCloseable {
     private int blocksPerFile = DEFAULT_BLOCKS_PER_FILE;
     private int maxEntryBytes = MAX_ENTRY_BYTES;
     private Boolean quiet;
+    private Backend backend;
 
     private Builder() {}
+
+    /**
+     * @param b the storage backend (default: the process-wide default, see
+     *     {@link Walrus#defaultBackend()})
+     * @return this
+     */
+    public Builder backend(Backend b) {
+      if (b == null) {
+        throw new InvalidArgumentException("backend must not be null");
+      }
+      this.backend = b;
+      return this;
+    }
 
     /**
      * @param dir the data directory (default: {@code WALRUS_DATA_DIR} or {@code ./wal_files})
@@ -509,8 +557,10 @@ public final class Walrus implements AutoCloseable {
       String key = namespaceSet ? namespace : System.getenv(ENV_INSTANCE_KEY);
       Path dir = key == null ? base.toAbsolutePath().normalize() : NamespaceKeys.resolve(base, key);
       boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
+      Backend b = backend != null ? backend : defaultBackend();
+      StorageBackend storage = b == Backend.MMAP ? new MappedFileBackend() : new FileChannelBackend();
       EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
-          maxEntryBytes, consistency, schedule, new FileChannelBackend(), q);
+          maxEntryBytes, consistency, schedule, storage, q);
       return new Walrus(Engine.open(config));
     }
 

@@ -86,7 +86,7 @@ public final class Cursors {
       Block before = c.position.block();
       Entry e;
       try {
-        e = c.reader.peek(topic, c.position);
+        e = peek(c);
       } catch (IOException ex) {
         throw health.poison("read of topic '" + topic.name() + "'", ex);
       }
@@ -115,7 +115,7 @@ public final class Cursors {
       long bytes = 0;
       try {
         while (out.size() < maxEntries) {
-          Entry e = c.reader.peek(topic, c.position);
+          Entry e = peek(c);
           if (e == null || (!out.isEmpty() && bytes + e.data().length > maxBytes)) {
             break;
           }
@@ -134,6 +134,24 @@ public final class Cursors {
         consumed(c, out.size(), before);
       }
       return out;
+    }
+  }
+
+  /**
+   * Peeks at the cursor's entry. A cursor created just as the reclaimer deleted the file
+   * it started in finds the file closed: the reclaimer raised the floor first, so the
+   * cursor is moved up to it and the read is tried again.
+   */
+  private static Entry peek(Cursor c) throws IOException {
+    try {
+      return c.reader.peek(c.topic, c.position);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      if (c.position.nextOffset() >= c.topic.floor()) {
+        throw e;
+      }
+      c.reader.invalidate();
+      clampToFloor(c);
+      return c.reader.peek(c.topic, c.position);
     }
   }
 

@@ -74,7 +74,7 @@ public final class Recovery {
       if (seq < 0) {
         continue;
       }
-      StorageFile f = backend.open(p, false, config.syncEach());
+      StorageFile f = backend.openPreallocated(p, config.syncEach());
       DataFile df = new DataFile(seq, f, f.size());
       r.files.put(seq, df);
       r.nextFileSequence = Math.max(r.nextFileSequence, seq + 1);

@@ -23,6 +23,16 @@ public interface StorageBackend {
   StorageFile create(Path path, long size, boolean syncWrites) throws IOException;
 
   /**
+   * Opens an existing data file created by {@link #create} (preallocated; mapped by the
+   * mmap backend).
+   *
+   * @param syncWrites every write is durable when it returns
+   */
+  default StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
+    return open(path, false, syncWrites);
+  }
+
+  /**
    * Opens an existing file, or creates an empty owner-only one if {@code create} is set.
    *
    * @param syncWrites open with {@code DSYNC}

@@ -97,7 +97,14 @@ public final class Durability {
     if (block.file().isDeleted()) {
       return;
     }
-    block.file().file().write(seal, block.base() + block.header().sealPosition);
+    try {
+      block.file().file().write(seal, block.base() + block.header().sealPosition);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      if (block.file().isDeleted()) {
+        return; // reclaimed meanwhile: nothing left to seal
+      }
+      throw e;
+    }
     block.file().markDirty();
   }
 
@@ -113,7 +120,13 @@ public final class Durability {
     }
     for (DataFile f : files.get()) {
       if (f.takeDirty() && !f.isDeleted()) {
-        f.file().force();
+        try {
+          f.file().force();
+        } catch (java.nio.channels.ClosedChannelException e) {
+          if (!f.isDeleted()) {
+            throw e;
+          } // reclaimed meanwhile: nothing of it needs to be durable
+        }
       }
     }
     // Data before cursors: a durable cursor then never points past durable data.

@@ -1,0 +1,249 @@
+package dev.walrus.internal.storage;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The mmap backend: data files are mapped whole (in chunks of at most 1 GiB, as Lucene's
+ * {@code MMapDirectory} does) and read and written through memory, with no system call
+ * per operation; {@code force} is {@code msync}. Under {@code SyncEach} every write is
+ * followed by a {@code force} of the range it touched.
+ *
+ * <p>Files that grow (the cursor journal) and directory operations are delegated to the
+ * positional backend. Mappings are released when a file is closed (reclaimed, or the
+ * instance closed); a close waits for operations in flight, so no thread ever touches
+ * an unmapped region, and later operations fail with {@link ClosedChannelException}.
+ */
+public final class MappedFileBackend implements StorageBackend {
+  private static final long CHUNK = 1L << 30;
+  private static final Unmapper UNMAPPER = new Unmapper();
+  private final FileChannelBackend plain = new FileChannelBackend();
+
+  @Override
+  public String name() {
+    return "mmap";
+  }
+
+  @Override
+  public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
+    plain.create(path, size, false).close();
+    return openPreallocated(path, syncWrites);
+  }
+
+  @Override
+  public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      int n = (int) ((size + CHUNK - 1) / CHUNK);
+      MappedByteBuffer[] chunks = new MappedByteBuffer[Math.max(n, 1)];
+      for (int i = 0; i < n; i++) {
+        long from = i * CHUNK;
+        chunks[i] = ch.map(FileChannel.MapMode.READ_WRITE, from, Math.min(CHUNK, size - from));
+      }
+      return new MappedFile(path, chunks, size, syncWrites);
+    }
+  }
+
+  @Override
+  public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
+    return plain.open(path, create, syncWrites);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    plain.delete(path);
+  }
+
+  @Override
+  public void rename(Path source, Path target) throws IOException {
+    plain.rename(source, target);
+  }
+
+  @Override
+  public void syncDirectory(Path dir) throws IOException {
+    plain.syncDirectory(dir);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    plain.createDirectories(dir);
+  }
+
+  @Override
+  public List<Path> list(Path dir, String glob) throws IOException {
+    return plain.list(dir, glob);
+  }
+
+  /** A file mapped into memory. */
+  static final class MappedFile implements StorageFile {
+    private final Path path;
+    private final MappedByteBuffer[] chunks;
+    private final long size;
+    private final boolean sync;
+    /** Operations in flight; close waits for zero. Negative once closed. */
+    private final AtomicInteger users = new AtomicInteger();
+
+    MappedFile(Path path, MappedByteBuffer[] chunks, long size, boolean sync) {
+      this.path = path;
+      this.chunks = chunks;
+      this.size = size;
+      this.sync = sync;
+    }
+
+    private void enter() throws ClosedChannelException {
+      int u;
+      do {
+        u = users.get();
+        if (u < 0) {
+          throw new ClosedChannelException();
+        }
+      } while (!users.compareAndSet(u, u + 1));
+    }
+
+    private void exit() {
+      users.decrementAndGet();
+    }
+
+    @Override
+    public Path path() {
+      return path;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      int len = src.remaining();
+      if (position < 0 || position + len > size) {
+        throw new IOException("write of " + len + " bytes at " + position + " exceeds the mapped size "
+            + size + " of " + path);
+      }
+      enter();
+      try {
+        long pos = position;
+        while (src.hasRemaining()) {
+          MappedByteBuffer c = chunks[(int) (pos / CHUNK)];
+          int at = (int) (pos % CHUNK);
+          int n = Math.min(src.remaining(), c.capacity() - at);
+          c.put(at, src, src.position(), n);
+          if (sync) {
+            c.force(at, n);
+          }
+          src.position(src.position() + n);
+          pos += n;
+        }
+      } finally {
+        exit();
+      }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      enter();
+      try {
+        int total = 0;
+        long pos = position;
+        while (dst.hasRemaining() && pos < size) {
+          MappedByteBuffer c = chunks[(int) (pos / CHUNK)];
+          int at = (int) (pos % CHUNK);
+          int n = (int) Math.min(dst.remaining(), Math.min(c.capacity() - at, size - pos));
+          dst.put(dst.position(), c, at, n);
+          dst.position(dst.position() + n);
+          pos += n;
+          total += n;
+        }
+        return total;
+      } finally {
+        exit();
+      }
+    }
+
+    @Override
+    public void force() throws IOException {
+      enter();
+      try {
+        for (MappedByteBuffer c : chunks) {
+          if (c != null) {
+            c.force();
+          }
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      } finally {
+        exit();
+      }
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void truncate(long newSize) throws IOException {
+      throw new IOException("mapped data files are never truncated: " + path);
+    }
+
+    /** @return true once the mappings are released */
+    boolean isUnmapped() {
+      return users.get() < 0;
+    }
+
+    @Override
+    public void close() {
+      // Wait for operations in flight, then forbid new ones: an unmapped region must never
+      // be touched (that would crash the JVM, not throw).
+      while (!users.compareAndSet(0, Integer.MIN_VALUE)) {
+        if (users.get() < 0) {
+          return; // already closed
+        }
+        Thread.onSpinWait();
+      }
+      for (MappedByteBuffer c : chunks) {
+        if (c != null) {
+          UNMAPPER.unmap(c);
+        }
+      }
+    }
+  }
+
+  /** Releases a mapping now rather than when the GC finds it (sun.misc.Unsafe#invokeCleaner). */
+  private static final class Unmapper {
+    private final Object unsafe;
+    private final Method invokeCleaner;
+
+    Unmapper() {
+      Object u = null;
+      Method m = null;
+      try {
+        Class<?> c = Class.forName("sun.misc.Unsafe");
+        Field f = c.getDeclaredField("theUnsafe");
+        f.setAccessible(true);
+        u = f.get(null);
+        m = c.getMethod("invokeCleaner", ByteBuffer.class);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // left to the GC
+      }
+      this.unsafe = u;
+      this.invokeCleaner = m;
+    }
+
+    void unmap(ByteBuffer b) {
+      if (invokeCleaner == null) {
+        return;
+      }
+      try {
+        invokeCleaner.invoke(unsafe, b);
+      } catch (ReflectiveOperationException e) {
+        // left to the GC
+      }
+    }
+  }
+}
