@@ -5,7 +5,7 @@ import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.format.Names;
-import dev.walrus.internal.storage.FileChannelBackend;
+import dev.walrus.internal.storage.BackendChoice;
 import dev.walrus.internal.storage.MappedFileBackend;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
@@ -432,6 +432,8 @@ public final class Walrus implements AutoCloseable {
     private int maxEntryBytes = MAX_ENTRY_BYTES;
     private Boolean quiet;
     private Backend backend;
+    private Boolean ioUring;
+    private StorageBackend storageOverride;
 
     private Builder() {}
 
@@ -510,6 +512,22 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
+     * Whether the FD backend submits batch appends, batch reads and the periodic fsync
+     * through io_uring (Linux). Default: yes when available, unless
+     * {@code WALRUS_DISABLE_IO_URING=1} or the system property {@code walrus.io_uring=false};
+     * {@code walrus.io_uring=required} makes opening fail instead of falling back. When
+     * io_uring cannot be used the instance falls back to positional I/O and logs one line
+     * saying why.
+     *
+     * @param enabled false to never use io_uring
+     * @return this
+     */
+    public Builder ioUring(boolean enabled) {
+      this.ioUring = enabled;
+      return this;
+    }
+
+    /**
      * @param n blocks per data file, at least 1 (default 100)
      * @return this
      */
@@ -558,10 +576,17 @@ public final class Walrus implements AutoCloseable {
       Path dir = key == null ? base.toAbsolutePath().normalize() : NamespaceKeys.resolve(base, key);
       boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
       Backend b = backend != null ? backend : defaultBackend();
-      StorageBackend storage = b == Backend.MMAP ? new MappedFileBackend() : new FileChannelBackend();
+      StorageBackend storage = storageOverride != null ? storageOverride
+          : b == Backend.MMAP ? new MappedFileBackend() : BackendChoice.fd(ioUring, q);
       EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
           maxEntryBytes, consistency, schedule, storage, q);
       return new Walrus(Engine.open(config));
+    }
+
+    /** Test seam: every file operation goes through {@code s} (fault injection). */
+    Builder storageBackend(StorageBackend s) {
+      this.storageOverride = s;
+      return this;
     }
 
     private static String envOr(String name, String dflt) {

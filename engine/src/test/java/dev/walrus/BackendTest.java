@@ -23,6 +23,16 @@ class BackendTest {
     assertThat(Walrus.defaultBackend().name()).isEqualToIgnoringCase(wanted);
     try (Walrus w = Walrus.builder().dataDir(dir).open()) {
       assertThat(w.backendDescription()).startsWith(wanted.toLowerCase());
+      if ("required".equals(System.getProperty("walrus.io_uring"))) {
+        assertThat(w.backendDescription()).as("io_uring expected, no silent fallback")
+            .isEqualTo("fd+io_uring");
+      } else if ("false".equals(System.getProperty("walrus.io_uring"))) {
+        assertThat(w.backendDescription()).isEqualTo(wanted.toLowerCase());
+      }
+    }
+    try (Walrus w = Walrus.builder().dataDir(dir).namespace("no-uring").backend(Backend.FD)
+        .ioUring(false).open()) {
+      assertThat(w.backendDescription()).as("the builder can turn io_uring off").isEqualTo("fd");
     }
   }
 

@@ -91,6 +91,19 @@ public final class Topic {
     }
   }
 
+  /**
+   * Cuts the chain back so that {@code last} is its tail again (after a failed append
+   * whose blocks were never published). Writer only.
+   */
+  public void rollbackTo(Block last) {
+    tail = last;
+    if (last == null) {
+      head = null;
+    } else {
+      last.setNext(null);
+    }
+  }
+
   /** Drops blocks whose entries all lie below the floor from the front of the chain. */
   public void trimHead() {
     Block h = head;

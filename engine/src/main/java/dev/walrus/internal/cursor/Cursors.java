@@ -114,6 +114,13 @@ public final class Cursors {
       List<Entry> out = new ArrayList<>();
       long bytes = 0;
       try {
+        try {
+          // One batch read (one io_uring submission per range) for what the budget likely needs.
+          c.reader.prefetch(topic, c.position,
+              Math.min(maxBytes, Long.MAX_VALUE / 4) * 2 + 64 * 1024);
+        } catch (java.nio.channels.ClosedChannelException raced) {
+          c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
+        }
         while (out.size() < maxEntries) {
           Entry e = peek(c);
           if (e == null || (!out.isEmpty() && bytes + e.data().length > maxBytes)) {

@@ -113,10 +113,12 @@ public final class Engine implements AutoCloseable {
       return e;
     } catch (IOException ex) {
       closeQuietly(journal);
+      config.backend().close();
       closeQuietly(lock);
       throw new WalrusIOException("cannot open namespace " + config.directory() + ": " + ex, ex);
     } catch (RuntimeException ex) {
       closeQuietly(journal);
+      config.backend().close();
       closeQuietly(lock);
       throw ex;
     }
@@ -225,7 +227,7 @@ public final class Engine implements AutoCloseable {
     }
     Topic t = topics.computeIfAbsent(name, n -> new Topic(n, 0, 0));
     return writers.computeIfAbsent(name,
-        n -> new TopicWriter(t, allocator, durability, health, config));
+        n -> new TopicWriter(t, allocator, durability, health));
   }
 
   private void notifyListeners(String topic, long end) {
@@ -442,6 +444,7 @@ public final class Engine implements AutoCloseable {
         closeQuietly(f.file());
       }
       closeQuietly(journal);
+      config.backend().close();
       closeQuietly(lock);
     }
     if (failure != null) {

@@ -9,6 +9,8 @@ import dev.walrus.internal.format.EntryFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -25,11 +27,21 @@ public final class ChainReader {
   private static final int READ_AHEAD = 64 * 1024;
   private static final int CHUNK = 1 << 20;
 
-  private final ByteBuffer buf = ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
+  private static final int PREFETCH_MAX = 4 << 20;
+  private static final int MAX_RANGES = 16;
+
+  private final ByteBuffer readAhead = ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
-  private DataFile bufFile;
-  private long bufStart = -1;
-  private int bufLen;
+  /** The window entries are parsed from: the read-ahead buffer or a prefetched range. */
+  private ByteBuffer win = readAhead;
+  private DataFile winFile;
+  private long winStart = -1;
+  private int winLen;
+  /** Ranges fetched by {@link #prefetch} with one batch read. */
+  private ByteBuffer prefetchBuf;
+  private final List<ByteBuffer> ranges = new ArrayList<>();
+  private final List<DataFile> rangeFiles = new ArrayList<>();
+  private final List<Long> rangeStarts = new ArrayList<>();
 
   /** Result of the last {@link #peek}: where the entry after it starts. */
   private Block lastBlock;
@@ -52,37 +64,39 @@ public final class ChainReader {
     Block b = p.block;
     long pos = p.pos;
     long expected = p.nextOffset;
-    while (pos >= b.endPos()) {
-      b = b.next();
-      if (b == null) {
-        return null; // offsets up to the end were lost before a restart: nothing to read
-      }
-      pos = b.entriesStart();
+    if (pos >= b.endPos()) {
+      do {
+        b = b.next();
+        if (b == null) {
+          return null; // offsets up to the end were lost before a restart: nothing to read
+        }
+        pos = b.entriesStart();
+      } while (pos >= b.endPos()); // empty blocks (cut at recovery) hold nothing
       // Offsets continue across blocks, except over a gap recorded at recovery (a
-      // restart after lost data, or a reclaimed range): then the next block's first
-      // entry is the next one.
+      // restart after lost data, or a reclaimed range): then the first entry of the
+      // block we land in is the next one.
       expected = Math.max(expected, b.firstOffset());
     }
     long limit = b.endPos();
     long abs = b.base() + pos;
     ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + limit);
-    int at = (int) (abs - bufStart);
-    int len = EntryFormat.payloadLength(buf, at);
+    int at = (int) (abs - winStart);
+    int len = EntryFormat.payloadLength(win, at);
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
     if (len < 0 || pos + frame > limit) {
       throw corrupt(topic, p.nextOffset, b, pos, "length " + Integer.toUnsignedLong(len) + " runs past the block's end");
     }
-    long off = EntryFormat.offset(buf, at);
-    int id = EntryFormat.topicId(buf, at);
+    long off = EntryFormat.offset(win, at);
+    int id = EntryFormat.topicId(win, at);
     byte[] data;
     if (frame <= READ_AHEAD) {
       ensure(b.file(), abs, (int) frame, b.base() + limit);
-      at = (int) (abs - bufStart);
-      if (!EntryFormat.verify(buf, at, len, crc)) {
+      at = (int) (abs - winStart);
+      if (!EntryFormat.verify(win, at, len, crc)) {
         throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
       }
       data = new byte[len];
-      buf.get(at + EntryFormat.HEADER_SIZE, data);
+      win.get(at + EntryFormat.HEADER_SIZE, data);
     } else {
       data = readLarge(b, abs, at, len, topic, p);
     }
@@ -112,17 +126,19 @@ public final class ChainReader {
     Block b = p.block;
     long pos = p.pos;
     long expected = p.nextOffset;
-    while (pos >= b.endPos()) {
-      b = b.next();
-      if (b == null) {
-        return false;
-      }
-      pos = b.entriesStart();
+    if (pos >= b.endPos()) {
+      do {
+        b = b.next();
+        if (b == null) {
+          return false;
+        }
+        pos = b.entriesStart();
+      } while (pos >= b.endPos());
       expected = Math.max(expected, b.firstOffset());
     }
     long abs = b.base() + pos;
     ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + b.endPos());
-    int len = EntryFormat.payloadLength(buf, (int) (abs - bufStart));
+    int len = EntryFormat.payloadLength(win, (int) (abs - winStart));
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
     if (len < 0 || pos + frame > b.endPos()) {
       throw corrupt(topic, p.nextOffset, b, pos, "length runs past the block's end");
@@ -136,7 +152,7 @@ public final class ChainReader {
   private byte[] readLarge(Block b, long abs, int at, int len, Topic topic, ReadPosition p)
       throws IOException {
     byte[] header = new byte[EntryFormat.HEADER_SIZE];
-    buf.get(at, header);
+    win.get(at, header);
     byte[] data = new byte[len];
     long from = abs + EntryFormat.HEADER_SIZE;
     int done = 0;
@@ -158,20 +174,32 @@ public final class ChainReader {
     return data;
   }
 
-  /** Makes [abs, abs+n) available in the buffer, reading ahead up to {@code limitAbs}. */
+  /** Makes [abs, abs+n) available in the window, reading ahead up to {@code limitAbs}. */
   private void ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
-    if (f == bufFile && abs >= bufStart && abs + n <= bufStart + bufLen) {
+    if (f == winFile && abs >= winStart && abs + n <= winStart + winLen) {
       return;
     }
-    buf.clear();
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteBuffer r = ranges.get(i);
+      long start = rangeStarts.get(i);
+      if (rangeFiles.get(i) == f && abs >= start && abs + n <= start + r.limit()) {
+        win = r;
+        winFile = f;
+        winStart = start;
+        winLen = r.limit();
+        return;
+      }
+    }
+    win = readAhead;
+    win.clear();
     long want = Math.min(READ_AHEAD, Math.max(n, limitAbs - abs));
-    buf.limit((int) want);
-    int got = f.file().read(buf, abs);
-    bufFile = f;
-    bufStart = abs;
-    bufLen = got;
+    win.limit((int) want);
+    int got = f.file().read(win, abs);
+    winFile = f;
+    winStart = abs;
+    winLen = got;
     if (got < n) {
-      bufFile = null;
+      winFile = null;
       throw new CorruptEntryException("data file " + f.file().path() + " ends at "
           + (abs + got) + ", inside an entry that should be readable");
     }
@@ -179,7 +207,65 @@ public final class ChainReader {
 
   /** Forgets buffered bytes (after a file was closed). */
   public void invalidate() {
-    bufFile = null;
+    winFile = null;
+    ranges.clear();
+    rangeFiles.clear();
+    rangeStarts.clear();
+  }
+
+  /**
+   * Fetches about {@code bytes} of the chain from {@code p} on with one batch read: one
+   * range per block, all submitted together (one io_uring submission per contiguous
+   * range on the io_uring backend). Entries are then parsed from these ranges.
+   */
+  public void prefetch(Topic topic, ReadPosition p, long bytes) throws IOException {
+    invalidate();
+    if (p.nextOffset >= topic.endOffset()
+        || (p.block == null && !Locator.locate(topic, p, this))) {
+      return;
+    }
+    long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, bytes));
+    if (prefetchBuf == null || prefetchBuf.capacity() < left) {
+      prefetchBuf = ByteBuffer.allocateDirect((int) left).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    int used = 0;
+    Block b = p.block;
+    long pos = p.pos;
+    while (b != null && left > 0 && ranges.size() < MAX_RANGES) {
+      long end = Math.min(b.endPos(), pos + left);
+      if (end > pos) {
+        int n = (int) (end - pos);
+        ByteBuffer r = prefetchBuf.duplicate().position(used).limit(used + n).slice()
+            .order(ByteOrder.LITTLE_ENDIAN);
+        ranges.add(r);
+        rangeFiles.add(b.file());
+        rangeStarts.add(b.base() + pos);
+        used += n;
+        left -= n;
+      }
+      if (!b.isSealed()) {
+        break;
+      }
+      b = b.next();
+      pos = b == null ? 0 : b.entriesStart();
+    }
+    int i = 0;
+    while (i < ranges.size()) {
+      DataFile f = rangeFiles.get(i);
+      int j = i;
+      while (j < ranges.size() && rangeFiles.get(j) == f) {
+        j++;
+      }
+      long[] positions = new long[j - i];
+      for (int k = i; k < j; k++) {
+        positions[k - i] = rangeStarts.get(k);
+      }
+      f.file().readBatch(ranges.subList(i, j), positions);
+      i = j;
+    }
+    for (ByteBuffer r : ranges) {
+      r.flip(); // limit = bytes actually read
+    }
   }
 
   private static CorruptEntryException corrupt(Topic t, long offset, Block b, long pos, String why) {

@@ -19,7 +19,7 @@ final class Locator {
     if (b == null) {
       return false;
     }
-    while (b.endOffset() <= target) {
+    while (b.endOffset() <= target || isEmpty(b)) {
       Block n = b.next();
       if (n == null) {
         if (b.isSealed()) {
@@ -44,5 +44,10 @@ final class Locator {
       }
     }
     return true;
+  }
+
+  /** A sealed block without readable entries (cut at recovery): it covers no offset. */
+  private static boolean isEmpty(Block b) {
+    return b.isSealed() && b.endPos() <= b.entriesStart();
   }
 }

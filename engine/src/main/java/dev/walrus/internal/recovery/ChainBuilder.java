@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.function.LongPredicate;
 
 /**
  * Links one topic's recovered blocks, offered in sequence order, into its chain.
@@ -16,12 +17,14 @@ import java.util.NavigableSet;
  *   <li>{@code pending}: continues the chain (and a pending batch, if any);</li>
  *   <li>{@code committed} while a batch is pending: the process restarted after that
  *       batch was cut short; the batch is dropped and the chain continues;</li>
- *   <li>greater, and at or below the topic's floor or equal to a recorded restart point:
- *       the range in between was reclaimed or lost and recorded as such; the chain
+ *   <li>greater, and at or below the topic's floor, equal to a recorded restart point, or
+ *       (journal damaged) sealed, after a sealed block, with a deleted data file between
+ *       them: the range in between was reclaimed (or lost and recorded as such); the chain
  *       restarts there;</li>
  *   <li>anything else: the block lies beyond a gap (a cut tail) and is dead.</li>
  * </ul>
- * A batch still pending at the end is dropped: readers see whole batches or nothing.
+ * A batch still pending at the end is dropped: readers see whole batches or nothing, and
+ * blocks that held nothing but its entries are dead.
  */
 final class ChainBuilder {
   /** A recovered block with what its seal or scan says. */
@@ -33,6 +36,8 @@ final class ChainBuilder {
     long commitOffset;
     boolean dead;
     boolean markedDead;
+    /** The block had a valid seal when recovery found it (not one recovery wrote). */
+    boolean sealedByWriter;
     ByteBuffer pendingSeal;
 
     Candidate(Block block) {
@@ -49,6 +54,8 @@ final class ChainBuilder {
 
   private final long floor;
   private final NavigableSet<Long> restarts;
+  private final LongPredicate fileExists;
+  private Candidate last;
   private final List<Block> accepted = new ArrayList<>();
   /** Blocks holding entries of the pending batch, with its readable end already set to their commit point. */
   private final List<Candidate> pendingBlocks = new ArrayList<>();
@@ -56,9 +63,31 @@ final class ChainBuilder {
   private long committed;
   private long pending;
 
-  ChainBuilder(long floor, NavigableSet<Long> restarts) {
+  ChainBuilder(long floor, NavigableSet<Long> restarts, LongPredicate fileExists) {
     this.floor = floor;
     this.restarts = restarts;
+    this.fileExists = fileExists;
+  }
+
+  /**
+   * Whether a gap that no floor record explains was nevertheless reclaimed (the journal
+   * lost its floor): a data file between the two blocks no longer exists (reclamation
+   * deletes whole files; torn data is cut inside files that are still there), and both
+   * blocks carry the writer's seal with nothing pending. A seal is written only after
+   * every byte of the operations before it, so a gap in front of a sealed block cannot be
+   * a write that was cut short (io_uring may complete a batch's writes in any order).
+   */
+  private boolean reclaimedGap(Candidate c) {
+    if (last == null || !last.sealedByWriter || last.endOffset != last.commitOffset
+        || !c.sealedByWriter) {
+      return false;
+    }
+    for (long f = last.block.file().sequence() + 1; f < c.block.file().sequence(); f++) {
+      if (!fileExists.test(f)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void offer(Candidate c) {
@@ -74,7 +103,8 @@ final class ChainBuilder {
       // continues
     } else if (first == committed && pending > committed) {
       dropPending();
-    } else if (first > pending && (first <= floor || restarts.contains(first))) {
+    } else if (first > pending && (first <= floor || restarts.contains(first)
+        || reclaimedGap(c))) {
       dropPending();
       committed = first;
       pending = first;
@@ -88,6 +118,7 @@ final class ChainBuilder {
 
   private void accept(Candidate c) {
     accepted.add(c.block);
+    last = c;
     if (c.commitOffset > c.block.firstOffset() || c.commitPos > c.block.entriesStart()) {
       // A commit point inside this block: everything pending before it becomes readable.
       for (Candidate p : pendingBlocks) {
@@ -104,7 +135,15 @@ final class ChainBuilder {
   }
 
   private void dropPending() {
-    pendingBlocks.clear(); // their readable ends stay at their commit points
+    for (Candidate p : pendingBlocks) {
+      if (p.block.firstOffset() >= committed) {
+        // Holds nothing but entries of the dropped batch: it leaves the chain for good.
+        accepted.remove(p.block);
+        p.dead = true;
+        p.block.markDead();
+      } // else: its readable end stays at its commit point
+    }
+    pendingBlocks.clear();
     pending = committed;
   }
 

@@ -91,12 +91,11 @@ public final class Recovery {
       List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, new ArrayList<>());
       cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
       TopicState ts = meta.getOrDefault(name, new TopicState());
-      ChainBuilder chain = new ChainBuilder(ts.floor, ts.restarts);
+      ChainBuilder chain = new ChainBuilder(ts.floor, ts.restarts, r.files::containsKey);
       for (ChainBuilder.Candidate c : cands) {
         chain.offer(c);
       }
       chain.finish();
-
       long end = chain.end();
       end = Math.max(end, ts.floor);
       if (!ts.restarts.isEmpty()) {
@@ -170,19 +169,26 @@ public final class Recovery {
       int got = df.file().read(hb, pos);
       hb.flip();
       BlockHeader h = got > 0 ? BlockHeader.decode(hb) : null;
-      if (h == null || h.length > size - pos || h.length < h.entriesStart()) {
+      if (h == null || h.length < h.entriesStart()) {
         break;
       }
+      // A file cut short (truncated behind our back) keeps what it still holds: the block
+      // is scanned up to the end of the file, whatever its seal says, and ends the walk.
+      boolean cutShort = h.length > size - pos;
       Block b = new Block(df, pos, h);
       df.addBlock(b);
       ChainBuilder.Candidate c = new ChainBuilder.Candidate(b);
       long[] seal = h.decodeSeal(hb);
+      if (cutShort && seal != null && (seal[4] & BlockHeader.SEAL_DEAD) == 0) {
+        seal = null;
+      }
       if (seal != null && (seal[4] & BlockHeader.SEAL_DEAD) != 0) {
         c.dead = true;
         c.markedDead = true;
         b.seal();
       } else if (seal != null) {
         c.set(seal[0], seal[1], seal[2], seal[3]);
+        c.sealedByWriter = true;
       } else {
         long[] s = scanner.scan(df.file(), pos, h);
         c.set(s[0], s[1], s[2], s[3]);
@@ -190,6 +196,9 @@ public final class Recovery {
         r.blocksScanned++;
       }
       out.add(c);
+      if (cutShort) {
+        break;
+      }
       pos += h.length;
     }
     return out;

@@ -39,6 +39,29 @@ public interface StorageBackend {
    */
   StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException;
 
+  /**
+   * Forces several files; backends that can submit the fsyncs together (io_uring) do.
+   * Every file is attempted; the first failure is thrown.
+   */
+  default void forceAll(List<StorageFile> files) throws IOException {
+    IOException failure = null;
+    for (StorageFile f : files) {
+      try {
+        f.force();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Releases what the backend holds (rings, threads); called when the instance closes. */
+  default void close() {}
+
   /** Deletes a file that is no longer open; missing files are ignored. */
   void delete(Path path) throws IOException;
 

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One open file of a {@link StorageBackend}: positional reads and writes, fsync.
@@ -29,6 +30,27 @@ public interface StorageFile extends Closeable {
    * @return the number of bytes read (less than requested only at end of file)
    */
   int read(ByteBuffer dst, long position) throws IOException;
+
+  /**
+   * Writes each buffer's remaining bytes at the matching position. Backends that can
+   * submit them together (io_uring) do; the default writes them one after the other.
+   * On failure some of the writes may have happened: the caller rolls back.
+   */
+  default void writeBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
+    for (int i = 0; i < buffers.size(); i++) {
+      write(buffers.get(i), positions[i]);
+    }
+  }
+
+  /**
+   * Fills each buffer from the matching position (a buffer may stay short only at the
+   * end of the file). Backends that can submit the reads together do.
+   */
+  default void readBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
+    for (int i = 0; i < buffers.size(); i++) {
+      read(buffers.get(i), positions[i]);
+    }
+  }
 
   /** Forces written data (not necessarily metadata) to stable storage. */
   void force() throws IOException;

@@ -5,6 +5,7 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -93,6 +94,13 @@ public final class Durability {
     }
   }
 
+  /** Forgets a seal not yet written (its block is being rolled back). */
+  public void cancelSeal(Block block) {
+    synchronized (pending) {
+      pending.removeIf(p -> p.block == block);
+    }
+  }
+
   private static void writeSeal(Block block, ByteBuffer seal) throws IOException {
     if (block.file().isDeleted()) {
       return;
@@ -118,14 +126,19 @@ public final class Durability {
       ready = new ArrayList<>(pending);
       pending.clear();
     }
+    List<StorageFile> dirty = new ArrayList<>();
     for (DataFile f : files.get()) {
       if (f.takeDirty() && !f.isDeleted()) {
-        try {
+        dirty.add(f.file());
+      }
+    }
+    try {
+      config.backend().forceAll(dirty); // one io_uring submission for all of them, where available
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // A file reclaimed meanwhile needs nothing; force the survivors one by one.
+      for (DataFile f : files.get()) {
+        if (!f.isDeleted() && dirty.contains(f.file())) {
           f.file().force();
-        } catch (java.nio.channels.ClosedChannelException e) {
-          if (!f.isDeleted()) {
-            throw e;
-          } // reclaimed meanwhile: nothing of it needs to be durable
         }
       }
     }

@@ -1,53 +1,72 @@
 package dev.walrus.internal.write;
 
 import dev.walrus.internal.core.Block;
-import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.EntryFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * The write path of one topic: assigns offsets, frames entries into a staging buffer,
- * writes them with as few positional writes as the block layout allows, and publishes
- * them to readers only when the whole append (or batch) is written.
+ * The write path of one topic: assigns offsets, frames entries into staging buffers,
+ * writes them, and publishes them to readers only when the whole append (or batch) is
+ * written.
  *
- * <p>All methods must be called with the topic's write lock held. Any I/O failure
- * poisons the instance: bytes of a failed append may be on disk but were never
- * published, and recovery after reopening decides from what is really there (a batch
- * without its last entry is cut).
+ * <p>A single append is written with one positional write. A batch is staged whole (up
+ * to {@value #MAX_PENDING} bytes at a time) and handed to the file as one
+ * {@link dev.walrus.internal.storage.StorageFile#writeBatch}: one io_uring submission
+ * per contiguous range on the io_uring backend, every completion checked.
+ *
+ * <p>If a write fails, nothing of the append is published and the writer rolls back:
+ * blocks allocated for it are sealed dead, the block it started in is sealed at its old
+ * end, both seals are forced, and the next append starts a new block. Offsets continue
+ * from where they were. Only if the rollback itself fails is the instance poisoned.
+ * All methods must be called with the topic's write lock held.
  */
 public final class TopicWriter {
   private static final int STAGING = 256 * 1024;
+  private static final int MAX_PENDING = 8 << 20;
 
   private final Topic topic;
   private final BlockAllocator allocator;
   private final Durability durability;
   private final Health health;
   private final CRC32C crc = new CRC32C();
-  private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
+  private final StagingBuffers staging = new StagingBuffers(STAGING);
   private final List<Block> touched = new ArrayList<>(4);
   private final List<long[]> touchedEnds = new ArrayList<>(4);
+  private final List<Block> allocated = new ArrayList<>(4);
+  /** Blocks rolled during the current operation and their seals, written after its bytes. */
+  private final List<Object> sealsAfterWrite = new ArrayList<>(4);
 
-  /** The block being written, or null until the first append after open. */
+  /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
   /** Block-relative position of the next frame. */
   private long writePos;
-  /** Block-relative position where the staging buffer's first byte goes. */
+  /** Block-relative position where the current staging buffer's first byte goes. */
   private long stagedFrom;
   /** Offset the next entry gets. */
   private long writeOffset;
   /** End of the last committed entry in the current block, for its seal. */
   private long commitPos;
   private long commitOffset;
+  /** Writes are collected until the end of the operation (batches). */
+  private boolean deferring;
 
-  public TopicWriter(Topic topic, BlockAllocator allocator, Durability durability, Health health,
-      EngineConfig config) {
+  /** State before the current operation, for rollback. */
+  private Block startBlock;
+  private Block startTail;
+  private long startWritePos;
+  private long startCommitPos;
+  private long startCommitOffset;
+
+  public TopicWriter(Topic topic, BlockAllocator allocator, Durability durability, Health health) {
     this.topic = topic;
     this.allocator = allocator;
     this.durability = durability;
@@ -65,42 +84,52 @@ public final class TopicWriter {
    */
   public long append(byte[] payload) {
     long offset = topic.endOffset();
-    writeOffset = offset;
-    touched.clear();
-    touchedEnds.clear();
+    begin(offset, false);
     try {
       frame(payload, 0);
-      flush();
+      writeOut();
     } catch (IOException e) {
-      throw health.poison("append to topic '" + topic.name() + "'", e);
+      throw rollback("append to topic '" + topic.name() + "'", e);
     }
     commit();
     return offset;
   }
 
   /**
-   * Appends a batch atomically: the entries are published together or not at all, and
-   * on disk every entry but the last carries the MORE flag, so a batch cut short by a
-   * crash is recognised and dropped at recovery.
+   * Appends a batch atomically: published together or not at all; on disk every entry
+   * but the last carries the MORE flag, so a batch cut short by a crash is recognised
+   * and dropped at recovery.
    *
    * @return the offset of the first entry; the batch occupies consecutive offsets
    */
   public long appendBatch(List<byte[]> payloads) {
     long first = topic.endOffset();
-    writeOffset = first;
-    touched.clear();
-    touchedEnds.clear();
+    begin(first, true);
     int n = payloads.size();
     try {
       for (int i = 0; i < n; i++) {
         frame(payloads.get(i), i < n - 1 ? EntryFormat.FLAG_MORE : 0);
       }
-      flush();
+      writeOut();
     } catch (IOException e) {
-      throw health.poison("batch append to topic '" + topic.name() + "'", e);
+      throw rollback("batch append to topic '" + topic.name() + "'", e);
     }
     commit();
     return first;
+  }
+
+  private void begin(long offset, boolean batch) {
+    writeOffset = offset;
+    sealsAfterWrite.clear();
+    deferring = batch;
+    touched.clear();
+    touchedEnds.clear();
+    allocated.clear();
+    startBlock = block;
+    startTail = topic.tail();
+    startWritePos = writePos;
+    startCommitPos = commitPos;
+    startCommitOffset = commitOffset;
   }
 
   private void frame(byte[] payload, int flags) throws IOException {
@@ -108,25 +137,26 @@ public final class TopicWriter {
     if (block == null || block.length() - writePos < size) {
       roll(size);
     }
-    if (staging.remaining() < EntryFormat.HEADER_SIZE) {
-      flush();
+    ByteBuffer buf = staging.current();
+    if (buf.remaining() < EntryFormat.HEADER_SIZE) {
+      buf = spill();
     }
-    EntryFormat.writeHeader(staging, crc, writeOffset, topic.id(), flags, payload);
+    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), flags, payload);
     int off = 0;
     while (off < payload.length) {
-      if (!staging.hasRemaining()) {
-        flush();
+      if (!buf.hasRemaining()) {
+        buf = spill();
       }
-      int len = Math.min(staging.remaining(), payload.length - off);
-      staging.put(payload, off, len);
+      int len = Math.min(buf.remaining(), payload.length - off);
+      buf.put(payload, off, len);
       off += len;
     }
     int pad = (int) (size - EntryFormat.HEADER_SIZE - payload.length);
     for (int i = 0; i < pad; i++) {
-      if (!staging.hasRemaining()) {
-        flush();
+      if (!buf.hasRemaining()) {
+        buf = spill();
       }
-      staging.put((byte) 0);
+      buf.put((byte) 0);
     }
     writePos += size;
     writeOffset++;
@@ -136,30 +166,59 @@ public final class TopicWriter {
     }
   }
 
-  /** Writes the staged bytes at their place in the current block. */
-  private void flush() throws IOException {
-    if (staging.position() == 0) {
-      return;
+  /**
+   * Ends the current staging buffer: queued (batches) or written now (single appends).
+   *
+   * @return the buffer to continue in
+   */
+  private ByteBuffer spill() throws IOException {
+    ByteBuffer buf = staging.current();
+    int n = buf.position();
+    if (n > 0) {
+      staging.queue(block, block.base() + stagedFrom);
+      stagedFrom += n;
+      if (!deferring || staging.queuedBytes() >= MAX_PENDING) {
+        writeQueued();
+      }
     }
-    staging.flip();
-    int n = staging.remaining();
-    block.file().file().write(staging, block.base() + stagedFrom);
-    block.file().markDirty();
-    stagedFrom += n;
-    staging.clear();
+    return staging.current();
+  }
+
+  private void writeOut() throws IOException {
+    spill();
+    writeQueued();
+    for (int i = 0; i < sealsAfterWrite.size(); i += 2) {
+      durability.sealed((Block) sealsAfterWrite.get(i), (ByteBuffer) sealsAfterWrite.get(i + 1));
+    }
+    sealsAfterWrite.clear();
+  }
+
+  /** Writes the queued buffers, one {@code writeBatch} per file. */
+  private void writeQueued() throws IOException {
+    try {
+      for (StagingBuffers.FileRun run : staging.runs()) {
+        run.file.file().writeBatch(run.buffers, run.positions);
+        run.file.markDirty();
+      }
+    } finally {
+      staging.recycle();
+    }
   }
 
   /** Seals the current block (if any) and starts a new one for a frame of {@code size}. */
   private void roll(long size) throws IOException {
-    flush();
+    spill();
     Block old = block;
     Block fresh = allocator.allocate(topic, writeOffset, size);
+    allocated.add(fresh);
     if (old != null) {
       touchedEnds.add(new long[] {writePos, writeOffset});
       touched.add(old);
-      ByteBuffer seal = old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset);
+      // The seal goes out only after this operation's bytes are written (see writeOut):
+      // a seal must never describe bytes that are not there yet.
+      sealsAfterWrite.add(old);
+      sealsAfterWrite.add(old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset));
       topic.link(fresh);
-      durability.sealed(old, seal);
     } else {
       topic.link(fresh);
     }
@@ -179,5 +238,41 @@ public final class TopicWriter {
     }
     block.setEnd(writePos, writeOffset);
     topic.publish(writeOffset);
+  }
+
+  /**
+   * Undoes a failed append: nothing was published; make sure recovery will never see
+   * its bytes either, then continue in a fresh block.
+   */
+  private RuntimeException rollback(String what, IOException cause) {
+    staging.discard();
+    Set<DataFile> files = new HashSet<>();
+    try {
+      for (Block b : allocated) {
+        durability.cancelSeal(b);
+        b.file().file().write(b.header().encodeDeadSeal(), b.base() + b.header().sealPosition);
+        b.markDead();
+        files.add(b.file());
+      }
+      if (startBlock != null) {
+        durability.cancelSeal(startBlock);
+        startBlock.file().file().write(startBlock.header().encodeSeal(
+            startWritePos, startBlock.endOffset(), startCommitPos, startCommitOffset),
+            startBlock.base() + startBlock.header().sealPosition);
+        startBlock.seal();
+        files.add(startBlock.file());
+      }
+      // The seals must be durable before any later append lands after them.
+      for (DataFile f : files) {
+        f.file().force();
+      }
+    } catch (IOException e) {
+      e.addSuppressed(cause);
+      return health.poison(what + " failed, and so did its rollback", e);
+    }
+    topic.rollbackTo(startTail);
+    block = null;
+    return new dev.walrus.WalrusIOException(what + " failed and was rolled back (nothing of it"
+        + " is visible; the instance stays usable): " + cause, cause);
   }
 }

@@ -1,0 +1,291 @@
+package dev.walrus.internal.storage.uring;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.unix.Buffer;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoEvent;
+import io.netty.channel.uring.IoUringIoHandle;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoOps;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One io_uring instance driven by Netty's io_uring event loop (a single daemon thread),
+ * used for file I/O: raw {@link IoUringIoOps} submissions on file descriptors through an
+ * {@link IoUringIoHandle} registration, as OpenSearch's async file I/O does.
+ *
+ * <p>Callers block until every completion of their submission has arrived; each
+ * operation keeps its buffer reachable (in {@link #pending}) until the kernel is done
+ * with it, even if the caller gives up waiting. Completions run on the ring's thread and
+ * only complete futures. Thread-safe.
+ */
+public final class IoUringRing implements AutoCloseable {
+  // Opcodes and flags of the io_uring ABI (linux/io_uring.h); stable kernel interface.
+  private static final byte OP_FSYNC = 3;
+  private static final byte OP_OPENAT = 18;
+  private static final byte OP_CLOSE = 19;
+  private static final byte OP_READ = 22;
+  private static final byte OP_WRITE = 23;
+  private static final int FSYNC_DATASYNC = 1;
+  private static final int AT_FDCWD = -100;
+  private static final int O_RDWR = 2;
+  private static final int O_DSYNC = 4096;
+  private static final int O_CLOEXEC = 524288;
+  private static final long TIMEOUT_SECONDS = 120;
+
+  private final MultiThreadIoEventLoopGroup group;
+  private final IoRegistration registration;
+  private final ConcurrentHashMap<Short, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger ids = new AtomicInteger();
+
+  /** One submitted operation: its result and what must stay alive until it completes. */
+  private static final class Pending {
+    final CompletableFuture<Integer> result = new CompletableFuture<>();
+    final Object keepAlive;
+
+    Pending(Object keepAlive) {
+      this.keepAlive = keepAlive;
+    }
+  }
+
+  /** A positional read or write of {@code buffer}'s remaining bytes. */
+  public static final class Op {
+    final int fd;
+    final ByteBuffer buffer;
+    final long position;
+
+    /**
+     * @param fd file descriptor from {@link #open}
+     * @param buffer a direct buffer; its remaining bytes are written, or filled by a read
+     * @param position file position
+     */
+    public Op(int fd, ByteBuffer buffer, long position) {
+      if (!buffer.isDirect()) {
+        throw new IllegalArgumentException("io_uring needs direct buffers");
+      }
+      this.fd = fd;
+      this.buffer = buffer;
+      this.position = position;
+    }
+  }
+
+  private IoUringRing() throws IOException {
+    group = new MultiThreadIoEventLoopGroup(1, r -> {
+      Thread t = new Thread(r, "walrus-io_uring");
+      t.setDaemon(true);
+      return t;
+    }, IoUringIoHandler.newFactory());
+    try {
+      IoEventLoop loop = group.next();
+      registration = loop.register(new Handle()).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IOException("cannot register with the io_uring event loop: " + e, e);
+    }
+  }
+
+  /**
+   * @return null if io_uring can be used here, otherwise why not
+   */
+  public static String unavailabilityReason() {
+    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+      return "not Linux";
+    }
+    try {
+      if (!IoUring.isAvailable()) {
+        Throwable t = IoUring.unavailabilityCause();
+        return "Netty io_uring unavailable: " + (t == null ? "unknown" : t.toString());
+      }
+      return null;
+    } catch (LinkageError e) {
+      return "Netty io_uring classes or native library missing: " + e;
+    }
+  }
+
+  /**
+   * Starts a ring.
+   *
+   * @throws IOException if it cannot be set up (memlock limit, seccomp, ...)
+   */
+  public static IoUringRing start() throws IOException {
+    try {
+      return new IoUringRing();
+    } catch (LinkageError | RuntimeException e) {
+      throw new IOException("cannot start io_uring: " + e, e);
+    }
+  }
+
+  /** Opens a file read-write through the ring ({@code O_DSYNC} if {@code dsync}). */
+  public int open(Path path, boolean dsync) throws IOException {
+    byte[] name = path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer cPath = ByteBuffer.allocateDirect(name.length + 1);
+    cPath.put(name).put((byte) 0).flip();
+    int flags = O_RDWR | O_CLOEXEC | (dsync ? O_DSYNC : 0);
+    int fd = await(submit(OP_OPENAT, AT_FDCWD, 0, Buffer.memoryAddress(cPath), 0600, flags, cPath),
+        "open " + path);
+    return fd;
+  }
+
+  /** Closes a descriptor opened by {@link #open}. */
+  public void close(int fd) throws IOException {
+    await(submit(OP_CLOSE, fd, 0, 0, 0, 0, null), "close");
+  }
+
+  /**
+   * Submits every write at once, then waits for all completions. Fails if any write
+   * failed or was short (the bytes of the others may be on disk: the caller rolls back).
+   */
+  public void writeAll(List<Op> ops) throws IOException {
+    run(OP_WRITE, ops, true);
+  }
+
+  /**
+   * Submits every read at once, then waits for all. Each buffer's position advances by
+   * what was read; a read may be short only at the end of the file.
+   */
+  public void readAll(List<Op> ops) throws IOException {
+    run(OP_READ, ops, false);
+  }
+
+  private void run(byte opcode, List<Op> ops, boolean exact) throws IOException {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Integer>[] fs = new CompletableFuture[ops.size()];
+    for (int i = 0; i < fs.length; i++) {
+      Op op = ops.get(i);
+      ByteBuffer b = op.buffer;
+      long addr = Buffer.memoryAddress(b) + b.position();
+      fs[i] = submit(opcode, op.fd, op.position, addr, b.remaining(), 0, b);
+    }
+    IOException failure = null;
+    for (int i = 0; i < fs.length; i++) {
+      Op op = ops.get(i);
+      try {
+        int n = await(fs[i], opcode == OP_WRITE ? "write" : "read");
+        if (exact && n != op.buffer.remaining()) {
+          throw new IOException("short io_uring write: " + n + " of " + op.buffer.remaining()
+              + " bytes at " + op.position);
+        }
+        op.buffer.position(op.buffer.position() + n);
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Fsyncs (fdatasync) every descriptor with one submission, then waits for all. */
+  public void fsyncAll(int[] fds) throws IOException {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Integer>[] fs = new CompletableFuture[fds.length];
+    for (int i = 0; i < fds.length; i++) {
+      fs[i] = submit(OP_FSYNC, fds[i], 0, 0, 0, FSYNC_DATASYNC, null);
+    }
+    IOException failure = null;
+    for (CompletableFuture<Integer> f : fs) {
+      try {
+        await(f, "fsync");
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private CompletableFuture<Integer> submit(byte opcode, int fd, long offset, long addr, int len,
+      int opFlags, Object keepAlive) throws IOException {
+    short id;
+    Pending p = new Pending(keepAlive);
+    do {
+      id = (short) (ids.incrementAndGet() & 0x7FFF);
+    } while (id == 0 || pending.putIfAbsent(id, p) != null);
+    IoUringIoOps ops = new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, addr, len, opFlags,
+        id, (short) 0, (short) 0, 0, 0L);
+    long token = registration.submit(ops);
+    if (token == -1 || !registration.isValid()) {
+      pending.remove(id);
+      throw new IOException("io_uring submission refused (ring closed?)");
+    }
+    return p.result;
+  }
+
+  private static int await(CompletableFuture<Integer> f, String what) throws IOException {
+    int res;
+    try {
+      res = f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for io_uring " + what, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("io_uring " + what + " did not complete: " + e, e);
+    }
+    if (res < 0) {
+      throw new IOException("io_uring " + what + " failed: errno " + (-res) + errnoName(-res));
+    }
+    return res;
+  }
+
+  private static String errnoName(int errno) {
+    switch (errno) {
+      case 5:
+        return " (EIO)";
+      case 28:
+        return " (ENOSPC)";
+      case 9:
+        return " (EBADF)";
+      case 13:
+        return " (EACCES)";
+      case 2:
+        return " (ENOENT)";
+      default:
+        return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    registration.cancel();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Pending p : pending.values()) {
+      p.result.completeExceptionally(new IOException("io_uring ring closed"));
+    }
+  }
+
+  /** Receives completions on the ring's thread. */
+  private final class Handle implements IoUringIoHandle {
+    @Override
+    public void handle(IoRegistration reg, IoEvent event) {
+      IoUringIoEvent e = (IoUringIoEvent) event;
+      Pending p = pending.remove(e.data());
+      if (p != null) {
+        p.result.complete(e.res());
+      }
+    }
+
+    @Override
+    public void close() {
+      for (Pending p : pending.values()) {
+        p.result.completeExceptionally(new IOException("io_uring registration closed"));
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.walrus.crash;
+
+import dev.walrus.Entry;
+import dev.walrus.FsyncSchedule;
+import dev.walrus.ReadConsistency;
+import dev.walrus.TopicStats;
+import dev.walrus.Walrus;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The process {@link CrashTest} kills: opens a namespace and appends (single and batch) and
+ * consumes (readNext and batch reads on the shared cursor) forever, at random. Before each
+ * operation it prints an intent line ({@code a t off}, {@code b t first n}, {@code r t},
+ * {@code q t}) and after the operation returns an acknowledgment line ({@code A t off len},
+ * {@code B t first n}, {@code R t off}, {@code Q t first n}, {@code E t} for an empty read).
+ * Each line is one unbuffered write, so a line the parent reads was written after the
+ * operation it acknowledges returned. Payloads are derived from topic and offset
+ * ({@link #payload}); a read that returns anything else prints {@code X reason} and exits.
+ *
+ * <p>Arguments: data dir, schedule ({@code nofsync}, {@code ms200}, {@code synceach}),
+ * consistency ({@code strict} or {@code alo:N}), seed.
+ */
+public final class CrashChild {
+  static final String[] TOPICS = {"c0", "c1", "c2"};
+
+  private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
+
+  private CrashChild() {}
+
+  /** @return the payload of {@code topic} at {@code offset}: 0 to 299 bytes */
+  public static byte[] payload(String topic, long offset) {
+    long h = topic.hashCode() * 0x9E3779B97F4A7C15L ^ (offset + 1) * 0xC2B2AE3D27D4EB4FL;
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    h ^= h >>> 32;
+    int len = (int) Long.remainderUnsigned(h, 300);
+    byte[] b = new byte[len];
+    long x = h;
+    for (int i = 0; i < len; i++) {
+      x = x * 6364136223846793005L + 1442695040888963407L;
+      b[i] = (byte) (x >>> 56);
+    }
+    return b;
+  }
+
+  static FsyncSchedule schedule(String s) {
+    switch (s) {
+      case "nofsync":
+        return FsyncSchedule.noFsync();
+      case "synceach":
+        return FsyncSchedule.syncEach();
+      case "ms200":
+        return FsyncSchedule.milliseconds(200);
+      default:
+        throw new IllegalArgumentException(s);
+    }
+  }
+
+  static ReadConsistency consistency(String s) {
+    return s.equals("strict") ? ReadConsistency.strictlyAtOnce()
+        : ReadConsistency.atLeastOnce(Integer.parseInt(s.substring(4)));
+  }
+
+  static Walrus open(Path dir, String schedule, String consistency) {
+    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
+        .fsyncSchedule(schedule(schedule)).consistency(consistency(consistency)).open();
+  }
+
+  /** @return the shared cursor's position as the engine reports it */
+  static long sharedPosition(TopicStats s) {
+    Long unread = s.unread().get(TopicStats.DEFAULT_CONSUMER);
+    return unread == null ? s.firstOffset() : s.nextOffset() - unread;
+  }
+
+  private static void line(String s) throws IOException {
+    OUT.write((s + "\n").getBytes(StandardCharsets.US_ASCII)); // one write(2): atomic on a pipe
+  }
+
+  private static void die(String why) throws IOException {
+    line("X " + why);
+    System.exit(3);
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    Walrus w = open(dir, args[1], args[2]);
+    Random rnd = new Random(Long.parseLong(args[3]));
+    long[] next = new long[TOPICS.length];
+    long[] cursor = new long[TOPICS.length];
+    for (int i = 0; i < TOPICS.length; i++) {
+      Optional<TopicStats> s = w.stats(TOPICS[i]);
+      next[i] = s.map(TopicStats::nextOffset).orElse(0L);
+      cursor[i] = s.map(CrashChild::sharedPosition).orElse(0L);
+    }
+    line("S");
+    while (true) {
+      int i = rnd.nextInt(TOPICS.length);
+      String t = TOPICS[i];
+      int op = rnd.nextInt(100);
+      if (op < 40) {
+        long off = next[i];
+        byte[] p = payload(t, off);
+        line("a " + t + " " + off);
+        long got = w.appendForTopic(t, p);
+        if (got != off) {
+          die("append to " + t + " returned " + got + ", expected " + off);
+        }
+        next[i]++;
+        line("A " + t + " " + off + " " + p.length);
+      } else if (op < 50) {
+        int n = 2 + rnd.nextInt(39);
+        long first = next[i];
+        List<byte[]> ps = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+          ps.add(payload(t, first + k));
+        }
+        line("b " + t + " " + first + " " + n);
+        long got = w.batchAppendForTopic(t, ps);
+        if (got != first) {
+          die("batch append to " + t + " returned " + got + ", expected " + first);
+        }
+        next[i] += n;
+        line("B " + t + " " + first + " " + n);
+      } else if (op < 80) {
+        line("r " + t);
+        Optional<Entry> e = w.readNext(t, true);
+        if (e.isEmpty()) {
+          if (cursor[i] != next[i]) {
+            die("readNext of " + t + " empty at " + cursor[i] + " before the end " + next[i]);
+          }
+          line("E " + t);
+        } else {
+          check(e.get(), t, cursor[i]);
+          cursor[i]++;
+          line("R " + t + " " + e.get().offset());
+        }
+      } else {
+        line("q " + t);
+        List<Entry> l = w.batchReadForTopic(t, rnd.nextInt(3000), true);
+        if (l.isEmpty()) {
+          if (cursor[i] != next[i]) {
+            die("batch read of " + t + " empty at " + cursor[i] + " before the end " + next[i]);
+          }
+          line("E " + t);
+        } else {
+          long first = cursor[i];
+          for (Entry e : l) {
+            check(e, t, cursor[i]);
+            cursor[i]++;
+          }
+          line("Q " + t + " " + first + " " + l.size());
+        }
+      }
+    }
+  }
+
+  private static void check(Entry e, String t, long expected) throws IOException {
+    if (e.offset() != expected || !Arrays.equals(e.data(), payload(t, expected))) {
+      die("read of " + t + " returned " + e + ", expected offset " + expected);
+    }
+  }
+}
