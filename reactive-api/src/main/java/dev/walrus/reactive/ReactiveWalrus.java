@@ -1,0 +1,435 @@
+package dev.walrus.reactive;
+
+import dev.walrus.Entry;
+import dev.walrus.FsyncSchedule;
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.Walrus;
+import dev.walrus.WalrusException;
+import dev.walrus.reactive.internal.AppendAllFlux;
+import dev.walrus.reactive.internal.ConsumerGroups;
+import dev.walrus.reactive.internal.Lifecycle;
+import dev.walrus.reactive.internal.MonoCompletion;
+import dev.walrus.reactive.internal.PendingAppend;
+import dev.walrus.reactive.internal.TailFlux;
+import dev.walrus.reactive.internal.TopicAppender;
+import dev.walrus.reactive.internal.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The non-blocking face of a {@link Walrus} engine: {@code Mono}/{@code Flux} appends
+ * with group commit, reads, and tailing consumers.
+ *
+ * <pre>{@code
+ * try (Walrus wal = Walrus.open();
+ *      ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+ *   Mono<Long> offset = rw.append("events", bytes);             // durable per the schedule
+ *   Flux<Entry> all = rw.tail("events");                        // history, then live
+ *   Flux<ReceivedEntry> manual = rw.tail("events",
+ *       TailOptions.forConsumer("billing").checkpointMode(CheckpointMode.MANUAL));
+ * }
+ * }</pre>
+ *
+ * <h2>Reactor manners</h2>
+ * Every returned publisher is cold and lazy: nothing is read, written or registered
+ * until it is subscribed, and each subscription does the work anew. Subscribing and
+ * requesting never block the calling thread, so they are safe on event loops and
+ * {@code Schedulers.parallel()}: every blocking engine call runs on this instance's
+ * scheduler (default {@link Schedulers#boundedElastic()}), which is also where results
+ * are emitted. Failures arrive as {@code onError} with the engine's typed
+ * {@link WalrusException}s (for example {@link dev.walrus.InvalidTopicException},
+ * {@link dev.walrus.EntryTooLargeException}, {@link dev.walrus.WalrusClosedException}).
+ * The subscriber's {@code Context} flows upstream through {@link #appendAll}.
+ *
+ * <h2>What completing an append means</h2>
+ * An append's offset is emitted once the entry is readable and as durable as the
+ * engine's {@link FsyncSchedule} promises: on stable storage under {@code SyncEach}; in
+ * the operating system's page cache under {@code Milliseconds(n)} (on disk within about
+ * n ms) and {@code NoFsync}. In every schedule a process crash loses no acknowledged
+ * entry.
+ *
+ * <h2>Group commit</h2>
+ * Appends to a topic go into one queue, drained by one task at a time on the scheduler;
+ * it writes everything queued (up to 2,000 entries and 4 MiB by default) with one engine
+ * batch append, that is one positional write and, under {@code SyncEach}, one
+ * synchronous write for all of them. Thousands of appends in flight therefore need no
+ * more threads than there are topics being written, and the more producers wait, the
+ * more each write carries. Coalescing never mixes failures: an entry that fails on its
+ * own (an oversized payload) fails alone.
+ *
+ * <p>Results are emitted on the scheduler thread that did the work; the append of a
+ * topic is completed on that topic's writer task, so code running in a completion callback
+ * must not block waiting for another append of the same topic (compose with
+ * {@code flatMap}/{@code concatMap} instead of calling {@code block()}).
+ *
+ * <p>Thread-safe. The instance does not own the engine: close this first, then the
+ * engine.
+ */
+public final class ReactiveWalrus implements AutoCloseable {
+  private final Walrus wal;
+  private final Scheduler scheduler;
+  private final int maxCoalescedEntries;
+  private final long maxCoalescedBytes;
+  private final int appendAllWindow;
+  private final Lifecycle life = new Lifecycle();
+  private final ConsumerGroups groups;
+  private final ConcurrentHashMap<String, TopicAppender> appenders = new ConcurrentHashMap<>();
+
+  private ReactiveWalrus(Builder b) {
+    this.wal = b.wal;
+    this.scheduler = b.scheduler;
+    this.maxCoalescedEntries = b.maxCoalescedEntries;
+    this.maxCoalescedBytes = b.maxCoalescedBytes;
+    this.appendAllWindow = b.appendAllWindow;
+    this.groups = new ConsumerGroups(wal);
+  }
+
+  /**
+   * Wraps an open engine with the default settings (scheduler
+   * {@link Schedulers#boundedElastic()}).
+   *
+   * @param wal the engine; stays owned by the caller
+   * @return the reactive view
+   * @throws InvalidArgumentException if {@code wal} is null
+   */
+  public static ReactiveWalrus create(Walrus wal) {
+    return builder(wal).build();
+  }
+
+  /**
+   * @param wal the engine; stays owned by the caller
+   * @return a builder with every setting at its default
+   * @throws InvalidArgumentException if {@code wal} is null
+   */
+  public static Builder builder(Walrus wal) {
+    if (wal == null) {
+      throw new InvalidArgumentException("engine must not be null");
+    }
+    return new Builder(wal);
+  }
+
+  // ------------------------------------------------------------------ appends
+
+  /**
+   * Appends one entry.
+   *
+   * <pre>
+   * append:  --subscribe--[queued; written with others on the scheduler]--offset|
+   * </pre>
+   * Completes with the entry's offset once it is durable per the fsync schedule (see the
+   * class documentation). Cancelling before the entry is written skips it; after, the
+   * entry stays written. The array must not be modified until the Mono terminates.
+   *
+   * @param topic the topic
+   * @param data the payload
+   * @return a Mono of the entry's offset; errors: {@link dev.walrus.InvalidTopicException},
+   *     {@link InvalidArgumentException} (null payload),
+   *     {@link dev.walrus.EntryTooLargeException}, {@link dev.walrus.WalrusIOException},
+   *     {@link dev.walrus.WalrusPoisonedException},
+   *     {@link dev.walrus.WalrusClosedException}
+   */
+  public Mono<Long> append(String topic, byte[] data) {
+    return Mono.create(sink -> {
+      TopicAppender a;
+      try {
+        Validation.payload(data, "payload");
+        a = appender(topic);
+      } catch (RuntimeException e) {
+        sink.error(e);
+        return;
+      }
+      a.enqueue(PendingAppend.single(data, MonoCompletion.forSingle(sink)));
+    });
+  }
+
+  /**
+   * Appends a batch atomically: readers see all of it or none, and after a crash it is
+   * wholly present or wholly absent. It may share its write with neighbouring appends
+   * (which keeps it atomic) but is never split.
+   *
+   * <pre>
+   * appendBatch:  --subscribe--[queued; written whole]--[o, o+1, ..., o+n-1]|
+   * </pre>
+   * The list is copied at subscription; the arrays must not be modified until the Mono
+   * terminates.
+   *
+   * @param topic the topic
+   * @param entries up to {@link Walrus#MAX_BATCH_ENTRIES} payloads; empty writes nothing
+   * @return a Mono of the entries' offsets, consecutive, in order; errors as
+   *     {@link #append}, plus {@link dev.walrus.BatchTooLargeException}
+   */
+  public Mono<List<Long>> appendBatch(String topic, List<byte[]> entries) {
+    return Mono.create(sink -> {
+      TopicAppender a;
+      List<byte[]> copy;
+      long bytes;
+      try {
+        bytes = Validation.batch(entries);
+        copy = new ArrayList<>(entries);
+        a = appender(topic);
+      } catch (RuntimeException e) {
+        sink.error(e);
+        return;
+      }
+      a.enqueue(PendingAppend.batch(copy, bytes, MonoCompletion.forBatch(sink)));
+    });
+  }
+
+  /**
+   * Appends every payload of {@code entries}, in order, and emits their offsets in the
+   * same order, each once the entry is durable per the fsync schedule.
+   *
+   * <pre>
+   * entries:    --a----b--c--d-------|
+   * appendAll:  ------oa-----ob-oc-od|      (offsets ascending, order kept)
+   * </pre>
+   * Backpressure: the source is asked for no more payloads than offsets were requested,
+   * and never more than a window (4,096 by default) ahead of what was emitted. Payloads
+   * in flight are coalesced into large writes (group commit). Errors: a failed write or
+   * a null payload cancels the source and fails the Flux with the engine's exception;
+   * payloads not yet written are then skipped. A source error is passed on at once.
+   * Cancelling skips payloads not yet written.
+   *
+   * @param topic the topic
+   * @param entries the payloads
+   * @return a Flux of offsets, one per payload
+   */
+  public Flux<Long> appendAll(String topic, Publisher<byte[]> entries) {
+    return new AppendAllFlux(entries, () -> appender(topic), appendAllWindow);
+  }
+
+  private TopicAppender appender(String topic) {
+    Validation.topic(topic);
+    life.checkOpen();
+    TopicAppender a = appenders.get(topic);
+    return a != null ? a : appenders.computeIfAbsent(topic, t -> new TopicAppender(t, wal,
+        scheduler, life, maxCoalescedEntries, maxCoalescedBytes));
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /**
+   * Reads the next entry at the topic's shared cursor, with the engine's semantics
+   * ({@link Walrus#readNext(String, boolean)}), on the scheduler.
+   *
+   * @param topic the topic
+   * @param checkpoint true to consume, false to peek
+   * @return a Mono of the entry, empty if there is none; errors: the engine's
+   */
+  public Mono<Entry> readNext(String topic, boolean checkpoint) {
+    return blocking(() -> wal.readNext(topic, checkpoint).orElse(null));
+  }
+
+  /**
+   * Reads the next entry of a named consumer
+   * ({@link Walrus#readNext(String, String, boolean)}), on the scheduler.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @param checkpoint true to consume, false to peek
+   * @return a Mono of the entry, empty if there is none; errors: the engine's
+   */
+  public Mono<Entry> readNext(String topic, String consumer, boolean checkpoint) {
+    return blocking(() -> wal.readNext(topic, consumer, checkpoint).orElse(null));
+  }
+
+  /**
+   * Reads entries at the shared cursor within a payload budget
+   * ({@link Walrus#batchReadForTopic(String, long, boolean)}), on the scheduler.
+   *
+   * @param topic the topic
+   * @param maxBytes the payload budget (at least one entry is returned if any exists)
+   * @param checkpoint true to consume, false to peek
+   * @return a Mono of the entries in offset order (an empty list if none); errors: the
+   *     engine's
+   */
+  public Mono<List<Entry>> batchRead(String topic, long maxBytes, boolean checkpoint) {
+    return blocking(() -> wal.batchReadForTopic(topic, maxBytes, checkpoint));
+  }
+
+  /**
+   * {@link #batchRead(String, long, boolean)} for a named consumer.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @param maxBytes the payload budget
+   * @param checkpoint true to consume, false to peek
+   * @return a Mono of the entries in offset order (an empty list if none)
+   */
+  public Mono<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
+      boolean checkpoint) {
+    return blocking(() -> wal.batchReadForTopic(topic, consumer, maxBytes, checkpoint));
+  }
+
+  private <T> Mono<T> blocking(Callable<T> call) {
+    return Mono.fromCallable(() -> {
+      life.checkOpen();
+      return call.call();
+    }).subscribeOn(scheduler);
+  }
+
+  // ------------------------------------------------------------------ tails
+
+  /**
+   * Tails a topic through its shared cursor in AUTO mode: equivalent to
+   * {@code tail(topic, TailOptions.defaults()).map(ReceivedEntry::entry)}.
+   *
+   * @param topic the topic
+   * @return an endless Flux of entries
+   * @see #tail(String, TailOptions)
+   */
+  public Flux<Entry> tail(String topic) {
+    return tail(topic, TailOptions.defaults()).map(ReceivedEntry::entry);
+  }
+
+  /**
+   * Tails a topic: an endless Flux of its entries in offset order, history first (from
+   * the {@link StartPosition}), then new entries as they are appended.
+   *
+   * <pre>
+   * appends:  e0 e1 e2 |subscribe|  e3 ........ e4 ....
+   * tail:                --e0-e1-e2--e3--------e4---- ... (never completes by itself)
+   * </pre>
+   * <ul>
+   *   <li>Waking: the tail waits for the engine's append notification; there is no
+   *       polling loop.</li>
+   *   <li>Backpressure: exactly {@code request(n)}; entries are read from the log only
+   *       against outstanding demand, so a slow subscriber never makes anything buffer.
+   *       </li>
+   *   <li>Consumers: tails of different consumer names each see every entry; tails of
+   *       the same name on this instance compete (each entry goes to one of them).
+   *       </li>
+   *   <li>Checkpointing: see {@link CheckpointMode}. In MANUAL mode acknowledged
+   *       progress is committed when the tail is cancelled, completes or fails.</li>
+   *   <li>Termination: cancelling releases the engine listener and cursors. Closing this
+   *       instance completes every tail. Errors (e.g. an out-of-range start offset,
+   *       {@link dev.walrus.CorruptEntryException}) arrive as {@code onError}.</li>
+   *   <li>Threads: entries are emitted on the scheduler.</li>
+   * </ul>
+   *
+   * @param topic the topic (need not exist yet)
+   * @param options consumer name, start position and checkpoint mode
+   * @return an endless Flux of received entries
+   */
+  public Flux<ReceivedEntry> tail(String topic, TailOptions options) {
+    return new TailFlux(wal, scheduler, life, groups, topic, options);
+  }
+
+  // ------------------------------------------------------------------ other
+
+  /** @return the engine this instance wraps */
+  public Walrus engine() {
+    return wal;
+  }
+
+  /** @return the scheduler that runs every blocking engine call */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Closes with a 30-second limit; see {@link #close(Duration)}.
+   */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Stops accepting work (new subscriptions fail with
+   * {@link dev.walrus.WalrusClosedException}), completes every live tail after
+   * committing MANUAL tails' acknowledged progress, and waits until queued appends are
+   * written. Blocks the calling thread (do not call it on a non-blocking thread). Does
+   * not close the engine. Idempotent.
+   *
+   * @param timeout how long to wait at most
+   * @return true if all work finished within the timeout
+   */
+  public boolean close(Duration timeout) {
+    return life.close(timeout);
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /**
+   * Configures a {@link ReactiveWalrus}. Not thread-safe; {@link #build()} copies the
+   * settings, so the built instance is unaffected by later changes.
+   */
+  public static final class Builder {
+    private final Walrus wal;
+    private Scheduler scheduler = Schedulers.boundedElastic();
+    private int maxCoalescedEntries = Walrus.MAX_BATCH_ENTRIES;
+    private long maxCoalescedBytes = 4L << 20;
+    private int appendAllWindow = 4096;
+
+    private Builder(Walrus wal) {
+      this.wal = wal;
+    }
+
+    /**
+     * @param s where blocking engine calls run and results are emitted; it must allow
+     *     blocking (default {@link Schedulers#boundedElastic()})
+     * @return this
+     */
+    public Builder scheduler(Scheduler s) {
+      if (s == null) {
+        throw new InvalidArgumentException("scheduler must not be null");
+      }
+      this.scheduler = s;
+      return this;
+    }
+
+    /**
+     * @param n most entries one coalesced write carries, 1 to
+     *     {@link Walrus#MAX_BATCH_ENTRIES} (default 2,000); 1 disables group commit
+     * @return this
+     */
+    public Builder maxCoalescedEntries(int n) {
+      if (n < 1 || n > Walrus.MAX_BATCH_ENTRIES) {
+        throw new InvalidArgumentException("maxCoalescedEntries must be between 1 and "
+            + Walrus.MAX_BATCH_ENTRIES + ", got " + n);
+      }
+      this.maxCoalescedEntries = n;
+      return this;
+    }
+
+    /**
+     * @param bytes most payload bytes one coalesced write carries, at least 1 (default
+     *     4 MiB); a larger single append or batch is written alone
+     * @return this
+     */
+    public Builder maxCoalescedBytes(long bytes) {
+      if (bytes < 1) {
+        throw new InvalidArgumentException("maxCoalescedBytes must be at least 1, got " + bytes);
+      }
+      this.maxCoalescedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param n most payloads {@link ReactiveWalrus#appendAll} requests ahead of the
+     *     offsets it has emitted, at least 1 (default 4,096)
+     * @return this
+     */
+    public Builder appendAllWindow(int n) {
+      if (n < 1) {
+        throw new InvalidArgumentException("appendAllWindow must be at least 1, got " + n);
+      }
+      this.appendAllWindow = n;
+      return this;
+    }
+
+    /** @return the reactive view */
+    public ReactiveWalrus build() {
+      return new ReactiveWalrus(this);
+    }
+  }
+}

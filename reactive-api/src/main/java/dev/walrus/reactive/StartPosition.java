@@ -1,0 +1,103 @@
+package dev.walrus.reactive;
+
+import dev.walrus.InvalidArgumentException;
+
+/**
+ * Where a tail starts reading.
+ *
+ * <ul>
+ *   <li>{@link #committed()} (default): at the consumer's committed cursor, so a restarted
+ *       tail resumes where the previous one left off;</li>
+ *   <li>{@link #earliest()}: at the oldest entry still retained;</li>
+ *   <li>{@link #latest()}: after the last entry at the moment the tail starts (only
+ *       entries appended later are delivered);</li>
+ *   <li>{@link #offset(long)}: at a given offset, which must lie within the topic's
+ *       retained range {@code [firstOffset, nextOffset]} when the tail starts, or the
+ *       tail fails with {@link InvalidArgumentException}.</li>
+ * </ul>
+ * Every tail applies its start position when it starts. With competing tails of one
+ * consumer name this repositions the name's read cursor for all of them, like a
+ * rebalance (a MANUAL tail starting at the committed position makes entries delivered
+ * but not yet committed come again: at-least-once).
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class StartPosition {
+  /** The kinds of start position. */
+  public enum Kind {
+    /** The consumer's committed cursor. */
+    COMMITTED,
+    /** The oldest retained entry. */
+    EARLIEST,
+    /** The end of the topic when the tail starts. */
+    LATEST,
+    /** An explicit offset. */
+    OFFSET
+  }
+
+  private static final StartPosition COMMITTED = new StartPosition(Kind.COMMITTED, -1);
+  private static final StartPosition EARLIEST = new StartPosition(Kind.EARLIEST, -1);
+  private static final StartPosition LATEST = new StartPosition(Kind.LATEST, -1);
+
+  private final Kind kind;
+  private final long offset;
+
+  private StartPosition(Kind kind, long offset) {
+    this.kind = kind;
+    this.offset = offset;
+  }
+
+  /** @return start at the consumer's committed cursor (the default) */
+  public static StartPosition committed() {
+    return COMMITTED;
+  }
+
+  /** @return start at the oldest retained entry */
+  public static StartPosition earliest() {
+    return EARLIEST;
+  }
+
+  /** @return start after the last entry present when the tail starts */
+  public static StartPosition latest() {
+    return LATEST;
+  }
+
+  /**
+   * @param offset the first offset to deliver, 0 or more
+   * @return start at that offset
+   * @throws InvalidArgumentException if {@code offset} is negative
+   */
+  public static StartPosition offset(long offset) {
+    if (offset < 0) {
+      throw new InvalidArgumentException("start offset must not be negative, got " + offset);
+    }
+    return new StartPosition(Kind.OFFSET, offset);
+  }
+
+  /** @return which kind of start position this is */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** @return the offset for {@link Kind#OFFSET}, otherwise -1 */
+  public long offsetValue() {
+    return offset;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StartPosition
+        && ((StartPosition) o).kind == kind
+        && ((StartPosition) o).offset == offset;
+  }
+
+  @Override
+  public int hashCode() {
+    return kind.hashCode() * 31 + Long.hashCode(offset);
+  }
+
+  @Override
+  public String toString() {
+    return kind == Kind.OFFSET ? "Offset(" + offset + ")" : kind.name();
+  }
+}

@@ -1,0 +1,168 @@
+package dev.walrus.reactive;
+
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.reactive.internal.Validation;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Options of a {@link ReactiveWalrus#tail(String, TailOptions) tail}: which consumer's
+ * cursor it reads, where it starts and how progress is checkpointed.
+ *
+ * <pre>{@code
+ * TailOptions opts = TailOptions.defaults()
+ *     .consumer("billing")                      // a named consumer with its own cursor
+ *     .startAt(StartPosition.committed())       // resume where "billing" left off
+ *     .checkpointMode(CheckpointMode.MANUAL);   // move the cursor only on commit()
+ * }</pre>
+ *
+ * <p>Defaults: the topic's shared cursor (the seed's semantics: all users of the shared
+ * cursor compete for entries), {@link StartPosition#committed()},
+ * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read.
+ *
+ * <p>Instances are immutable and thread-safe; every {@code with}-style method returns a
+ * new instance.
+ */
+public final class TailOptions {
+  /** Default payload budget of one engine batch read made by a tail: 1 MiB. */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 1L << 20;
+
+  private static final TailOptions DEFAULTS =
+      new TailOptions(null, StartPosition.committed(), CheckpointMode.AUTO,
+          DEFAULT_MAX_BATCH_BYTES);
+
+  private final String consumer;
+  private final StartPosition start;
+  private final CheckpointMode mode;
+  private final long maxBatchBytes;
+
+  private TailOptions(String consumer, StartPosition start, CheckpointMode mode,
+      long maxBatchBytes) {
+    this.consumer = consumer;
+    this.start = start;
+    this.mode = mode;
+    this.maxBatchBytes = maxBatchBytes;
+  }
+
+  /** @return the default options (shared cursor, committed position, AUTO) */
+  public static TailOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Shorthand for {@code defaults().consumer(name)}.
+   *
+   * @param name the consumer name
+   * @return options for that named consumer
+   * @throws InvalidArgumentException if the name is not a valid consumer name
+   */
+  public static TailOptions forConsumer(String name) {
+    return DEFAULTS.consumer(name);
+  }
+
+  /**
+   * Reads through a named consumer's own cursor. Tails with different names each see
+   * every entry; tails with the same name (on the same {@link ReactiveWalrus}) compete
+   * for entries, each entry going to one of them.
+   *
+   * @param name 1 to 255 UTF-8 bytes, no NUL
+   * @return new options
+   * @throws InvalidArgumentException if the name is not a valid consumer name
+   */
+  public TailOptions consumer(String name) {
+    Validation.consumer(name);
+    return new TailOptions(name, start, mode, maxBatchBytes);
+  }
+
+  /**
+   * Reads through the topic's shared cursor (the default).
+   *
+   * @return new options
+   */
+  public TailOptions sharedCursor() {
+    return new TailOptions(null, start, mode, maxBatchBytes);
+  }
+
+  /**
+   * @param position where the tail starts
+   * @return new options
+   * @throws InvalidArgumentException if {@code position} is null
+   */
+  public TailOptions startAt(StartPosition position) {
+    if (position == null) {
+      throw new InvalidArgumentException("start position must not be null");
+    }
+    return new TailOptions(consumer, position, mode, maxBatchBytes);
+  }
+
+  /**
+   * @param checkpointMode AUTO or MANUAL (MANUAL needs a {@link #consumer(String) consumer
+   *     name}; a MANUAL tail on the shared cursor fails with
+   *     {@link InvalidArgumentException} when subscribed)
+   * @return new options
+   * @throws InvalidArgumentException if {@code checkpointMode} is null
+   */
+  public TailOptions checkpointMode(CheckpointMode checkpointMode) {
+    if (checkpointMode == null) {
+      throw new InvalidArgumentException("checkpoint mode must not be null");
+    }
+    return new TailOptions(consumer, start, checkpointMode, maxBatchBytes);
+  }
+
+  /**
+   * The payload budget of one engine batch read. A tail reads in batches only while its
+   * subscriber's outstanding demand is at least {@link dev.walrus.Walrus#MAX_BATCH_ENTRIES}
+   * (so a batch never exceeds demand); otherwise it reads entry by entry.
+   *
+   * @param bytes 0 or more (a batch read always returns at least one entry)
+   * @return new options
+   * @throws InvalidArgumentException if negative
+   */
+  public TailOptions maxBatchBytes(long bytes) {
+    if (bytes < 0) {
+      throw new InvalidArgumentException("maxBatchBytes must not be negative, got " + bytes);
+    }
+    return new TailOptions(consumer, start, mode, bytes);
+  }
+
+  /** @return the consumer name, or empty for the topic's shared cursor */
+  public Optional<String> consumerName() {
+    return Optional.ofNullable(consumer);
+  }
+
+  /** @return where the tail starts */
+  public StartPosition startPosition() {
+    return start;
+  }
+
+  /** @return the checkpoint mode */
+  public CheckpointMode mode() {
+    return mode;
+  }
+
+  /** @return the payload budget of one engine batch read */
+  public long maxBatchBytesValue() {
+    return maxBatchBytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof TailOptions)) {
+      return false;
+    }
+    TailOptions t = (TailOptions) o;
+    return Objects.equals(t.consumer, consumer) && t.start.equals(start) && t.mode == mode
+        && t.maxBatchBytes == maxBatchBytes;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(consumer, start, mode, maxBatchBytes);
+  }
+
+  @Override
+  public String toString() {
+    return "TailOptions{consumer=" + (consumer == null ? "<shared>" : consumer) + ", start="
+        + start + ", mode=" + mode + ", maxBatchBytes=" + maxBatchBytes + "}";
+  }
+}

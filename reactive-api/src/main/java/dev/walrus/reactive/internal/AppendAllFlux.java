@@ -1,0 +1,255 @@
+package dev.walrus.reactive.internal;
+
+import dev.walrus.InvalidArgumentException;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.concurrent.Queues;
+import reactor.util.context.Context;
+
+/**
+ * {@code appendAll}: appends every payload of a source to one topic in order and emits
+ * their offsets in the same order.
+ *
+ * <p>Backpressure is exact and bounded: the source is asked for no more payloads than the
+ * subscriber has requested offsets, and never for more than {@code window} payloads
+ * beyond what has been emitted; so a slow subscriber stops the source and nothing
+ * buffers without bound. Payloads are handed to the topic's {@link TopicAppender}, which
+ * coalesces them (with any other appends to the topic) into large writes.
+ *
+ * <p>Errors: a null payload fails with {@link InvalidArgumentException}; a failed write
+ * fails the Flux with the engine's exception; a source error is passed on at once. In
+ * each case the source is cancelled and payloads not yet written are skipped. The
+ * subscriber's {@code Context} is visible to the source.
+ */
+public final class AppendAllFlux extends Flux<Long> {
+  private final Publisher<byte[]> source;
+  private final Supplier<TopicAppender> appender;
+  private final int window;
+
+  /**
+   * @param source the payloads
+   * @param appender resolves (at subscription) the topic's appender; may throw to fail
+   *     the subscription (bad topic, closed)
+   * @param window the most payloads requested but not yet emitted
+   */
+  public AppendAllFlux(Publisher<byte[]> source, Supplier<TopicAppender> appender, int window) {
+    this.source = source;
+    this.appender = appender;
+    this.window = window;
+  }
+
+  @Override
+  public void subscribe(CoreSubscriber<? super Long> actual) {
+    TopicAppender a;
+    try {
+      if (source == null) {
+        throw new InvalidArgumentException("appendAll source must not be null");
+      }
+      a = appender.get();
+    } catch (RuntimeException e) {
+      Operators.error(actual, e);
+      return;
+    }
+    Flux.from(source).subscribe(new Main(actual, a, window));
+  }
+
+  /** The subscriber to the source and the subscription handed to the downstream. */
+  static final class Main implements CoreSubscriber<byte[]>, Subscription,
+      PendingAppend.Completion {
+    private final CoreSubscriber<? super Long> actual;
+    private final TopicAppender appender;
+    private final int window;
+    private final Queue<Long> results;
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+
+    private Subscription upstream;
+    private volatile boolean sourceDone;
+    private volatile boolean cancelled;
+    private volatile Throwable error;
+    private boolean terminated;
+
+    // drain-loop state
+    private long emitted;
+    private long requestedUpstream;
+
+    Main(CoreSubscriber<? super Long> actual, TopicAppender appender, int window) {
+      this.actual = actual;
+      this.appender = appender;
+      this.window = window;
+      this.results = Queues.<Long>unbounded(Math.min(window, 256)).get();
+    }
+
+    @Override
+    public Context currentContext() {
+      return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      if (Operators.validate(upstream, s)) {
+        upstream = s;
+        actual.onSubscribe(this);
+        drain();
+      }
+    }
+
+    @Override
+    public void onNext(byte[] data) {
+      if (sourceDone || isCancelled()) {
+        Operators.onNextDropped(data, actual.currentContext());
+        return;
+      }
+      if (data == null) {
+        upstream.cancel();
+        fail(new InvalidArgumentException("appendAll payload must not be null"));
+        return;
+      }
+      inFlight.incrementAndGet();
+      appender.enqueue(PendingAppend.single(data, this));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (sourceDone) {
+        Operators.onErrorDropped(t, actual.currentContext());
+        return;
+      }
+      sourceDone = true;
+      fail(t);
+    }
+
+    @Override
+    public void onComplete() {
+      if (sourceDone) {
+        return;
+      }
+      sourceDone = true;
+      drain();
+    }
+
+    @Override
+    public void request(long n) {
+      if (Operators.validate(n)) {
+        Demand.add(requested, n);
+        drain();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      upstream.cancel();
+      if (wip.getAndIncrement() == 0) {
+        results.clear();
+      }
+    }
+
+    // ---- completion of single units, called on the appender's drain thread, in order
+
+    @Override
+    public void written(PendingAppend unit, long firstOffset) {
+      results.offer(firstOffset);
+      inFlight.decrementAndGet();
+      drain();
+    }
+
+    @Override
+    public void failed(PendingAppend unit, Throwable t) {
+      upstream.cancel();
+      fail(t);
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled || error != null;
+    }
+
+    private void fail(Throwable t) {
+      synchronized (this) {
+        if (error == null) {
+          error = t;
+        } else if (error != t) {
+          Operators.onErrorDropped(t, actual.currentContext());
+          return;
+        }
+      }
+      drain();
+    }
+
+    private void drain() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      for (;;) {
+        if (terminated || cancelled) {
+          results.clear();
+          return;
+        }
+        // Read the error first: every offset written before it failed is then already
+        // queued, and is emitted (within demand) before the error.
+        Throwable ex = error;
+        long r = requested.get();
+        long e = 0;
+        while (e != r && !cancelled) {
+          Long v = results.poll();
+          if (v == null) {
+            break;
+          }
+          actual.onNext(v);
+          e++;
+        }
+        if (cancelled) {
+          results.clear();
+          return;
+        }
+        if (ex != null) {
+          terminated = true;
+          results.clear();
+          actual.onError(ex);
+          return;
+        }
+        if (e != 0) {
+          emitted += e;
+          Demand.produced(requested, e);
+        }
+        if (sourceDone && inFlight.get() == 0 && results.isEmpty()) {
+          terminated = true;
+          actual.onComplete();
+          return;
+        }
+        requestMore();
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
+      }
+    }
+
+    /** Keeps min(window, outstanding demand) payloads requested from the source. */
+    private void requestMore() {
+      if (sourceDone) {
+        return;
+      }
+      long target = Math.min(window, requested.get());
+      long outstanding = requestedUpstream - emitted;
+      long deficit = target - outstanding;
+      if (deficit > 0 && (deficit >= Math.min(target, Math.max(1, window / 4)))) {
+        requestedUpstream += deficit;
+        upstream.request(deficit);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.walrus.reactive.internal;
+
+import dev.walrus.Walrus;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link ConsumerGroup}s of one {@code ReactiveWalrus}, one per (topic, consumer
+ * name). Groups are kept for the life of the instance (one small object per name ever
+ * tailed), which keeps joining and leaving free of races.
+ *
+ * <p>Thread-safe; never blocks.
+ */
+public final class ConsumerGroups {
+  private record Key(String topic, String consumer) {}
+
+  private final Walrus wal;
+  private final ConcurrentHashMap<Key, ConsumerGroup> groups = new ConcurrentHashMap<>();
+
+  /** @param wal the engine */
+  public ConsumerGroups(Walrus wal) {
+    this.wal = wal;
+  }
+
+  /**
+   * @param topic the topic
+   * @param consumer the consumer name, or null for the shared cursor
+   * @return the group, created if needed
+   */
+  public ConsumerGroup get(String topic, String consumer) {
+    return groups.computeIfAbsent(new Key(topic, consumer),
+        k -> new ConsumerGroup(wal, k.topic(), k.consumer()));
+  }
+}

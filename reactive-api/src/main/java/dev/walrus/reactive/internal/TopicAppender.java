@@ -1,0 +1,231 @@
+package dev.walrus.reactive.internal;
+
+import dev.walrus.Walrus;
+import dev.walrus.WalrusClosedException;
+import dev.walrus.WalrusIOException;
+import dev.walrus.WalrusPoisonedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.concurrent.Queues;
+
+/**
+ * The group-commit writer of one topic. Appends from any number of threads are queued
+ * (lock-free, never blocking the caller); a single drain task on the scheduler takes
+ * everything queued, up to {@code maxEntries} entries and {@code maxBytes} bytes, and
+ * writes it with one engine batch append: one positional write and, under
+ * {@code SyncEach}, one synchronous write for all of them. Then it completes each unit in
+ * queue order. While the task writes, new appends queue up and form the next group, so
+ * the more producers wait, the larger the groups.
+ *
+ * <p>Units are written whole and in order. Coalescing never changes which entries are
+ * written: when a combined write fails for a reason specific to one unit (a bad topic,
+ * an oversized entry), nothing was written (the engine checks before writing) and each
+ * unit is retried on its own, so only the offending unit fails. When it fails because
+ * the instance is broken (I/O error, poisoned, closed), every unit of the group fails
+ * with that exception.
+ *
+ * <p>Thread-safe: {@link #enqueue(PendingAppend)} may be called from any thread,
+ * including non-blocking ones; at most one drain task runs at a time.
+ */
+public final class TopicAppender implements Runnable {
+  private static final int GROUPS_PER_RUN = 64;
+
+  private final String topic;
+  private final Walrus wal;
+  private final Scheduler scheduler;
+  private final Lifecycle life;
+  private final int maxEntries;
+  private final long maxBytes;
+  private final Queue<PendingAppend> queue = Queues.<PendingAppend>unboundedMultiproducer().get();
+  private final AtomicInteger wip = new AtomicInteger();
+
+  // drain-task state
+  private final List<PendingAppend> group = new ArrayList<>();
+  private final List<byte[]> payloads = new ArrayList<>();
+  private PendingAppend carry;
+
+  /**
+   * @param topic the topic (already validated)
+   * @param wal the engine
+   * @param scheduler where the blocking writes run
+   * @param life the owner's lifecycle
+   * @param maxEntries most entries per write, 1 to {@link Walrus#MAX_BATCH_ENTRIES}
+   * @param maxBytes most payload bytes per write (a larger unit is written alone)
+   */
+  public TopicAppender(String topic, Walrus wal, Scheduler scheduler, Lifecycle life,
+      int maxEntries, long maxBytes) {
+    this.topic = topic;
+    this.wal = wal;
+    this.scheduler = scheduler;
+    this.life = life;
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Queues a unit and makes sure a drain task will write it. Never blocks. */
+  public void enqueue(PendingAppend unit) {
+    queue.offer(unit);
+    if (wip.getAndIncrement() == 0) {
+      life.taskStarted();
+      submit();
+    }
+  }
+
+  private void submit() {
+    try {
+      scheduler.schedule(this);
+    } catch (RejectedExecutionException e) {
+      failQueued(e);
+    }
+  }
+
+  @Override
+  public void run() {
+    int missed = wip.get();
+    int groups = 0;
+    for (;;) {
+      while (takeGroup()) {
+        writeGroup();
+        if (++groups == GROUPS_PER_RUN) {
+          submit(); // let other tasks run; keep the drain right (wip stays non-zero)
+          return;
+        }
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        life.taskEnded();
+        return;
+      }
+    }
+  }
+
+  /** Fails everything queued when the scheduler refuses work (it was disposed). */
+  private void failQueued(RejectedExecutionException e) {
+    WalrusClosedException error =
+        new WalrusClosedException("the ReactiveWalrus scheduler rejected the append", e);
+    int missed = wip.get();
+    for (;;) {
+      if (carry != null) {
+        complete(carry, error);
+        carry = null;
+      }
+      PendingAppend p;
+      while ((p = queue.poll()) != null) {
+        complete(p, error);
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        life.taskEnded();
+        return;
+      }
+    }
+  }
+
+  private boolean takeGroup() {
+    int entries = 0;
+    long bytes = 0;
+    for (;;) {
+      PendingAppend p = carry;
+      if (p != null) {
+        carry = null;
+      } else {
+        p = queue.poll();
+        if (p == null) {
+          break;
+        }
+      }
+      if (p.isCancelled()) {
+        continue;
+      }
+      if (!group.isEmpty()
+          && (entries + p.count() > maxEntries || bytes + p.bytes() > maxBytes)) {
+        carry = p;
+        break;
+      }
+      group.add(p);
+      entries += p.count();
+      bytes += p.bytes();
+    }
+    return !group.isEmpty();
+  }
+
+  private void writeGroup() {
+    try {
+      if (group.size() == 1) {
+        writeAlone(group.get(0));
+        return;
+      }
+      for (PendingAppend p : group) {
+        if (p.single() != null) {
+          payloads.add(p.single());
+        } else {
+          payloads.addAll(p.batch());
+        }
+      }
+      long first;
+      try {
+        first = wal.batchAppendForTopic(topic, payloads);
+      } catch (Throwable t) {
+        if (isFatal(t)) {
+          for (PendingAppend p : group) {
+            complete(p, t);
+          }
+        } else {
+          for (PendingAppend p : group) {
+            if (!p.isCancelled()) {
+              writeAlone(p);
+            }
+          }
+        }
+        return;
+      }
+      long offset = first;
+      for (PendingAppend p : group) {
+        complete(p, offset);
+        offset += p.count();
+      }
+    } finally {
+      group.clear();
+      payloads.clear();
+    }
+  }
+
+  private void writeAlone(PendingAppend p) {
+    long first;
+    try {
+      first = p.single() != null
+          ? wal.appendForTopic(topic, p.single())
+          : wal.batchAppendForTopic(topic, p.batch());
+    } catch (Throwable t) {
+      complete(p, t);
+      return;
+    }
+    complete(p, first);
+  }
+
+  private static boolean isFatal(Throwable t) {
+    return t instanceof WalrusIOException || t instanceof WalrusPoisonedException
+        || t instanceof WalrusClosedException || t instanceof Error;
+  }
+
+  private static void complete(PendingAppend p, long first) {
+    try {
+      p.written(first);
+    } catch (Throwable t) {
+      Operators.onErrorDropped(t, reactor.util.context.Context.empty());
+    }
+  }
+
+  private static void complete(PendingAppend p, Throwable error) {
+    try {
+      p.failed(error);
+    } catch (Throwable t) {
+      Operators.onErrorDropped(t, reactor.util.context.Context.empty());
+    }
+  }
+}
