@@ -26,6 +26,7 @@ final class BlockScanner {
    * @return {endPos, endOffset, commitPos, commitOffset} of the valid prefix
    */
   long[] scan(StorageFile f, long base, BlockHeader h) throws IOException {
+    long fileSize = f.size(); // a file cut short ends the block, padding included
     long pos = h.entriesStart();
     long offset = h.firstOffset;
     long commitPos = pos;
@@ -38,7 +39,7 @@ final class BlockScanner {
       int at = (int) (abs - windowStart);
       long len = Integer.toUnsignedLong(EntryFormat.payloadLength(window, at));
       long frame = EntryFormat.frameSize(len);
-      if (len > EntryFormat.MAX_PAYLOAD || pos + frame > h.length
+      if (len > EntryFormat.MAX_PAYLOAD || pos + frame > h.length || abs + frame > fileSize
           || EntryFormat.offset(window, at) != offset
           || EntryFormat.topicId(window, at) != h.topicId) {
         break;
