@@ -257,6 +257,8 @@ public final class Cursors {
     for (Cursor c : m.values()) {
       min = Math.min(min, c.consumed);
     }
-    return min;
+    // The last cursor may have been removed between the emptiness check and the loop:
+    // no cursor means nothing is consumed, never "everything is".
+    return min == Long.MAX_VALUE ? -1 : min;
   }
 }
