@@ -1,7 +1,7 @@
 package dev.walrus;
 
 import dev.walrus.internal.storage.FileChannelBackend;
-import dev.walrus.internal.storage.StorageBackend;
+import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A backend that fails chosen operations on data files, for rollback and poisoning tests:
  * set a counter to n and the n-th next write (or batch write, or force) fails with EIO.
  */
-final class FailingStorage implements StorageBackend {
-  final FileChannelBackend real = new FileChannelBackend();
+final class FailingStorage extends ForwardingBackend {
+  FailingStorage() {
+    super(new FileChannelBackend());
+  }
+
   /** Fails the n-th next data write (single or batch) when set to n > 0. */
   final AtomicInteger failWriteIn = new AtomicInteger();
   /** Fails the n-th next force when set to n > 0. */
@@ -34,42 +37,12 @@ final class FailingStorage implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    return new Failing(real.create(path, size, syncWrites));
+    return new Failing(delegate.create(path, size, syncWrites));
   }
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    return new Failing(real.openPreallocated(path, syncWrites));
-  }
-
-  @Override
-  public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    return real.open(path, create, syncWrites);
-  }
-
-  @Override
-  public void delete(Path path) throws IOException {
-    real.delete(path);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    real.rename(source, target);
-  }
-
-  @Override
-  public void syncDirectory(Path dir) throws IOException {
-    real.syncDirectory(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    real.createDirectories(dir);
-  }
-
-  @Override
-  public List<Path> list(Path dir, String glob) throws IOException {
-    return real.list(dir, glob);
+    return new Failing(delegate.openPreallocated(path, syncWrites));
   }
 
   private final class Failing implements StorageFile {

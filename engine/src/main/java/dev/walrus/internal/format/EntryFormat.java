@@ -52,41 +52,7 @@ public final class EntryFormat {
   }
 
   /**
-   * Writes a complete frame (header, payload, padding) at the buffer's position and
-   * advances it.
-   *
-   * @param dst little-endian buffer with at least {@link #frameSize} bytes remaining
-   * @param crc scratch checksum, reset here
-   * @param offset entry offset
-   * @param topicId topic id
-   * @param flags entry flags
-   * @param payload the payload bytes
-   */
-  public static void writeFrame(
-      ByteBuffer dst, CRC32C crc, long offset, int topicId, int flags, byte[] payload) {
-    int start = dst.position();
-    dst.putInt(0)
-        .putInt(payload.length)
-        .putLong(offset)
-        .putInt(topicId)
-        .put((byte) flags)
-        .put((byte) 0)
-        .putShort((short) 0)
-        .put(payload);
-    int end = dst.position();
-    int padded = (int) align(end - start) + start;
-    while (dst.position() < padded) {
-      dst.put((byte) 0);
-    }
-    crc.reset();
-    ByteBuffer view = dst.duplicate();
-    view.limit(end).position(start + 4);
-    crc.update(view);
-    dst.putInt(start, (int) crc.getValue());
-  }
-
-  /**
-   * Writes only the header of a frame whose payload is written separately (large entries).
+   * Writes the header of a frame; the caller writes the payload and padding after it.
    *
    * @param dst little-endian buffer with 24 bytes remaining
    * @param crc scratch checksum, reset here

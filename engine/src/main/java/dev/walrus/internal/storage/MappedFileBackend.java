@@ -9,7 +9,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,10 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance closed); a close waits for operations in flight, so no thread ever touches
  * an unmapped region, and later operations fail with {@link ClosedChannelException}.
  */
-public final class MappedFileBackend implements StorageBackend {
+public final class MappedFileBackend extends ForwardingBackend {
   private static final long CHUNK = 1L << 30;
   private static final Unmapper UNMAPPER = new Unmapper();
-  private final FileChannelBackend plain = new FileChannelBackend();
+
+  public MappedFileBackend() {
+    super(new FileChannelBackend());
+  }
 
   @Override
   public String name() {
@@ -35,7 +37,7 @@ public final class MappedFileBackend implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    plain.create(path, size, false).close();
+    delegate.create(path, size, false).close();
     return openPreallocated(path, syncWrites);
   }
 
@@ -51,36 +53,6 @@ public final class MappedFileBackend implements StorageBackend {
       }
       return new MappedFile(path, chunks, size, syncWrites);
     }
-  }
-
-  @Override
-  public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    return plain.open(path, create, syncWrites);
-  }
-
-  @Override
-  public void delete(Path path) throws IOException {
-    plain.delete(path);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    plain.rename(source, target);
-  }
-
-  @Override
-  public void syncDirectory(Path dir) throws IOException {
-    plain.syncDirectory(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    plain.createDirectories(dir);
-  }
-
-  @Override
-  public List<Path> list(Path dir, String glob) throws IOException {
-    return plain.list(dir, glob);
   }
 
   /** A file mapped into memory. */

@@ -1,7 +1,7 @@
 package dev.walrus.internal.storage.uring;
 
 import dev.walrus.internal.storage.FileChannelBackend;
-import dev.walrus.internal.storage.StorageBackend;
+import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completion. Each data file gets a second descriptor, opened through the ring itself
  * ({@code IORING_OP_OPENAT}, with {@code O_DSYNC} under SyncEach).
  */
-public final class IoUringBackend implements StorageBackend {
-  private final FileChannelBackend plain = new FileChannelBackend();
+public final class IoUringBackend extends ForwardingBackend {
   private final IoUringRing ring;
 
   public IoUringBackend(IoUringRing ring) {
+    super(new FileChannelBackend());
     this.ring = ring;
   }
 
@@ -34,24 +34,19 @@ public final class IoUringBackend implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    plain.create(path, size, syncWrites).close();
+    delegate.create(path, size, syncWrites).close();
     return openPreallocated(path, syncWrites);
   }
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    StorageFile channel = plain.open(path, false, syncWrites);
+    StorageFile channel = delegate.open(path, false, syncWrites);
     try {
       return new UringFile(channel, ring, ring.open(path, syncWrites));
     } catch (IOException e) {
       channel.close();
       throw e;
     }
-  }
-
-  @Override
-  public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    return plain.open(path, create, syncWrites);
   }
 
   @Override
@@ -78,7 +73,7 @@ public final class IoUringBackend implements StorageBackend {
       entered.forEach(UringFile::exit);
     }
     try {
-      StorageBackend.super.forceAll(others);
+      delegate.forceAll(others);
     } catch (IOException e) {
       failure = failure == null ? e : failure;
     }
@@ -90,31 +85,6 @@ public final class IoUringBackend implements StorageBackend {
   @Override
   public void close() {
     ring.close();
-  }
-
-  @Override
-  public void delete(Path path) throws IOException {
-    plain.delete(path);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    plain.rename(source, target);
-  }
-
-  @Override
-  public void syncDirectory(Path dir) throws IOException {
-    plain.syncDirectory(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    plain.createDirectories(dir);
-  }
-
-  @Override
-  public List<Path> list(Path dir, String glob) throws IOException {
-    return plain.list(dir, glob);
   }
 
   /**
