@@ -314,7 +314,9 @@ public final class Walrus implements AutoCloseable {
   /**
    * @param topic the topic
    * @param consumer the consumer name
-   * @return the offset the consumer's next consuming read returns
+   * @return the offset the consumer's next consuming read returns (for a consumer that
+   *     does not exist yet, where it would start: the oldest retained entry); asking
+   *     creates no cursor
    */
   public long position(String topic, String consumer) {
     return engine.position(topic, named(consumer));

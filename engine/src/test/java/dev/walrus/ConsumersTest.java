@@ -88,6 +88,15 @@ class ConsumersTest {
   }
 
   @Test
+  void askingForAPositionCreatesNoCursor() {
+    try (Walrus w = open()) {
+      fill(w, "t", 3);
+      assertThat(w.position("t", "ghost")).isZero();
+      assertThat(w.stats("t").orElseThrow().unread()).doesNotContainKey("ghost");
+    }
+  }
+
+  @Test
   void statsCountEntriesBytesAndUnreadPerConsumer() {
     try (Walrus w = open()) {
       fill(w, "t", 20);

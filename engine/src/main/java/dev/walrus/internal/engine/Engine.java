@@ -311,8 +311,9 @@ public final class Engine implements AutoCloseable {
     if (t == null) {
       return 0;
     }
-    Cursor c = cursors.get(t, consumer);
-    return Math.max(c.nextOffset(), t.floor());
+    // Asking must not create a cursor: a cursor holds back reclamation.
+    Cursor c = cursors.exists(t, consumer) ? cursors.get(t, consumer) : null;
+    return c == null ? t.firstOffset() : Math.max(c.nextOffset(), t.floor());
   }
 
   /** Forgets a named consumer. */
