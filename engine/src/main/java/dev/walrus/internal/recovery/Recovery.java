@@ -149,8 +149,11 @@ public final class Recovery {
     }
     for (List<ChainBuilder.Candidate> cands : byTopic.values()) {
       for (ChainBuilder.Candidate c : cands) {
-        if (c.pendingSeal != null) {
-          c.block.file().file().write(c.pendingSeal, c.block.base() + c.block.header().sealPosition);
+        long at = c.block.base() + c.block.header().sealPosition;
+        // A block of a file cut short inside its seal keeps no seal: it is scanned again
+        // next time, with the same result (nothing is ever appended to it).
+        if (c.pendingSeal != null && at + BlockHeader.SEAL_SIZE <= c.block.file().size()) {
+          c.block.file().file().write(c.pendingSeal, at);
         }
       }
     }
