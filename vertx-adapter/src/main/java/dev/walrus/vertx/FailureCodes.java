@@ -1,0 +1,61 @@
+package dev.walrus.vertx;
+
+/**
+ * The failure codes carried by every {@link io.vertx.core.eventbus.ReplyException} the
+ * adapter sends (failure type {@link io.vertx.core.eventbus.ReplyFailure#RECIPIENT_FAILURE},
+ * code from this class, message saying what was wrong). The values follow HTTP status
+ * codes where one fits, so they can be passed on by an HTTP front end unchanged.
+ *
+ * <table>
+ *   <caption>Failure codes</caption>
+ *   <tr><th>code</th><th>constant</th><th>cause</th></tr>
+ *   <tr><td>400</td><td>{@link #BAD_TOPIC}</td><td>invalid topic name ({@code InvalidTopicException})</td></tr>
+ *   <tr><td>403</td><td>{@link #FORBIDDEN}</td><td>the {@link BusInterceptor} refused the request</td></tr>
+ *   <tr><td>404</td><td>{@link #NOT_EXPOSED}</td><td>the topic is not exposed by the binding</td></tr>
+ *   <tr><td>410</td><td>{@link #UNKNOWN_SESSION}</td><td>a tail control message for a session that has ended</td></tr>
+ *   <tr><td>413</td><td>{@link #TOO_LARGE}</td><td>entry or batch over the engine's limits</td></tr>
+ *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument</td></tr>
+ *   <tr><td>500</td><td>{@link #INTERNAL}</td><td>anything else (I/O error, corrupt entry, bug)</td></tr>
+ *   <tr><td>503</td><td>{@link #UNAVAILABLE}</td><td>the engine is closed or poisoned, or the binding is gone</td></tr>
+ * </table>
+ *
+ * <p>Constants only; thread-safe.
+ */
+public final class FailureCodes {
+  /** The topic name is invalid (empty, over 255 UTF-8 bytes, contains NUL). */
+  public static final int BAD_TOPIC = 400;
+  /** The binding's {@link BusInterceptor} refused the request. */
+  public static final int FORBIDDEN = 403;
+  /** The topic is not exposed by the binding ({@link BindOptions#exposeTopics}). */
+  public static final int NOT_EXPOSED = 404;
+  /** A tail control message names a session that has ended (closed, expired, unbound). */
+  public static final int UNKNOWN_SESSION = 410;
+  /** An entry or batch is over the engine's size or count limits; nothing was written. */
+  public static final int TOO_LARGE = 413;
+  /** The message body or an argument is malformed or out of range; nothing was written. */
+  public static final int BAD_REQUEST = 422;
+  /** An unexpected failure: an I/O error, a corrupt entry, a bug. */
+  public static final int INTERNAL = 500;
+  /** The engine is closed or poisoned, or the binding is being unbound. */
+  public static final int UNAVAILABLE = 503;
+
+  private FailureCodes() {}
+
+  /**
+   * @param code a failure code
+   * @return the constant's name ({@code "BAD_TOPIC"}, ...) or {@code "UNKNOWN(code)"}
+   */
+  public static String name(int code) {
+    switch (code) {
+      case BAD_TOPIC: return "BAD_TOPIC";
+      case FORBIDDEN: return "FORBIDDEN";
+      case NOT_EXPOSED: return "NOT_EXPOSED";
+      case UNKNOWN_SESSION: return "UNKNOWN_SESSION";
+      case TOO_LARGE: return "TOO_LARGE";
+      case BAD_REQUEST: return "BAD_REQUEST";
+      case INTERNAL: return "INTERNAL";
+      case UNAVAILABLE: return "UNAVAILABLE";
+      default: return "UNKNOWN(" + code + ")";
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package dev.walrus.vertx.internal;
+
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.reactive.CheckpointMode;
+import dev.walrus.reactive.ReactiveWalrus;
+import dev.walrus.reactive.StartPosition;
+import dev.walrus.reactive.TailOptions;
+import dev.walrus.vertx.BindOptions;
+import dev.walrus.vertx.BusRequest;
+import dev.walrus.vertx.FailureCodes;
+import dev.walrus.vertx.Operation;
+import dev.walrus.vertx.WalrusBinding;
+import dev.walrus.vertx.WalrusHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * The implementation of {@link WalrusBinding}: registers the address families, routes each
+ * request through the exposure check and the interceptor to {@link Requests} or a new
+ * {@link TailSession}, and tears everything down on unbind. Handlers run on one context;
+ * the public methods hop onto it.
+ */
+public final class Binding implements WalrusBinding {
+  private final Vertx vertx;
+  private final Context ctx;
+  private final ReactiveWalrus rw;
+  private final BindOptions options;
+  private final EventBus bus;
+  private final Requests requests;
+  private final Map<String, List<MessageConsumer<Object>>> topics = new ConcurrentHashMap<>();
+  private final List<MessageConsumer<Object>> generic = new ArrayList<>(); // ctx-confined
+  private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
+  private volatile Future<Void> unbound;
+
+  private Binding(Vertx vertx, Context ctx, ReactiveWalrus rw, BindOptions options) {
+    this.vertx = vertx;
+    this.ctx = ctx;
+    this.rw = rw;
+    this.options = options;
+    this.bus = vertx.eventBus();
+    this.requests = new Requests(rw);
+  }
+
+  /**
+   * Creates a binding and registers its addresses on {@code ctx}.
+   *
+   * @param vertx the Vert.x instance
+   * @param ctx the context the handlers run on
+   * @param rw the reactive engine
+   * @param options the options
+   * @return a future of the binding, completed once every address is registered
+   */
+  public static Future<WalrusBinding> start(Vertx vertx, Context ctx, ReactiveWalrus rw,
+      BindOptions options) {
+    Binding b = new Binding(vertx, ctx, rw, options);
+    Promise<WalrusBinding> p = Promise.promise();
+    ctx.runOnContext(v -> {
+      List<Future<Void>> regs = new ArrayList<>();
+      for (Operation op : Operation.values()) {
+        regs.add(b.register(options.genericAddress(op), op, null, b.generic));
+      }
+      // Off the event loop: seed the session-id generator, list the existing topics.
+      Future<Collection<String>> initial = OnContext.future(Mono.fromCallable(() -> {
+        Ids.seed();
+        return options.isListed() ? options.listedTopics()
+            : (Collection<String>) rw.engine().topics();
+      }).subscribeOn(rw.scheduler()), ctx);
+      initial.compose(names -> {
+        for (String t : names) {
+          if (options.isExposed(t)) {
+            regs.add(b.expose(t));
+          }
+        }
+        return Future.all(regs);
+      }).onComplete(ar -> {
+        if (ar.succeeded()) {
+          p.complete(b);
+        } else {
+          b.unbind().onComplete(x -> p.fail(ar.cause()));
+        }
+      });
+    });
+    return p.future();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Context context() {
+    return ctx;
+  }
+
+  @Override
+  public BindOptions options() {
+    return options;
+  }
+
+  @Override
+  public Set<String> registeredTopics() {
+    return Set.copyOf(topics.keySet());
+  }
+
+  @Override
+  public int activeTails() {
+    return sessions.size();
+  }
+
+  @Override
+  public Future<Void> expose(String topic) {
+    Promise<Void> p = Promise.promise();
+    ctx.runOnContext(v -> {
+      if (unbound != null) {
+        p.fail(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
+      } else if (!options.isExposed(topic)) {
+        p.fail(Failures.of(FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed"));
+      } else if (topics.containsKey(topic)) {
+        p.complete();
+      } else {
+        List<MessageConsumer<Object>> list = new ArrayList<>();
+        topics.put(topic, list);
+        List<Future<Void>> regs = new ArrayList<>();
+        for (Operation op : Operation.values()) {
+          regs.add(register(options.address(topic, op), op, topic, list));
+        }
+        Future.all(regs).<Void>mapEmpty().onComplete(p);
+      }
+    });
+    return p.future();
+  }
+
+  private Future<Void> register(String address, Operation op, String topic,
+      List<MessageConsumer<Object>> into) {
+    MessageConsumer<Object> c = options.isLocalOnly() ? bus.localConsumer(address)
+        : bus.consumer(address);
+    c.handler(msg -> dispatch(op, topic, msg));
+    into.add(c);
+    return c.completion();
+  }
+
+  // ------------------------------------------------------------ routing
+
+  private void dispatch(Operation op, String fixedTopic, Message<Object> msg) {
+    if (unbound != null) {
+      Failures.reply(msg, FailureCodes.UNAVAILABLE, "binding is unbound");
+      return;
+    }
+    String topic = fixedTopic != null ? fixedTopic : msg.headers().get(WalrusHeaders.TOPIC);
+    if (topic == null) {
+      Failures.reply(msg, FailureCodes.BAD_REQUEST, "missing header " + WalrusHeaders.TOPIC);
+      return;
+    }
+    if (!options.isExposed(topic)) {
+      Failures.reply(msg, FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed");
+      return;
+    }
+    Future<Void> allowed;
+    try {
+      allowed = options.interceptor().intercept(new BusRequest(op, topic, msg));
+    } catch (RuntimeException e) {
+      allowed = Future.failedFuture(e);
+    }
+    if (allowed == null) {
+      allowed = Future.failedFuture("interceptor returned null");
+    }
+    allowed.onComplete(ar -> {
+      if (ar.failed()) {
+        Throwable e = ar.cause();
+        if (e instanceof ReplyException) {
+          Failures.reply(msg, e);
+        } else {
+          Failures.reply(msg, FailureCodes.FORBIDDEN, Failures.message(e));
+        }
+        return;
+      }
+      Future<?> done;
+      try {
+        done = execute(op, topic, msg);
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      done.onFailure(e -> Failures.reply(msg, e));
+      if (fixedTopic == null && op != Operation.TAIL && !options.isListed()) {
+        done.onSuccess(x -> {
+          if (!topics.containsKey(topic)) {
+            expose(topic); // first write through the generic address: add its family
+          }
+        });
+      }
+    });
+  }
+
+  private Future<?> execute(Operation op, String topic, Message<Object> msg) {
+    switch (op) {
+      case APPEND: return requests.append(topic, msg);
+      case APPEND_BATCH: return requests.appendBatch(topic, msg);
+      case READ: return requests.read(topic, msg);
+      case READ_BATCH: return requests.readBatch(topic, msg);
+      case COMMIT: return requests.commit(topic, msg);
+      case TAIL: return openTail(topic, msg);
+      default: throw new IllegalStateException("unknown operation " + op);
+    }
+  }
+
+  // ------------------------------------------------------------ tails
+
+  private Future<Void> openTail(String topic, Message<Object> msg) {
+    JsonObject req = Requests.json(msg);
+    String consumer = req.getString("consumer");
+    String replyTo = req.getString("replyTo");
+    long credits = req.getLong("credits", 0L);
+    if (consumer == null || replyTo == null || credits < 0) {
+      throw new InvalidArgumentException(
+          "tail expects {consumer, replyTo, start?, credits >= 0}");
+    }
+    StartPosition start = start(req.getValue("start"));
+    TailOptions opts = TailOptions.forConsumer(consumer).startAt(start)
+        .checkpointMode(CheckpointMode.MANUAL);
+    TailSession s = new TailSession(Ids.secret(), topic, replyTo, this,
+        options.tailLeaseValue().toMillis());
+    sessions.put(s.id(), s);
+    return s.register().onSuccess(v -> {
+      msg.reply(new JsonObject().put("session", s.id()).put("control", s.controlAddress())
+          .put("leaseMs", options.tailLeaseValue().toMillis()));
+      rw.tail(topic, opts).subscribe(s);
+      s.grant(credits);
+    }).onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
+  }
+
+  static StartPosition start(Object v) {
+    if (v == null || "committed".equals(v)) {
+      return StartPosition.committed();
+    }
+    if ("earliest".equals(v)) {
+      return StartPosition.earliest();
+    }
+    if ("latest".equals(v)) {
+      return StartPosition.latest();
+    }
+    if (v instanceof Number) {
+      return StartPosition.offset(((Number) v).longValue());
+    }
+    throw new InvalidArgumentException("start must be committed, earliest, latest or an "
+        + "offset, got " + v);
+  }
+
+  void removed(TailSession s) {
+    sessions.remove(s.id(), s);
+  }
+
+  // ------------------------------------------------------------ unbind
+
+  @Override
+  public synchronized Future<Void> unbind() {
+    if (unbound != null) {
+      return unbound;
+    }
+    Promise<Void> p = Promise.promise();
+    unbound = p.future();
+    ctx.runOnContext(v -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (TailSession s : List.copyOf(sessions.values())) {
+        all.add(s.stop("unbound", 0, null));
+      }
+      for (MessageConsumer<Object> c : generic) {
+        all.add(c.unregister());
+      }
+      for (List<MessageConsumer<Object>> list : topics.values()) {
+        for (MessageConsumer<Object> c : list) {
+          all.add(c.unregister());
+        }
+      }
+      topics.clear();
+      Future.join(all).<Void>mapEmpty().onComplete(p);
+    });
+    return unbound;
+  }
+}

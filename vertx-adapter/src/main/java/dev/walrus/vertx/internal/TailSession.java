@@ -1,0 +1,275 @@
+package dev.walrus.vertx.internal;
+
+import dev.walrus.InvalidArgumentException;
+import dev.walrus.reactive.ReceivedEntry;
+import dev.walrus.vertx.FailureCodes;
+import dev.walrus.vertx.WalrusHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+
+/**
+ * One credit-based tail over the event bus: subscribes to a MANUAL
+ * {@code ReactiveWalrus} tail, requests from it exactly the credits the subscriber grants,
+ * sends each entry to the subscriber's address, and moves the consumer's cursor only on
+ * the subscriber's acknowledgments. A lease timer stops the session when the subscriber
+ * falls silent.
+ *
+ * <p>Threading: Reactor signals arrive on the ReactiveWalrus scheduler and are handed to
+ * the binding's context; all other state is confined to that context.
+ */
+final class TailSession extends BaseSubscriber<ReceivedEntry> {
+  private final String id;
+  private final String topic;
+  private final String replyTo;
+  private final String controlAddress;
+  private final Binding binding;
+  private final Vertx vertx;
+  private final Context ctx;
+  private final EventBus bus;
+  private final long leaseNanos;
+
+  // Confined to ctx.
+  private final ArrayDeque<ReceivedEntry> unacked = new ArrayDeque<>();
+  private ReceivedEntry lastAcked;
+  private boolean upstreamReady;
+  private long pendingDemand;
+  private long granted;
+  private long sent;
+  private long lastHeard = System.nanoTime();
+  private long timerId = -1;
+  private MessageConsumer<Object> control;
+  private Future<Void> stopped;
+
+  TailSession(String id, String topic, String replyTo, Binding binding, long leaseMillis) {
+    this.id = id;
+    this.topic = topic;
+    this.replyTo = replyTo;
+    this.binding = binding;
+    this.vertx = binding.vertx();
+    this.ctx = binding.context();
+    this.bus = vertx.eventBus();
+    this.controlAddress = binding.options().prefix() + ".__session." + id;
+    this.leaseNanos = leaseMillis * 1_000_000L;
+  }
+
+  String id() {
+    return id;
+  }
+
+  String controlAddress() {
+    return controlAddress;
+  }
+
+  /** Registers the control address and starts the lease timer; on the context. */
+  Future<Void> register() {
+    control = binding.options().isLocalOnly() ? bus.localConsumer(controlAddress)
+        : bus.consumer(controlAddress);
+    control.handler(this::onControl);
+    long period = Math.max(5, leaseNanos / 2_000_000L);
+    timerId = vertx.setPeriodic(period, t -> {
+      if (System.nanoTime() - lastHeard > leaseNanos) {
+        stop("expired", 0, null);
+      }
+    });
+    return control.completion();
+  }
+
+  /** Grants credits (on the context). */
+  void grant(long n) {
+    if (stopped != null || n <= 0) {
+      return;
+    }
+    granted += n;
+    if (upstreamReady) {
+      request(n);
+    } else {
+      pendingDemand += n;
+    }
+  }
+
+  // ------------------------------------------------------------ Reactor signals
+
+  @Override
+  protected void hookOnSubscribe(Subscription subscription) {
+    ctx.runOnContext(v -> {
+      upstreamReady = true;
+      if (pendingDemand > 0 && stopped == null) {
+        long n = pendingDemand;
+        pendingDemand = 0;
+        request(n);
+      }
+    });
+  }
+
+  @Override
+  protected void hookOnNext(ReceivedEntry r) {
+    ctx.runOnContext(v -> deliver(r));
+  }
+
+  @Override
+  protected void hookOnError(Throwable e) {
+    ctx.runOnContext(v -> stop("failed", Failures.code(e), Failures.message(e)));
+  }
+
+  @Override
+  protected void hookOnComplete() {
+    ctx.runOnContext(v -> stop("completed", 0, null));
+  }
+
+  private void deliver(ReceivedEntry r) {
+    if (stopped != null) {
+      return; // not acknowledged: delivered again to the consumer's next tail
+    }
+    sent++;
+    unacked.add(r);
+    DeliveryOptions o = new DeliveryOptions()
+        .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
+        .addHeader(WalrusHeaders.SESSION, id);
+    bus.send(replyTo, Buffer.buffer(r.data()), o);
+  }
+
+  // ------------------------------------------------------------ control messages
+
+  private void onControl(Message<Object> msg) {
+    lastHeard = System.nanoTime();
+    JsonObject body;
+    String op;
+    try {
+      body = Requests.json(msg);
+      op = body.getString("op", "ping");
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    if (stopped != null) {
+      Failures.reply(msg, FailureCodes.UNKNOWN_SESSION, "tail session " + id + " has ended");
+      return;
+    }
+    try {
+      switch (op) {
+        case "credit": {
+          Long n = body.getLong("n");
+          if (n == null || n <= 0) {
+            Failures.reply(msg, FailureCodes.BAD_REQUEST, "credit needs n > 0, got " + n);
+            return;
+          }
+          grant(n);
+          replyStats(msg);
+          return;
+        }
+        case "ack":
+          ack(offset(msg, body));
+          replyStats(msg);
+          return;
+        case "commit":
+          ack(offset(msg, body));
+          commitAcked().onComplete(ar -> {
+            if (ar.succeeded()) {
+              replyStats(msg);
+            } else {
+              Failures.reply(msg, ar.cause());
+            }
+          });
+          return;
+        case "ping":
+          replyStats(msg);
+          return;
+        case "close":
+          stop("closed", 0, null).onComplete(ar -> replyStats(msg));
+          return;
+        default:
+          Failures.reply(msg, FailureCodes.BAD_REQUEST, "unknown tail control op '" + op + "'");
+      }
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+    }
+  }
+
+  private static long offset(Message<?> msg, JsonObject body) {
+    Long o = body.getLong("offset");
+    if (o == null) {
+      throw new InvalidArgumentException("control message needs an offset");
+    }
+    return o;
+  }
+
+  private void replyStats(Message<?> msg) {
+    if (msg.replyAddress() != null) {
+      msg.reply(new JsonObject().put("session", id).put("granted", granted).put("sent", sent)
+          .put("unacked", unacked.size()));
+    }
+  }
+
+  /** Acknowledges (cumulatively) every delivered entry up to {@code offset}. */
+  private void ack(long offset) {
+    ReceivedEntry last = null;
+    while (!unacked.isEmpty() && unacked.peek().offset() <= offset) {
+      last = unacked.poll();
+    }
+    if (last != null) {
+      last.acknowledge();
+      lastAcked = last;
+    }
+  }
+
+  private Future<Void> commitAcked() {
+    if (lastAcked == null) {
+      return Future.succeededFuture();
+    }
+    return OnContext.future(lastAcked.commit(), ctx);
+  }
+
+  // ------------------------------------------------------------ ending
+
+  /**
+   * Stops the session (on the context): commits acknowledged progress, cancels the tail,
+   * tells the subscriber why, unregisters the control address. Idempotent.
+   *
+   * @param reason the {@link WalrusHeaders#END} value
+   * @param code failure code if failed, else 0
+   * @param message failure message if failed
+   * @return a future completing once everything is released
+   */
+  Future<Void> stop(String reason, int code, String message) {
+    if (stopped != null) {
+      return stopped;
+    }
+    Promise<Void> done = Promise.promise();
+    stopped = done.future();
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    Future<Void> committed = "failed".equals(reason) ? Future.succeededFuture()
+        : commitAcked().recover(e -> Future.succeededFuture());
+    committed.onComplete(ar -> {
+      cancel(); // a MANUAL tail commits acknowledged progress on cancel too
+      DeliveryOptions o = new DeliveryOptions().addHeader(WalrusHeaders.END, reason)
+          .addHeader(WalrusHeaders.SESSION, id);
+      if (code != 0) {
+        o.addHeader(WalrusHeaders.FAILURE_CODE, Integer.toString(code));
+      }
+      bus.send(replyTo, message, o);
+      unacked.clear();
+      binding.removed(this);
+      Future<Void> unreg = control != null ? control.unregister() : Future.succeededFuture();
+      unreg.onComplete(x -> done.complete());
+    });
+    return stopped;
+  }
+
+  @Override
+  public String toString() {
+    return "TailSession{" + id + " " + topic + " -> " + replyTo + "}";
+  }
+}

@@ -1,0 +1,93 @@
+package dev.walrus.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walrus.Entry;
+import dev.walrus.reactive.StartPosition;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The Future-returning client over the local bus. */
+class VertxWalrusTest extends BusFixture {
+
+  @Test
+  void appendsReadsAndCommitsThroughFutures(Vertx vertx) throws Exception {
+    bind(vertx, BindOptions.defaults());
+    VertxWalrus c = VertxWalrus.create(vertx);
+    assertThat(await(c.append("t", Buffer.buffer("a")))).isZero();
+    assertThat(await(c.appendBatch("t", List.of(Buffer.buffer("b"), Buffer.buffer("c")))))
+        .containsExactly(1L, 2L);
+    Entry e = await(c.readNext("t", "r", false));
+    assertThat(e.offset()).isZero();
+    assertThat(e.dataAsString()).isEqualTo("a");
+    assertThat(e.topic()).isEqualTo("t");
+    List<Entry> batch = await(c.batchRead("t", "r", 1024, true));
+    assertThat(batch).extracting(Entry::dataAsString).containsExactly("a", "b", "c");
+    assertThat(await(c.readNext("t", "r", true))).isNull();
+    await(c.commit("t", "r", 1));
+    assertThat(await(c.readNext("t", "r", true)).offset()).isEqualTo(1L);
+    assertThat(await(c.readNext("t", null, true)).dataAsString()).isEqualTo("a");
+  }
+
+  @Test
+  void failuresAreReplyExceptionsWithCodes(Vertx vertx) throws Exception {
+    bind(vertx, BindOptions.defaults().exposeTopics("t"));
+    VertxWalrus c = VertxWalrus.create(vertx);
+    assertThat(awaitFailure(c.append("other", Buffer.buffer("x"))).failureCode())
+        .isEqualTo(FailureCodes.NOT_EXPOSED);
+    VertxWalrus nobody = VertxWalrus.create(vertx, "nobody", Duration.ofSeconds(5));
+    assertThat(awaitFailure(nobody.append("t", Buffer.buffer("x"))).failureType())
+        .isEqualTo(ReplyFailure.NO_HANDLERS);
+  }
+
+  @Test
+  void tailDeliversInOrderWithinCreditsAndResumesAfterCommits(Vertx vertx) throws Exception {
+    bind(vertx, BindOptions.defaults());
+    for (int i = 0; i < 50; i++) {
+      wal.appendForTopic("t", ("e" + i).getBytes());
+    }
+    VertxWalrus c = VertxWalrus.create(vertx);
+    List<Entry> got = new CopyOnWriteArrayList<>();
+    BusTail tail = await(c.tail("t", "billing", StartPosition.committed(), 10, got::add));
+    assertThat(tail.session()).isNotBlank();
+    poll("first 10", () -> got.size() == 10);
+    tail.ack(9).grant(30);
+    poll("next 30", () -> got.size() == 40);
+    await(tail.commit(19));
+    assertThat(wal.position("t", "billing")).isEqualTo(20L);
+    await(tail.close());
+    assertThat(got).extracting(Entry::offset).isSorted().doesNotHaveDuplicates();
+    assertThat(got.get(39).dataAsString()).isEqualTo("e39");
+    ReplyException ended = awaitFailure(tail.commit(30));
+    assertThat(ended.failureCode()).isEqualTo(FailureCodes.UNKNOWN_SESSION);
+
+    List<Entry> again = new CopyOnWriteArrayList<>();
+    BusTail t2 = await(c.tail("t", "billing", StartPosition.committed(), 1000, again::add));
+    poll("rest from the commit", () -> again.size() == 30);
+    assertThat(again.get(0).offset()).isEqualTo(20L);
+    wal.appendForTopic("t", "live".getBytes());
+    poll("live entry", () -> again.size() == 31);
+    assertThat(again.get(30).dataAsString()).isEqualTo("live");
+    await(t2.close());
+  }
+
+  @Test
+  void aFailedTailReachesTheExceptionAndEndHandlers(Vertx vertx) throws Exception {
+    bind(vertx, BindOptions.defaults());
+    VertxWalrus c = VertxWalrus.create(vertx);
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    List<String> ends = new CopyOnWriteArrayList<>();
+    BusTail t = await(c.tail("t", "x", StartPosition.offset(5), 1, e -> { }));
+    t.exceptionHandler(errors::add).endHandler(ends::add);
+    poll("end", () -> ends.size() == 1);
+    assertThat(ends).containsExactly("failed");
+    assertThat(errors).singleElement().isInstanceOfSatisfying(ReplyException.class,
+        r -> assertThat(r.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST));
+  }
+}
