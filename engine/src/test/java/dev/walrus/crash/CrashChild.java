@@ -20,17 +20,22 @@ import java.util.Random;
  * The process {@link CrashTest} kills: opens a namespace and appends (single and batch) and
  * consumes (readNext and batch reads on the shared cursor) forever, at random. Before each
  * operation it prints an intent line ({@code a t off}, {@code b t first n}, {@code r t},
- * {@code q t}) and after the operation returns an acknowledgment line ({@code A t off len},
- * {@code B t first n}, {@code R t off}, {@code Q t first n}, {@code E t} for an empty read).
+ * {@code q t}, {@code c t off}) and after the operation returns an acknowledgment line
+ * ({@code A t off len}, {@code B t first n}, {@code R t off}, {@code Q t first n},
+ * {@code E t} for an empty read, {@code C t off} for an explicit checkpoint of the named
+ * consumer {@value #CHECKPOINTER}).
  * Each line is one unbuffered write, so a line the parent reads was written after the
  * operation it acknowledges returned. Payloads are derived from topic and offset
  * ({@link #payload}); a read that returns anything else prints {@code X reason} and exits.
  *
  * <p>Arguments: data dir, schedule ({@code nofsync}, {@code ms200}, {@code synceach}),
- * consistency ({@code strict} or {@code alo:N}), seed.
+ * consistency ({@code strict} or {@code alo:N}), seed, and optionally {@code checkpoints}
+ * to mix in explicit checkpoints of the named consumer.
  */
 public final class CrashChild {
   static final String[] TOPICS = {"c0", "c1", "c2"};
+  /** The named consumer moved by explicit {@code checkpoint} calls. */
+  static final String CHECKPOINTER = "cp";
 
   private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
@@ -94,12 +99,16 @@ public final class CrashChild {
     Path dir = Path.of(args[0]);
     Walrus w = open(dir, args[1], args[2]);
     Random rnd = new Random(Long.parseLong(args[3]));
+    boolean checkpoints = args.length > 4 && args[4].equals("checkpoints");
     long[] next = new long[TOPICS.length];
     long[] cursor = new long[TOPICS.length];
+    long[] cp = new long[TOPICS.length];
     for (int i = 0; i < TOPICS.length; i++) {
       Optional<TopicStats> s = w.stats(TOPICS[i]);
       next[i] = s.map(TopicStats::nextOffset).orElse(0L);
       cursor[i] = s.map(CrashChild::sharedPosition).orElse(0L);
+      cp[i] = s.isPresent() && s.get().unread().containsKey(CHECKPOINTER)
+          ? w.position(TOPICS[i], CHECKPOINTER) : -1;
     }
     line("S");
     while (true) {
@@ -130,6 +139,28 @@ public final class CrashChild {
         }
         next[i] += n;
         line("B " + t + " " + first + " " + n);
+      } else if (op < 55 && checkpoints) {
+        // an explicit checkpoint of the named consumer, forwards (it holds back reclamation)
+        long lo = cp[i] >= 0 ? cp[i] : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
+        if (next[i] == 0 || lo > next[i]) {
+          continue;
+        }
+        long x = lo + rnd.nextInt((int) Math.min(50, next[i] - lo) + 1);
+        line("c " + t + " " + x);
+        try {
+          w.checkpoint(t, CHECKPOINTER, x);
+        } catch (dev.walrus.InvalidArgumentException raced) {
+          // The shared cursor's progress let reclamation raise the floor past x since lo
+          // was read: the engine refuses (correctly); nothing moved.
+          long first = w.stats(t).map(TopicStats::firstOffset).orElse(0L);
+          if (x >= first) {
+            throw raced;
+          }
+          line("K " + t); // refused: nothing moved
+          continue;
+        }
+        cp[i] = x;
+        line("C " + t + " " + x);
       } else if (op < 80) {
         line("r " + t);
         Optional<Entry> e = w.readNext(t, true);

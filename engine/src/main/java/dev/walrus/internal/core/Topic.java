@@ -19,6 +19,7 @@ public final class Topic {
   private final byte[] utf8;
   private final int id;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Object retentionLock = new Object();
 
   /** Offset the next append gets; everything below is readable (unless reclaimed). */
   private volatile long endOffset;
@@ -51,6 +52,15 @@ public final class Topic {
 
   public ReentrantLock writeLock() {
     return writeLock;
+  }
+
+  /**
+   * Held while reclamation decides on and raises the floor, and while a cursor is moved
+   * to a chosen offset, so that a cursor moved backwards is never overtaken by a floor
+   * computed from where it was before.
+   */
+  public Object retentionLock() {
+    return retentionLock;
   }
 
   public long endOffset() {

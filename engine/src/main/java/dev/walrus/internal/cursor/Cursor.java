@@ -19,6 +19,12 @@ public final class Cursor {
   volatile long consumed;
   /** Consuming reads since the position was last written to the journal. */
   int unpersisted;
+  /**
+   * Next offset as last written to the journal: what a crash would come back to. The
+   * reclaimer keeps everything from here on, so entries a crash would replay (up to N
+   * under AtLeastOnce) are never deleted before the replay.
+   */
+  volatile long persisted;
 
   Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start) {
     this.topic = topic;
@@ -26,6 +32,7 @@ public final class Cursor {
     this.consumerUtf8 = consumerUtf8;
     this.position = new ReadPosition(start);
     this.consumed = start;
+    this.persisted = start;
   }
 
   /** @return the consumer name ("" for the shared cursor) */

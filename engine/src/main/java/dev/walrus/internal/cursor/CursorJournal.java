@@ -96,6 +96,10 @@ public final class CursorJournal implements AutoCloseable {
     if (fresh || size < HEADER) {
       writeHeader(file);
       writePos = HEADER;
+      // The header must be durable before any record: a journal whose header sector was
+      // lost could not be opened at all.
+      file.force();
+      backend.syncDirectory(dir);
       return;
     }
     ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 8))

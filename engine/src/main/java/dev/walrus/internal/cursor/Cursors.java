@@ -120,6 +120,8 @@ public final class Cursors {
               Math.min(maxBytes, Long.MAX_VALUE / 4) * 2 + 64 * 1024);
         } catch (java.nio.channels.ClosedChannelException raced) {
           c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
+        } catch (InternalError e) {
+          throw mappedFault(e, c);
         }
         while (out.size() < maxEntries) {
           Entry e = peek(c);
@@ -152,6 +154,8 @@ public final class Cursors {
   private static Entry peek(Cursor c) throws IOException {
     try {
       return c.reader.peek(c.topic, c.position);
+    } catch (InternalError e) {
+      throw mappedFault(e, c);
     } catch (java.nio.channels.ClosedChannelException e) {
       if (c.position.nextOffset() >= c.topic.floor()) {
         throw e;
@@ -160,6 +164,19 @@ public final class Cursors {
       clampToFloor(c);
       return c.reader.peek(c.topic, c.position);
     }
+  }
+
+  /**
+   * A memory-mapped file shorter than its mapping (truncated behind the engine's back)
+   * makes the JVM raise {@link InternalError} for the SIGBUS, possibly a little after the
+   * access; it is reported as the I/O failure it is.
+   */
+  static IOException mappedFault(InternalError e, Cursor c) {
+    Block b = c.position.block();
+    String where = b == null ? "a data file of topic '" + c.topic.name() + "'"
+        : b.file().file().path().toString();
+    return new IOException(where + " is shorter than its mapping (truncated behind the"
+        + " engine's back?): " + e.getMessage(), e);
   }
 
   private void consumed(Cursor c, int n, Block before) {
@@ -177,6 +194,7 @@ public final class Cursors {
     try {
       journal.recordCursor(c.topic.utf8(), c.topic.name(), c.consumerUtf8, c.consumer, c.consumed);
       c.unpersisted = 0;
+      c.persisted = c.consumed;
     } catch (IOException ex) {
       throw health.poison("cursor write for topic '" + c.topic.name() + "'", ex);
     }
@@ -198,6 +216,14 @@ public final class Cursors {
    */
   public void seek(Topic topic, String consumer, long next) {
     Cursor c = get(topic, consumer);
+    // Under the retention lock a reclamation pass either finished before (then the range
+    // check below sees its floor) or starts after (then it sees this cursor's position).
+    synchronized (topic.retentionLock()) {
+      seekLocked(topic, c, next);
+    }
+  }
+
+  private void seekLocked(Topic topic, Cursor c, long next) {
     synchronized (c) {
       health.check();
       long first = topic.firstOffset();
@@ -245,7 +271,8 @@ public final class Cursors {
   }
 
   /**
-   * @return the lowest consumed offset over the topic's cursors, or -1 if it has none
+   * @return the lowest persisted position over the topic's cursors (what a crash would
+   *     resume from; under AtLeastOnce up to N behind what was read), or -1 if it has none
    *     (then nothing of it counts as consumed)
    */
   public long minConsumed(Topic topic) {
@@ -255,7 +282,7 @@ public final class Cursors {
     }
     long min = Long.MAX_VALUE;
     for (Cursor c : m.values()) {
-      min = Math.min(min, c.consumed);
+      min = Math.min(min, c.persisted);
     }
     // The last cursor may have been removed between the emptiness check and the loop:
     // no cursor means nothing is consumed, never "everything is".

@@ -77,7 +77,8 @@ public final class Engine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.durability = new Durability(config, health, allocator::files, journal);
+    this.durability = new Durability(config, health, allocator::files, journal,
+        allocator::syncDirectoryIfNeeded);
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
     this.reclaimer = new Reclaimer(config, health, allocator, topics::get, cursors, journal,
         maintenance);

@@ -9,7 +9,9 @@ import dev.walrus.internal.cursor.CursorJournal;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.write.BlockAllocator;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,10 +87,38 @@ public final class Reclaimer {
       if (f == current || f.isDeleted()) {
         continue;
       }
-      Map<Topic, Long> floors = consumedFloors(f);
-      if (floors != null) {
-        delete(f, floors);
+      reclaimIfConsumed(f, topicsOf(f), 0);
+    }
+  }
+
+  private static List<Topic> sorted(java.util.Collection<Topic> ts) {
+    List<Topic> l = new ArrayList<>(ts);
+    l.sort(java.util.Comparator.comparing(Topic::name)); // one lock order for everyone
+    return l;
+  }
+
+  private List<Topic> topicsOf(DataFile f) {
+    java.util.Set<Topic> ts = new java.util.HashSet<>();
+    for (Block b : f.blocks()) {
+      Topic t = topics.apply(b.header().topic);
+      if (t != null) {
+        ts.add(t);
       }
+    }
+    return sorted(ts);
+  }
+
+  /** Takes the retention locks of the file's topics in name order, then decides. */
+  private void reclaimIfConsumed(DataFile f, List<Topic> locked, int i) throws IOException {
+    if (i < locked.size()) {
+      synchronized (locked.get(i).retentionLock()) {
+        reclaimIfConsumed(f, locked, i + 1);
+      }
+      return;
+    }
+    Map<Topic, Long> floors = consumedFloors(f);
+    if (floors != null) {
+      delete(f, floors);
     }
   }
 

@@ -111,6 +111,9 @@ public final class MappedFileBackend extends ForwardingBackend {
           src.position(src.position() + n);
           pos += n;
         }
+      } catch (InternalError e) {
+        throw new IOException("mapped file " + path + " is shorter than its mapping"
+            + " (truncated behind the engine's back?)", e);
       } finally {
         exit();
       }
@@ -120,21 +123,29 @@ public final class MappedFileBackend extends ForwardingBackend {
     public int read(ByteBuffer dst, long position) throws IOException {
       enter();
       try {
-        int total = 0;
-        long pos = position;
-        while (dst.hasRemaining() && pos < size) {
-          MappedByteBuffer c = chunks[(int) (pos / CHUNK)];
-          int at = (int) (pos % CHUNK);
-          int n = (int) Math.min(dst.remaining(), Math.min(c.capacity() - at, size - pos));
-          dst.put(dst.position(), c, at, n);
-          dst.position(dst.position() + n);
-          pos += n;
-          total += n;
-        }
-        return total;
+        return read0(dst, position);
+      } catch (InternalError e) {
+        // The JVM's way of reporting SIGBUS: the file was truncated behind our back.
+        throw new IOException("mapped file " + path + " is shorter than its mapping"
+            + " (truncated behind the engine's back?)", e);
       } finally {
         exit();
       }
+    }
+
+    private int read0(ByteBuffer dst, long position) {
+      int total = 0;
+      long pos = position;
+      while (dst.hasRemaining() && pos < size) {
+        MappedByteBuffer c = chunks[(int) (pos / CHUNK)];
+        int at = (int) (pos % CHUNK);
+        int n = (int) Math.min(dst.remaining(), Math.min(c.capacity() - at, size - pos));
+        dst.put(dst.position(), c, at, n);
+        dst.position(dst.position() + n);
+        pos += n;
+        total += n;
+      }
+      return total;
     }
 
     @Override

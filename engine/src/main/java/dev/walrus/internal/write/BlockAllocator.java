@@ -28,6 +28,7 @@ public final class BlockAllocator {
   private long nextBlockSequence;
   private DataFile current;
   private long nextPos;
+  private boolean directoryDirty;
 
   /**
    * @param files the namespace's open data files (recovered ones included); new files are
@@ -79,10 +80,23 @@ public final class BlockAllocator {
     if (!config.noFsync()) {
       // The new name must survive a crash before anything acknowledged lives in it.
       config.backend().syncDirectory(config.directory());
+    } else {
+      directoryDirty = true; // made durable by the next sync() or close
     }
     current = new DataFile(seq, f, size);
     files.put(seq, current);
     nextPos = 0;
+  }
+
+  /** Syncs the directory if a file was created without syncing it (NoFsync). */
+  public void syncDirectoryIfNeeded() throws IOException {
+    synchronized (this) {
+      if (!directoryDirty) {
+        return;
+      }
+      directoryDirty = false;
+    }
+    config.backend().syncDirectory(config.directory());
   }
 
   /** @return the file new blocks are cut from, or null before the first allocation */

@@ -36,6 +36,7 @@ public final class Durability {
   private final Health health;
   private final Supplier<List<DataFile>> files;
   private final CursorJournal journal;
+  private final DirectorySync directory;
   private final List<PendingSeal> pending = new ArrayList<>();
   private ScheduledFuture<?> task;
 
@@ -49,12 +50,19 @@ public final class Durability {
     }
   }
 
+  /** Syncs the namespace directory when files were created since it was last synced. */
+  @FunctionalInterface
+  public interface DirectorySync {
+    void syncIfNeeded() throws IOException;
+  }
+
   public Durability(EngineConfig config, Health health, Supplier<List<DataFile>> files,
-      CursorJournal journal) {
+      CursorJournal journal, DirectorySync directory) {
     this.config = config;
     this.health = health;
     this.files = files;
     this.journal = journal;
+    this.directory = directory;
   }
 
   /** Starts the periodic force for the Milliseconds schedule. */
@@ -85,7 +93,9 @@ public final class Durability {
    * the next completed force.
    */
   public void sealed(Block block, ByteBuffer seal) throws IOException {
-    if (config.schedule().intervalMillis() > 0) {
+    if (!config.syncEach()) {
+      // Milliseconds: written after the next periodic force; NoFsync: after the next
+      // explicit sync() or at close. Only under SyncEach are the bytes already durable.
       synchronized (pending) {
         pending.add(new PendingSeal(block, seal));
       }
@@ -120,7 +130,18 @@ public final class Durability {
    * Forces every dirty data file and then the cursor journal, then writes the seals that
    * were waiting for that force.
    */
-  public void sync() throws IOException {
+  public synchronized void sync() throws IOException {
+    try {
+      sync0();
+    } catch (InternalError e) {
+      // SIGBUS from a mapped file truncated behind the engine's back
+      throw new IOException("a mapped data file is shorter than its mapping: " + e.getMessage(), e);
+    }
+  }
+
+  private void sync0() throws IOException {
+    // Serialised: a sync() must not return while another one is still forcing what it
+    // took the dirty flags of (the periodic force and an explicit sync() may overlap).
     List<PendingSeal> ready;
     synchronized (pending) {
       ready = new ArrayList<>(pending);
@@ -142,6 +163,7 @@ public final class Durability {
         }
       }
     }
+    directory.syncIfNeeded(); // names of files created since the last sync
     // Data before cursors: a durable cursor then never points past durable data.
     journal.forceIfDirty();
     for (PendingSeal p : ready) {

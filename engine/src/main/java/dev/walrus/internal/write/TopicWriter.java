@@ -88,6 +88,8 @@ public final class TopicWriter {
     try {
       frame(payload, 0);
       writeOut();
+    } catch (InternalError e) {
+      throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
       throw rollback("append to topic '" + topic.name() + "'", e);
     }
@@ -111,6 +113,8 @@ public final class TopicWriter {
         frame(payloads.get(i), i < n - 1 ? EntryFormat.FLAG_MORE : 0);
       }
       writeOut();
+    } catch (InternalError e) {
+      throw rollback("batch append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
       throw rollback("batch append to topic '" + topic.name() + "'", e);
     }

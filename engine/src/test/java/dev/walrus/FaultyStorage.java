@@ -1,0 +1,184 @@
+package dev.walrus;
+
+import dev.walrus.internal.storage.FileChannelBackend;
+import dev.walrus.internal.storage.StorageBackend;
+import dev.walrus.internal.storage.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A backend that injects the errors a real disk gives: ENOSPC on a data write or on
+ * creating (preallocating) a data file, EIO on fsync, short writes. Set a counter to n and
+ * the n-th next such operation fails; {@code sticky} keeps failing until cleared.
+ */
+final class FaultyStorage implements StorageBackend {
+  static final AtomicLong INJECTED = new AtomicLong();
+
+  final FileChannelBackend real = new FileChannelBackend();
+  /** Fails the n-th next data-file write (single or batch). */
+  final AtomicInteger failWriteIn = new AtomicInteger();
+  /** Fails the n-th next data-file creation (preallocation). */
+  final AtomicInteger failCreateIn = new AtomicInteger();
+  /** Fails the n-th next force of any file. */
+  final AtomicInteger failForceIn = new AtomicInteger();
+  /** The message of write and create failures ({@code strerror}). */
+  volatile String writeError = "No space left on device";
+  /** A failing write first writes half its bytes (a short write). */
+  volatile boolean shortWrite;
+  /** Once a failure fired, every later one of the same kind fails too. */
+  volatile boolean sticky;
+  private volatile boolean writeBroken;
+  private volatile boolean createBroken;
+
+  private boolean due(AtomicInteger c) {
+    int v = c.get();
+    boolean fire = v > 0 && c.decrementAndGet() == 0;
+    if (fire) {
+      INJECTED.incrementAndGet();
+    }
+    return fire;
+  }
+
+  void heal() {
+    writeBroken = false;
+    createBroken = false;
+    sticky = false;
+  }
+
+  @Override
+  public String name() {
+    return "faulty-fd";
+  }
+
+  @Override
+  public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
+    if (createBroken || due(failCreateIn)) {
+      createBroken = sticky;
+      throw new IOException(path + ": " + writeError);
+    }
+    return new Faulty(real.create(path, size, syncWrites));
+  }
+
+  @Override
+  public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
+    return new Faulty(real.openPreallocated(path, syncWrites));
+  }
+
+  @Override
+  public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
+    return new Faulty(real.open(path, create, syncWrites)); // the cursor journal
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    real.delete(path);
+  }
+
+  @Override
+  public void rename(Path source, Path target) throws IOException {
+    real.rename(source, target);
+  }
+
+  @Override
+  public void syncDirectory(Path dir) throws IOException {
+    real.syncDirectory(dir);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    real.createDirectories(dir);
+  }
+
+  @Override
+  public List<Path> list(Path dir, String glob) throws IOException {
+    return real.list(dir, glob);
+  }
+
+  private final class Faulty implements StorageFile {
+    private final StorageFile f;
+    private final boolean data;
+
+    Faulty(StorageFile f) {
+      this.f = f;
+      this.data = f.path().getFileName().toString().startsWith("wal-");
+    }
+
+    @Override
+    public Path path() {
+      return f.path();
+    }
+
+    private boolean failNow() {
+      if (!data) {
+        return false;
+      }
+      if (writeBroken || due(failWriteIn)) {
+        writeBroken = sticky;
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      if (failNow()) {
+        if (shortWrite) {
+          ByteBuffer half = src.duplicate();
+          half.limit(half.position() + half.remaining() / 2);
+          f.write(half, position);
+        }
+        throw new IOException(writeError);
+      }
+      f.write(src, position);
+    }
+
+    @Override
+    public void writeBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
+      if (failNow()) {
+        if (shortWrite) {
+          for (int i = 0; i < buffers.size(); i++) {
+            ByteBuffer half = buffers.get(i).duplicate();
+            half.limit(half.position() + half.remaining() / 2);
+            f.write(half, positions[i]);
+          }
+        }
+        throw new IOException(writeError);
+      }
+      for (int i = 0; i < buffers.size(); i++) {
+        f.write(buffers.get(i), positions[i]);
+      }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return f.read(dst, position);
+    }
+
+    @Override
+    public void force() throws IOException {
+      if (due(failForceIn)) {
+        throw new IOException("Input/output error");
+      }
+      f.force();
+    }
+
+    @Override
+    public long size() throws IOException {
+      return f.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      f.truncate(size);
+    }
+
+    @Override
+    public void close() throws IOException {
+      f.close();
+    }
+  }
+}

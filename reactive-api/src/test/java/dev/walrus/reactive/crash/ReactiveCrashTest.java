@@ -1,0 +1,149 @@
+package dev.walrus.reactive.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.walrus.Entry;
+import dev.walrus.TopicStats;
+import dev.walrus.Walrus;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The kill loop for reactive streaming appends (SPEC §4.5, §8): a child JVM
+ * ({@link ReactiveCrashChild}) streams payloads with {@code ReactiveWalrus.appendAll} and
+ * prints each emitted offset; after a random number of acknowledgments it gets SIGKILL.
+ * The namespace is reopened and checked: every acknowledged offset present with its bytes,
+ * offsets continuous, nothing beyond the stream that was in flight. Kills:
+ * {@code -Dwalrus.crash.kills=N} in all (default 6, two per schedule).
+ */
+class ReactiveCrashTest {
+  private static final int KILLS = Integer.getInteger("walrus.crash.kills", 6);
+  private static final int ITERATIONS = Math.max(1, (KILLS + 2) / 3);
+
+  @TempDir Path dir;
+  @TempDir Path logs;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nofsync", "ms200", "synceach"})
+  void killedStreamingAppenderLosesNothingAcknowledged(String schedule) throws Exception {
+    Path data = dir.resolve("ns");
+    Files.createDirectories(data);
+    Map<String, Long> acked = new HashMap<>();
+    Random rnd = new Random(("reactive-crash-" + schedule).hashCode());
+    long verified = 0;
+    for (int iter = 0; iter < ITERATIONS; iter++) {
+      int killAfter = 50 + rnd.nextInt(1500);
+      String where = schedule + " iteration " + iter + " (kill after " + killAfter + " acks)";
+      long[] inflight = runAndKill(data, schedule, rnd.nextLong(), killAfter, acked, where, iter);
+      try (Walrus w = ReactiveCrashChild.open(data, schedule)) {
+        for (String t : ReactiveCrashChild.TOPICS) {
+          long end = w.stats(t).map(TopicStats::nextOffset).orElse(0L);
+          long a = acked.getOrDefault(t, 0L);
+          long max = inflight != null && inflight[0] == t.charAt(1) - '0'
+              ? inflight[1] + inflight[2] : a;
+          assertThat(end).as("%s: end of %s (acked up to %d, in flight up to %d)", where, t, a,
+              max).isBetween(a, Math.max(a, max));
+          if (end > 0) {
+            w.checkpoint(t, "holder", 0); // nothing is consumed: every entry stays retained
+          }
+          long expect = 0;
+          List<Entry> got;
+          while (!(got = w.batchReadForTopic(t, "verify", 1 << 20, true)).isEmpty()) {
+            for (Entry e : got) {
+              assertThat(e.offset()).as("%s: offsets of %s continue", where, t).isEqualTo(expect);
+              if (!Arrays.equals(e.data(), ReactiveCrashChild.payload(t, expect))) {
+                fail("%s: wrong bytes in %s@%d", where, t, expect);
+              }
+              expect++;
+              verified++;
+            }
+          }
+          assertThat(expect).as("%s: entries of %s end at its next offset", where, t)
+              .isEqualTo(end);
+          w.removeConsumer(t, "verify");
+          acked.put(t, end);
+        }
+      }
+    }
+    System.out.printf("ReactiveCrashTest %s: %d kills survived, %d entries verified, 0 lost%n",
+        schedule, ITERATIONS, verified);
+  }
+
+  /** @return the stream in flight at the kill: {topic index, first, n}, or null */
+  private long[] runAndKill(Path data, String schedule, long seed, int killAfter,
+      Map<String, Long> acked, String where, int iter) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-Xmx128m"));
+    String backend = System.getProperty("walrus.backend");
+    if (backend != null) {
+      cmd.add("-Dwalrus.backend=" + backend);
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        ReactiveCrashChild.class.getName(), data.toString(), schedule, Long.toString(seed)));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("WALRUS_QUIET", "1");
+    File err = logs.resolve("child-" + schedule + "-" + iter + ".err").toFile();
+    pb.redirectError(err);
+    Process p = pb.start();
+    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    watchdog.schedule(() -> p.toHandle().destroyForcibly(), 60, TimeUnit.SECONDS);
+    long[] inflight = null;
+    int acks = 0;
+    boolean killed = false;
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String[] f = line.split(" ");
+        if (f[0].equals("s")) {
+          inflight = new long[] {f[1].charAt(1) - '0', Long.parseLong(f[2]),
+              Long.parseLong(f[3])};
+          assertThat(inflight[1]).as("%s: a stream starts at the acked end", where)
+              .isEqualTo(acked.getOrDefault(f[1], 0L));
+        } else if (f[0].equals("A")) {
+          long off = Long.parseLong(f[2]);
+          assertThat(off).as("%s: offsets continue (%s)", where, line)
+              .isEqualTo(acked.getOrDefault(f[1], 0L));
+          acked.put(f[1], off + 1);
+          acks++;
+        } else if (!f[0].equals("S")) {
+          fail(where + ": unexpected line from the child: " + line);
+        }
+        if (acks >= killAfter && !killed) {
+          p.toHandle().destroyForcibly();
+          killed = true;
+        }
+      }
+    } finally {
+      watchdog.shutdownNow();
+      if (!killed) {
+        p.destroyForcibly();
+      }
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s: the child is gone", where).isTrue();
+    }
+    if (!killed) {
+      fail(where + ": the child stopped after " + acks + " acks (exit " + p.exitValue()
+          + "); stderr:\n" + Files.readString(err.toPath()));
+    }
+    return inflight;
+  }
+}
