@@ -63,6 +63,8 @@ public final class MappedFileBackend extends ForwardingBackend {
     private final boolean sync;
     /** Operations in flight; close waits for zero. Negative once closed. */
     private final AtomicInteger users = new AtomicInteger();
+    /** A SIGBUS was seen: the file is shorter than the mapping. */
+    private volatile boolean faulted;
 
     MappedFile(Path path, MappedByteBuffer[] chunks, long size, boolean sync) {
       this.path = path;
@@ -112,6 +114,7 @@ public final class MappedFileBackend extends ForwardingBackend {
           pos += n;
         }
       } catch (InternalError e) {
+        faulted = true;
         throw new IOException("mapped file " + path + " is shorter than its mapping"
             + " (truncated behind the engine's back?)", e);
       } finally {
@@ -126,6 +129,7 @@ public final class MappedFileBackend extends ForwardingBackend {
         return read0(dst, position);
       } catch (InternalError e) {
         // The JVM's way of reporting SIGBUS: the file was truncated behind our back.
+        faulted = true;
         throw new IOException("mapped file " + path + " is shorter than its mapping"
             + " (truncated behind the engine's back?)", e);
       } finally {
@@ -182,10 +186,17 @@ public final class MappedFileBackend extends ForwardingBackend {
     @Override
     public void close() {
       // Wait for operations in flight, then forbid new ones: an unmapped region must never
-      // be touched (that would crash the JVM, not throw).
+      // be touched (that would crash the JVM, not throw). After a fault (SIGBUS, reported
+      // asynchronously, possibly between our counters) the count may never drain: then the
+      // mapping is left to the garbage collector rather than risked.
+      long deadline = System.nanoTime() + 5_000_000_000L;
       while (!users.compareAndSet(0, Integer.MIN_VALUE)) {
         if (users.get() < 0) {
           return; // already closed
+        }
+        if (faulted || System.nanoTime() > deadline) {
+          users.set(Integer.MIN_VALUE);
+          return;
         }
         Thread.onSpinWait();
       }
