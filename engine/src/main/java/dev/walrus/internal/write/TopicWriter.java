@@ -201,7 +201,14 @@ public final class TopicWriter {
   private void writeQueued() throws IOException {
     try {
       for (StagingBuffers.FileRun run : staging.runs()) {
-        run.file.file().writeBatch(run.buffers, run.positions);
+        if (deferring) {
+          run.file.file().writeBatch(run.buffers, run.positions); // io_uring, where available
+        } else {
+          // A single append: one positional write is the floor; a ring round trip is not.
+          for (int i = 0; i < run.buffers.size(); i++) {
+            run.file.file().write(run.buffers.get(i), run.positions[i]);
+          }
+        }
         run.file.markDirty();
       }
     } finally {
