@@ -1,7 +1,7 @@
 package dev.walrus;
 
 import dev.walrus.internal.storage.FileChannelBackend;
-import dev.walrus.internal.storage.StorageBackend;
+import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * creating (preallocating) a data file, EIO on fsync, short writes. Set a counter to n and
  * the n-th next such operation fails; {@code sticky} keeps failing until cleared.
  */
-final class FaultyStorage implements StorageBackend {
+final class FaultyStorage extends ForwardingBackend {
   static final AtomicLong INJECTED = new AtomicLong();
 
-  final FileChannelBackend real = new FileChannelBackend();
   /** Fails the n-th next data-file write (single or batch). */
   final AtomicInteger failWriteIn = new AtomicInteger();
   /** Fails the n-th next data-file creation (preallocation). */
@@ -33,6 +32,10 @@ final class FaultyStorage implements StorageBackend {
   volatile boolean sticky;
   private volatile boolean writeBroken;
   private volatile boolean createBroken;
+
+  FaultyStorage() {
+    super(new FileChannelBackend());
+  }
 
   private boolean due(AtomicInteger c) {
     int v = c.get();
@@ -60,42 +63,17 @@ final class FaultyStorage implements StorageBackend {
       createBroken = sticky;
       throw new IOException(path + ": " + writeError);
     }
-    return new Faulty(real.create(path, size, syncWrites));
+    return new Faulty(delegate.create(path, size, syncWrites));
   }
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    return new Faulty(real.openPreallocated(path, syncWrites));
+    return new Faulty(delegate.openPreallocated(path, syncWrites));
   }
 
   @Override
   public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    return new Faulty(real.open(path, create, syncWrites)); // the cursor journal
-  }
-
-  @Override
-  public void delete(Path path) throws IOException {
-    real.delete(path);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    real.rename(source, target);
-  }
-
-  @Override
-  public void syncDirectory(Path dir) throws IOException {
-    real.syncDirectory(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    real.createDirectories(dir);
-  }
-
-  @Override
-  public List<Path> list(Path dir, String glob) throws IOException {
-    return real.list(dir, glob);
+    return new Faulty(delegate.open(path, create, syncWrites)); // the cursor journal
   }
 
   private final class Faulty implements StorageFile {

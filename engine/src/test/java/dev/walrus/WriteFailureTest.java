@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WriteFailureTest {
   @TempDir Path dir;
 
-  private Walrus.Builder builder(FailingStorage s) {
+  private Walrus.Builder builder(FaultyStorage s) {
     return Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4).storageBackend(s);
   }
 
@@ -37,7 +37,7 @@ class WriteFailureTest {
   @Test
   void aFailedBatchIsInvisibleAndTheInstanceCarriesOn() {
     for (boolean shortWrite : new boolean[] {false, true}) {
-      FailingStorage s = new FailingStorage();
+      FaultyStorage s = new FaultyStorage();
       s.shortWrite = shortWrite;
       String ns = "short-" + shortWrite;
       List<String> expected;
@@ -68,7 +68,7 @@ class WriteFailureTest {
 
   @Test
   void aFailedSingleAppendIsInvisibleAndOffsetsContinue() {
-    FailingStorage s = new FailingStorage();
+    FaultyStorage s = new FaultyStorage();
     try (Walrus w = builder(s).open()) {
       w.appendForTopic("t", "first-0".getBytes());
       w.checkpoint("t", "holder", 0);
@@ -84,7 +84,7 @@ class WriteFailureTest {
 
   @Test
   void aFailedFsyncPoisonsTheInstanceUntilReopened() {
-    FailingStorage s = new FailingStorage();
+    FaultyStorage s = new FaultyStorage();
     try (Walrus w = builder(s).fsyncSchedule(FsyncSchedule.noFsync()).open()) {
       w.appendForTopic("t", "acked-0".getBytes());
       w.checkpoint("t", "holder", 0);
