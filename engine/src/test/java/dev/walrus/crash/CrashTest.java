@@ -121,11 +121,44 @@ class CrashTest {
       Pending pending = runAndKill(data, schedule, consistency, rnd.nextLong(), killAfter, model,
           where, iter, checkpoints);
       totalAcks += killAfter;
-      verify(data, schedule, consistency, model, pending, where);
+      Path snapshot = KEEP == null ? null : keep(data, Path.of(KEEP, "last-" + schedule));
+      try {
+        verify(data, schedule, consistency, model, pending, where);
+      } catch (AssertionError e) {
+        if (snapshot != null) {
+          Path failed = Path.of(KEEP, "failed-" + schedule + "-" + iter + "-" + System.nanoTime());
+          Files.move(snapshot, failed);
+          System.out.println(where + ": the namespace as the killed child left it is in " + failed);
+        }
+        throw e;
+      }
     }
     assertThat(totalAcks).isGreaterThan(ITERATIONS * 20L);
     System.out.printf("CrashTest %s%s: %d kills survived, %d acknowledgments, %d entries verified,"
         + " 0 lost%n", schedule, checkpoints ? " (checkpoints)" : "", ITERATIONS, totalAcks, verified);
+  }
+
+  /**
+   * With {@code -Dwalrus.crash.keep=DIR}, each namespace is copied before it is reopened for
+   * verification, and kept under DIR when the verification fails (for diagnosis).
+   */
+  private static final String KEEP = System.getProperty("walrus.crash.keep");
+
+  private static Path keep(Path data, Path to) throws IOException {
+    if (Files.exists(to)) {
+      try (var s = Files.walk(to)) {
+        for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(to);
+    try (var s = Files.list(data)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Files.copy(p, to.resolve(p.getFileName()));
+      }
+    }
+    return to;
   }
 
   private Pending runAndKill(Path data, String schedule, String consistency, long seed,

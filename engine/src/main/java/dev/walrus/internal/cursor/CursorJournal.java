@@ -209,8 +209,9 @@ public final class CursorJournal implements AutoCloseable {
     buf.clear();
     begin(CURSOR, topic);
     buf.put((byte) consumer.length).put(consumer).putLong(next);
-    append();
+    finishAndWrite();
     state.computeIfAbsent(topicName, k -> new TopicState()).cursors.put(consumerName, next);
+    appended();
   }
 
   /** Forgets a consumer. */
@@ -219,11 +220,12 @@ public final class CursorJournal implements AutoCloseable {
     buf.clear();
     begin(DROP, topic);
     buf.put((byte) consumer.length).put(consumer);
-    append();
+    finishAndWrite();
     TopicState ts = state.get(topicName);
     if (ts != null) {
       ts.cursors.remove(consumerName);
     }
+    appended();
   }
 
   /** Records a topic's floor and forces the journal (a file deletion depends on it). */
@@ -231,9 +233,10 @@ public final class CursorJournal implements AutoCloseable {
     buf.clear();
     begin(FLOOR, topic);
     buf.putLong(floor);
-    append();
+    finishAndWrite();
     TopicState ts = state.computeIfAbsent(topicName, k -> new TopicState());
     ts.floor = Math.max(ts.floor, floor);
+    appended();
   }
 
   /** Records that a topic restarts at {@code offset} after lost data. */
@@ -242,8 +245,9 @@ public final class CursorJournal implements AutoCloseable {
     buf.clear();
     begin(RESTART, topic);
     buf.putLong(offset);
-    append();
+    finishAndWrite();
     state.computeIfAbsent(topicName, k -> new TopicState()).restarts.add(offset);
+    appended();
   }
 
   private void begin(byte type, byte[] topic) {
@@ -251,8 +255,12 @@ public final class CursorJournal implements AutoCloseable {
     buf.put((byte) topic.length).put(topic);
   }
 
-  private void append() throws IOException {
-    finishAndWrite();
+  /**
+   * Called after a record was written and applied to {@link #state}: compaction writes the
+   * state as it is then, so the record that pushed the journal over its limit must already
+   * be in it (applying it after compacting would drop it from the compacted journal).
+   */
+  private void appended() throws IOException {
     dirty = true;
     if (writePos > compactAt) {
       compact();
