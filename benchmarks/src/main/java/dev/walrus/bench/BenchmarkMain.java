@@ -1,0 +1,133 @@
+package dev.walrus.bench;
+
+import dev.walrus.bench.jmh.BenchDirs;
+import dev.walrus.bench.memory.ProbeLauncher;
+import dev.walrus.bench.peer.ChroniclePeer;
+import dev.walrus.bench.report.ChartWriter;
+import dev.walrus.bench.report.ComparisonTable;
+import dev.walrus.bench.report.MachineInfo;
+import dev.walrus.bench.report.Measurement;
+import dev.walrus.bench.report.MemoryResult;
+import dev.walrus.bench.report.ReportWriter;
+import dev.walrus.bench.report.Results;
+import dev.walrus.bench.report.SpecTargets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The one command behind {@code benchmarks/run.sh}: runs every JMH case (ours and the
+ * Chronicle Queue peer in the same run), the memory and disk probe for both, then prints
+ * the pair-by-pair table and the SPEC §7 verdicts and writes {@code results.md},
+ * {@code results.csv}, JMH's {@code jmh.json} and {@code benchmarks.png} to
+ * {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
+ *
+ * <p>Arguments: {@code [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]}.
+ */
+public final class BenchmarkMain {
+  private BenchmarkMain() {}
+
+  /**
+   * @param args see the class comment
+   * @throws Exception if the run fails
+   */
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    Profile profile = Profile.SHORT;
+    Path out = Path.of("benchmarks", "results");
+    Path data = Path.of(System.getProperty("java.io.tmpdir"), "walrus-bench");
+    String include = "dev\\.walrus\\.bench\\.jmh\\..*";
+    boolean memory = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--long" -> profile = Profile.LONG;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--data" -> data = Path.of(args[++i]);
+        case "--include" -> include = args[++i];
+        case "--no-memory" -> memory = false;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; use [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]");
+      }
+    }
+    out = out.resolve(profile.name());
+    Files.createDirectories(out);
+    Files.createDirectories(data);
+    Map<String, String> machine = MachineInfo.describe(data);
+    long start = System.nanoTime();
+
+    List<String> jvm = new ArrayList<>(ChroniclePeer.JVM_ARGS);
+    jvm.add("-Xmx1g");
+    jvm.add("-Dwalrus.bench.dir=" + data.toAbsolutePath());
+    jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    ChainedOptionsBuilder opts = new OptionsBuilder().include(include)
+        .forks(profile.forks())
+        .warmupIterations(profile.warmupIterations())
+        .warmupTime(TimeValue.milliseconds(profile.warmupTime().toMillis()))
+        .measurementIterations(profile.iterations())
+        .measurementTime(TimeValue.milliseconds(profile.iterationTime().toMillis()))
+        .jvmArgsAppend(jvm.toArray(String[]::new))
+        .shouldFailOnError(false)
+        .resultFormat(ResultFormatType.JSON)
+        .result(out.resolve("jmh.json").toString());
+    Collection<RunResult> runs = new Runner(opts.build()).run();
+    Results results = new Results(toMeasurements(runs));
+
+    List<MemoryResult> mem = new ArrayList<>();
+    if (memory) {
+      System.out.println("\nmemory and disk probe: " + profile.memoryEntries() + " entries each");
+      mem.add(ProbeLauncher.run("walrus", profile, data.toAbsolutePath()));
+      mem.add(ProbeLauncher.run("chronicle", profile, data.toAbsolutePath()));
+    }
+    machine.put("load average", machine.get("load average") + " at start, "
+        + MachineInfo.loadAverage() + " at end");
+    machine.put("run time", String.format("%.0f s (benchmarks and probes, not the build)",
+        (System.nanoTime() - start) / 1e9));
+
+    List<ComparisonTable.Row> rows = ComparisonTable.build(results, mem);
+    List<SpecTargets.Target> targets = SpecTargets.evaluate(results, mem);
+    System.out.println();
+    System.out.print(ReportWriter.text(rows, targets, machine));
+    Files.writeString(out.resolve("results.md"),
+        ReportWriter.markdown(rows, targets, machine, profile.name()));
+    ReportWriter.csv(results, out.resolve("results.csv"));
+    ChartWriter.write(rows, machine, profile.name(), out.resolve("benchmarks.png"));
+    System.out.println("\nwrote " + out.resolve("results.md") + ", results.csv, jmh.json and "
+        + "benchmarks.png in " + out);
+    BenchDirs.delete(data);
+  }
+
+  private static List<Measurement> toMeasurements(Collection<RunResult> runs) {
+    List<Measurement> list = new ArrayList<>();
+    for (RunResult run : runs) {
+      String bench = run.getParams().getBenchmark();
+      String[] parts = bench.split("\\.");
+      StringBuilder key = new StringBuilder(parts[parts.length - 2] + "." + parts[parts.length - 1]);
+      Map<String, String> params = new TreeMap<>();
+      for (String p : run.getParams().getParamsKeys()) {
+        params.put(p, run.getParams().getParam(p));
+      }
+      if (!params.isEmpty()) {
+        key.append('[');
+        params.forEach((k, v) -> key.append(k).append('=').append(v).append(','));
+        key.setCharAt(key.length() - 1, ']');
+      }
+      Result<?> r = run.getPrimaryResult();
+      boolean sampled = r.getScoreUnit().contains("/op");
+      list.add(new Measurement(key.toString(), r.getScore(), r.getScoreError(), r.getScoreUnit(),
+          sampled ? r.getStatistics().getPercentile(50) : Double.NaN,
+          sampled ? r.getStatistics().getPercentile(99) : Double.NaN));
+    }
+    return list;
+  }
+}

@@ -1,0 +1,156 @@
+package dev.walrus.bench.report;
+
+import static dev.walrus.bench.report.Results.Keys.append;
+import static dev.walrus.bench.report.Results.Keys.durable;
+import static dev.walrus.bench.report.Results.Keys.peerAppend;
+import static dev.walrus.bench.report.Results.Keys.reactive;
+import static dev.walrus.bench.report.Results.Keys.read;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks each SPEC §7 target against the run and says met (by what margin) or not met
+ * (how far off). Targets stated against walrus-rust use the SPEC's reference figures for
+ * it (walrus-rust does not run here); targets against Chronicle Queue use the same run.
+ */
+public final class SpecTargets {
+  /** walrus-rust 0.2, 100 B, NoFsync appends/s (SPEC §7 reference table). */
+  public static final double RUST_APPEND = 330_000;
+  /** walrus-rust 0.2, 1,000-entry io_uring batches, entries/s. */
+  public static final double RUST_BATCH = 190_000;
+  /** walrus-rust 0.2, SyncEach appends/s. */
+  public static final double RUST_SYNC_EACH = 4_000;
+
+  /**
+   * One target's verdict.
+   *
+   * @param target the SPEC §7 target
+   * @param measured what this run measured
+   * @param verdict met or not, with the margin
+   */
+  public record Target(String target, String measured, String verdict) {
+    /**
+     * @return true when the target is met
+     */
+    public boolean met() {
+      return verdict.startsWith("met");
+    }
+  }
+
+  private SpecTargets() {}
+
+  /**
+   * @param r the run's measurements
+   * @param memory the memory probes (ours first), may be empty
+   * @return one row per target
+   */
+  public static List<Target> evaluate(Results r, List<MemoryResult> memory) {
+    List<Target> t = new ArrayList<>();
+    double mmap = r.score(append("MMAP", 100, "NoFsync"));
+    double peer = r.score(peerAppend(100));
+    t.add(atLeast("mmap append, NoFsync, >= Chronicle append (same run)",
+        rate(mmap) + " vs " + rate(peer), mmap, peer));
+    double mmapRead = r.score(read("readNext", "MMAP", "AtLeastOnce"));
+    t.add(atLeast("mmap reads >= 2x mmap appends", rate(mmapRead) + " reads vs " + rate(mmap)
+        + " appends", mmapRead, 2 * mmap));
+    double rn = r.score(read("readNext", "FD", "AtLeastOnce"));
+    t.add(atLeast("readNext AtLeastOnce >= 2 M/s (FD)", rate(rn), rn, 2_000_000));
+    double strict = r.score(read("readNext", "FD", "StrictlyAtOnce"));
+    t.add(atLeast("readNext StrictlyAtOnce, Milliseconds(200) >= 200 k/s (FD)", rate(strict),
+        strict, 200_000));
+    double br = r.score(read("batchRead", "FD", "AtLeastOnce"));
+    t.add(atLeast("batchReadForTopic >= 5 M entries/s (FD)", rate(br), br, 5_000_000));
+    double fd = r.score(append("FD", 100, "NoFsync"));
+    double ceiling = r.score("PwriteCeilingBench.pwrite128");
+    t.add(atLeast("FD appendForTopic >= 90% of the pwrite ceiling (same run)",
+        rate(fd) + " vs " + rate(ceiling) + String.format(" (%.0f%%)", 100 * fd / ceiling),
+        fd, 0.9 * ceiling));
+    t.add(atLeast("FD appendForTopic >= 1.2x walrus-rust (330 k/s, SPEC figure)", rate(fd),
+        fd, 1.2 * RUST_APPEND));
+    double uring = r.score("BatchAppendBench.batch1000[io=io_uring]");
+    t.add(atLeast("batch append (io_uring) >= 10x walrus-rust batches (190 k/s, SPEC figure)",
+        rate(uring), uring, 10 * RUST_BATCH));
+    double all = r.score(reactive("appendAll", "NoFsync"));
+    t.add(atLeast("appendAll, FD, NoFsync >= 3 M entries/s", rate(all), all, 3_000_000));
+    double durableStream = r.score(reactive("appendAll", "SyncEach"));
+    t.add(atLeast("SyncEach streaming (appendAll) >= 500 k entries/s", rate(durableStream),
+        durableStream, 500_000));
+    t.add(atLeast("SyncEach streaming >= 150x walrus-rust SyncEach (4 k/s, SPEC figure)",
+        rate(durableStream), durableStream, 150 * RUST_SYNC_EACH));
+    double one = r.score(durable(1));
+    double many = r.score(durable(64)) * 64;
+    t.add(atLeast("SyncEach, 64 producers >= 50x one producer", rate(many) + " vs " + rate(one)
+        + String.format(" (%.1fx)", many / one), many, 50 * one));
+    double engine = fd;
+    for (String[] c : new String[][] {{"inFlight1", "1 in flight"},
+        {"inFlight1000", "1,000 in flight"}, {"appendAll", "appendAll"}}) {
+      double v = r.score(reactive(c[0], "NoFsync"));
+      t.add(atLeast("reactive append (" + c[1] + ") >= 70% of engine append, NoFsync",
+          rate(v) + String.format(" (%.0f%% of %s)", 100 * v / engine, rate(engine)), v,
+          0.7 * engine));
+    }
+    double p50 = r.p50("TailLatencyBench.appendToTail");
+    double p99 = r.p99("TailLatencyBench.appendToTail");
+    t.add(atMost("append -> tail median <= 50 us", String.format("%.1f us", p50), p50, 50));
+    t.add(atMost("append -> tail p99 <= 1 ms", String.format("%.1f us", p99), p99, 1000));
+    if (!memory.isEmpty()) {
+      memoryTargets(t, memory.get(0));
+    }
+    return t;
+  }
+
+  private static void memoryTargets(List<Target> t, MemoryResult m) {
+    double gib = m.diskBytes() / (1024.0 * 1024 * 1024);
+    double projected = m.reopenMillis() / gib * 10;
+    t.add(atMost("reopen a 10 GiB namespace <= 2 s (projected linearly from "
+        + String.format("%.2f GiB", gib) + ")", String.format("%.0f ms for %.2f GiB -> ~%.0f ms",
+        m.reopenMillis(), gib, projected), projected, 2000));
+    t.add(atMost("on disk <= 132 bytes per 100-byte entry", String.format("%.1f bytes",
+        m.bytesPerEntry()), m.bytesPerEntry(), 132));
+    double small = ComparisonTable.mib(m.heapAfterWriteMilestone());
+    double large = Math.max(ComparisonTable.mib(m.heapAfterWrite()),
+        ComparisonTable.mib(m.heapAfterRead()));
+    String measured = String.format("%.1f MiB at %s, %.1f MiB at %s", small,
+        ComparisonTable.millions(m.milestone()), large, ComparisonTable.millions(m.entries()));
+    double growth = large - small;
+    t.add(new Target("heap independent of log size (growth over 10x the log < 8 MiB)", measured,
+        growth < 8 ? String.format("met (grew %.1f MiB)", growth)
+            : String.format("NOT met: grew %.1f MiB", growth)));
+  }
+
+  private static Target atLeast(String target, String measured, double value, double bar) {
+    if (Double.isNaN(value) || Double.isNaN(bar)) {
+      return new Target(target, measured, "not measured (case missing or failed)");
+    }
+    double x = value / bar;
+    return new Target(target, measured, x >= 1 ? String.format("met, %.2fx the bar", x)
+        : String.format("NOT met: %.0f%% of the bar", 100 * x));
+  }
+
+  private static Target atMost(String target, String measured, double value, double bar) {
+    if (Double.isNaN(value)) {
+      return new Target(target, measured, "not measured (case missing or failed)");
+    }
+    double x = bar / value;
+    return new Target(target, measured, x >= 1 ? String.format("met, %.2fx under the bar", x)
+        : String.format("NOT met: %.2fx over the bar", 1 / x));
+  }
+
+  /**
+   * @param v a rate
+   * @return it in a short human form: 1.23 M/s, 456 k/s
+   */
+  public static String rate(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    if (v >= 1_000_000) {
+      return String.format("%.2f M/s", v / 1e6);
+    }
+    if (v >= 10_000) {
+      return String.format("%.0f k/s", v / 1e3);
+    }
+    return String.format("%,.0f/s", v);
+  }
+}
