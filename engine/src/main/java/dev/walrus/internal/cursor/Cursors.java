@@ -46,10 +46,22 @@ public final class Cursors {
     map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next));
   }
 
-  /** @return the cursor, created at the topic's first retained offset if missing */
+  /**
+   * @return the cursor, created at the topic's first retained offset if missing
+   */
   public Cursor get(Topic topic, String consumer) {
-    return map(topic).computeIfAbsent(consumer,
-        c -> new Cursor(topic, c, utf8(c), topic.firstOffset()));
+    ConcurrentHashMap<String, Cursor> m = map(topic);
+    Cursor c = m.get(consumer);
+    if (c != null) {
+      return c;
+    }
+    // Created under the retention lock: a reclamation pass decides and raises the floor
+    // under it too, so it either counts this cursor (and keeps what it has not read) or
+    // has raised the floor before the cursor takes its start from it. Without the lock a
+    // cursor could start in a file the pass had already decided to delete, and skip.
+    synchronized (topic.retentionLock()) {
+      return m.computeIfAbsent(consumer, k -> new Cursor(topic, k, utf8(k), topic.firstOffset()));
+    }
   }
 
   /** @return true if the consumer has a cursor on the topic */
