@@ -1,0 +1,103 @@
+package dev.walrus.examples.webflux;
+
+import dev.walrus.Walrus;
+import dev.walrus.reactive.CheckpointMode;
+import dev.walrus.reactive.ReactiveWalrus;
+import dev.walrus.reactive.ReceivedEntry;
+import dev.walrus.reactive.StartPosition;
+import dev.walrus.reactive.TailOptions;
+import java.time.Duration;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /topics/{topic}/stream}: a topic as Server-Sent Events, history first, then
+ * entries as they are appended, for as long as the client stays connected. Each event is
+ * named {@code entry}, has the offset as its {@code id} and an {@link EntryEvent} as its
+ * JSON data. The response starts with a comment, so that headers reach the client at once
+ * even if no entry is there yet, and a comment is sent every 15 seconds to keep idle
+ * connections open.
+ *
+ * <p>With {@code consumer=<name>} the stream reads as that named consumer: its cursor
+ * moves as events are sent and is persisted per the configured consistency, and streams
+ * of one name compete for entries. Without it the stream is a <em>viewer</em> that moves
+ * no cursor (see {@link ViewerCursors}). Where it starts: {@link StreamStart}. The
+ * entries are read against the connection's demand, so a slow client slows the reads
+ * rather than filling memory.
+ */
+@RestController
+public class StreamController {
+  static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+  private final ReactiveWalrus walrus;
+  private final StreamShutdown shutdown;
+
+  /**
+   * @param walrus the log
+   * @param shutdown ends the streams on shutdown
+   */
+  public StreamController(ReactiveWalrus walrus, StreamShutdown shutdown) {
+    this.walrus = walrus;
+    this.shutdown = shutdown;
+  }
+
+  /**
+   * @param topic the topic (need not exist yet)
+   * @param consumer a consumer name, or absent for a viewer
+   * @param from {@code earliest}, {@code latest}, {@code committed} or an offset
+   * @param lastEventId sent by a reconnecting {@code EventSource}: resume after it
+   * @return the endless event stream; the topic, consumer and start are checked before
+   *     the response starts, so these are problem bodies: 400 for an invalid topic,
+   *     consumer, {@code from} or {@code Last-Event-ID}, or a {@code from} offset outside
+   *     the retained entries
+   */
+  @GetMapping(path = "/topics/{topic}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<EntryEvent>> stream(@PathVariable String topic,
+      @RequestParam(required = false) String consumer,
+      @RequestParam(required = false) String from,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    if (consumer != null && ViewerCursors.isViewer(consumer)) {
+      throw new InvalidRequestValueException("consumer", consumer,
+          "consumer names starting with '" + ViewerCursors.PREFIX + "' are reserved");
+    }
+    StreamStart requested = StreamStart.parse(from, lastEventId, consumer);
+    Walrus wal = walrus.engine();
+    // Blocking engine checks, on the log's scheduler: stats() validates the topic name,
+    // position() the consumer name (creating nothing).
+    Mono<StartPosition> start = Mono.fromCallable(() -> {
+      if (consumer != null) {
+        wal.position(topic, consumer);
+      }
+      return requested.check(wal.stats(topic).orElse(null));
+    }).subscribeOn(walrus.scheduler());
+    return start.flatMapMany(position -> {
+      TailOptions options = consumer != null
+          ? TailOptions.forConsumer(consumer).startAt(position)
+          : TailOptions.forConsumer(ViewerCursors.newName())
+              .checkpointMode(CheckpointMode.MANUAL).startAt(position);
+      Flux<ServerSentEvent<EntryEvent>> entries = walrus.tail(topic, options)
+          .map(StreamController::event);
+      Flux<ServerSentEvent<EntryEvent>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
+          .map(i -> comment("keep-alive"));
+      return entries.mergeWith(heartbeats).startWith(comment("stream of " + topic));
+    }).takeUntilOther(shutdown.signal());
+  }
+
+  private static ServerSentEvent<EntryEvent> comment(String text) {
+    return ServerSentEvent.<EntryEvent>builder().comment(text).build();
+  }
+
+  private static ServerSentEvent<EntryEvent> event(ReceivedEntry r) {
+    return ServerSentEvent.builder(EntryEvent.of(r.entry()))
+        .id(Long.toString(r.offset()))
+        .event("entry")
+        .build();
+  }
+}

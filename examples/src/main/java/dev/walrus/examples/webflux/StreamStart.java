@@ -1,0 +1,104 @@
+package dev.walrus.examples.webflux;
+
+import dev.walrus.TopicStats;
+import dev.walrus.reactive.StartPosition;
+
+/**
+ * Where a topic stream starts, from the request. A browser's {@code Last-Event-ID}
+ * (sent when an {@code EventSource} reconnects) wins and resumes right after that
+ * offset; if that entry is no longer retained (reclaimed, or the log was replaced) the
+ * stream starts at the earliest retained entry, since a browser cannot change the header.
+ * Otherwise the {@code from} parameter: {@code earliest}, {@code latest},
+ * {@code committed} (a named consumer's persisted position) or an offset, which must lie
+ * within the retained entries. Without either, a named consumer starts at its committed
+ * position and a viewer at the earliest retained entry.
+ *
+ * <p>Immutable; {@link #parse} checks the syntax on any thread, {@link #check} the range
+ * against the topic's stats.
+ */
+public final class StreamStart {
+  private final StartPosition position;
+  private final String name;
+  private final String value;
+
+  private StreamStart(StartPosition position, String name, String value) {
+    this.position = position;
+    this.name = name;
+    this.value = value;
+  }
+
+  /**
+   * @param from the {@code from} parameter, or null
+   * @param lastEventId the {@code Last-Event-ID} header, or null
+   * @param consumer the consumer name, or null for a viewer
+   * @return the requested start
+   * @throws InvalidRequestValueException naming {@code from} or {@code Last-Event-ID} if
+   *     it is malformed, negative, or {@code committed} without a consumer
+   */
+  public static StreamStart parse(String from, String lastEventId, String consumer) {
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      long last = parseOffset("Last-Event-ID", lastEventId.trim());
+      return new StreamStart(StartPosition.offset(last + 1), "Last-Event-ID", lastEventId);
+    }
+    if (from == null || from.isBlank()) {
+      return new StreamStart(consumer == null ? StartPosition.earliest()
+          : StartPosition.committed(), "from", from);
+    }
+    switch (from.trim()) {
+      case "earliest":
+        return new StreamStart(StartPosition.earliest(), "from", from);
+      case "latest":
+        return new StreamStart(StartPosition.latest(), "from", from);
+      case "committed":
+        if (consumer == null) {
+          throw new InvalidRequestValueException("from", from,
+              "from=committed needs a consumer (add consumer=<name>)");
+        }
+        return new StreamStart(StartPosition.committed(), "from", from);
+      default:
+        return new StreamStart(StartPosition.offset(parseOffset("from", from.trim())), "from",
+            from);
+    }
+  }
+
+  /**
+   * Checks an offset start against the retained entries.
+   *
+   * @param stats the topic's stats, or null if the topic does not exist yet (nothing
+   *     retained: only offset 0 is valid)
+   * @return the position to tail from
+   * @throws InvalidRequestValueException naming {@code from} if its offset lies outside
+   *     {@code [firstOffset, nextOffset]}
+   */
+  public StartPosition check(TopicStats stats) {
+    if (position.kind() != StartPosition.Kind.OFFSET) {
+      return position;
+    }
+    long first = stats == null ? 0 : stats.firstOffset();
+    long next = stats == null ? 0 : stats.nextOffset();
+    long n = position.offsetValue();
+    if (n >= first && n <= next) {
+      return position;
+    }
+    if (name.equals("Last-Event-ID")) {
+      return StartPosition.earliest();
+    }
+    throw new InvalidRequestValueException(name, value, "offset " + n
+        + " is outside the retained entries [" + first + ", " + next + "] of this topic");
+  }
+
+  private static long parseOffset(String name, String value) {
+    long n;
+    try {
+      n = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 0 || n == Long.MAX_VALUE) {
+      throw new InvalidRequestValueException(name, value, name
+          + " must be earliest, latest, committed or an offset (a non-negative integer), got '"
+          + value + "'");
+    }
+    return n;
+  }
+}
