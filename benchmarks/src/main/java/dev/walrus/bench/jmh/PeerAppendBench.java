@@ -7,7 +7,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -16,10 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The peer's appends, one thread: single entries of 100 B and 1 KiB, and "batches" of
- * 1,000 × 100 B (Chronicle has no atomic batch: a batch is 1,000 appends; only the 100 B
- * run of it is reported). Pairs with {@link EngineAppendBench} and
- * {@link BatchAppendBench}. A fresh queue per trial (it
+ * The peer's appends, one thread: single entries of 100 B and 1 KiB. Pairs with
+ * {@link EngineAppendBench}. A fresh queue per trial (it
  * grows through warm-up and measurement, as ours does), deleted afterwards.
  */
 @State(Scope.Thread)
@@ -55,20 +52,6 @@ public class PeerAppendBench {
   @Benchmark
   public long append() {
     peer.append(payload);
-    return peer.lastIndexAppended();
-  }
-
-  /**
-   * 1,000 appends; the score counts entries.
-   *
-   * @return the last index appended
-   */
-  @Benchmark
-  @OperationsPerInvocation(BatchAppendBench.BATCH)
-  public long batch1000() {
-    for (int i = 0; i < BatchAppendBench.BATCH; i++) {
-      peer.append(payload);
-    }
     return peer.lastIndexAppended();
   }
 }

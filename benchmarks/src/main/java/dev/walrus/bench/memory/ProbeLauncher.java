@@ -60,7 +60,7 @@ public final class ProbeLauncher {
         }
       }
     }
-    if (p.waitFor() != 0 || values.size() < 7) {
+    if (p.waitFor() != 0 || values.size() < 6) {
       throw new IOException("memory probe for " + impl + " failed:\n" + log);
     }
     return new MemoryResult(impl, profile.memoryEntries(), profile.memoryMilestone(),

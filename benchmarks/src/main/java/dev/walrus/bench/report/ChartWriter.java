@@ -17,7 +17,7 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Draws the run as one PNG with XChart: on top, every workload the peer also has, ours
- * beside Chronicle Queue's (log scale); below, the ratio ours ÷ peer for the same rows (1 is
+ * beside Chronicle Queue's; below, the ratio ours ÷ peer for the same rows (1 is
  * parity; for latency rows, below 1 is better); the machine in the title.
  */
 public final class ChartWriter {
@@ -60,10 +60,9 @@ public final class ChartWriter {
       return; // nothing paired ran (a --include subset)
     }
     CategoryChart rates = new CategoryChartBuilder().width(WIDTH).height(620).title(title)
-        .xAxisTitle("").yAxisTitle("million entries per second (log scale)").build();
+        .xAxisTitle("").yAxisTitle("million entries per second").build();
     style(rates);
-    rates.getStyler().setYAxisLogarithmic(true);
-    rates.getStyler().setYAxisDecimalPattern("#,##0.###");
+    rates.getStyler().setYAxisDecimalPattern("0.0");
     rates.addSeries("Walrus", labels, ours).setFillColor(OURS);
     rates.addSeries("Chronicle Queue", labels, peer).setFillColor(PEER);
 

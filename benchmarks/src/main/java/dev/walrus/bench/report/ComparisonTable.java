@@ -68,7 +68,7 @@ public final class ComparisonTable {
     }
     rows.add(rate("pwrite 128 B (syscall ceiling)", r.score("PwriteCeilingBench.pwrite128"),
         Double.NaN, "reference, no log"));
-    double peerBatch = r.score("PeerAppendBench.batch1000[size=100]");
+    double peerBatch = r.score("PeerBatchAppendBench.batch1000");
     for (String io : new String[] {"io_uring", "positional", "mmap"}) {
       rows.add(rate("batch append 1,000 x 100 B, " + io, r.score("BatchAppendBench.batch1000[io="
           + io + "]"), peerBatch, "peer: 1,000 appends (it has no atomic batch)"));
@@ -93,8 +93,7 @@ public final class ComparisonTable {
       for (String[] c : cases) {
         double v = r.score(reactive(c[0], fsync));
         rows.add(rate("reactive append, " + c[1] + ", " + fsync, v, Double.NaN,
-            NO_REACTIVE + String.format("; %.0f%% of engine append FD %s", 100 * v / engine,
-                fsync)));
+            NO_REACTIVE + String.format("; %.2fx engine append (FD, %s)", v / engine, fsync)));
       }
     }
     double one = r.score(durable(1));
