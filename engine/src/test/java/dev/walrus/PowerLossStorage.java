@@ -140,6 +140,14 @@ final class PowerLossStorage implements StorageBackend {
    * {@code keepDirOps}, and each unsynced write survives whole iff {@code keepWrite} says so.
    */
   void crash(Path out, boolean keepDirOps, Predicate<byte[]> keepWrite) throws IOException {
+    crash(out, keepDirOps, (path, data) -> keepWrite.test(data));
+  }
+
+  /**
+   * The same, with {@code keepWrite} told which file each unsynced write went to.
+   */
+  void crash(Path out, boolean keepDirOps, java.util.function.BiPredicate<Path, byte[]> keepWrite)
+      throws IOException {
     synchronized (lock) {
       Map<Path, Inode> survive = new java.util.TreeMap<>(durableNames); // a stable order: seeds replay
       if (keepDirOps) {
@@ -166,7 +174,7 @@ final class PowerLossStorage implements StorageBackend {
         byte[] img = Arrays.copyOf(i.durable, (int) Math.max(i.durableSize, i.durable.length));
         long size = i.durableSize;
         for (Op op : i.pending) {
-          if (op.data == null || !keepWrite.test(op.data)) {
+          if (op.data == null || !keepWrite.test(e.getKey(), op.data)) {
             continue;
           }
           long end = op.pos + op.data.length;

@@ -10,6 +10,10 @@ import java.util.function.LongPredicate;
 /**
  * Links one topic's recovered blocks, offered in sequence order, into its chain.
  *
+ * <p>The chain starts with a block at or below the topic's floor, at a recorded restart
+ * point, or carrying the writer's seal; an earlier unsealed block above the floor is dead
+ * (its predecessors were lost, not reclaimed: a log keeps a prefix of what was written).
+ *
  * <p>State: {@code committed} is the offset after the last committed entry, and
  * {@code pending} the offset after the last entry seen ({@code > committed} while a
  * batch has not met its last entry). A block whose first offset is
@@ -60,6 +64,8 @@ final class ChainBuilder {
   /** Blocks holding entries of the pending batch, with its readable end already set to their commit point. */
   private final List<Candidate> pendingBlocks = new ArrayList<>();
   private boolean started;
+  /** The offset after the last committed entry found in a block beyond a gap (0 if none). */
+  private long beyondGap;
   private long committed;
   private long pending;
 
@@ -95,6 +101,16 @@ final class ChainBuilder {
       return;
     }
     long first = c.block.firstOffset();
+    if (!started && first > floor && !restarts.contains(first) && !c.sealedByWriter) {
+      // The topic's earliest blocks are missing but were not reclaimed (no floor covers
+      // them) and this block carries no writer's seal: a power cut lost earlier, unsynced
+      // blocks while this one reached the disk. A log is a prefix of what was written, so
+      // this block lies beyond a gap. (A writer's seal is written only after everything
+      // before it was durable, so a sealed block is a safe start: what precedes it was
+      // reclaimed, even if the journal lost the floor.)
+      deadBeyondGap(c);
+      return;
+    }
     if (!started) {
       started = true;
       committed = first;
@@ -109,11 +125,20 @@ final class ChainBuilder {
       committed = first;
       pending = first;
     } else {
-      c.dead = true;
-      c.block.markDead();
+      deadBeyondGap(c);
       return;
     }
     accept(c);
+  }
+
+  /**
+   * A block beyond a gap: dead, but the offsets of its committed entries were handed out
+   * and are never reused (entries of a batch that never completed were not).
+   */
+  private void deadBeyondGap(Candidate c) {
+    c.dead = true;
+    c.block.markDead();
+    beyondGap = Math.max(beyondGap, c.commitOffset);
   }
 
   private void accept(Candidate c) {
@@ -154,6 +179,15 @@ final class ChainBuilder {
   /** @return the offset after the last committed entry (0 if the topic has no block) */
   long end() {
     return started ? committed : 0;
+  }
+
+  /**
+   * @return the offset after the last entry of any block found beyond a gap: the topic's
+   *     next offset must not be below it, so offsets of entries lost with their
+   *     predecessors are never handed out again
+   */
+  long beyondGap() {
+    return beyondGap;
   }
 
   List<Block> accepted() {

@@ -98,6 +98,7 @@ public final class Recovery {
       chain.finish();
       long end = chain.end();
       end = Math.max(end, ts.floor);
+      end = Math.max(end, chain.beyondGap());
       if (!ts.restarts.isEmpty()) {
         end = Math.max(end, ts.restarts.last());
       }
