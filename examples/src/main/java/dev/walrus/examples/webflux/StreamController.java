@@ -1,7 +1,6 @@
 package dev.walrus.examples.webflux;
 
 import dev.walrus.Walrus;
-import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.StartPosition;
@@ -38,14 +37,18 @@ public class StreamController {
 
   private final ReactiveWalrus walrus;
   private final StreamShutdown shutdown;
+  private final ViewerCursors viewers;
 
   /**
    * @param walrus the log
    * @param shutdown ends the streams on shutdown
+   * @param viewers tails for streams without a consumer name
    */
-  public StreamController(ReactiveWalrus walrus, StreamShutdown shutdown) {
+  public StreamController(ReactiveWalrus walrus, StreamShutdown shutdown,
+      ViewerCursors viewers) {
     this.walrus = walrus;
     this.shutdown = shutdown;
+    this.viewers = viewers;
   }
 
   /**
@@ -68,26 +71,29 @@ public class StreamController {
           "consumer names starting with '" + ViewerCursors.PREFIX + "' are reserved");
     }
     StreamStart requested = StreamStart.parse(from, lastEventId, consumer);
+    Mono<Flux<ReceivedEntry>> tail = consumer == null ? viewers.tail(topic, requested)
+        : consumerTail(topic, consumer, requested);
+    Flux<ServerSentEvent<EntryEvent>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
+        .map(i -> comment("keep-alive"));
+    // The opening comment goes out only once the start was checked, so a refused start
+    // is still a problem response rather than a broken stream.
+    return tail.flatMapMany(entries -> entries.map(StreamController::event)
+            .mergeWith(heartbeats)
+            .startWith(comment("stream of " + topic)))
+        .takeUntilOther(shutdown.signal());
+  }
+
+  private Mono<Flux<ReceivedEntry>> consumerTail(String topic, String consumer,
+      StreamStart requested) {
     Walrus wal = walrus.engine();
     // Blocking engine checks, on the log's scheduler: stats() validates the topic name,
     // position() the consumer name (creating nothing).
     Mono<StartPosition> start = Mono.fromCallable(() -> {
-      if (consumer != null) {
-        wal.position(topic, consumer);
-      }
+      wal.position(topic, consumer);
       return requested.check(wal.stats(topic).orElse(null));
     }).subscribeOn(walrus.scheduler());
-    return start.flatMapMany(position -> {
-      TailOptions options = consumer != null
-          ? TailOptions.forConsumer(consumer).startAt(position)
-          : TailOptions.forConsumer(ViewerCursors.newName())
-              .checkpointMode(CheckpointMode.MANUAL).startAt(position);
-      Flux<ServerSentEvent<EntryEvent>> entries = walrus.tail(topic, options)
-          .map(StreamController::event);
-      Flux<ServerSentEvent<EntryEvent>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
-          .map(i -> comment("keep-alive"));
-      return entries.mergeWith(heartbeats).startWith(comment("stream of " + topic));
-    }).takeUntilOther(shutdown.signal());
+    return start.map(position ->
+        walrus.tail(topic, TailOptions.forConsumer(consumer).startAt(position)));
   }
 
   private static ServerSentEvent<EntryEvent> comment(String text) {
