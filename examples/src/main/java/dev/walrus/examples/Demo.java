@@ -75,36 +75,4 @@ public final class Demo {
       }
     }
   }
-
-  /** Prints count and rate on one line, at most a few times a second. */
-  static final class Progress {
-    private final String what;
-    private final long total;
-    private final long start = System.nanoTime();
-    private long lastPrint = start;
-
-    Progress(String what, long total) {
-      this.what = what;
-      this.total = total;
-    }
-
-    void tick(long done) {
-      long now = System.nanoTime();
-      if (now - lastPrint > 250_000_000L) {
-        lastPrint = now;
-        print(done, now);
-      }
-    }
-
-    void done() {
-      print(total, System.nanoTime());
-      System.out.println();
-    }
-
-    private void print(long done, long now) {
-      double secs = Math.max(1e-9, (now - start) / 1e9);
-      System.out.printf("\r%-8s %,12d / %,d  (%,.0f entries/s)", what, done, total, done / secs);
-      System.out.flush();
-    }
-  }
 }
