@@ -138,7 +138,9 @@ final class ChainBuilder {
   private void deadBeyondGap(Candidate c) {
     c.dead = true;
     c.block.markDead();
-    beyondGap = Math.max(beyondGap, c.commitOffset);
+    if (c.commitOffset > c.block.firstOffset()) { // a committed entry, not only batch members
+      beyondGap = Math.max(beyondGap, c.commitOffset);
+    }
   }
 
   private void accept(Candidate c) {
