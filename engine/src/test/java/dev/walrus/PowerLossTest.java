@@ -331,7 +331,9 @@ class PowerLossTest {
           Optional<Entry> e = w.readNext(t, true);
           long to = m.cursor;
           if (e.isPresent()) {
-            checkEntry(e.get(), t, skipGaps(m, from), where);
+            checkEntry(e.get(), t, skipGaps(m, from), e.get().offset() == skipGaps(m, from) ? where
+                : where + " (readNext; model cursor " + m.cursor + ", gaps " + gaps(m) + ", now "
+                + w.stats(t) + ")");
             to = e.get().offset() + 1;
           }
           if (storage.crashed()) {
@@ -344,7 +346,9 @@ class PowerLossTest {
           List<Entry> l = w.batchReadForTopic(t, rnd.nextInt(2000), true);
           long to = from;
           for (Entry e : l) {
-            checkEntry(e, t, skipGaps(m, to), where);
+            checkEntry(e, t, skipGaps(m, to), e.offset() == skipGaps(m, to) ? where
+                : where + " (batch read of " + l.size() + "; model cursor " + m.cursor + ", gaps "
+                + gaps(m) + ", now " + w.stats(t) + ")");
             to = e.offset() + 1;
           }
           if (storage.crashed()) {
@@ -521,6 +525,10 @@ class PowerLossTest {
     m.inflightN = 0;
     m.inflightRead = 0;
     m.inflightCp = -1;
+  }
+
+  private static String gaps(Model m) {
+    return m.gaps.stream().map(g -> "[" + g[0] + "," + g[1] + ")").toList().toString();
   }
 
   /** @return the offset a reader at {@code at} reads next: past any range lost earlier */

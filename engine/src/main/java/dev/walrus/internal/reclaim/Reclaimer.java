@@ -82,9 +82,11 @@ public final class Reclaimer {
 
   /** Deletes every file that is fully consumed. */
   public synchronized void run() throws IOException {
-    DataFile current = allocator.currentFile();
-    for (DataFile f : allocator.files()) {
-      if (f == current || f.isDeleted()) {
+    // Not currentFile() then files(): a file created in between (right after a restart,
+    // before the first allocation, there is no current file) would look like a file with
+    // no live blocks, and be deleted under the writer about to fill it.
+    for (DataFile f : allocator.completedFiles()) {
+      if (f.isDeleted()) {
         continue;
       }
       reclaimIfConsumed(f, topicsOf(f), 0);

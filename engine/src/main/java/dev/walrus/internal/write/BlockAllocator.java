@@ -104,6 +104,18 @@ public final class BlockAllocator {
     return current;
   }
 
+  /**
+   * @return the open data files no block will be allocated from any more, oldest first: all
+   *     but the current one. Taken under the allocation lock, so a file created by a
+   *     concurrent allocation (which has no block yet until that allocation returns) is
+   *     never among them.
+   */
+  public synchronized List<DataFile> completedFiles() {
+    List<DataFile> out = new ArrayList<>(files.values());
+    out.remove(current);
+    return out;
+  }
+
   /** @return all open data files, oldest first */
   public List<DataFile> files() {
     return new ArrayList<>(files.values());
