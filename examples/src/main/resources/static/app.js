@@ -70,11 +70,11 @@ function watch(topic, from) {
     setCount(w, known.nextOffset);
   }
   watched.set(topic, w);
-  open(topic, w, from);
+  connect(topic, w, from);
   renderTopics();
 }
 
-function open(topic, w, from) {
+function connect(topic, w, from) {
   const source = new EventSource(path(topic) + '/stream?from=' + from);
   w.source = source;
   const state = $('.state', w.card);
@@ -98,7 +98,7 @@ function open(topic, w, from) {
     state.className = 'state down';
     if (source.readyState === EventSource.CLOSED && watched.get(topic) === w) {
       // refused (e.g. 400): EventSource gives up, so start over from the newest entries
-      setTimeout(() => { if (watched.get(topic) === w) open(topic, w, 'latest'); }, 3000);
+      setTimeout(() => { if (watched.get(topic) === w) connect(topic, w, 'latest'); }, 3000);
     }
   };
 }
