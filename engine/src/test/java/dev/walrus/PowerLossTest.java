@@ -133,7 +133,21 @@ class PowerLossTest {
         String where = sched + " seed " + seed + " round " + round;
         Path image = tmp.resolve("s" + seed + "-img" + round);
         runUntilPowerCut(work, image, schedule, rnd, model, where);
-        verify(image, schedule, model, where);
+        String keep = System.getProperty("walrus.powerloss.keep"); // a failing image, for diagnosis
+        Path kept = keep == null ? null : copy(image, Path.of(keep, "image-" + System.nanoTime()));
+        try {
+          verify(image, schedule, model, where);
+        } catch (AssertionError e) {
+          if (kept != null) {
+            System.out.println(where + ": the image as the power cut left it is in " + kept);
+          }
+          throw e;
+        }
+        if (kept != null) {
+          try (var l = Files.walk(kept)) {
+            l.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
         work = image;
       }
     }
@@ -525,6 +539,16 @@ class PowerLossTest {
     m.inflightN = 0;
     m.inflightRead = 0;
     m.inflightCp = -1;
+  }
+
+  private static Path copy(Path from, Path to) throws java.io.IOException {
+    Files.createDirectories(to);
+    try (var l = Files.list(from)) {
+      for (Path p : (Iterable<Path>) l::iterator) {
+        Files.copy(p, to.resolve(p.getFileName()));
+      }
+    }
+    return to;
   }
 
   private static String gaps(Model m) {

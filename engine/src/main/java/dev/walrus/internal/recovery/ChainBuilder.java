@@ -21,7 +21,9 @@ import java.util.function.LongPredicate;
  *   <li>{@code pending}: continues the chain (and a pending batch, if any);</li>
  *   <li>{@code committed} while a batch is pending: the process restarted after that
  *       batch was cut short; the batch is dropped and the chain continues;</li>
- *   <li>greater, and at or below the topic's floor, equal to a recorded restart point, or
+ *   <li>greater than {@code committed} (even inside a pending batch's range), and at or
+ *       below the topic's floor or equal to a recorded restart point; or greater than
+ *       {@code pending} and
  *       (journal damaged) sealed, after a sealed block, with a deleted data file between
  *       them: the range in between was reclaimed (or lost and recorded as such); the chain
  *       restarts there;</li>
@@ -119,8 +121,11 @@ final class ChainBuilder {
       // continues
     } else if (first == committed && pending > committed) {
       dropPending();
-    } else if (first > pending && (first <= floor || restarts.contains(first)
-        || reclaimedGap(c))) {
+    } else if (first > committed && (first <= floor || restarts.contains(first))
+        || first > pending && reclaimedGap(c)) {
+      // A reclaimed (or lost and recorded) range ends here. It may begin inside a batch
+      // that a crash cut short: the next session restarted at `committed`, and the file of
+      // that restart block was reclaimed while the cut block's file was kept.
       dropPending();
       committed = first;
       pending = first;
