@@ -30,12 +30,24 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The one command behind {@code benchmarks/run.sh}: runs every JMH case (ours and the
  * Chronicle Queue peer in the same run), the memory and disk probe for both, then prints
  * the pair-by-pair table and the SPEC §7 verdicts and writes {@code results.md},
- * {@code results.csv}, JMH's {@code jmh.json} and {@code benchmarks.png} to
- * {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
+ * {@code results.csv}, JMH's {@code jmh-<n>.json} (one per family) and
+ * {@code benchmarks.png} to {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
  *
  * <p>Arguments: {@code [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]}.
  */
 public final class BenchmarkMain {
+  /**
+   * The cases, family by family: each family's cases and their peer run back to back (a
+   * JMH run per family), so a pair is measured minutes apart at most, not a whole run apart.
+   */
+  static final List<String> FAMILIES = List.of(
+      "EngineAppendBench|PeerAppendBench|PwriteCeilingBench",
+      "BatchAppendBench|PeerBatchAppendBench",
+      "ReadBench|PeerReadBench",
+      "TailLatencyBench|PeerTailLatencyBench",
+      "ReactiveAppendBench",
+      "DurableProducersBench");
+
   private BenchmarkMain() {}
 
   /**
@@ -47,7 +59,7 @@ public final class BenchmarkMain {
     Profile profile = Profile.SHORT;
     Path out = Path.of("benchmarks", "results");
     Path data = Path.of(System.getProperty("java.io.tmpdir"), "walrus-bench");
-    String include = "dev\\.walrus\\.bench\\.jmh\\..*";
+    String include = null;
     boolean memory = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -70,17 +82,23 @@ public final class BenchmarkMain {
     jvm.add("-Xmx1g");
     jvm.add("-Dwalrus.bench.dir=" + data.toAbsolutePath());
     jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    ChainedOptionsBuilder opts = new OptionsBuilder().include(include)
-        .forks(profile.forks())
-        .warmupIterations(profile.warmupIterations())
-        .warmupTime(TimeValue.milliseconds(profile.warmupTime().toMillis()))
-        .measurementIterations(profile.iterations())
-        .measurementTime(TimeValue.milliseconds(profile.iterationTime().toMillis()))
-        .jvmArgsAppend(jvm.toArray(String[]::new))
-        .shouldFailOnError(false)
-        .resultFormat(ResultFormatType.JSON)
-        .result(out.resolve("jmh.json").toString());
-    Collection<RunResult> runs = new Runner(opts.build()).run();
+    List<RunResult> runs = new ArrayList<>();
+    List<String> families = include == null ? FAMILIES : List.of(include);
+    for (int i = 0; i < families.size(); i++) {
+      String family = families.get(i);
+      ChainedOptionsBuilder opts = new OptionsBuilder()
+          .include(include == null ? "\\.jmh\\.(" + family + ")\\." : family)
+          .forks(profile.forks())
+          .warmupIterations(profile.warmupIterations())
+          .warmupTime(TimeValue.milliseconds(profile.warmupTime().toMillis()))
+          .measurementIterations(profile.iterations())
+          .measurementTime(TimeValue.milliseconds(profile.iterationTime().toMillis()))
+          .jvmArgsAppend(jvm.toArray(String[]::new))
+          .shouldFailOnError(false)
+          .resultFormat(ResultFormatType.JSON)
+          .result(out.resolve("jmh-" + (i + 1) + ".json").toString());
+      runs.addAll(new Runner(opts.build()).run());
+    }
     Results results = new Results(toMeasurements(runs));
 
     List<MemoryResult> mem = new ArrayList<>();
@@ -102,7 +120,7 @@ public final class BenchmarkMain {
         ReportWriter.markdown(rows, targets, machine, profile.name()));
     ReportWriter.csv(results, out.resolve("results.csv"));
     ChartWriter.write(rows, machine, profile.name(), out.resolve("benchmarks.png"));
-    System.out.println("\nwrote " + out.resolve("results.md") + ", results.csv, jmh.json and "
+    System.out.println("\nwrote " + out.resolve("results.md") + ", results.csv, jmh-*.json and "
         + "benchmarks.png in " + out);
     BenchDirs.delete(data);
   }

@@ -16,9 +16,10 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Draws the run as one PNG with XChart: on top, every workload the peer also has, ours
- * beside Chronicle Queue's; below, the ratio ours ÷ peer for the same rows (1 is
- * parity; for latency rows, below 1 is better); the machine in the title.
+ * Draws the run as one PNG with XChart: on top, every throughput workload the peer also
+ * has, ours beside Chronicle Queue's; below, Walrus's advantage per pair — ours ÷ peer for
+ * rates, peer ÷ ours for latency, heap and disk, so above 1 always means Walrus is better
+ * (both log scale); the machine in the title.
  */
 public final class ChartWriter {
   private static final int WIDTH = 1400;
@@ -36,6 +37,7 @@ public final class ChartWriter {
    */
   public static void write(List<ComparisonTable.Row> rows, Map<String, String> machine,
       String profile, Path png) throws IOException {
+    Files.deleteIfExists(png); // never leave an earlier run's chart beside this run's table
     List<String> labels = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
     List<Double> peer = new ArrayList<>();
@@ -50,8 +52,8 @@ public final class ChartWriter {
     List<String> ratioLabels = new ArrayList<>();
     for (ComparisonTable.Row r : rows) {
       if (r.paired() && !Double.isNaN(r.ours())) {
-        ratioLabels.add(r.label() + (r.lowerIsBetter() ? " (lower is better)" : ""));
-        ratio.add(r.ratio());
+        ratioLabels.add(r.label() + (r.lowerIsBetter() ? " (inverted)" : ""));
+        ratio.add(r.lowerIsBetter() ? 1 / r.ratio() : r.ratio());
       }
     }
     String title = String.format("Walrus vs Chronicle Queue, same run (%s profile): %s cores, %s,"
@@ -60,18 +62,19 @@ public final class ChartWriter {
       return; // nothing paired ran (a --include subset)
     }
     CategoryChart rates = new CategoryChartBuilder().width(WIDTH).height(620).title(title)
-        .xAxisTitle("").yAxisTitle("million entries per second").build();
+        .xAxisTitle("").yAxisTitle("million entries per second (log scale)").build();
     style(rates);
-    rates.getStyler().setYAxisDecimalPattern("0.0");
+    logScale(rates, ours, peer);
     rates.addSeries("Walrus", labels, ours).setFillColor(OURS);
     rates.addSeries("Chronicle Queue", labels, peer).setFillColor(PEER);
 
     CategoryChart ratios = new CategoryChartBuilder().width(WIDTH).height(600)
-        .title("ours / peer, pair by pair (1.0 = parity)").xAxisTitle("")
-        .yAxisTitle("ratio").build();
+        .title("Walrus advantage, pair by pair: ours / peer for rates, peer / ours where lower is "
+            + "better (above 1 = Walrus better)").xAxisTitle("")
+        .yAxisTitle("ratio (log scale)").build();
     style(ratios);
     ratios.getStyler().setLegendVisible(false);
-    ratios.getStyler().setYAxisDecimalPattern("0.00");
+    logScale(ratios, ratio, List.of(1.0));
     ratios.addSeries("ours / peer", ratioLabels, ratio).setFillColor(OURS);
 
     BufferedImage top = BitmapEncoder.getBufferedImage(rates);
@@ -84,6 +87,24 @@ public final class ChartWriter {
     g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
     ImageIO.write(all, "png", png.toFile());
+  }
+
+  /** Log Y axis bounded by whole decades around the data (XChart needs explicit bounds). */
+  private static void logScale(CategoryChart c, List<Double> a, List<Double> b) {
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    for (List<Double> l : List.of(a, b)) {
+      for (double v : l) {
+        if (v > 0 && !Double.isNaN(v) && !Double.isInfinite(v)) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+    c.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
+    c.getStyler().setYAxisDecimalPattern("#,##0.###");
   }
 
   private static void style(CategoryChart c) {
