@@ -151,6 +151,9 @@ class StreamApiTest {
             .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 400, "invalid-request-value")
         .jsonPath("$.parameter").isEqualTo("from")
         .jsonPath("$.detail").value(d -> assertThat((String) d).contains("[0, 1]"));
+    AppendApiTest.problem(client.get().uri("/topics/bounds/stream?consumer=~viewer-1")
+            .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 400, "invalid-request-value")
+        .jsonPath("$.parameter").isEqualTo("consumer");
     AppendApiTest.problem(client.get().uri("/topics/" + "x".repeat(256) + "/stream")
             .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 400, "invalid-topic")
         .jsonPath("$.topic").isEqualTo("x".repeat(256));
