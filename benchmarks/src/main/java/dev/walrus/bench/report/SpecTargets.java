@@ -103,9 +103,15 @@ public final class SpecTargets {
   private static void memoryTargets(List<Target> t, MemoryResult m) {
     double gib = m.diskBytes() / (1024.0 * 1024 * 1024);
     double projected = m.reopenMillis() / gib * 10;
-    t.add(atMost("reopen a 10 GiB namespace <= 2 s (projected linearly from "
-        + String.format("%.2f GiB", gib) + ")", String.format("%.0f ms for %.2f GiB -> ~%.0f ms",
-        m.reopenMillis(), gib, projected), projected, 2000));
+    String reopen = "reopen a 10 GiB namespace <= 2 s (projected linearly from "
+        + String.format("%.2f GiB", gib) + ")";
+    String reopenMeasured = String.format("%.0f ms for %.2f GiB -> ~%.0f ms", m.reopenMillis(),
+        gib, projected);
+    if (gib < 1) { // fixed costs dominate a small log: a linear projection overstates
+      t.add(new Target(reopen, reopenMeasured, "not judged below 1 GiB (use --long)"));
+    } else {
+      t.add(atMost(reopen, reopenMeasured, projected, 2000));
+    }
     t.add(atMost("on disk <= 132 bytes per 100-byte entry", String.format("%.1f bytes",
         m.bytesPerEntry()), m.bytesPerEntry(), 132));
     double small = ComparisonTable.mib(m.heapAfterWriteMilestone());
