@@ -132,8 +132,16 @@ class PowerLossTest {
       for (int round = 0; round < ROUNDS; round++) {
         String where = sched + " seed " + seed + " round " + round;
         Path image = tmp.resolve("s" + seed + "-img" + round);
-        runUntilPowerCut(work, image, schedule, rnd, model, where);
         String keep = System.getProperty("walrus.powerloss.keep"); // a failing image, for diagnosis
+        try {
+          runUntilPowerCut(work, image, schedule, rnd, model, where);
+        } catch (AssertionError e) {
+          if (keep != null) {
+            Path k = copy(work, Path.of(keep, "workload-" + System.nanoTime()));
+            System.out.println(where + ": the namespace the workload failed on is in " + k);
+          }
+          throw e;
+        }
         Path kept = keep == null ? null : copy(image, Path.of(keep, "image-" + System.nanoTime()));
         try {
           verify(image, schedule, model, where);

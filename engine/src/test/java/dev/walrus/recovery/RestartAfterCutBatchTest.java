@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walrus.Entry;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.Walrus;
+import dev.walrus.internal.format.BlockHeader;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,21 @@ class RestartAfterCutBatchTest {
 
   @Test
   void entriesAfterAReclaimedRestartBlockSurvive() throws Exception {
+    run(false);
+  }
+
+  /**
+   * The same, but the crash left the cut batch's second block with its header and no
+   * entry. That empty block stayed in the chain when the batch was dropped; once the
+   * blocks before it were reclaimed it became the topic's head, the first retained offset
+   * jumped to its offset (12) and the shared cursor, recovered at 9, was moved past 9..11.
+   */
+  @Test
+  void anEmptyBlockOfACutBatchNeverBecomesTheHead() throws Exception {
+    run(true);
+  }
+
+  private void run(boolean keepSecondBlockHeader) throws Exception {
     try (Walrus w = open()) {
       for (int i = 0; i < 5; i++) {
         w.appendForTopic("t", entry(300, i)); // block A (file 1): 0..4
@@ -55,7 +71,13 @@ class RestartAfterCutBatchTest {
     // The crash cut the batch: block B never reached the disk.
     Path second = dataFiles().get(1);
     try (RandomAccessFile f = new RandomAccessFile(second.toFile(), "rw")) {
-      f.setLength(0);
+      if (keepSecondBlockHeader) {
+        int entries = BlockHeader.sealPosition(1) + BlockHeader.SEAL_SIZE;
+        f.seek(entries);
+        f.write(new byte[4096 - entries]); // header kept, entries 12..14 gone
+      } else {
+        f.setLength(0);
+      }
     }
 
     try (Walrus w = open()) {
@@ -74,6 +96,9 @@ class RestartAfterCutBatchTest {
     for (int reopen = 0; reopen < 2; reopen++) {
       try (Walrus w = open()) {
         assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(12);
+        assertThat(w.stats("t").orElseThrow().firstOffset()).isEqualTo(9);
+        assertThat(w.readNext("t", false)).as("the shared cursor where it was")
+            .map(Entry::offset).contains(9L);
         List<Entry> rest = w.batchReadForTopic("t", "check-" + reopen, 1 << 20, true);
         assertThat(rest).extracting(Entry::offset).containsExactly(9L, 10L, 11L);
         for (Entry e : rest) {

@@ -160,10 +160,15 @@ final class ChainBuilder {
       committed = c.commitOffset;
     }
     c.block.setEnd(c.commitPos, c.commitOffset);
-    if (c.endOffset > c.commitOffset) {
+    pending = c.endOffset;
+    if (pending > committed) {
+      // Holds entries of a batch not yet complete, or only continues one (even with no
+      // entry: the block after a cut batch's last surviving entry, which the crash left
+      // empty). Left in the chain when that batch is dropped, such an empty block became
+      // the topic's head once the blocks before it were reclaimed, and the topic's first
+      // offset jumped past entries still unread.
       pendingBlocks.add(c);
     }
-    pending = c.endOffset;
   }
 
   private void dropPending() {
