@@ -142,7 +142,8 @@ class PowerLossTest {
           }
           throw e;
         }
-        Path kept = keep == null ? null : copy(image, Path.of(keep, "image-" + System.nanoTime()));
+        Path kept = keep == null || !Files.isDirectory(image) ? null
+            : copy(image, Path.of(keep, "image-" + System.nanoTime()));
         try {
           verify(image, schedule, model, where);
         } catch (AssertionError e) {
