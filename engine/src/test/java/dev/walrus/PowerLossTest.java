@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  *
  * Each seed runs {@value #ROUNDS} rounds on the same namespace: the next round continues
  * from the recovered image under a fresh PowerLossStorage, so recovery's own writes are
- * power-cut too. Seeds: {@code -Dwalrus.powerloss.seeds=N} (default 25).
+ * power-cut too. Seeds: {@code -Dwalrus.powerloss.seeds=N} (default 20).
  */
 class PowerLossTest {
   /**
