@@ -29,6 +29,17 @@ class BlockHoundTest extends WalrusFixture {
     StepVerifier.create(blocking).verifyError(BlockingOperationError.class);
   }
 
+  /** {@link WalrusBlockHoundIntegration}, loaded from the class path, flags engine calls. */
+  @Test
+  void aSynchronousEngineCallOnAParallelThreadIsCaught() {
+    open();
+    Mono<Long> append = Mono.fromCallable(() -> wal.appendForTopic("t", new byte[1]))
+        .subscribeOn(Schedulers.parallel());
+    StepVerifier.create(append).verifyErrorSatisfies(e -> org.assertj.core.api.Assertions
+        .assertThat(e).isInstanceOf(BlockingOperationError.class)
+        .hasMessageContaining("dev.walrus.Walrus#appendForTopic"));
+  }
+
   @Test
   void appendingFromAParallelThreadNeverBlocksIt() {
     open();
