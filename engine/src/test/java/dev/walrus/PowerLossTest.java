@@ -135,13 +135,13 @@ class PowerLossTest {
           runUntilPowerCut(work, image, schedule, rnd, model, where);
         } catch (AssertionError e) {
           if (keep != null) {
-            Path k = copy(work, Path.of(keep, "workload-" + System.nanoTime()));
+            Path k = NamespaceFiles.copy(work, Path.of(keep, "workload-" + System.nanoTime()));
             System.out.println(where + ": the namespace the workload failed on is in " + k);
           }
           throw e;
         }
         Path kept = keep == null || !Files.isDirectory(image) ? null
-            : copy(image, Path.of(keep, "image-" + System.nanoTime()));
+            : NamespaceFiles.copy(image, Path.of(keep, "image-" + System.nanoTime()));
         try {
           verify(image, schedule, model, where);
         } catch (AssertionError e) {
@@ -151,9 +151,7 @@ class PowerLossTest {
           throw e;
         }
         if (kept != null) {
-          try (var l = Files.walk(kept)) {
-            l.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          }
+          NamespaceFiles.deleteTree(kept);
         }
         work = image;
       }
@@ -569,16 +567,6 @@ class PowerLossTest {
       long got) {
     long firstNow = w.stats(t).map(TopicStats::firstOffset).orElse(from);
     return created && got > from && got <= Math.max(from, firstNow) ? got : from;
-  }
-
-  private static Path copy(Path from, Path to) throws java.io.IOException {
-    Files.createDirectories(to);
-    try (var l = Files.list(from)) {
-      for (Path p : (Iterable<Path>) l::iterator) {
-        Files.copy(p, to.resolve(p.getFileName()));
-      }
-    }
-    return to;
   }
 
   private static String gaps(Model m) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.walrus.Entry;
+import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import java.io.BufferedReader;
@@ -117,7 +118,12 @@ class CrashTest {
       Pending pending = runAndKill(data, schedule, consistency, rnd.nextLong(), killAfter, model,
           where, iter, checkpoints);
       totalAcks += killAfter;
-      Path snapshot = KEEP == null ? null : keep(data, Path.of(KEEP, "last-" + schedule));
+      Path snapshot = null;
+      if (KEEP != null) {
+        snapshot = Path.of(KEEP, "last-" + schedule);
+        NamespaceFiles.deleteTree(snapshot);
+        NamespaceFiles.copy(data, snapshot);
+      }
       try {
         verify(data, schedule, consistency, model, pending, where);
       } catch (AssertionError e) {
@@ -139,23 +145,6 @@ class CrashTest {
    * verification, and kept under DIR when the verification fails (for diagnosis).
    */
   private static final String KEEP = System.getProperty("walrus.crash.keep");
-
-  private static Path keep(Path data, Path to) throws IOException {
-    if (Files.exists(to)) {
-      try (var s = Files.walk(to)) {
-        for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(to);
-    try (var s = Files.list(data)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Files.copy(p, to.resolve(p.getFileName()));
-      }
-    }
-    return to;
-  }
 
   private Pending runAndKill(Path data, String schedule, String consistency, long seed,
       int killAfter, Map<String, Model> model, String where, int iter, boolean checkpoints)

@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.walrus.Entry;
 import dev.walrus.FsyncSchedule;
+import dev.walrus.NamespaceFiles;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.crash.CrashChild;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +93,7 @@ class CorruptionFuzzTest {
     System.out.printf("CorruptionFuzzTest: %d corrupted namespaces, %d typed errors, %d correct"
         + " entries read, 0 wrong entries%n", CASES.get(), TYPED_ERRORS.get(), ENTRIES.get());
     if (scratch != null) {
-      try (Stream<Path> s = Files.walk(scratch)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      NamespaceFiles.deleteTree(scratch);
       scratch = null;
       golden = null;
     }
@@ -125,7 +122,7 @@ class CorruptionFuzzTest {
   private void runCase(long seed, int flips, boolean journal) throws IOException {
     Path src = golden();
     Path dir = scratch.resolve("case-" + CASES.incrementAndGet());
-    copy(src, dir);
+    NamespaceFiles.copy(src, dir);
     Random r = new Random(seed);
     List<Path> targets = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
@@ -144,7 +141,7 @@ class CorruptionFuzzTest {
       assertTimeoutPreemptively(DEADLINE, () -> readEverything(dir),
           () -> "seed " + seed + ", " + flips + " flips: reading hangs");
     } finally {
-      delete(dir);
+      NamespaceFiles.deleteTree(dir);
     }
   }
 
@@ -208,22 +205,5 @@ class CorruptionFuzzTest {
       n--;
     }
     return n;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    Files.createDirectories(to);
-    try (Stream<Path> s = Files.list(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Files.copy(p, to.resolve(p.getFileName()));
-      }
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.walrus.Entry;
+import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -501,7 +500,7 @@ class RecoveryTest {
       } catch (RuntimeException | Error e) {
         failures.add(where + ": " + e);
       }
-      deleteDir(dir);
+      NamespaceFiles.deleteTree(dir);
     }
     assertNoFailures("random flips", 80, failures);
     assertThat(opened).as("most single flips must still open").isGreaterThan(40);
@@ -533,7 +532,7 @@ class RecoveryTest {
       } catch (Throwable e) {
         failures.add("cursors.log truncated at " + p + ": " + e);
       }
-      deleteDir(dir);
+      NamespaceFiles.deleteTree(dir);
     }
     assertNoFailures("journal truncation", positions.size(), failures);
   }
@@ -609,7 +608,7 @@ class RecoveryTest {
       } catch (Throwable e) {
         failures.add("cursors.log flipped at " + p + ": " + e);
       }
-      deleteDir(dir);
+      NamespaceFiles.deleteTree(dir);
     }
     assertNoFailures("journal flips", 80, failures);
     assertThat(opened).as("flips past the header open with older cursors").isGreaterThan(60);
@@ -724,7 +723,7 @@ class RecoveryTest {
       } catch (Throwable e) {
         failures.add(label + " @" + p + ": " + e);
       }
-      deleteDir(dir);
+      NamespaceFiles.deleteTree(dir);
     }
     assertNoFailures(label, positions.size(), failures);
   }
@@ -877,24 +876,7 @@ class RecoveryTest {
   // ------------------------------------------------------------------ files
 
   private Path copyOfGolden(String name) throws IOException {
-    Path dst = work.resolve(name);
-    Files.createDirectories(dst);
-    try (Stream<Path> s = Files.list(golden)) {
-      for (Path p : s.toList()) {
-        Files.copy(p, dst.resolve(p.getFileName()));
-      }
-    }
-    return dst;
-  }
-
-  private static void deleteDir(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return NamespaceFiles.copy(golden, work.resolve(name));
   }
 
   static List<Path> dataFiles(Path dir) throws IOException {
