@@ -7,16 +7,17 @@ import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
 import dev.walrus.reactive.internal.ConsumerGroups;
+import dev.walrus.reactive.internal.CursorLocks;
 import dev.walrus.reactive.internal.Lifecycle;
 import dev.walrus.reactive.internal.MonoCompletion;
 import dev.walrus.reactive.internal.PendingAppend;
+import dev.walrus.reactive.internal.Reads;
 import dev.walrus.reactive.internal.TailFlux;
 import dev.walrus.reactive.internal.TopicAppender;
 import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -81,6 +82,8 @@ public final class ReactiveWalrus implements AutoCloseable {
   private final int appendAllWindow;
   private final Lifecycle life = new Lifecycle();
   private final ConsumerGroups groups;
+  private final CursorLocks locks = new CursorLocks();
+  private final Reads reads;
   private final ConcurrentHashMap<String, TopicAppender> appenders = new ConcurrentHashMap<>();
 
   private ReactiveWalrus(Builder b) {
@@ -90,6 +93,7 @@ public final class ReactiveWalrus implements AutoCloseable {
     this.maxCoalescedBytes = b.maxCoalescedBytes;
     this.appendAllWindow = b.appendAllWindow;
     this.groups = new ConsumerGroups(wal);
+    this.reads = new Reads(wal, scheduler, life, locks);
   }
 
   /**
@@ -225,7 +229,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return a Mono of the entry, empty if there is none; errors: the engine's
    */
   public Mono<Entry> readNext(String topic, boolean checkpoint) {
-    return blocking(() -> wal.readNext(topic, checkpoint).orElse(null));
+    return reads.readNext(topic, null, checkpoint);
   }
 
   /**
@@ -238,7 +242,10 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return a Mono of the entry, empty if there is none; errors: the engine's
    */
   public Mono<Entry> readNext(String topic, String consumer, boolean checkpoint) {
-    return blocking(() -> wal.readNext(topic, consumer, checkpoint).orElse(null));
+    if (consumer == null || consumer.isEmpty()) {
+      return Mono.error(() -> invalidConsumer(consumer));
+    }
+    return reads.readNext(topic, consumer, checkpoint);
   }
 
   /**
@@ -252,7 +259,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     engine's
    */
   public Mono<List<Entry>> batchRead(String topic, long maxBytes, boolean checkpoint) {
-    return blocking(() -> wal.batchReadForTopic(topic, maxBytes, checkpoint));
+    return reads.batchRead(topic, null, maxBytes, checkpoint);
   }
 
   /**
@@ -266,14 +273,19 @@ public final class ReactiveWalrus implements AutoCloseable {
    */
   public Mono<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
       boolean checkpoint) {
-    return blocking(() -> wal.batchReadForTopic(topic, consumer, maxBytes, checkpoint));
+    if (consumer == null || consumer.isEmpty()) {
+      return Mono.error(() -> invalidConsumer(consumer));
+    }
+    return reads.batchRead(topic, consumer, maxBytes, checkpoint);
   }
 
-  private <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(() -> {
-      life.checkOpen();
-      return call.call();
-    }).subscribeOn(scheduler);
+  private static RuntimeException invalidConsumer(String consumer) {
+    try {
+      Validation.consumer(consumer);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    return new InvalidArgumentException("invalid consumer name");
   }
 
   // ------------------------------------------------------------------ tails
@@ -320,7 +332,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return an endless Flux of received entries
    */
   public Flux<ReceivedEntry> tail(String topic, TailOptions options) {
-    return new TailFlux(wal, scheduler, life, groups, topic, options);
+    return new TailFlux(wal, scheduler, life, groups, locks, topic, options);
   }
 
   // ------------------------------------------------------------------ other
