@@ -25,8 +25,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The storm (issue 12, item 8a): thousands of random operations from 32 concurrent lanes
- * — append, appendBatch, appendAll, consuming readNext and batchRead, AUTO tails of two
- * competing consumers, and a lane of MANUAL tails committing — each cancelled at a random
+ * — append, appendBatch, appendAll, consuming readNext and batchRead, AUTO tails (each
+ * competing with the reads) of two named consumers and of the shared cursor, and a lane of MANUAL tails committing — each cancelled at a random
  * instant (timeout, dispose, take) or not at all, with subscribers that now and then
  * leave the scheduler thread interrupted. Then the instance must be healthy and every
  * entry and cursor must match the model:
@@ -48,7 +48,8 @@ class CancellationStormTest extends WalrusFixture {
   private static final int OPS = Integer.getInteger("walrus.storm.ops", 3000);
   private static final long SEED = Long.getLong("walrus.storm.seed", 20261201L);
   private static final String T = "s";
-  private static final String[] AUTO = {"c0", "c1"};
+  /** AUTO consumers; "" is the topic's shared cursor. */
+  private static final String[] AUTO = {"c0", "c1", ""};
 
   private final QuiescentScheduler scheduler = new QuiescentScheduler();
 
@@ -88,14 +89,14 @@ class CancellationStormTest extends WalrusFixture {
     assertThat(freshTail("after-storm", log.size())).containsExactlyElementsOf(log);
     long[] positions = new long[AUTO.length];
     for (int i = 0; i < AUTO.length; i++) {
-      positions[i] = wal.position(T, AUTO[i]);
+      positions[i] = position(AUTO[i]);
     }
     closeAll();
     openOn(b);
     healthy();
     assertThat(freshTail("after-restart", log.size())).containsExactlyElementsOf(log);
     for (int i = 0; i < AUTO.length; i++) {
-      assertThat(wal.position(T, AUTO[i])).as("%s after a clean restart", AUTO[i])
+      assertThat(position(AUTO[i])).as("%s after a clean restart", AUTO[i])
           .isEqualTo(positions[i]);
     }
   }
@@ -147,19 +148,22 @@ class CancellationStormTest extends WalrusFixture {
       }
       case 3: {
         String c = AUTO[rnd.nextInt(AUTO.length)];
-        m = cancel(rw.readNext(T, c, true).doOnNext(e -> deliver(c, e.offset())), rnd);
+        m = cancel((c.isEmpty() ? rw.readNext(T, true) : rw.readNext(T, c, true))
+            .doOnNext(e -> deliver(c, e.offset())), rnd);
         break;
       }
       case 4: {
         String c = AUTO[rnd.nextInt(AUTO.length)];
-        m = cancel(rw.batchRead(T, c, 1 + rnd.nextInt(200), true)
+        int budget = 1 + rnd.nextInt(200);
+        m = cancel((c.isEmpty() ? rw.batchRead(T, budget, true) : rw.batchRead(T, c, budget, true))
             .doOnNext(es -> es.forEach(e -> deliver(c, e.offset()))), rnd);
         break;
       }
       case 5: {
         String c = AUTO[rnd.nextInt(AUTO.length)];
         boolean interrupt = rnd.nextInt(4) == 0;
-        m = cancel(rw.tail(T, TailOptions.forConsumer(c)).doOnNext(r -> {
+        TailOptions opts = c.isEmpty() ? TailOptions.defaults() : TailOptions.forConsumer(c);
+        m = cancel(rw.tail(T, opts).doOnNext(r -> {
           deliver(c, r.offset());
           if (interrupt) {
             Thread.currentThread().interrupt(); // user code leaving a stale interrupt
@@ -307,7 +311,7 @@ class CancellationStormTest extends WalrusFixture {
 
   private void verifyCursors() {
     for (String c : AUTO) {
-      long pos = wal.position(T, c);
+      long pos = position(c);
       Set<Long> d = delivered.get(c);
       assertThat((long) d.size()).as("%s: cursor stands right after what it was given", c)
           .isEqualTo(pos);
@@ -319,6 +323,14 @@ class CancellationStormTest extends WalrusFixture {
     long end = wal.stats(T).map(TopicStats::nextOffset).orElse(0L);
     assertThat(committed).as("MANUAL committed position").isBetween(highestCommitted.get() + 1,
         end);
+  }
+
+  private long position(String consumer) {
+    if (!consumer.isEmpty()) {
+      return wal.position(T, consumer);
+    }
+    TopicStats s = wal.stats(T).orElseThrow();
+    return s.nextOffset() - s.unread().get(TopicStats.DEFAULT_CONSUMER);
   }
 
   private List<String> freshTail(String consumer, int n) {
