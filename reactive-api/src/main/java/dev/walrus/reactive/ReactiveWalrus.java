@@ -50,6 +50,17 @@ import reactor.core.scheduler.Schedulers;
  * {@link dev.walrus.EntryTooLargeException}, {@link dev.walrus.WalrusClosedException}).
  * The subscriber's {@code Context} flows upstream through {@link #appendAll}.
  *
+ * <h2>Cancellation and interrupts</h2>
+ * Cancelling any publisher of this class at any instant ({@code timeout}, {@code dispose},
+ * {@code take}, a client that disconnects) leaves the instance healthy: engine calls run
+ * as tasks given to the scheduler with {@link Scheduler#schedule(Runnable)} whose
+ * {@code Disposable} is never disposed, so no cancellation ever interrupts a thread inside
+ * an engine call; engine calls run with the thread's interrupt status cleared (and
+ * restored after), so a stale interrupt left on a scheduler thread does not reach the
+ * engine either. What a cancelled call did is stated per method: in short, an append
+ * cancelled once its write was taken is written (never twice), a consuming read cancelled
+ * while it ran puts its entries back, a cancelled commit is persisted whole or not at all.
+ *
  * <h2>What completing an append means</h2>
  * An append's offset is emitted once the entry is readable and as durable as the
  * engine's {@link FsyncSchedule} promises: on stable storage under {@code SyncEach}; in
@@ -129,8 +140,9 @@ public final class ReactiveWalrus implements AutoCloseable {
    * append:  --subscribe--[queued; written with others on the scheduler]--offset|
    * </pre>
    * Completes with the entry's offset once it is durable per the fsync schedule (see the
-   * class documentation). Cancelling before the entry is written skips it; after, the
-   * entry stays written. The array must not be modified until the Mono terminates.
+   * class documentation). Cancelling before the topic's writer task has taken the entry
+   * into a write skips it; once taken it is written (exactly once) but its offset is not
+   * emitted. The array must not be modified until the Mono terminates.
    *
    * @param topic the topic
    * @param data the payload
@@ -163,7 +175,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * appendBatch:  --subscribe--[queued; written whole]--[o, o+1, ..., o+n-1]|
    * </pre>
    * The list is copied at subscription; the arrays must not be modified until the Mono
-   * terminates.
+   * terminates. Cancellation as for {@link #append}: the batch is written whole or not at
+   * all.
    *
    * @param topic the topic
    * @param entries up to {@link Walrus#MAX_BATCH_ENTRIES} payloads; empty writes nothing
@@ -197,10 +210,18 @@ public final class ReactiveWalrus implements AutoCloseable {
    * </pre>
    * Backpressure: the source is asked for no more payloads than offsets were requested,
    * and never more than a window (4,096 by default) ahead of what was emitted. Payloads
-   * in flight are coalesced into large writes (group commit). Errors: a failed write or
-   * a null payload cancels the source and fails the Flux with the engine's exception;
-   * payloads not yet written are then skipped. A source error is passed on at once.
-   * Cancelling skips payloads not yet written.
+   * in flight are coalesced into large writes (group commit).
+   *
+   * <p>Errors: the offset of every entry written is emitted before the error signal, in
+   * order (the error waits for the demand those offsets need). A source error, or a null
+   * payload ({@link InvalidArgumentException}, the source is then cancelled): every
+   * payload received before it is written, then the Flux fails with it. A failed write
+   * (e.g. {@link dev.walrus.EntryTooLargeException}): the source is cancelled, payloads
+   * after the failed one are skipped (not written), then the Flux fails with the
+   * engine's exception. What was written is always a prefix of the source.
+   *
+   * <p>Cancelling skips payloads whose write has not started; those in the write under
+   * way are written, and their offsets are not emitted.
    *
    * @param topic the topic
    * @param entries the payloads
@@ -224,6 +245,14 @@ public final class ReactiveWalrus implements AutoCloseable {
    * Reads the next entry at the topic's shared cursor, with the engine's semantics
    * ({@link Walrus#readNext(String, boolean)}), on the scheduler.
    *
+   * <p>Cancellation: before the engine call starts, nothing is read. A consuming read
+   * ({@code checkpoint = true}) cancelled while it runs completes and then puts the entry
+   * back, so the cursor moves only if the entry is delivered. Exact against every other
+   * read of the cursor through this instance (they are serialised per cursor); a reader of
+   * the same cursor through the blocking {@link Walrus} API at that very moment may make
+   * the put-back impossible, and the entry is then lost to the canceller. A cancel racing
+   * with the emission may still see the entry emitted (it counts as delivered).
+   *
    * @param topic the topic
    * @param checkpoint true to consume, false to peek
    * @return a Mono of the entry, empty if there is none; errors: the engine's
@@ -234,7 +263,8 @@ public final class ReactiveWalrus implements AutoCloseable {
 
   /**
    * Reads the next entry of a named consumer
-   * ({@link Walrus#readNext(String, String, boolean)}), on the scheduler.
+   * ({@link Walrus#readNext(String, String, boolean)}), on the scheduler. Cancellation as
+   * for {@link #readNext(String, boolean)}.
    *
    * @param topic the topic
    * @param consumer the consumer name
@@ -251,6 +281,8 @@ public final class ReactiveWalrus implements AutoCloseable {
   /**
    * Reads entries at the shared cursor within a payload budget
    * ({@link Walrus#batchReadForTopic(String, long, boolean)}), on the scheduler.
+   * Cancellation as for {@link #readNext(String, boolean)}: a consuming batch cancelled
+   * while it runs is put back whole.
    *
    * @param topic the topic
    * @param maxBytes the payload budget (at least one entry is returned if any exists)
@@ -315,13 +347,16 @@ public final class ReactiveWalrus implements AutoCloseable {
    *       polling loop.</li>
    *   <li>Backpressure: exactly {@code request(n)}; entries are read from the log only
    *       against outstanding demand, so a slow subscriber never makes anything buffer.
-   *       </li>
+   *       An AUTO tail consumes one entry per delivery whatever the demand (unbounded
+   *       too): the consumer's cursor never runs ahead of what the subscriber received
+   *       (see {@link CheckpointMode#AUTO} for the resume rule after a crash).</li>
    *   <li>Consumers: tails of different consumer names each see every entry; tails of
    *       the same name on this instance compete (each entry goes to one of them).
    *       </li>
    *   <li>Checkpointing: see {@link CheckpointMode}. In MANUAL mode acknowledged
    *       progress is committed when the tail is cancelled, completes or fails.</li>
-   *   <li>Termination: cancelling releases the engine listener and cursors. Closing this
+   *   <li>Termination: cancelling releases the engine listener and cursors; an entry
+   *       read but not delivered because of the cancel is put back. Closing this
    *       instance completes every tail. Errors (e.g. an out-of-range start offset,
    *       {@link dev.walrus.CorruptEntryException}) arrive as {@code onError}.</li>
    *   <li>Threads: entries are emitted on the scheduler.</li>
