@@ -36,9 +36,9 @@ import reactor.core.scheduler.Scheduler;
  * the tail is stopping, to put it back (move the cursor back); so a put-back is exact
  * against every other read through the same {@code ReactiveWalrus}.
  *
- * <p>Engine calls run with the thread's interrupt status cleared
- * ({@link InterruptShield}): a subscriber's {@code onNext} runs on this thread and may
- * leave it interrupted.
+ * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
+ * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
+ * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
  * the drain task, which removes the engine listener, commits a MANUAL tail's
@@ -70,6 +70,8 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private boolean done;
   private AutoCloseable listener;
   private CursorRef cursor;
+  private Object readLock;
+  private boolean interrupted;
 
   /**
    * @param actual the subscriber
@@ -153,6 +155,24 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   @Override
   public void run() {
+    interrupted = Thread.interrupted();
+    try {
+      drain();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt(); // not ours to swallow: restored for the pool
+      }
+    }
+  }
+
+  /** Clears the interrupt status before an engine call; {@link #run} restores it. */
+  private void shield() {
+    if (Thread.interrupted()) {
+      interrupted = true;
+    }
+  }
+
+  private void drain() {
     int missed = wip.get();
     int budget = ENTRIES_PER_RUN;
     for (;;) {
@@ -165,13 +185,14 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
           return;
         }
         if (!started) {
-          InterruptShield.run(this::startUp);
+          shield();
+          startUp();
         }
         long r = requested.get();
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
-          int n = InterruptShield.call(
-              acks != null && r - e >= Walrus.MAX_BATCH_ENTRIES ? this::readBatch : this::readOne);
+          shield();
+          int n = acks != null && r - e >= Walrus.MAX_BATCH_ENTRIES ? readBatch() : readOne();
           if (n == 0) {
             break;
           }
@@ -205,13 +226,14 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     listener = wal.addAppendListener(topic, this::onAppend);
     group.position(options.startPosition());
     cursor = group.readCursor();
+    readLock = locks.of(topic, cursor.consumer());
     started = true;
   }
 
   /** @return 1 if an entry was delivered, 0 if none was there or the tail stops */
   private int readOne() {
     Entry en;
-    synchronized (locks.of(topic, cursor.consumer())) {
+    synchronized (readLock) {
       en = cursor.readNext();
       if (en == null) {
         return 0;
@@ -254,7 +276,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     done = true;
     Throwable err = error;
     closeListener();
-    boolean interrupted = Thread.interrupted();
+    shield();
     if (joined) {
       if (acks != null && acks.committable() >= 0) {
         try {
@@ -268,9 +290,6 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
       } catch (Throwable t) {
         err = combine(err, t);
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
     life.deregister(this);
     if (cancelled) {
