@@ -142,7 +142,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * Completes with the entry's offset once it is durable per the fsync schedule (see the
    * class documentation). Cancelling before the topic's writer task has taken the entry
    * into a write skips it; once taken it is written (exactly once) but its offset is not
-   * emitted. The array must not be modified until the Mono terminates.
+   * emitted, unless that write is retried unit by unit because another unit was refused
+   * (then the cancelled entry is skipped). The array must not be modified until the Mono terminates.
    *
    * @param topic the topic
    * @param data the payload
@@ -423,7 +424,8 @@ public final class ReactiveWalrus implements AutoCloseable {
 
     /**
      * @param s where blocking engine calls run and results are emitted; it must allow
-     *     blocking (default {@link Schedulers#boundedElastic()})
+     *     blocking (default {@link Schedulers#boundedElastic()}). Do not dispose it while
+     *     the instance is in use: disposing a scheduler interrupts its running tasks.
      * @return this
      */
     public Builder scheduler(Scheduler s) {
