@@ -29,12 +29,13 @@ import reactor.core.scheduler.Scheduler;
  * unbounded): a batch read would consume entries before they are delivered, and a crash
  * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
  * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
- * many are wanted (a restart resumes from the committed cursor, not the reader). So nothing is ever buffered, a slow
- * subscriber stops the reading, and in AUTO mode the consumer's cursor is never more than
- * the entry being delivered ahead of what the subscriber received. Each read holds the
- * cursor's {@link CursorLocks monitor} until it has decided to deliver the entry or, if
- * the tail is stopping, to put it back (move the cursor back); so a put-back is exact
- * against every other read through the same {@code ReactiveWalrus}.
+ * many are wanted (a restart resumes from the committed cursor, not the reader). So
+ * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
+ * consumer's cursor stands right after the entry being delivered, never further. Each
+ * single-entry read holds the cursor's {@link CursorLocks monitor} until it has decided
+ * to deliver the entry or, if the tail is stopping, to put it back (move the cursor
+ * back); so a put-back is exact against every other read through the same
+ * {@code ReactiveWalrus}.
  *
  * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
  * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
