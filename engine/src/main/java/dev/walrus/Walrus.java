@@ -1,6 +1,7 @@
 package dev.walrus;
 
 import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
@@ -71,6 +72,12 @@ public final class Walrus implements AutoCloseable {
   public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
   /** Most payload bytes in one batch append: 10 GiB. */
   public static final long MAX_BATCH_BYTES = Engine.MAX_BATCH_BYTES;
+  /**
+   * The largest next offset a topic can have, 2<sup>62</sup>: offsets never wrap. Recovery
+   * reports a recorded offset beyond it, and an append that would pass it is refused, with
+   * {@link CorruptNamespaceException} (only a forged or damaged namespace gets there).
+   */
+  public static final long MAX_OFFSET = OffsetLimit.MAX;
 
   private static volatile boolean fdBackendDefault =
       !"mmap".equalsIgnoreCase(System.getProperty("walrus.backend", "fd"));
@@ -320,6 +327,20 @@ public final class Walrus implements AutoCloseable {
    */
   public long position(String topic, String consumer) {
     return engine.position(topic, named(consumer));
+  }
+
+  /**
+   * The shared cursor's position: its next consuming read returns the first entry at or
+   * after it (offsets a power cut lost are skipped). {@link TopicStats#unread()} counts
+   * entries, not offsets, so it cannot give the position when such a range lies ahead.
+   *
+   * @param topic the topic
+   * @return where the shared cursor stands (for a topic without one, the oldest retained
+   *     offset); asking creates no cursor
+   * @throws InvalidTopicException if the topic name is invalid
+   */
+  public long position(String topic) {
+    return engine.position(topic, Engine.SHARED);
   }
 
   /**
