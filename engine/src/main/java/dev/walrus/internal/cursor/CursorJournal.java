@@ -33,14 +33,16 @@ import java.util.zip.CRC32C;
  * passes its checksum but cannot be right, or an unknown non-zero header, throws
  * {@code CorruptNamespaceException}. An absent journal, one shorter than its header
  * (a creation cut short) or one whose header is all zero (never written, or its sector
- * lost) is accepted. Nothing is written by this step. {@link #makeDurable} then writes
- * the replayed state as a fresh journal: {@code cursors.tmp}, forced, renamed over
- * {@code cursors.log}, directory forced. The bytes replay read may have been left in the
- * page cache by a process that never forced them; appending after them would let a power
- * cut lose them while later, acknowledged records survive past the gap, and replay would
- * then stop at the gap and discard those. After the rewrite every byte of the journal is
- * durable, so a torn region can only ever be the unforced tail: records after it were
- * never acknowledged as durable. A new journal is created the same way, atomically.
+ * lost) is accepted. Nothing is written by this step. {@link #makeDurable} then makes
+ * what replay read durable before anything is appended after it: the bytes may have been
+ * left in the page cache by a process that never forced them, and appending after them
+ * would let a power cut lose them while later, acknowledged records survive past the
+ * gap; replay would then stop at the gap and discard those. A journal with a valid
+ * header is cut after its last valid record and forced; any other is written fresh from
+ * the replayed state (temporary file, forced, renamed, directory forced: creation is
+ * atomic). From then on every byte of the journal before the write position is durable
+ * or covered by the next force, so a torn region can only ever be the unforced tail:
+ * no record after it was acknowledged as durable.
  *
  * <p>When the journal outgrows its limit it is compacted the same way, so a crash leaves
  * either the old or the new journal.
@@ -65,8 +67,14 @@ public final class CursorJournal implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
   private final Map<String, TopicState> state = new HashMap<>();
+  /** Restarts recovery recorded before {@link #makeDurable}. */
+  private final Map<String, TreeSet<Long>> pendingRestarts = new HashMap<>();
   private StorageFile file;
   private long writePos;
+  /** Set by replay when the journal found has a valid header: where its valid records end. */
+  private boolean validHeader;
+  private long replayedEnd;
+  private long replayedSize;
   private volatile boolean dirty;
 
   /** What the journal knows about one topic. */
@@ -129,7 +137,9 @@ public final class CursorJournal implements AutoCloseable {
       h.flip();
       checkHeader(p, h);
       if (h.limit() == HEADER) {
-        new JournalReplay(f, p, state).replay(HEADER);
+        replayedEnd = new JournalReplay(f, p, state).replay(HEADER);
+        replayedSize = f.size();
+        validHeader = h.getInt(0) == MAGIC;
       }
     }
   }
@@ -164,13 +174,40 @@ public final class CursorJournal implements AutoCloseable {
   }
 
   /**
-   * Writes the replayed state (and the restarts recorded since) as a fresh journal, forced
-   * and renamed into place with the directory forced, and opens it for appends. Called
-   * once at open, after recovery has forced the data files: cursors never become durable
-   * ahead of the data they point into.
+   * Makes everything replay read durable and opens the journal for appends. Called once at
+   * open, after recovery has forced the data files: cursors never become durable ahead of
+   * the data they point into. A journal found with a valid header is cut after its last
+   * valid record and forced: every byte left is then durable, and appends follow only
+   * durable bytes (its name was made durable when it was created or compacted). A new
+   * journal, or one whose header was short or zero, is written fresh from the replayed
+   * state ({@link #compact}: temporary file, forced, renamed, directory forced), so
+   * creation is atomic. Restarts recorded during recovery are then appended.
    */
   public synchronized void makeDurable() throws IOException {
-    compact();
+    if (!validHeader) {
+      compact();
+      return;
+    }
+    StorageFile f = backend.open(dir.resolve(FILE), false, syncWrites);
+    try {
+      if (replayedEnd < replayedSize) {
+        f.truncate(replayedEnd); // the torn tail (never acknowledged as durable)
+      }
+      f.force();
+    } catch (IOException e) {
+      f.close();
+      throw e;
+    }
+    file = f;
+    writePos = replayedEnd;
+    for (Map.Entry<String, TreeSet<Long>> e : pendingRestarts.entrySet()) {
+      byte[] t = e.getKey().getBytes(StandardCharsets.UTF_8);
+      for (long r : e.getValue()) {
+        recordRestart(t, e.getKey(), r);
+      }
+    }
+    pendingRestarts.clear();
+    force();
   }
 
   private static void writeHeader(StorageFile f) throws IOException {
@@ -231,8 +268,9 @@ public final class CursorJournal implements AutoCloseable {
   /** Records that a topic restarts at {@code offset} after lost data. */
   public synchronized void recordRestart(byte[] topic, String topicName, long offset)
       throws IOException {
-    if (file == null) { // recovery, before makeDurable: it writes the state
+    if (file == null) { // recovery, before makeDurable: it writes them
       state.computeIfAbsent(topicName, k -> new TopicState()).restarts.add(offset);
+      pendingRestarts.computeIfAbsent(topicName, k -> new TreeSet<>()).add(offset);
       return;
     }
     buf.clear();
