@@ -269,24 +269,34 @@ public final class Walrus implements AutoCloseable {
    * most 2,000, and always at least one if any is there (even if it alone exceeds the
    * budget). A consuming batch read persists its cursor once, at its end.
    *
+   * <p>Corruption: entries are verified one by one, in order. If the first entry to read
+   * is corrupt, {@link CorruptEntryException} is thrown and the cursor does not move. If a
+   * later one is, the valid entries before it are returned (and consumed, when
+   * {@code checkpoint}); the next call then starts at the corrupt entry and throws.
+   * Offsets a power cut lost are skipped: the entries returned may jump over them.
+   *
    * @param topic the topic
    * @param maxBytes the payload budget, 0 or more
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
    * @throws InvalidArgumentException if {@code maxBytes} is negative
+   * @throws CorruptEntryException if the first entry to read fails its checksum (or its
+   *     offset, topic or length is wrong); nothing is returned and the cursor stays
    */
   public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
     return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
   }
 
   /**
-   * {@link #batchReadForTopic(String, long, boolean)} for a named consumer.
+   * {@link #batchReadForTopic(String, long, boolean)} for a named consumer, with the same
+   * handling of a corrupt entry: the valid prefix is returned, the next call throws.
    *
    * @param topic the topic
    * @param consumer the consumer name
    * @param maxBytes the payload budget, 0 or more
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
+   * @throws CorruptEntryException if the first entry to read is corrupt (the cursor stays)
    */
   public List<Entry> batchReadForTopic(String topic, String consumer, long maxBytes,
       boolean checkpoint) {
