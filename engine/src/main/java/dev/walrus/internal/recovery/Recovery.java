@@ -80,6 +80,21 @@ public final class Recovery {
 
   public Result run(CursorJournal journal) throws IOException {
     Result r = new Result();
+    try {
+      return run(journal, r);
+    } catch (IOException | RuntimeException e) {
+      for (DataFile f : r.files.values()) { // the open fails: release what recovery opened
+        try {
+          f.file().close();
+        } catch (IOException ignored) {
+          // already failing
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Result run(CursorJournal journal, Result r) throws IOException {
     Map<String, TopicState> meta = journal.snapshot();
     Map<String, List<ChainBuilder.Candidate>> byTopic = new HashMap<>();
     for (Path p : backend.list(config.directory(), DataFile.GLOB)) {
