@@ -1,9 +1,7 @@
 package dev.walrus.reactive.internal;
 
-import dev.walrus.Entry;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusClosedException;
-import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
 import java.util.List;
@@ -28,12 +26,14 @@ import reactor.core.scheduler.Scheduler;
  * read per entry while fewer than {@link Walrus#MAX_BATCH_ENTRIES} are wanted, otherwise
  * batch reads of at most that many. So nothing is ever buffered, a slow subscriber stops
  * the reading, and in AUTO mode the consumer's cursor never runs ahead of what was
- * delivered. Entries read but not delivered because the tail stopped are put back (the
- * cursor is moved back, unless another tail of the group has read since).
+ * delivered. Entries come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}):
+ * those a departed tail of the same name left unfinished first, then new ones. Entries
+ * taken but not delivered because the tail stopped, and (MANUAL) entries delivered but
+ * not acknowledged, go back to the group when the tail leaves it.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
- * the drain task, which removes the engine listener, commits a MANUAL tail's
- * acknowledged progress, leaves the group and deregisters from the owner.
+ * the drain task, which removes the engine listener, leaves the group (which commits a
+ * MANUAL tail's acknowledged progress) and deregisters from the owner.
  *
  * <p>Thread-safe: {@link #request}, {@link #cancel} and {@link #stop} may be called from
  * any thread and never block.
@@ -48,7 +48,6 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private final String topic;
   private final TailOptions options;
   private final ConsumerGroup group;
-  private final AckState acks;
   private final AtomicLong requested = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean cancelled;
@@ -56,10 +55,9 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   // drain-task state
   private boolean started;
-  private boolean joined;
   private boolean done;
   private AutoCloseable listener;
-  private CursorRef cursor;
+  private AckState member; // set once the group is joined
 
   /**
    * @param actual the subscriber
@@ -80,7 +78,6 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     this.topic = topic;
     this.options = options;
     this.group = group;
-    this.acks = options.mode() == CheckpointMode.MANUAL ? new AckState() : null;
   }
 
   /** Hands the subscription to the subscriber and schedules the start. Never blocks. */
@@ -187,60 +184,41 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   private void startUp() {
-    group.join(options.mode());
-    joined = true;
     listener = wal.addAppendListener(topic, this::onAppend);
-    group.position(options.startPosition());
-    cursor = group.readCursor();
+    member = group.join(options.mode(), options.startPosition(), this::signal);
     started = true;
   }
 
   /** @return 1 if an entry was delivered, 0 if none was there */
   private int readOne() {
-    Entry en = cursor.readNext();
-    if (en == null) {
-      return 0;
-    }
-    if (cancelled || stopping) {
-      group.unread(en.offset() + 1, en.offset());
-      return 0;
-    }
-    emit(en);
-    return 1;
+    return emit(group.take(member, 1, options.maxBatchBytesValue(), scheduler));
   }
 
   /** @return how many entries were delivered */
   private int readBatch() {
-    List<Entry> batch = cursor.batchRead(options.maxBatchBytesValue());
-    int n = batch.size();
-    for (int i = 0; i < n; i++) {
-      if (cancelled || stopping) {
-        group.unread(batch.get(n - 1).offset() + 1, batch.get(i).offset());
-        return i;
-      }
-      emit(batch.get(i));
-    }
-    return n;
+    return emit(group.take(member, Walrus.MAX_BATCH_ENTRIES, options.maxBatchBytesValue(),
+        scheduler));
   }
 
-  private void emit(Entry en) {
-    actual.onNext(new ReceivedEntryImpl(en, acks, group, scheduler));
+  /** @return how many were emitted; the others go back to the group when the tail leaves */
+  private int emit(List<ReceivedEntryImpl> got) {
+    for (int i = 0; i < got.size(); i++) {
+      if (cancelled || stopping) {
+        return i;
+      }
+      got.get(i).delivered();
+      actual.onNext(got.get(i));
+    }
+    return got.size();
   }
 
   private void finish(Throwable error) {
     done = true;
     Throwable err = error;
     closeListener();
-    if (joined) {
-      if (acks != null && acks.committable() >= 0) {
-        try {
-          group.commit(acks.committable());
-        } catch (Throwable t) {
-          err = combine(err, t);
-        }
-      }
+    if (member != null) {
       try {
-        group.leave();
+        group.leave(member);
       } catch (Throwable t) {
         err = combine(err, t);
       }
