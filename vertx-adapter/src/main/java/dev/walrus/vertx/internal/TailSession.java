@@ -139,7 +139,12 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     DeliveryOptions o = new DeliveryOptions()
         .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
         .addHeader(WalrusHeaders.SESSION, id);
-    bus.send(replyTo, Buffer.buffer(r.data()), o);
+    try {
+      bus.send(replyTo, Buffer.buffer(r.data()), o);
+    } catch (RuntimeException e) {
+      // Vert.x 5.0 can throw here when the subscriber's node just died (connection reset).
+      // The entry stays unacknowledged: it comes again to the consumer's other or next tail.
+    }
   }
 
   // ------------------------------------------------------------ control messages
