@@ -26,8 +26,9 @@ import reactor.core.scheduler.Scheduler;
  *       position. The reader cursor is removed when the last tail of the group stops (so
  *       it never holds back reclamation for long).</li>
  * </ul>
- * The group remembers which tail holds each entry it handed out, until that tail
- * acknowledges it (AUTO: delivers it). The <em>committable</em> position (MANUAL) is the
+ * Each tail's membership ({@link AckState}) remembers the entries handed to it until it
+ * acknowledges them (AUTO: delivers them); in MANUAL mode the group also counts, per
+ * offset, how many tails hold it. The <em>committable</em> position (MANUAL) is the
  * lowest offset handed out and not acknowledged, or queued for redelivery, or else the
  * next offset to read: a commit never passes an entry some tail was given and has not
  * acknowledged. When a tail leaves ({@link #leave}: cancelled, failed, completed, or
@@ -177,7 +178,9 @@ public final class ConsumerGroup {
 
   private ReceivedEntryImpl give(AckState a, Entry e, Scheduler scheduler) {
     long seq = a.hold(e);
-    held.merge(e.offset(), 1, Integer::sum);
+    if (mode == CheckpointMode.MANUAL) { // AUTO commits nothing: only the tail's list counts
+      held.merge(e.offset(), 1, Integer::sum);
+    }
     return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null,
         scheduler);
   }
@@ -191,6 +194,9 @@ public final class ConsumerGroup {
   }
 
   private void release(long offset) {
+    if (mode != CheckpointMode.MANUAL) {
+      return;
+    }
     held.computeIfPresent(offset, (k, n) -> n == 1 ? null : n - 1);
   }
 
