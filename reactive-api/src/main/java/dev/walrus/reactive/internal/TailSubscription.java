@@ -184,8 +184,8 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   private void startUp() {
-    listener = wal.addAppendListener(topic, this::onAppend);
     member = group.join(options.mode(), options.startPosition(), this::signal);
+    listener = wal.addAppendListener(topic, this::onAppend);
     started = true;
   }
 
