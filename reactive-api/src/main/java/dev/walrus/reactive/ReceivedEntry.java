@@ -21,8 +21,9 @@ import reactor.core.publisher.Mono;
  *   <li>When the tail is cancelled, completes or fails, its acknowledged progress is
  *       committed, so acknowledged-but-uncommitted progress is never lost; the entries
  *       it delivered and had not acknowledged go to the name's other tails, or the next
- *       one. After that, this entry's {@code acknowledge()} and {@code commit()} do
- *       nothing.</li>
+ *       one. This entry's {@code acknowledge()} and {@code commit()} still work after
+ *       that (e.g. after {@code take(n)} cancelled the tail): what is acknowledged then is
+ *       not delivered again, unless another tail of the name already received it.</li>
  * </ul>
  * In {@link CheckpointMode#AUTO} mode the entry was already consumed when it was read;
  * both methods do nothing ({@code commit()} completes empty at once).
@@ -77,6 +78,11 @@ public interface ReceivedEntry {
    * {@link dev.walrus.WalrusException}s (for example
    * {@link dev.walrus.WalrusClosedException} after the engine is closed). In AUTO mode
    * completes empty at once.
+   *
+   * <p>Cancellation never interrupts the checkpoint: a commit cancelled before its task
+   * starts does nothing (the entry is not acknowledged either); once started, the
+   * checkpoint (one cursor record) is written whole, so the position is persisted or
+   * not, never half.
    *
    * @return a Mono completing when the position is persisted
    */

@@ -35,6 +35,8 @@ import reactor.core.scheduler.Scheduler;
  * expired over the bus) the entries it holds go to the redelivery queue and the other
  * tails are woken to take them; if it was the last tail, the consumer's cursor is left at
  * or before the first of them, so the next tail from {@code committed()} reads them again.
+ * A departed MANUAL tail may still acknowledge and commit (late commits, e.g. after
+ * {@code take(n)}); what it acknowledges then is taken off the redelivery queue.
  *
  * <p>Start positions: the first tail of an idle group positions the read cursor
  * ({@code committed()} moves the MANUAL reader to the committed cursor). A tail joining a
@@ -56,6 +58,8 @@ public final class ConsumerGroup {
   private final CursorRef committed;
   private final CursorRef reader;
   private final List<AckState> members = new ArrayList<>();
+  /** MANUAL: tails that left with entries queued for redelivery; they may still commit. */
+  private final List<AckState> departed = new ArrayList<>();
   /** Offsets handed out and not acknowledged, with how many tails hold each. */
   private final TreeMap<Long, Integer> held = new TreeMap<>();
   /** Entries of departed tails, to be handed out again before new reads. */
@@ -123,10 +127,20 @@ public final class ConsumerGroup {
       mode = m;
       held.clear();
       redeliver.clear();
+      departed.clear();
     }
     AckState a = new AckState(wake);
     members.add(a);
     return a;
+  }
+
+  /**
+   * @param m the checkpoint mode of a tail about to join
+   * @return the name of the engine cursor the group's tails of that mode read (the
+   *     MANUAL reader cursor, else the consumer's own; null for the shared cursor)
+   */
+  public String readCursorName(CheckpointMode m) {
+    return m == CheckpointMode.MANUAL && reader != null ? reader.consumer() : consumer;
   }
 
   private void seekRead(CursorRef read, long next) {
@@ -185,6 +199,35 @@ public final class ConsumerGroup {
         scheduler);
   }
 
+  /**
+   * Gives back the entry a tail just took and will not deliver because it is stopping
+   * (AUTO; a MANUAL tail's undelivered entries go back when it leaves). If the consumer's
+   * cursor is still right after it (nothing read since, which is certain when the caller
+   * holds the cursor's monitor from the read to here) the cursor moves back to it;
+   * otherwise (it came from the redelivery queue) it goes back on the queue and the other
+   * tails are woken. Blocking.
+   *
+   * @param a the tail's membership
+   * @param r the entry, the last one {@link #take} gave the tail
+   */
+  public synchronized void putBack(AckState a, ReceivedEntryImpl r) {
+    if (mode != CheckpointMode.AUTO || a.held().isEmpty()
+        || a.held().peekLast().entry() != r.entry()) {
+      return;
+    }
+    Entry e = a.held().pollLast().entry();
+    if (committed.position() == e.offset() + 1) {
+      committed.seek(e.offset());
+      return;
+    }
+    redeliver.put(e.offset(), e);
+    for (AckState m : members) {
+      if (m != a) {
+        m.wake();
+      }
+    }
+  }
+
   /** Forgets the entries {@code a} has acknowledged. */
   private void prune(AckState a) {
     long acked = a.acknowledgedSeq();
@@ -201,6 +244,30 @@ public final class ConsumerGroup {
   }
 
   /**
+   * A departed tail's late acknowledgments: entries it acknowledged after leaving need
+   * not come again, unless another tail has taken them already (then that tail's
+   * acknowledgment counts).
+   *
+   * @return true if nothing of the departed tail is queued any more
+   */
+  private boolean pruneDeparted(AckState d) {
+    long acked = d.acknowledgedSeq();
+    while (!d.held().isEmpty()) {
+      AckState.Held h = d.held().peek();
+      Entry queued = redeliver.get(h.entry().offset());
+      if (h.seq() <= acked) {
+        if (queued == h.entry()) {
+          redeliver.remove(h.entry().offset());
+        }
+      } else if (queued == h.entry()) {
+        break; // still waiting to be delivered again
+      }
+      d.held().poll();
+    }
+    return d.held().isEmpty();
+  }
+
+  /**
    * @return the position a commit may persist (MANUAL): the lowest offset handed out and
    *     not acknowledged or queued for redelivery, else the next offset to read
    */
@@ -208,6 +275,7 @@ public final class ConsumerGroup {
     for (AckState a : members) {
       prune(a);
     }
+    departed.removeIf(this::pruneDeparted);
     long c = frontier;
     if (!held.isEmpty()) {
       c = Math.min(c, held.firstKey());
@@ -220,14 +288,16 @@ public final class ConsumerGroup {
 
   /**
    * Persists the committable position on the consumer's cursor, if it is ahead of it
-   * (never backwards), for a tail of the group. Does nothing in AUTO mode, or if the tail
-   * has left (what it had not acknowledged then is delivered again). Blocking; persisted
-   * at once.
+   * (never backwards), for a tail of the group, live or departed: a tail that already
+   * left may still acknowledge and commit what it delivered (e.g. after {@code take(n)}
+   * cancelled it), which spares those entries a redelivery if no other tail has taken
+   * them yet. Does nothing in AUTO mode, or once a new tail has restarted an idle group
+   * (it reads again from the committed position). Blocking; persisted at once.
    *
    * @param a the committing tail's membership
    */
   public synchronized void commit(AckState a) {
-    if (members.contains(a)) {
+    if (members.contains(a) || departed.contains(a)) {
       commit();
     }
   }
@@ -259,7 +329,11 @@ public final class ConsumerGroup {
       release(h.entry().offset());
       redeliver.put(h.entry().offset(), h.entry());
     }
-    a.held().clear();
+    if (mode == CheckpointMode.MANUAL && !a.held().isEmpty()) {
+      departed.add(a);
+    } else {
+      a.held().clear();
+    }
     try {
       if (mode == CheckpointMode.MANUAL) {
         commit();
@@ -275,8 +349,10 @@ public final class ConsumerGroup {
       }
     } finally {
       if (members.isEmpty()) {
-        redeliver.clear();
         held.clear();
+        if (mode == CheckpointMode.AUTO) {
+          redeliver.clear();
+        } // MANUAL keeps the queue for departed tails' late commits until a tail joins
       } else if (!redeliver.isEmpty()) {
         for (AckState m : members) {
           m.wake();

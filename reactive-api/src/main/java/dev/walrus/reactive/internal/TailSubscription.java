@@ -2,6 +2,7 @@ package dev.walrus.reactive.internal;
 
 import dev.walrus.Walrus;
 import dev.walrus.WalrusClosedException;
+import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
 import java.util.List;
@@ -22,14 +23,25 @@ import reactor.core.scheduler.Scheduler;
  * changes: the subscriber requests more, cancels, the owner closes, or the engine's
  * {@link dev.walrus.AppendListener} reports new entries in the topic (there is no polling
  * loop: with nothing to read and demand outstanding, the tail waits for that signal).
- * Entries are read only against outstanding demand and emitted at once: one consuming
- * read per entry while fewer than {@link Walrus#MAX_BATCH_ENTRIES} are wanted, otherwise
- * batch reads of at most that many. So nothing is ever buffered, a slow subscriber stops
- * the reading, and in AUTO mode the consumer's cursor never runs ahead of what was
- * delivered. Entries come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}):
- * those a departed tail of the same name left unfinished first, then new ones. Entries
- * taken but not delivered because the tail stopped, and (MANUAL) entries delivered but
- * not acknowledged, go back to the group when the tail leaves it.
+ * Entries are read only against outstanding demand and emitted as soon as they are
+ * read. An AUTO tail makes one consuming read per entry whatever the demand (also
+ * unbounded): a batch read would consume entries before they are delivered, and a crash
+ * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
+ * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
+ * many are wanted (a restart resumes from the committed cursor, not the reader). So nothing is ever buffered, a slow
+ * subscriber stops the reading, and in AUTO mode the consumer's cursor is never more than
+ * the entry being delivered ahead of what the subscriber received. Entries come from the
+ * {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail of the same
+ * name left unfinished first, then new ones. Entries taken but not delivered because the
+ * tail stopped, and (MANUAL) entries delivered but not acknowledged, go back to the group
+ * when the tail leaves it. An AUTO read holds the cursor's {@link CursorLocks monitor}
+ * until it has decided to deliver the entry, and leaving the group (which may move the
+ * cursor back to an undelivered entry) holds it too; so a put-back is exact against every
+ * other read through the same {@code ReactiveWalrus}.
+ *
+ * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
+ * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
+ * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
  * the drain task, which removes the engine listener, leaves the group (which commits a
@@ -48,6 +60,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private final String topic;
   private final TailOptions options;
   private final ConsumerGroup group;
+  private final CursorLocks locks;
   private final AtomicLong requested = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean cancelled;
@@ -58,6 +71,8 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private boolean done;
   private AutoCloseable listener;
   private AckState member; // set once the group is joined
+  private Object readLock;
+  private boolean interrupted;
 
   /**
    * @param actual the subscriber
@@ -67,10 +82,11 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
    * @param topic the topic (validated)
    * @param options the tail's options
    * @param group the consumer group of (topic, consumer name)
+   * @param locks the owner's cursor monitors
    */
   public TailSubscription(CoreSubscriber<? super ReceivedEntry> actual, Walrus wal,
       Scheduler scheduler, Lifecycle life, String topic, TailOptions options,
-      ConsumerGroup group) {
+      ConsumerGroup group, CursorLocks locks) {
     this.actual = actual;
     this.wal = wal;
     this.scheduler = scheduler;
@@ -78,6 +94,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     this.topic = topic;
     this.options = options;
     this.group = group;
+    this.locks = locks;
   }
 
   /** Hands the subscription to the subscriber and schedules the start. Never blocks. */
@@ -138,6 +155,24 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   @Override
   public void run() {
+    interrupted = Thread.interrupted();
+    try {
+      drain();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt(); // not ours to swallow: restored for the pool
+      }
+    }
+  }
+
+  /** Clears the interrupt status before an engine call; {@link #run} restores it. */
+  private void shield() {
+    if (Thread.interrupted()) {
+      interrupted = true;
+    }
+  }
+
+  private void drain() {
     int missed = wip.get();
     int budget = ENTRIES_PER_RUN;
     for (;;) {
@@ -150,12 +185,15 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
           return;
         }
         if (!started) {
+          shield();
           startUp();
         }
         long r = requested.get();
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
-          int n = r - e >= Walrus.MAX_BATCH_ENTRIES ? readBatch() : readOne();
+          shield();
+          int n = options.mode() == CheckpointMode.MANUAL && r - e >= Walrus.MAX_BATCH_ENTRIES
+              ? readBatch() : readOne();
           if (n == 0) {
             break;
           }
@@ -184,24 +222,43 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   private void startUp() {
+    readLock = locks.of(topic, group.readCursorName(options.mode()));
     member = group.join(options.mode(), options.startPosition(), this::signal);
     listener = wal.addAppendListener(topic, this::onAppend);
     started = true;
   }
 
-  /** @return 1 if an entry was delivered, 0 if none was there */
+  /** @return 1 if an entry was delivered, 0 if none was there or the tail stops */
   private int readOne() {
-    return emit(group.take(member, 1, options.maxBatchBytesValue(), scheduler));
+    ReceivedEntryImpl r;
+    synchronized (readLock) {
+      List<ReceivedEntryImpl> got = group.take(member, 1, options.maxBatchBytesValue(),
+          scheduler);
+      if (got.isEmpty()) {
+        return 0;
+      }
+      r = got.get(0);
+      if (cancelled || stopping) {
+        group.putBack(member, r); // AUTO: at once, under the monitor; MANUAL: when leaving
+        return 0;
+      }
+      r.delivered();
+    }
+    actual.onNext(r);
+    return 1;
   }
 
-  /** @return how many entries were delivered */
+  /**
+   * MANUAL only (its read cursor is the hidden reader, which a crash does not trust: the
+   * committed cursor is where a restart resumes), so reading a batch ahead of delivery
+   * loses nothing. Undelivered entries of a stopped tail go back to the group when it
+   * leaves.
+   *
+   * @return how many entries were delivered
+   */
   private int readBatch() {
-    return emit(group.take(member, Walrus.MAX_BATCH_ENTRIES, options.maxBatchBytesValue(),
-        scheduler));
-  }
-
-  /** @return how many were emitted; the others go back to the group when the tail leaves */
-  private int emit(List<ReceivedEntryImpl> got) {
+    List<ReceivedEntryImpl> got = group.take(member, Walrus.MAX_BATCH_ENTRIES,
+        options.maxBatchBytesValue(), scheduler);
     for (int i = 0; i < got.size(); i++) {
       if (cancelled || stopping) {
         return i;
@@ -216,9 +273,12 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     done = true;
     Throwable err = error;
     closeListener();
+    shield();
     if (member != null) {
       try {
-        group.leave(member);
+        synchronized (readLock) {
+          group.leave(member);
+        }
       } catch (Throwable t) {
         err = combine(err, t);
       }
