@@ -396,7 +396,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * Stops accepting work (new subscriptions fail with
    * {@link dev.walrus.WalrusClosedException}), completes every live tail after
    * committing MANUAL tails' acknowledged progress, and waits until queued appends are
-   * written. Blocks the calling thread (do not call it on a non-blocking thread). Does
+   * written and reads in flight (also those of cancelled Monos, which finish or put their
+   * entries back) are over. Blocks the calling thread (do not call it on a non-blocking thread). Does
    * not close the engine. Idempotent.
    *
    * @param timeout how long to wait at most

@@ -142,6 +142,26 @@ class CancellationTest extends WalrusFixture {
     assertThat(present).containsAll(acknowledged);
   }
 
+  @org.junit.jupiter.api.Test
+  void closeWaitsForReadsInFlightAndACancelledQueuedReadConsumesNothing() throws Exception {
+    try (GateScheduler gate = new GateScheduler()) {
+      wal = engine().open();
+      rw = ReactiveWalrus.builder(wal).scheduler(gate.scheduler()).build();
+      fill("t", 3);
+      gate.hold();
+      rw.readNext("t", "c", true).subscribe().dispose(); // cancelled while queued
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      rw.readNext("t", "c", true).subscribe(e -> { }, failed::set);
+      assertThat(rw.close(Duration.ofMillis(50))).as("a read is still queued").isFalse();
+      gate.open();
+      assertThat(rw.close(TIMEOUT)).as("close waited for the queued read").isTrue();
+      // the queued read ran after close began: refused, like any new work
+      assertThat(failed.get()).isInstanceOf(dev.walrus.WalrusClosedException.class);
+      assertThat(wal.position("t", "c")).isZero();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Backend.class)
   void aSubscriberThatInterruptsTheSchedulerThreadDoesNotPoison(Backend b) {

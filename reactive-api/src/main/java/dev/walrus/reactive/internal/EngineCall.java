@@ -51,6 +51,7 @@ public final class EngineCall<T> extends Mono<T> {
   }
 
   private final Scheduler scheduler;
+  private final Lifecycle life;
   private final Body<T> body;
 
   /**
@@ -58,17 +59,34 @@ public final class EngineCall<T> extends Mono<T> {
    * @param body the call
    */
   public EngineCall(Scheduler scheduler, Body<T> body) {
+    this(scheduler, null, body);
+  }
+
+  /**
+   * @param scheduler where the call runs (must allow blocking)
+   * @param life if not null, counts the task as busy from scheduling to its end, so that
+   *     closing the owner waits for it (a put-back included)
+   * @param body the call
+   */
+  public EngineCall(Scheduler scheduler, Lifecycle life, Body<T> body) {
     this.scheduler = scheduler;
+    this.life = life;
     this.body = body;
   }
 
   @Override
   public void subscribe(CoreSubscriber<? super T> actual) {
-    Task<T> task = new Task<>(actual, body);
+    Task<T> task = new Task<>(actual, body, life);
     actual.onSubscribe(task);
+    if (life != null) {
+      life.taskStarted();
+    }
     try {
       scheduler.schedule(task); // the returned Disposable is deliberately never disposed
     } catch (RejectedExecutionException e) {
+      if (life != null) {
+        life.taskEnded();
+      }
       task.rejected(new WalrusClosedException("the ReactiveWalrus scheduler rejected the call", e));
     }
   }
@@ -81,6 +99,7 @@ public final class EngineCall<T> extends Mono<T> {
 
     private final CoreSubscriber<? super T> actual;
     private final Body<T> body;
+    private final Lifecycle life;
     private static final int REQUESTED = 1;
     private static final int READY = 2;
 
@@ -88,13 +107,24 @@ public final class EngineCall<T> extends Mono<T> {
     private final AtomicInteger emission = new AtomicInteger();
     private volatile T value;
 
-    Task(CoreSubscriber<? super T> actual, Body<T> body) {
+    Task(CoreSubscriber<? super T> actual, Body<T> body, Lifecycle life) {
       this.actual = actual;
       this.body = body;
+      this.life = life;
     }
 
     @Override
     public void run() {
+      try {
+        execute();
+      } finally {
+        if (life != null) {
+          life.taskEnded();
+        }
+      }
+    }
+
+    private void execute() {
       if (!compareAndSet(PENDING, RUNNING)) {
         return; // cancelled before it started: nothing was done
       }

@@ -99,7 +99,7 @@ public final class Reads {
   }
 
   private <T> Mono<T> call(EngineCall.Body<T> body) {
-    return new EngineCall<>(scheduler, (BooleanSupplier d) -> {
+    return new EngineCall<>(scheduler, life, (BooleanSupplier d) -> {
       life.checkOpen();
       return body.run(d);
     });

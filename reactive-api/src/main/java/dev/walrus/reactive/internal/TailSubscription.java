@@ -28,16 +28,16 @@ import reactor.core.scheduler.Scheduler;
  * unbounded): a batch read would consume entries before they are delivered, and a crash
  * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
  * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
- * many are wanted (a restart resumes from the committed cursor, not the reader). So nothing is ever buffered, a slow
- * subscriber stops the reading, and in AUTO mode the consumer's cursor is never more than
- * the entry being delivered ahead of what the subscriber received. Entries come from the
- * {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail of the same
- * name left unfinished first, then new ones. Entries taken but not delivered because the
- * tail stopped, and (MANUAL) entries delivered but not acknowledged, go back to the group
- * when the tail leaves it. An AUTO read holds the cursor's {@link CursorLocks monitor}
- * until it has decided to deliver the entry, and leaving the group (which may move the
- * cursor back to an undelivered entry) holds it too; so a put-back is exact against every
- * other read through the same {@code ReactiveWalrus}.
+ * many are wanted (a restart resumes from the committed cursor, not the reader). So
+ * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
+ * consumer's cursor stands right after the entry being delivered, never further. Entries
+ * come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail
+ * of the same name left unfinished first, then new ones. Each single-entry read holds the
+ * cursor's {@link CursorLocks monitor} until it has decided to deliver the entry or, if
+ * the tail is stopping, to put it back ({@link ConsumerGroup#putBack}: the cursor moves
+ * back); so a put-back is exact against every other read through the same
+ * {@code ReactiveWalrus}. A MANUAL tail's undelivered and unacknowledged entries go back
+ * to the group when it leaves (under the monitor too).
  *
  * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
  * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
