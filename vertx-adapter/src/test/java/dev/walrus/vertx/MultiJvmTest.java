@@ -103,8 +103,13 @@ class MultiJvmTest {
       Child a = consumer("a", "wa", topic, "lc", 300, 50);
       poll("A acknowledged the first 200", () -> a.lines.contains("C 200"));
       AtomicInteger next = new AtomicInteger(200);
+      AtomicBoolean paused = new AtomicBoolean();
       Thread appender = new Thread(() -> {
         while (next.get() < total) { // live appends: 10 every 20 ms
+          if (paused.get()) {
+            LockSupport.parkNanos(5_000_000);
+            continue;
+          }
           for (int k = 0; k < 10 && next.get() < total; k++) {
             int i = next.getAndIncrement();
             wal.appendForTopic(topic, ("p" + i).getBytes(StandardCharsets.UTF_8));
@@ -115,10 +120,14 @@ class MultiJvmTest {
       appender.start();
       poll("A got live entries", () -> Deliveries.of(a.lines).offsets.size() >= 300);
       a.kill();
+      // While B starts, hold the appends back: A's dead session keeps the credits A had
+      // left and takes its share of what is appended once B is there (the reported case).
+      paused.set(true);
       Child b = consumer("b", "wa", topic, "lc", 300, 50);
       poll("B open", () -> b.lines.contains("OPEN"));
       assertThat(binding.activeTails()).as("B opened while A's session still held its lease")
           .isEqualTo(2);
+      paused.set(false);
       appender.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
       poll("every entry acknowledged by A or B", () -> {
         Set<Long> acked = Deliveries.of(a.lines).acked();

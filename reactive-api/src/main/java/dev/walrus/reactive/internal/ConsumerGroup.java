@@ -166,7 +166,9 @@ public final class ConsumerGroup {
     List<ReceivedEntryImpl> out = new ArrayList<>();
     long bytes = 0;
     while (!redeliver.isEmpty() && out.size() < max && (out.isEmpty() || bytes < maxBytes)) {
-      Entry e = redeliver.pollFirstEntry().getValue();
+      Entry q = redeliver.pollFirstEntry().getValue();
+      // the departed subscriber had the array: the next one gets its own copy
+      Entry e = new Entry(q.topic(), q.offset(), q.data().clone());
       bytes += e.data().length;
       out.add(give(a, e, scheduler));
     }
