@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  * line. Optionally appends {@code live} more entries while tailing.
  *
  * <p>Arguments: data dir, consistency ({@code strict} or {@code alo:N}), mode
- * ({@code AUTO}/{@code MANUAL}), demand pattern (0 to 5), crashAt, live, seed.
+ * ({@code AUTO}/{@code MANUAL}), demand pattern (0 to 5), crashAt, live, seed, and
+ * {@code shared} to tail the topic's shared cursor instead of consumer {@code p} (AUTO).
  */
 public final class TailCrashChild {
   static final String TOPIC = "t";
@@ -62,7 +63,9 @@ public final class TailCrashChild {
     int live = Integer.parseInt(args[5]);
     Random rnd = new Random(Long.parseLong(args[6]));
     ReactiveWalrus rw = ReactiveWalrus.create(w);
-    TailOptions opts = TailOptions.forConsumer(CONSUMER).checkpointMode(mode);
+    boolean shared = args.length > 7 && args[7].equals("shared");
+    TailOptions opts = (shared ? TailOptions.defaults() : TailOptions.forConsumer(CONSUMER))
+        .checkpointMode(mode);
     Flux<ReceivedEntry> flux = rw.tail(TOPIC, opts).doOnNext(r -> {
       line("D " + r.offset());
       if (r.offset() == crashAt) {

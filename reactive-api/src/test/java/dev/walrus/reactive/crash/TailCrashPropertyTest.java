@@ -3,6 +3,7 @@ package dev.walrus.reactive.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReactiveWalrus;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>MANUAL: at or after the last commit reported complete, never after k + 1;</li>
  * </ul>
  * and that the child was given entries 0..k in order, and a restarted tail starts at the
- * resume position. Trials: {@code -Dwalrus.tailcrash.trials=N} (default 10), seed
+ * resume position. AUTO trials tail a named consumer or the topic's shared cursor. Trials: {@code -Dwalrus.tailcrash.trials=N} (default 10), seed
  * {@code -Dwalrus.tailcrash.seed=S} (docs/RELIABILITY.md).
  */
 class TailCrashPropertyTest {
@@ -49,15 +50,21 @@ class TailCrashPropertyTest {
   @Test
   void aCrashRightAfterADeliveredEntryResumesPerTheConsistencyMode() throws Exception {
     Random rnd = new Random(SEED);
+    int[] kinds = new int[3]; // AUTO named, AUTO shared, MANUAL
     for (int trial = 0; trial < TRIALS; trial++) {
       String consistency = rnd.nextBoolean() ? "strict" : "alo:" + (2 + rnd.nextInt(40));
-      CheckpointMode mode = rnd.nextInt(3) == 0 ? CheckpointMode.MANUAL : CheckpointMode.AUTO;
-      int pattern = trial % TailCrashChild.PATTERNS;
+      // kinds and patterns rotate, so even a short run covers each kind and pattern
+      CheckpointMode mode = trial % 3 == 1 ? CheckpointMode.MANUAL : CheckpointMode.AUTO;
+      boolean shared = trial % 3 == 2;
+      kinds[mode == CheckpointMode.MANUAL ? 2 : shared ? 1 : 0]++;
+      int pattern = trial < TailCrashChild.PATTERNS ? trial
+          : rnd.nextInt(TailCrashChild.PATTERNS);
       int live = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(200);
       long crashAt = rnd.nextInt(HISTORY + live);
       long seed = rnd.nextLong();
-      String where = String.format("trial %d (seed %d): %s %s pattern %d crash after %d, %d live",
-          trial, SEED, consistency, mode, pattern, crashAt, live);
+      String where = String.format(
+          "trial %d (seed %d): %s %s%s pattern %d crash after %d, %d live", trial, SEED,
+          consistency, mode, shared ? " shared cursor" : "", pattern, crashAt, live);
       Path data = dir.resolve("t" + trial);
       Files.createDirectories(data);
       try (Walrus w = TailCrashChild.open(data, consistency)) {
@@ -65,10 +72,12 @@ class TailCrashPropertyTest {
           w.appendForTopic(TailCrashChild.TOPIC, new byte[] {(byte) i});
         }
       }
-      long[] seen = run(data, consistency, mode, pattern, crashAt, live, seed, where, trial);
+      long[] seen = run(data, consistency, mode, pattern, crashAt, live, seed, shared, where,
+          trial);
       long lastCommit = seen[1];
       try (Walrus w = TailCrashChild.open(data, consistency)) {
-        long resume = w.position(TailCrashChild.TOPIC, TailCrashChild.CONSUMER);
+        long resume = shared ? sharedPosition(w)
+            : w.position(TailCrashChild.TOPIC, TailCrashChild.CONSUMER);
         if (mode == CheckpointMode.MANUAL) {
           assertThat(resume).as(where).isBetween(lastCommit + 1, crashAt + 1);
         } else if (consistency.equals("strict")) {
@@ -78,19 +87,31 @@ class TailCrashPropertyTest {
           assertThat(resume).as(where).isBetween(Math.max(0, crashAt + 1 - n), crashAt + 1);
         }
         try (ReactiveWalrus rw = ReactiveWalrus.create(w)) {
-          Long first = rw.tail(TailCrashChild.TOPIC, TailOptions.forConsumer(
-                  TailCrashChild.CONSUMER).checkpointMode(mode))
+          TailOptions opts = shared ? TailOptions.defaults()
+              : TailOptions.forConsumer(TailCrashChild.CONSUMER).checkpointMode(mode);
+          Long first = rw.tail(TailCrashChild.TOPIC, opts)
               .map(ReceivedEntry::offset).next().block(Duration.ofSeconds(20));
           assertThat(first).as(where + ": a restarted tail starts at the resume position")
               .isEqualTo(resume);
         }
       }
     }
+    System.out.printf("TailCrashPropertyTest: %d crashes (%d AUTO named, %d AUTO shared cursor,"
+        + " %d MANUAL), every resume position per the rule%n", TRIALS, kinds[0], kinds[1],
+        kinds[2]);
+  }
+
+  /** The shared cursor's position: where its next consuming read starts. */
+  private static long sharedPosition(Walrus w) {
+    TopicStats s = w.stats(TailCrashChild.TOPIC).orElseThrow();
+    Long unread = s.unread().get(TopicStats.DEFAULT_CONSUMER);
+    return unread == null ? s.firstOffset() : s.nextOffset() - unread;
   }
 
   /** @return {last delivered, last commit reported complete (-1 if none)} */
   private long[] run(Path data, String consistency, CheckpointMode mode, int pattern,
-      long crashAt, int live, long seed, String where, int trial) throws Exception {
+      long crashAt, int live, long seed, boolean shared, String where, int trial)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC", "-Xmx128m"));
@@ -101,7 +122,7 @@ class TailCrashPropertyTest {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         TailCrashChild.class.getName(), data.toString(), consistency, mode.name(),
         Integer.toString(pattern), Long.toString(crashAt), Integer.toString(live),
-        Long.toString(seed)));
+        Long.toString(seed), shared ? "shared" : "named"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("WALRUS_QUIET", "1");
     File err = logs.resolve("tailchild-" + trial + ".err").toFile();
