@@ -352,7 +352,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    *       too): the consumer's cursor never runs ahead of what the subscriber received
    *       (see {@link CheckpointMode#AUTO} for the resume rule after a crash).</li>
    *   <li>Consumers: tails of different consumer names each see every entry; tails of
-   *       the same name on this instance compete (each entry goes to one of them).
+   *       the same name on this instance compete (each entry goes to one of them), and
+   *       what a cancelled or failed one had not acknowledged goes to the others.
    *       </li>
    *   <li>Checkpointing: see {@link CheckpointMode}. In MANUAL mode acknowledged
    *       progress is committed when the tail is cancelled, completes or fails.</li>

@@ -13,10 +13,17 @@ import reactor.core.publisher.Mono;
  *   <li>{@link #acknowledge()} marks this entry, and every entry the same tail delivered
  *       before it, as processed (cumulative, as in Kafka). It is in memory only and
  *       never blocks.</li>
- *   <li>{@link #commit()} acknowledges this entry and persists the consumer's position
- *       right after the highest acknowledged entry of this tail.</li>
+ *   <li>{@link #commit()} acknowledges this entry and persists the consumer's committed
+ *       position: the lowest offset that a live tail of the consumer name was given and
+ *       has not acknowledged (or that is waiting to be delivered again), or else the next
+ *       offset to read. With a single tail that is right after the highest acknowledged
+ *       entry.</li>
  *   <li>When the tail is cancelled, completes or fails, its acknowledged progress is
- *       committed, so acknowledged-but-uncommitted progress is never lost.</li>
+ *       committed, so acknowledged-but-uncommitted progress is never lost; the entries
+ *       it delivered and had not acknowledged go to the name's other tails, or the next
+ *       one. This entry's {@code acknowledge()} and {@code commit()} still work after
+ *       that (e.g. after {@code take(n)} cancelled the tail): what is acknowledged then is
+ *       not delivered again, unless another tail of the name already received it.</li>
  * </ul>
  * In {@link CheckpointMode#AUTO} mode the entry was already consumed when it was read;
  * both methods do nothing ({@code commit()} completes empty at once).
@@ -49,15 +56,18 @@ public interface ReceivedEntry {
   }
 
   /**
-   * Acknowledges this entry and, cumulatively, every entry this tail delivered before it.
+   * Acknowledges this entry and, cumulatively, every entry this tail delivered before it
+   * (in delivery order: entries a departed tail of the same name left unacknowledged can
+   * come after higher offsets).
    * The acknowledged progress is persisted by the next {@link #commit()} of any entry of
    * the tail, or when the tail terminates. Non-blocking; does nothing in AUTO mode.
    */
   void acknowledge();
 
   /**
-   * Acknowledges this entry and persists the consumer's committed position right after
-   * the highest entry this tail has acknowledged (never moving it backwards).
+   * Acknowledges this entry and persists the consumer's committed position: the lowest
+   * offset a live tail of the consumer name was given and has not acknowledged (or that
+   * waits to be delivered again), else the next offset to read; never backwards.
    *
    * <pre>
    * commit():  --subscribe--[checkpoint on the scheduler]--|   (completes once persisted)

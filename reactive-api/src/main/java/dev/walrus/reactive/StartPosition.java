@@ -15,10 +15,13 @@ import dev.walrus.InvalidArgumentException;
  *       retained range {@code [firstOffset, nextOffset]} when the tail starts, or the
  *       tail fails with {@link InvalidArgumentException}.</li>
  * </ul>
- * Every tail applies its start position when it starts. With competing tails of one
- * consumer name this repositions the name's read cursor for all of them, like a
- * rebalance (a MANUAL tail starting at the committed position makes entries delivered
- * but not yet committed come again: at-least-once).
+ * The first tail of a consumer name (none of that name is live on the instance) applies
+ * its start position; a MANUAL tail starting at the committed position then gets again
+ * the entries delivered before but not committed (at-least-once). A tail joining live
+ * tails of its name at {@link #committed()} simply competes with them; one with another
+ * start position moves the name's read position for all of them, like a rebalance
+ * (entries that live tails hold, or that departed ones left unacknowledged, are still
+ * delivered).
  *
  * <p>Instances are immutable and thread-safe.
  */

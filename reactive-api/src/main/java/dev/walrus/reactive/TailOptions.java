@@ -63,7 +63,9 @@ public final class TailOptions {
   /**
    * Reads through a named consumer's own cursor. Tails with different names each see
    * every entry; tails with the same name (on the same {@link ReactiveWalrus}) compete
-   * for entries, each entry going to one of them.
+   * for entries, each entry going to one of them. What a tail of the name had not
+   * acknowledged (MANUAL) or not delivered (AUTO) when it stops goes to the others, or
+   * to the next one.
    *
    * @param name 1 to 255 UTF-8 bytes, no NUL
    * @return new options

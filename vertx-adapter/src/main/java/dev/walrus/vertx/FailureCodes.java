@@ -12,9 +12,9 @@ package dev.walrus.vertx;
  *   <tr><td>400</td><td>{@link #BAD_TOPIC}</td><td>invalid topic name ({@code InvalidTopicException})</td></tr>
  *   <tr><td>403</td><td>{@link #FORBIDDEN}</td><td>the {@link BusInterceptor} refused the request</td></tr>
  *   <tr><td>404</td><td>{@link #NOT_EXPOSED}</td><td>the topic is not exposed by the binding</td></tr>
- *   <tr><td>410</td><td>{@link #UNKNOWN_SESSION}</td><td>a tail control message for a session that has ended</td></tr>
+ *   <tr><td>410</td><td>{@link #UNKNOWN_SESSION}</td><td>a tail control message for a session that is ending, or a {@link BusTail} call after its tail ended</td></tr>
  *   <tr><td>413</td><td>{@link #TOO_LARGE}</td><td>entry or batch over the engine's limits</td></tr>
- *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument</td></tr>
+ *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument (e.g. a tail start offset outside the retained range)</td></tr>
  *   <tr><td>500</td><td>{@link #INTERNAL}</td><td>anything else (I/O error, corrupt entry, bug)</td></tr>
  *   <tr><td>503</td><td>{@link #UNAVAILABLE}</td><td>the engine is closed or poisoned, or the binding is gone</td></tr>
  * </table>
@@ -28,7 +28,12 @@ public final class FailureCodes {
   public static final int FORBIDDEN = 403;
   /** The topic is not exposed by the binding ({@link BindOptions#exposeTopics}). */
   public static final int NOT_EXPOSED = 404;
-  /** A tail control message names a session that has ended (closed, expired, unbound). */
+  /**
+   * A tail control message reached a session that is ending (closed, expired, unbound),
+   * or a {@link BusTail} method was called after its tail ended. Once a session has ended
+   * its control address is unregistered, so later control messages fail with Vert.x's
+   * {@code NO_HANDLERS} instead.
+   */
   public static final int UNKNOWN_SESSION = 410;
   /** An entry or batch is over the engine's size or count limits; nothing was written. */
   public static final int TOO_LARGE = 413;

@@ -35,7 +35,11 @@ import java.util.List;
  * topic in the {@link WalrusHeaders#TOPIC} header, so topics need not be registered
  * per-topic first. Failures are {@link io.vertx.core.eventbus.ReplyException}s: coded by
  * {@link FailureCodes} when the binding refused or failed the request, or with failure
- * type {@code NO_HANDLERS}/{@code TIMEOUT} when no binding answered.
+ * type {@code NO_HANDLERS}/{@code TIMEOUT} when no binding answered: a request in flight
+ * when the binding's node dies fails with {@code TIMEOUT} once the timeout has passed
+ * (30 s by default, see {@link #create(Vertx, String, Duration)}); a new request fails with
+ * {@code NO_HANDLERS} once the cluster has dropped that node's registrations (before
+ * that, with {@code TIMEOUT}).
  *
  * <p>Immutable and thread-safe; no method blocks. Futures complete on the caller's
  * context (or an event loop when called from outside Vert.x).
@@ -173,7 +177,8 @@ public final class VertxWalrus {
    * @param initialCredits entries the binding may send at once, 0 or more
    * @param handler receives entries in offset order, on the caller's context
    * @return a future of the session, once the binding has accepted it; fails with a
-   *     {@link io.vertx.core.eventbus.ReplyException} if the binding refuses it
+   *     {@link io.vertx.core.eventbus.ReplyException} if the binding refuses it (e.g.
+   *     {@link FailureCodes#BAD_REQUEST} for a start offset outside the retained range)
    * @throws InvalidArgumentException if an argument is null or the credits negative
    */
   public Future<BusTail> tail(String topic, String consumer, StartPosition start,

@@ -21,6 +21,15 @@ final class LoopbackCluster {
   private LoopbackCluster() {}
 
   static Config hazelcast(String clusterName) {
+    return hazelcast(clusterName, "127.0.0.1");
+  }
+
+  /**
+   * @param clusterName the cluster's unique name
+   * @param member where to find a member: {@code 127.0.0.1} (ports 5701-5703) or
+   *     {@code 127.0.0.1:port} (a child JVM joining its parent's node)
+   */
+  static Config hazelcast(String clusterName, String member) {
     Config cfg = new Config();
     cfg.setClusterName(clusterName);
     cfg.setProperty("hazelcast.phone.home.enabled", "false");
@@ -28,13 +37,16 @@ final class LoopbackCluster {
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     cfg.setProperty("hazelcast.logging.type", "slf4j");
+    // A member killed with kill -9 is dropped after 10 s without heartbeats (default 60 s).
+    cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(5701).setPortAutoIncrement(true).setPortCount(20);
     net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+    join.getTcpIpConfig().setEnabled(true).addMember(member);
     // The maps Vert.x uses (as in vertx-hazelcast's default-cluster.xml).
     cfg.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
         .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
@@ -45,6 +57,11 @@ final class LoopbackCluster {
 
   static Future<Vertx> node(String clusterName) {
     return node(new HazelcastClusterManager(hazelcast(clusterName)));
+  }
+
+  /** @return the Hazelcast port of a started node's member, for children to join */
+  static int port(HazelcastClusterManager manager) {
+    return manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
   }
 
   static Future<Vertx> node(HazelcastClusterManager manager) {

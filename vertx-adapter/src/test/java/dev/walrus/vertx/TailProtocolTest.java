@@ -108,9 +108,10 @@ class TailProtocolTest extends BusFixture {
     poll("end notice", () -> s.ends.size() == 1);
     assertThat(s.ends.get(0).headers().get(WalrusHeaders.END)).isEqualTo("closed");
     assertThat(b.activeTails()).isZero();
+    // the ended session's control address is gone (docs/VERTX.md says so)
     ReplyException gone = awaitFailure(bus.request(s.control,
         new JsonObject().put("op", "ping"), FAST));
-    assertThat(gone.failureType()).isNotNull();
+    assertThat(gone.failureType()).isEqualTo(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
     // a new tail resumes right after the committed entry
     Sub again = open(vertx, b, "t", "c", "committed", 2);
     poll("2 entries", () -> again.offsets.size() == 2);
@@ -136,16 +137,65 @@ class TailProtocolTest extends BusFixture {
   }
 
   @Test
-  void aFailedTailSendsAFailureNoticeWithItsCode(Vertx vertx) throws Exception {
+  void anOutOfRangeStartFailsTheTailRequestAndOpensNoSession(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     append("t", 0, 3);
-    Sub s = open(vertx, b, "t", "c", 99, 1); // beyond the end of the topic
-    poll("failure notice", () -> s.ends.size() == 1);
-    Message<Object> end = s.ends.get(0);
-    assertThat(end.headers().get(WalrusHeaders.END)).isEqualTo("failed");
-    assertThat(end.headers().get(WalrusHeaders.FAILURE_CODE))
-        .isEqualTo(Integer.toString(FailureCodes.BAD_REQUEST));
-    poll("session released", () -> b.activeTails() == 0);
+    Sub s = new Sub(vertx, "test.sub.range");
+    ReplyException refused = awaitFailure(vertx.eventBus().request(b.address("t", Operation.TAIL),
+        tailReq("c", s.consumer.address(), 99, 1), FAST)); // beyond the end of the topic
+    assertThat(refused.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
+    assertThat(refused.getMessage()).contains("99");
+    assertThat(b.activeTails()).isZero();
+    // the first and the next offset are in range
+    Sub end = open(vertx, b, "t", "c", 3, 1);
+    Sub first = open(vertx, b, "t", "d", 0, 1);
+    poll("entry 0", () -> first.offsets.size() == 1);
+    assertThat(end.ends).isEmpty();
+    assertThat(s.offsets).isEmpty();
+    assertThat(s.ends).isEmpty();
+  }
+
+  @Test
+  void competingSessionsNeverCommitPastEachOthersEntriesAndAnExpiredOnesComeAgain(Vertx vertx)
+      throws Exception {
+    WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t")
+        .tailLease(Duration.ofMillis(2000)));
+    append("t", 0, 30);
+    EventBus bus = vertx.eventBus();
+    Sub dead = open(vertx, b, "t", "c", "committed", 10);
+    poll("10 to the first", () -> dead.offsets.size() == 10);
+    control(bus, dead, new JsonObject().put("op", "ping")); // alive until it vanishes below
+    Sub live = open(vertx, b, "t", "c", "committed", 10);
+    poll("10 to the second", () -> live.offsets.size() == 10);
+    assertThat(b.activeTails()).as("both sessions live").isEqualTo(2);
+    assertThat(dead.offsets).containsExactlyElementsOf(range(0, 10));
+    assertThat(live.offsets).containsExactlyElementsOf(range(10, 20));
+    control(bus, dead, new JsonObject().put("op", "commit").put("offset", 3));
+    control(bus, live, new JsonObject().put("op", "commit").put("offset", 19));
+    assertThat(wal.position("t", "c")).as("stops at the first session's 4..9").isEqualTo(4L);
+    await(dead.consumer.unregister()); // the first subscriber vanishes; its lease lapses
+    control(bus, live, new JsonObject().put("op", "credit").put("n", 100));
+    // the live session renews its lease while it waits for the other's entries
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (live.offsets.size() < 26 && System.nanoTime() < deadline) {
+      control(bus, live, new JsonObject().put("op", "ping"));
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    }
+    assertThat(live.offsets).hasSize(26);
+    assertThat(live.offsets.subList(10, 20)).containsExactlyElementsOf(range(20, 30));
+    assertThat(live.offsets.subList(20, 26)).as("the vanished session's unacknowledged")
+        .containsExactlyElementsOf(range(4, 10));
+    assertThat(live.payloads.get(25)).isEqualTo("e9");
+    control(bus, live, new JsonObject().put("op", "commit").put("offset", 9));
+    assertThat(wal.position("t", "c")).isEqualTo(30L);
+  }
+
+  static List<Long> range(long from, long to) {
+    List<Long> l = new java.util.ArrayList<>();
+    for (long i = from; i < to; i++) {
+      l.add(i);
+    }
+    return l;
   }
 
   @Test

@@ -78,16 +78,59 @@ class VertxWalrusTest extends BusFixture {
   }
 
   @Test
-  void aFailedTailReachesTheExceptionAndEndHandlers(Vertx vertx) throws Exception {
-    bind(vertx, BindOptions.defaults());
+  void aTailWithAnOutOfRangeStartIsRefused(Vertx vertx) throws Exception {
+    WalrusBinding b = bind(vertx, BindOptions.defaults());
+    wal.appendForTopic("t", "a".getBytes());
     VertxWalrus c = VertxWalrus.create(vertx);
+    ReplyException refused = awaitFailure(c.tail("t", "x", StartPosition.offset(5), 1, e -> { }));
+    assertThat(refused.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
+    assertThat(refused.getMessage()).contains("5").contains("[0, 1]");
+    assertThat(b.activeTails()).isZero();
+  }
+
+  /**
+   * A stand-in binding on {@code fake.tail} that opens sessions whose control address
+   * either has no handler ({@code answer == false}: a dead owner, NO_HANDLERS) or never
+   * replies (a hung owner, TIMEOUT).
+   */
+  private static void fakeBinding(Vertx vertx, boolean answer) throws Exception {
+    String control = "fake.control." + System.nanoTime();
+    if (answer) {
+      await(vertx.eventBus().consumer(control, m -> { /* never replies */ }).completion());
+    }
+    await(vertx.eventBus().<io.vertx.core.json.JsonObject>consumer("fake.tail",
+        m -> m.reply(new io.vertx.core.json.JsonObject().put("session", "s1")
+            .put("control", control).put("leaseMs", 300))).completion());
+  }
+
+  @Test
+  void aTailWhoseBindingVanishedEndsAsLost(Vertx vertx) throws Exception {
+    fakeBinding(vertx, false);
+    VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
-    BusTail t = await(c.tail("t", "x", StartPosition.offset(5), 1, e -> { }));
+    BusTail t = await(c.tail("t", "x", StartPosition.committed(), 1, e -> { }));
     t.exceptionHandler(errors::add).endHandler(ends::add);
     poll("end", () -> ends.size() == 1);
-    assertThat(ends).containsExactly("failed");
+    assertThat(ends).containsExactly("lost");
     assertThat(errors).singleElement().isInstanceOfSatisfying(ReplyException.class,
-        r -> assertThat(r.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST));
+        r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+    assertThat(awaitFailure(t.status()).failureCode()).isEqualTo(FailureCodes.UNKNOWN_SESSION);
+  }
+
+  @Test
+  void aTailWhoseBindingStoppedAnsweringEndsAsLost(Vertx vertx) throws Exception {
+    fakeBinding(vertx, true);
+    VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    List<String> ends = new CopyOnWriteArrayList<>();
+    BusTail t = await(c.tail("t", "x", StartPosition.committed(), 1, e -> { }));
+    t.endHandler(ends::add);
+    poll("end", () -> ends.size() == 1);
+    t.exceptionHandler(errors::add); // set after the end: still called, once
+    poll("failure", () -> errors.size() == 1);
+    assertThat(ends).containsExactly("lost");
+    assertThat(errors).singleElement().isInstanceOfSatisfying(ReplyException.class,
+        r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
   }
 }

@@ -1,26 +1,64 @@
 package dev.walrus.reactive.internal;
 
+import dev.walrus.Entry;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The acknowledged progress of one MANUAL tail: the highest offset acknowledged so far.
- * Acknowledgments are cumulative (as in Kafka): acknowledging offset {@code n} means the
- * tail's work up to and including {@code n} is done, so the position to commit is
- * {@code n + 1}.
+ * One tail's membership in its {@link ConsumerGroup}: the entries the group handed to the
+ * tail that are not yet acknowledged, in the order they were handed out (which is the
+ * order the tail delivers them), and how far the tail has acknowledged.
  *
- * <p>Thread-safe and lock-free; never blocks.
+ * <p>Every entry handed to the tail gets a sequence number, 0, 1, 2, … in delivery order.
+ * Acknowledgments are cumulative in that order (as in Kafka): acknowledging the entry with
+ * sequence number {@code s} means the tail's work on it and on every entry it delivered
+ * before it is done. In AUTO mode an entry counts as acknowledged as soon as it is
+ * delivered.
+ *
+ * <p>Thread-safety: {@link #acknowledge} is lock-free and may be called from any thread,
+ * including non-blocking ones. Everything else is called by the group, under the group's
+ * lock.
  */
 public final class AckState {
-  private final AtomicLong highest = new AtomicLong(-1);
+  /** An entry handed to the tail: its sequence number and the entry. */
+  record Held(long seq, Entry entry) {}
 
-  /** Records that {@code offset} (and everything the tail delivered before it) is done. */
-  public void acknowledge(long offset) {
-    highest.accumulateAndGet(offset, Math::max);
+  private final AtomicLong acknowledged = new AtomicLong(-1);
+  private final Runnable wake;
+
+  // Guarded by the group's lock.
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private long nextSeq;
+
+  /** @param wake called (never blocking) when the group has entries for this tail again */
+  AckState(Runnable wake) {
+    this.wake = wake;
   }
 
-  /** @return the position to commit (highest acknowledged + 1), or -1 if none */
-  public long committable() {
-    long h = highest.get();
-    return h < 0 ? -1 : h + 1;
+  /** Records that the entry with sequence number {@code seq} and all before it are done. */
+  public void acknowledge(long seq) {
+    acknowledged.accumulateAndGet(seq, Math::max);
+  }
+
+  /** @return the highest acknowledged sequence number, or -1 if none */
+  long acknowledgedSeq() {
+    return acknowledged.get();
+  }
+
+  /** Group: records that {@code e} was handed to this tail; @return its sequence number. */
+  long hold(Entry e) {
+    long seq = nextSeq++;
+    held.add(new Held(seq, e));
+    return seq;
+  }
+
+  /** Group: the entries handed out and not acknowledged, oldest first. */
+  ArrayDeque<Held> held() {
+    return held;
+  }
+
+  /** Group: asks the tail to look for entries again. */
+  void wake() {
+    wake.run();
   }
 }

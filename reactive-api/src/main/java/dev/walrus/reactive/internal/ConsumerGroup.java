@@ -1,29 +1,53 @@
 package dev.walrus.reactive.internal;
 
+import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.Walrus;
 import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.StartPosition;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * The tails of one consumer name on one topic, within one {@code ReactiveWalrus}. Tails
- * of the same name compete for entries by reading the same engine cursor:
- * <ul>
- *   <li>AUTO: the consumer's own cursor, with consuming reads;</li>
- *   <li>MANUAL: a hidden <em>reader</em> cursor ({@code <name>#tail-reader}) that tracks
- *       what has been delivered, while the consumer's own cursor moves only on commit.
- *       The reader cursor is removed when the last tail of the group stops (so it never
- *       holds back reclamation for long).</li>
- * </ul>
- * Every tail applies its start position to the group's read cursor when it starts, like
- * a rebalance: a MANUAL tail starting at the committed position moves the reader back to
- * the committed cursor, so entries delivered but not committed are delivered again
- * (at-least-once); an AUTO tail starting at the committed position moves nothing. All
- * tails of a group must use the same checkpoint mode.
+ * The live tails of one consumer name on one topic, within one {@code ReactiveWalrus}:
+ * they compete for entries, and the group makes sure that none is lost when one of them
+ * goes away.
  *
- * <p>Thread-safe: every method is synchronized, and every method but {@link #join} calls
- * the engine, so all of them must run on the scheduler.
+ * <p>The group hands entries out ({@link #take}): first entries that a departed tail had
+ * not finished (the <em>redelivery queue</em>, lowest offset first), then new entries read
+ * with consuming reads from the group's read cursor:
+ * <ul>
+ *   <li>AUTO: the consumer's own cursor;</li>
+ *   <li>MANUAL: a hidden <em>reader</em> cursor ({@code <name>#tail-reader}) that marks
+ *       how far the log has been read, while the consumer's own cursor holds the committed
+ *       position. The reader cursor is removed when the last tail of the group stops (so
+ *       it never holds back reclamation for long).</li>
+ * </ul>
+ * Each tail's membership ({@link AckState}) remembers the entries handed to it until it
+ * acknowledges them (AUTO: delivers them); in MANUAL mode the group also counts, per
+ * offset, how many tails hold it. The <em>committable</em> position (MANUAL) is the
+ * lowest offset handed out and not acknowledged, or queued for redelivery, or else the
+ * next offset to read: a commit never passes an entry some tail was given and has not
+ * acknowledged. When a tail leaves ({@link #leave}: cancelled, failed, completed, or
+ * expired over the bus) the entries it holds go to the redelivery queue and the other
+ * tails are woken to take them; if it was the last tail, the consumer's cursor is left at
+ * or before the first of them, so the next tail from {@code committed()} reads them again.
+ * A departed MANUAL tail may still acknowledge and commit (late commits, e.g. after
+ * {@code take(n)}); what it acknowledges then is taken off the redelivery queue.
+ *
+ * <p>Start positions: the first tail of an idle group positions the read cursor
+ * ({@code committed()} moves the MANUAL reader to the committed cursor). A tail joining a
+ * live group at {@code committed()} simply competes; one with an explicit start
+ * ({@code earliest()}, {@code latest()}, {@code offset(n)}) moves the group's read cursor
+ * there (a rebalance; entries held or queued are still delivered). All tails of a group
+ * use the same checkpoint mode.
+ *
+ * <p>Thread-safe: every method is synchronized, and every method but
+ * {@link AckState#acknowledge} (lock-free) calls the engine, so they must run on the
+ * scheduler.
  */
 public final class ConsumerGroup {
   private static final String READER_SUFFIX = "#tail-reader";
@@ -33,8 +57,16 @@ public final class ConsumerGroup {
   private final String consumer;
   private final CursorRef committed;
   private final CursorRef reader;
+  private final List<AckState> members = new ArrayList<>();
+  /** MANUAL: tails that left with entries queued for redelivery; they may still commit. */
+  private final List<AckState> departed = new ArrayList<>();
+  /** Offsets handed out and not acknowledged, with how many tails hold each. */
+  private final TreeMap<Long, Integer> held = new TreeMap<>();
+  /** Entries of departed tails, to be handed out again before new reads. */
+  private final TreeMap<Long, Entry> redeliver = new TreeMap<>();
   private CheckpointMode mode;
-  private int members;
+  /** MANUAL: the offset the reader cursor reads next. */
+  private long frontier;
 
   ConsumerGroup(Walrus wal, String topic, String consumer) {
     this.wal = wal;
@@ -54,81 +86,279 @@ public final class ConsumerGroup {
   }
 
   /**
-   * Adds a tail to the group.
+   * Adds a tail to the group and applies its start position. Blocking.
    *
-   * @throws InvalidArgumentException if the group's live tails use another mode, or a
-   *     MANUAL tail has no consumer name
+   * @param m the tail's checkpoint mode
+   * @param start the tail's start position
+   * @param wake called, never blocking, when entries are queued for redelivery
+   * @return the tail's membership, for {@link #take} and {@link #leave}
+   * @throws InvalidArgumentException if the group's live tails use another mode, a MANUAL
+   *     tail has no consumer name, or an explicit start offset is outside the retained
+   *     range; the group is then unchanged
    */
-  public synchronized void join(CheckpointMode m) {
+  public synchronized AckState join(CheckpointMode m, StartPosition start, Runnable wake) {
     if (m == CheckpointMode.MANUAL && consumer == null) {
       throw new InvalidArgumentException(
           "a MANUAL tail needs a consumer name (TailOptions.consumer(..))");
     }
-    if (members > 0 && mode != m) {
+    boolean idle = members.isEmpty();
+    if (!idle && mode != m) {
       throw new InvalidArgumentException("consumer " + describe() + " of topic '" + topic
           + "' is already tailed in " + mode + " mode; cannot add a " + m + " tail");
     }
-    mode = m;
-    members++;
-  }
-
-  /**
-   * Positions the group's read cursor for a starting tail. Blocking.
-   *
-   * @throws InvalidArgumentException if an explicit start offset is outside the retained
-   *     range
-   */
-  public synchronized void position(StartPosition start) {
-    CursorRef read = readCursor();
+    CursorRef read = m == CheckpointMode.MANUAL ? reader : committed;
     switch (start.kind()) {
       case EARLIEST:
-        read.seek(read.earliest());
+        seekRead(read, read.earliest());
         break;
       case LATEST:
-        read.seek(read.latest());
+        seekRead(read, read.latest());
         break;
       case OFFSET:
-        read.seek(start.offsetValue());
+        seekRead(read, start.offsetValue());
         break;
-      default: // COMMITTED
-        if (mode == CheckpointMode.MANUAL) {
-          reader.seek(committed.position());
+      default: // COMMITTED: a live group is joined as it is
+        if (idle && m == CheckpointMode.MANUAL) {
+          seekRead(read, committed.position());
         }
         break;
     }
-  }
-
-  /** @return the cursor the group's tails read with consuming reads */
-  public CursorRef readCursor() {
-    return mode == CheckpointMode.MANUAL ? reader : committed;
+    if (idle) {
+      mode = m;
+      held.clear();
+      redeliver.clear();
+      departed.clear();
+    }
+    AckState a = new AckState(wake);
+    members.add(a);
+    return a;
   }
 
   /**
-   * Moves the consumer's committed cursor forward to {@code next} (never backwards).
-   * Blocking; persisted at once.
+   * @param m the checkpoint mode of a tail about to join
+   * @return the name of the engine cursor the group's tails of that mode read (the
+   *     MANUAL reader cursor, else the consumer's own; null for the shared cursor)
    */
-  public synchronized void commit(long next) {
-    if (next > committed.position()) {
-      committed.seek(next);
+  public String readCursorName(CheckpointMode m) {
+    return m == CheckpointMode.MANUAL && reader != null ? reader.consumer() : consumer;
+  }
+
+  private void seekRead(CursorRef read, long next) {
+    read.seek(next);
+    if (read == reader) {
+      frontier = next;
     }
   }
 
   /**
-   * Puts undelivered entries back: if the read cursor is still at {@code expected} (no
-   * other tail of the group read since), moves it back to {@code next}. Blocking.
+   * Hands entries to a tail: queued redeliveries first (lowest offset first), else new
+   * entries read, consumed, from the group's read cursor. Blocking.
+   *
+   * @param a the tail's membership
+   * @param max at most this many (1 reads one entry, more reads a batch)
+   * @param maxBytes payload budget of a batch (at least one entry is returned if any)
+   * @param scheduler where the entries' commits run
+   * @return the entries, in the order the tail must deliver them; empty if none
    */
-  public synchronized void unread(long expected, long next) {
-    CursorRef read = readCursor();
-    if (read.position() == expected) {
-      read.seek(next);
+  public synchronized List<ReceivedEntryImpl> take(AckState a, int max, long maxBytes,
+      Scheduler scheduler) {
+    prune(a);
+    List<ReceivedEntryImpl> out = new ArrayList<>();
+    long bytes = 0;
+    while (!redeliver.isEmpty() && out.size() < max && (out.isEmpty() || bytes < maxBytes)) {
+      Entry q = redeliver.pollFirstEntry().getValue();
+      // the departed subscriber had the array: the next one gets its own copy
+      Entry e = new Entry(q.topic(), q.offset(), q.data().clone());
+      bytes += e.data().length;
+      out.add(give(a, e, scheduler));
+    }
+    if (!out.isEmpty()) {
+      return out;
+    }
+    CursorRef read = mode == CheckpointMode.MANUAL ? reader : committed;
+    List<Entry> got;
+    if (max == 1) {
+      Entry e = read.readNext();
+      got = e == null ? List.of() : List.of(e);
+    } else {
+      got = read.batchRead(maxBytes);
+    }
+    for (Entry e : got) {
+      out.add(give(a, e, scheduler));
+    }
+    if (!got.isEmpty() && read == reader) {
+      frontier = got.get(got.size() - 1).offset() + 1;
+    }
+    return out;
+  }
+
+  private ReceivedEntryImpl give(AckState a, Entry e, Scheduler scheduler) {
+    long seq = a.hold(e);
+    if (mode == CheckpointMode.MANUAL) { // AUTO commits nothing: only the tail's list counts
+      held.merge(e.offset(), 1, Integer::sum);
+    }
+    return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null,
+        scheduler);
+  }
+
+  /**
+   * Gives back the entry a tail just took and will not deliver because it is stopping
+   * (AUTO; a MANUAL tail's undelivered entries go back when it leaves). If the consumer's
+   * cursor is still right after it (nothing read since, which is certain when the caller
+   * holds the cursor's monitor from the read to here) the cursor moves back to it;
+   * otherwise (it came from the redelivery queue) it goes back on the queue and the other
+   * tails are woken. Blocking.
+   *
+   * @param a the tail's membership
+   * @param r the entry, the last one {@link #take} gave the tail
+   */
+  public synchronized void putBack(AckState a, ReceivedEntryImpl r) {
+    if (mode != CheckpointMode.AUTO || a.held().isEmpty()
+        || a.held().peekLast().entry() != r.entry()) {
+      return;
+    }
+    Entry e = a.held().pollLast().entry();
+    if (committed.position() == e.offset() + 1) {
+      committed.seek(e.offset());
+      return;
+    }
+    redeliver.put(e.offset(), e);
+    for (AckState m : members) {
+      if (m != a) {
+        m.wake();
+      }
     }
   }
 
-  /** Removes a tail; the last one out removes the MANUAL reader cursor. Blocking. */
-  public synchronized void leave() {
-    if (--members == 0) {
+  /** Forgets the entries {@code a} has acknowledged. */
+  private void prune(AckState a) {
+    long acked = a.acknowledgedSeq();
+    while (!a.held().isEmpty() && a.held().peek().seq() <= acked) {
+      release(a.held().poll().entry().offset());
+    }
+  }
+
+  private void release(long offset) {
+    if (mode != CheckpointMode.MANUAL) {
+      return;
+    }
+    held.computeIfPresent(offset, (k, n) -> n == 1 ? null : n - 1);
+  }
+
+  /**
+   * A departed tail's late acknowledgments: entries it acknowledged after leaving need
+   * not come again, unless another tail has taken them already (then that tail's
+   * acknowledgment counts).
+   *
+   * @return true if nothing of the departed tail is queued any more
+   */
+  private boolean pruneDeparted(AckState d) {
+    long acked = d.acknowledgedSeq();
+    while (!d.held().isEmpty()) {
+      AckState.Held h = d.held().peek();
+      Entry queued = redeliver.get(h.entry().offset());
+      if (h.seq() <= acked) {
+        if (queued == h.entry()) {
+          redeliver.remove(h.entry().offset());
+        }
+      } else if (queued == h.entry()) {
+        break; // still waiting to be delivered again
+      }
+      d.held().poll();
+    }
+    return d.held().isEmpty();
+  }
+
+  /**
+   * @return the position a commit may persist (MANUAL): the lowest offset handed out and
+   *     not acknowledged or queued for redelivery, else the next offset to read
+   */
+  synchronized long committable() {
+    for (AckState a : members) {
+      prune(a);
+    }
+    departed.removeIf(this::pruneDeparted);
+    long c = frontier;
+    if (!held.isEmpty()) {
+      c = Math.min(c, held.firstKey());
+    }
+    if (!redeliver.isEmpty()) {
+      c = Math.min(c, redeliver.firstKey());
+    }
+    return c;
+  }
+
+  /**
+   * Persists the committable position on the consumer's cursor, if it is ahead of it
+   * (never backwards), for a tail of the group, live or departed: a tail that already
+   * left may still acknowledge and commit what it delivered (e.g. after {@code take(n)}
+   * cancelled it), which spares those entries a redelivery if no other tail has taken
+   * them yet. Does nothing in AUTO mode, or once a new tail has restarted an idle group
+   * (it reads again from the committed position). Blocking; persisted at once.
+   *
+   * @param a the committing tail's membership
+   */
+  public synchronized void commit(AckState a) {
+    if (members.contains(a) || departed.contains(a)) {
+      commit();
+    }
+  }
+
+  private void commit() {
+    if (mode != CheckpointMode.MANUAL) {
+      return;
+    }
+    long c = committable();
+    if (c > committed.position()) {
+      committed.seek(c);
+    }
+  }
+
+  /**
+   * Removes a tail: what it holds unacknowledged (AUTO: undelivered) goes to the
+   * redelivery queue and the other tails are woken; a MANUAL group then commits. The last
+   * tail out leaves the consumer's cursor at or before the first queued entry and removes
+   * the MANUAL reader cursor. Blocking.
+   *
+   * @param a the tail's membership (ignored if it already left)
+   */
+  public synchronized void leave(AckState a) {
+    if (!members.remove(a)) {
+      return;
+    }
+    prune(a);
+    for (AckState.Held h : a.held()) {
+      release(h.entry().offset());
+      redeliver.put(h.entry().offset(), h.entry());
+    }
+    if (mode == CheckpointMode.MANUAL && !a.held().isEmpty()) {
+      departed.add(a);
+    } else {
+      a.held().clear();
+    }
+    try {
       if (mode == CheckpointMode.MANUAL) {
-        wal.removeConsumer(topic, reader.consumer());
+        commit();
+      }
+      if (members.isEmpty()) {
+        if (mode == CheckpointMode.AUTO && !redeliver.isEmpty()
+            && committed.position() > redeliver.firstKey()) {
+          committed.seek(redeliver.firstKey());
+        }
+        if (mode == CheckpointMode.MANUAL) {
+          wal.removeConsumer(topic, reader.consumer());
+        }
+      }
+    } finally {
+      if (members.isEmpty()) {
+        held.clear();
+        if (mode == CheckpointMode.AUTO) {
+          redeliver.clear();
+        } // MANUAL keeps the queue for departed tails' late commits until a tail joins
+      } else if (!redeliver.isEmpty()) {
+        for (AckState m : members) {
+          m.wake();
+        }
       }
     }
   }

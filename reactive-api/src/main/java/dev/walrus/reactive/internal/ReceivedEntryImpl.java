@@ -6,31 +6,46 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * A delivered entry and its progress handle. In AUTO mode ({@code acks == null}) the
- * handle does nothing. In MANUAL mode {@link #acknowledge()} updates the tail's
- * {@link AckState} and {@link #commit()} persists the group's committed position on the
- * scheduler.
+ * A delivered entry and its progress handle, made by {@link ConsumerGroup#take}. It
+ * carries its sequence number in its tail's delivery order. In AUTO mode
+ * ({@code group == null}) the handle does nothing, and {@link #delivered()} tells the
+ * group the entry reached the subscriber. In MANUAL mode {@link #acknowledge()} updates
+ * the tail's {@link AckState} and {@link #commit()} persists the group's committable
+ * position on the scheduler.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ReceivedEntryImpl implements ReceivedEntry {
   private final Entry entry;
+  private final long seq;
   private final AckState acks;
   private final ConsumerGroup group;
   private final Scheduler scheduler;
 
   /**
    * @param entry the entry
-   * @param acks the tail's acknowledgments, or null in AUTO mode
-   * @param group the tail's consumer group (MANUAL mode)
+   * @param seq its sequence number in the tail's delivery order
+   * @param acks the tail's membership
+   * @param group the tail's consumer group in MANUAL mode, null in AUTO mode
    * @param scheduler where commits run
    */
-  public ReceivedEntryImpl(Entry entry, AckState acks, ConsumerGroup group,
+  ReceivedEntryImpl(Entry entry, long seq, AckState acks, ConsumerGroup group,
       Scheduler scheduler) {
     this.entry = entry;
+    this.seq = seq;
     this.acks = acks;
     this.group = group;
     this.scheduler = scheduler;
+  }
+
+  /**
+   * Called by the tail just before it emits this entry. AUTO: the entry counts as
+   * acknowledged (delivered); MANUAL: nothing. Never blocks.
+   */
+  public void delivered() {
+    if (group == null) {
+      acks.acknowledge(seq);
+    }
   }
 
   @Override
@@ -40,27 +55,27 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
 
   @Override
   public void acknowledge() {
-    if (acks != null) {
-      acks.acknowledge(entry.offset());
+    if (group != null) {
+      acks.acknowledge(seq);
     }
   }
 
   @Override
   public Mono<Void> commit() {
-    if (acks == null) {
+    if (group == null) {
       return Mono.empty();
     }
     // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
     // the checkpoint's journal write. A cancelled commit ran whole or not at all.
     return new EngineCall<Void>(scheduler, d -> {
-      acks.acknowledge(entry.offset());
-      group.commit(acks.committable());
+      acks.acknowledge(seq);
+      group.commit(acks);
       return null;
     });
   }
 
   @Override
   public String toString() {
-    return "ReceivedEntry{" + entry + (acks == null ? ", AUTO}" : ", MANUAL}");
+    return "ReceivedEntry{" + entry + (group == null ? ", AUTO}" : ", MANUAL}");
   }
 }

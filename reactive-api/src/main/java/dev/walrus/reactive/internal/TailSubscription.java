@@ -1,6 +1,5 @@
 package dev.walrus.reactive.internal;
 
-import dev.walrus.Entry;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusClosedException;
 import dev.walrus.reactive.CheckpointMode;
@@ -31,19 +30,22 @@ import reactor.core.scheduler.Scheduler;
  * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
  * many are wanted (a restart resumes from the committed cursor, not the reader). So
  * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
- * consumer's cursor stands right after the entry being delivered, never further. Each
- * single-entry read holds the cursor's {@link CursorLocks monitor} until it has decided
- * to deliver the entry or, if the tail is stopping, to put it back (move the cursor
+ * consumer's cursor stands right after the entry being delivered, never further. Entries
+ * come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail
+ * of the same name left unfinished first, then new ones. Each single-entry read holds the
+ * cursor's {@link CursorLocks monitor} until it has decided to deliver the entry or, if
+ * the tail is stopping, to put it back ({@link ConsumerGroup#putBack}: the cursor moves
  * back); so a put-back is exact against every other read through the same
- * {@code ReactiveWalrus}.
+ * {@code ReactiveWalrus}. A MANUAL tail's undelivered and unacknowledged entries go back
+ * to the group when it leaves (under the monitor too).
  *
  * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
  * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
  * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
- * the drain task, which removes the engine listener, commits a MANUAL tail's
- * acknowledged progress, leaves the group and deregisters from the owner.
+ * the drain task, which removes the engine listener, leaves the group (which commits a
+ * MANUAL tail's acknowledged progress) and deregisters from the owner.
  *
  * <p>Thread-safe: {@link #request}, {@link #cancel} and {@link #stop} may be called from
  * any thread and never block.
@@ -58,7 +60,6 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private final String topic;
   private final TailOptions options;
   private final ConsumerGroup group;
-  private final AckState acks;
   private final CursorLocks locks;
   private final AtomicLong requested = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
@@ -67,10 +68,9 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   // drain-task state
   private boolean started;
-  private boolean joined;
   private boolean done;
   private AutoCloseable listener;
-  private CursorRef cursor;
+  private AckState member; // set once the group is joined
   private Object readLock;
   private boolean interrupted;
 
@@ -95,7 +95,6 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     this.options = options;
     this.group = group;
     this.locks = locks;
-    this.acks = options.mode() == CheckpointMode.MANUAL ? new AckState() : null;
   }
 
   /** Hands the subscription to the subscriber and schedules the start. Never blocks. */
@@ -193,7 +192,8 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
           shield();
-          int n = acks != null && r - e >= Walrus.MAX_BATCH_ENTRIES ? readBatch() : readOne();
+          int n = options.mode() == CheckpointMode.MANUAL && r - e >= Walrus.MAX_BATCH_ENTRIES
+              ? readBatch() : readOne();
           if (n == 0) {
             break;
           }
@@ -222,55 +222,51 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   private void startUp() {
-    group.join(options.mode());
-    joined = true;
+    readLock = locks.of(topic, group.readCursorName(options.mode()));
+    member = group.join(options.mode(), options.startPosition(), this::signal);
     listener = wal.addAppendListener(topic, this::onAppend);
-    group.position(options.startPosition());
-    cursor = group.readCursor();
-    readLock = locks.of(topic, cursor.consumer());
     started = true;
   }
 
   /** @return 1 if an entry was delivered, 0 if none was there or the tail stops */
   private int readOne() {
-    Entry en;
+    ReceivedEntryImpl r;
     synchronized (readLock) {
-      en = cursor.readNext();
-      if (en == null) {
+      List<ReceivedEntryImpl> got = group.take(member, 1, options.maxBatchBytesValue(),
+          scheduler);
+      if (got.isEmpty()) {
         return 0;
       }
+      r = got.get(0);
       if (cancelled || stopping) {
-        group.unread(en.offset() + 1, en.offset());
+        group.putBack(member, r); // AUTO: at once, under the monitor; MANUAL: when leaving
         return 0;
       }
+      r.delivered();
     }
-    emit(en);
+    actual.onNext(r);
     return 1;
   }
 
   /**
    * MANUAL only (its read cursor is the hidden reader, which a crash does not trust: the
    * committed cursor is where a restart resumes), so reading a batch ahead of delivery
-   * loses nothing. Undelivered entries of a stopped tail are put back if the reader has
-   * not moved since.
+   * loses nothing. Undelivered entries of a stopped tail go back to the group when it
+   * leaves.
    *
    * @return how many entries were delivered
    */
   private int readBatch() {
-    List<Entry> batch = cursor.batchRead(options.maxBatchBytesValue());
-    int n = batch.size();
-    for (int i = 0; i < n; i++) {
+    List<ReceivedEntryImpl> got = group.take(member, Walrus.MAX_BATCH_ENTRIES,
+        options.maxBatchBytesValue(), scheduler);
+    for (int i = 0; i < got.size(); i++) {
       if (cancelled || stopping) {
-        group.unread(batch.get(n - 1).offset() + 1, batch.get(i).offset());
         return i;
       }
-      emit(batch.get(i));
+      got.get(i).delivered();
+      actual.onNext(got.get(i));
     }
-    return n;
-  }
-
-  private void emit(Entry en) {
-    actual.onNext(new ReceivedEntryImpl(en, acks, group, scheduler));
+    return got.size();
   }
 
   private void finish(Throwable error) {
@@ -278,16 +274,11 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     Throwable err = error;
     closeListener();
     shield();
-    if (joined) {
-      if (acks != null && acks.committable() >= 0) {
-        try {
-          group.commit(acks.committable());
-        } catch (Throwable t) {
-          err = combine(err, t);
-        }
-      }
+    if (member != null) {
       try {
-        group.leave();
+        synchronized (readLock) {
+          group.leave(member);
+        }
       } catch (Throwable t) {
         err = combine(err, t);
       }

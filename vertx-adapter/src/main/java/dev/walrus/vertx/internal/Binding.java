@@ -1,6 +1,7 @@
 package dev.walrus.vertx.internal;
 
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.TopicStats;
 import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.StartPosition;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
@@ -230,15 +232,36 @@ public final class Binding implements WalrusBinding {
     StartPosition start = start(req.getValue("start"));
     TailOptions opts = TailOptions.forConsumer(consumer).startAt(start)
         .checkpointMode(CheckpointMode.MANUAL);
-    TailSession s = new TailSession(Ids.secret(), topic, replyTo, this,
-        options.tailLeaseValue().toMillis());
-    sessions.put(s.id(), s);
-    return s.register().onSuccess(v -> {
-      msg.reply(new JsonObject().put("session", s.id()).put("control", s.controlAddress())
-          .put("leaseMs", options.tailLeaseValue().toMillis()));
-      rw.tail(topic, opts).subscribe(s);
-      s.grant(credits);
-    }).onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
+    // An out-of-range start offset fails the request itself (422), before any session.
+    Future<Void> checked = start.kind() != StartPosition.Kind.OFFSET
+        ? Future.succeededFuture()
+        : OnContext.future(Mono.<Void>fromRunnable(() -> checkStart(topic, start.offsetValue()))
+            .subscribeOn(rw.scheduler()), ctx);
+    return checked.compose(x -> {
+      if (unbound != null) {
+        return Future.failedFuture(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
+      }
+      TailSession s = new TailSession(Ids.secret(), topic, replyTo, this,
+          options.tailLeaseValue().toMillis());
+      sessions.put(s.id(), s);
+      return s.register().onSuccess(v -> {
+        msg.reply(new JsonObject().put("session", s.id()).put("control", s.controlAddress())
+            .put("leaseMs", options.tailLeaseValue().toMillis()));
+        rw.tail(topic, opts).subscribe(s);
+        s.grant(credits);
+      }).onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
+    });
+  }
+
+  /** Blocking: refuses a start offset outside the topic's retained range. */
+  private void checkStart(String topic, long offset) {
+    Optional<TopicStats> stats = rw.engine().stats(topic);
+    long first = stats.map(TopicStats::firstOffset).orElse(0L);
+    long next = stats.map(TopicStats::nextOffset).orElse(0L);
+    if (offset < first || offset > next) {
+      throw new InvalidArgumentException("start offset " + offset + " is outside the retained "
+          + "range [" + first + ", " + next + "] of topic '" + topic + "'");
+    }
   }
 
   static StartPosition start(Object v) {

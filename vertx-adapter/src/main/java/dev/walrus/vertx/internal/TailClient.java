@@ -21,15 +21,24 @@ import io.vertx.core.json.JsonObject;
 /**
  * The subscriber side of a tail session ({@link BusTail}): a subscriber address for the
  * entries, a control address on the binding for credits and acknowledgments, and a lease
- * renewal timer. Handlers run on the opening context.
+ * renewal timer. Lease renewals are pings with a reply, every third of the lease, each
+ * waiting at most half a lease: the first that fails (no reply in time, no handler, or
+ * the session unknown) ends the tail with reason {@code "lost"} and that failure, so a
+ * tail whose binding vanished ends within about 5/6 of a lease. Handlers run on the
+ * opening context.
  */
 public final class TailClient implements BusTail {
+  /** The end reason of a tail whose binding stopped answering its pings. */
+  public static final String LOST = "lost";
+
   private final Vertx vertx;
   private final Context ctx;
   private final EventBus bus;
   private final String topic;
   private final Handler<Entry> handler;
   private final MessageConsumer<Object> subscriber;
+  private final DeliveryOptions requests;
+  private volatile DeliveryOptions pings;
   private volatile String session;
   private volatile String control;
   private volatile long timerId = -1;
@@ -40,8 +49,9 @@ public final class TailClient implements BusTail {
   private Throwable endFailure;
 
   private TailClient(Vertx vertx, Context ctx, String prefix, String topic,
-      Handler<Entry> handler) {
+      Handler<Entry> handler, DeliveryOptions requests) {
     this.vertx = vertx;
+    this.requests = requests;
     this.ctx = ctx;
     this.bus = vertx.eventBus();
     this.topic = topic;
@@ -74,7 +84,8 @@ public final class TailClient implements BusTail {
     Context ctx = vertx.getOrCreateContext();
     Promise<BusTail> p = Promise.promise();
     ctx.runOnContext(v -> {
-      TailClient t = new TailClient(vertx, ctx, prefix, topic, handler);
+      TailClient t = new TailClient(vertx, ctx, prefix, topic, handler,
+          new DeliveryOptions().setSendTimeout(options.getSendTimeout()));
       t.subscriber.handler(t::onMessage);
       JsonObject req = new JsonObject().put("consumer", consumer)
           .put("replyTo", t.subscriber.address()).put("credits", credits)
@@ -86,9 +97,10 @@ public final class TailClient implements BusTail {
             JsonObject r = reply.body();
             t.session = r.getString("session");
             t.control = r.getString("control");
-            long period = Math.max(5, r.getLong("leaseMs") / 3);
+            long lease = r.getLong("leaseMs");
+            t.pings = new DeliveryOptions().setSendTimeout(Math.max(10, lease / 2));
             if (!t.ended) {
-              t.timerId = vertx.setPeriodic(period, id -> t.send(new JsonObject().put("op", "ping")));
+              t.timerId = vertx.setPeriodic(Math.max(5, lease / 3), id -> t.ping());
             }
             p.complete(t);
           })
@@ -111,28 +123,50 @@ public final class TailClient implements BusTail {
   }
 
   private void onMessage(Message<Object> m) {
+    if (ended) {
+      return;
+    }
     String end = m.headers().get(WalrusHeaders.END);
     if (end != null) {
       String code = m.headers().get(WalrusHeaders.FAILURE_CODE);
-      finish();
-      endReason = end;
-      if (code != null) {
-        endFailure = Failures.of(Integer.parseInt(code), String.valueOf(m.body()));
-        Handler<Throwable> eh = exceptionHandler;
-        exceptionHandler = null;
-        if (eh != null) {
-          eh.handle(endFailure);
-        }
-      }
-      Handler<String> h = endHandler;
-      endHandler = null;
-      if (h != null) {
-        h.handle(end);
-      }
+      end(end, code == null ? null : Failures.of(Integer.parseInt(code), String.valueOf(m.body())));
       return;
     }
     long offset = Long.parseLong(m.headers().get(WalrusHeaders.OFFSET));
     handler.handle(new Entry(topic, offset, ((Buffer) m.body()).getBytes()));
+  }
+
+  /** Renews the lease; a failed ping means the binding is gone: the tail is lost. */
+  private void ping() {
+    String c = control;
+    if (c == null || ended) {
+      return;
+    }
+    bus.request(c, new JsonObject().put("op", "ping"), pings)
+        .onFailure(e -> ctx.runOnContext(v -> {
+          if (!ended) {
+            end(LOST, e);
+          }
+        }));
+  }
+
+  /** Ends the tail (on the context): releases everything, then calls the handlers once. */
+  private void end(String reason, Throwable failure) {
+    finish();
+    endReason = reason;
+    if (failure != null) {
+      endFailure = failure;
+      Handler<Throwable> eh = exceptionHandler;
+      exceptionHandler = null;
+      if (eh != null) {
+        eh.handle(endFailure);
+      }
+    }
+    Handler<String> h = endHandler;
+    endHandler = null;
+    if (h != null) {
+      h.handle(reason);
+    }
   }
 
   private void finish() {
@@ -176,8 +210,8 @@ public final class TailClient implements BusTail {
     if (ended) {
       return Future.failedFuture(Failures.of(FailureCodes.UNKNOWN_SESSION, "tail has ended"));
     }
-    return bus.request(control, new JsonObject().put("op", "commit").put("offset", offset))
-        .mapEmpty();
+    return bus.request(control, new JsonObject().put("op", "commit").put("offset", offset),
+        requests).mapEmpty();
   }
 
   @Override
@@ -185,7 +219,8 @@ public final class TailClient implements BusTail {
     if (ended) {
       return Future.succeededFuture();
     }
-    Future<Void> f = bus.request(control, new JsonObject().put("op", "close")).mapEmpty();
+    Future<Void> f = bus.request(control, new JsonObject().put("op", "close"), requests)
+        .mapEmpty();
     return f.recover(e -> Future.succeededFuture()).onComplete(x -> ctx.runOnContext(v -> {
       if (!ended) {
         finish();
@@ -222,7 +257,7 @@ public final class TailClient implements BusTail {
     if (ended) {
       return Future.failedFuture(Failures.of(FailureCodes.UNKNOWN_SESSION, "tail has ended"));
     }
-    return bus.<JsonObject>request(control, new JsonObject().put("op", "ping"))
+    return bus.<JsonObject>request(control, new JsonObject().put("op", "ping"), requests)
         .map(Message::body);
   }
 }

@@ -23,7 +23,10 @@ import reactor.core.publisher.BaseSubscriber;
  * {@code ReactiveWalrus} tail, requests from it exactly the credits the subscriber grants,
  * sends each entry to the subscriber's address, and moves the consumer's cursor only on
  * the subscriber's acknowledgments. A lease timer stops the session when the subscriber
- * falls silent.
+ * falls silent: it checks ten times a lease, so a silent session ends between 1 and 1.1
+ * leases after the last control message. Entries sent and not acknowledged when the
+ * session ends are handed back to the consumer's group by the cancelled tail and go to
+ * the consumer's other or next tails.
  *
  * <p>Threading: Reactor signals arrive on the ReactiveWalrus scheduler and are handed to
  * the binding's context; all other state is confined to that context.
@@ -76,7 +79,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     control = binding.options().isLocalOnly() ? bus.localConsumer(controlAddress)
         : bus.consumer(controlAddress);
     control.handler(this::onControl);
-    long period = Math.max(5, leaseNanos / 2_000_000L);
+    long period = Math.max(5, leaseNanos / 10_000_000L);
     timerId = vertx.setPeriodic(period, t -> {
       if (System.nanoTime() - lastHeard > leaseNanos) {
         stop("expired", 0, null);
@@ -136,7 +139,12 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     DeliveryOptions o = new DeliveryOptions()
         .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
         .addHeader(WalrusHeaders.SESSION, id);
-    bus.send(replyTo, Buffer.buffer(r.data()), o);
+    try {
+      bus.send(replyTo, Buffer.buffer(r.data()), o);
+    } catch (RuntimeException e) {
+      // Vert.x 5.0 can throw here when the subscriber's node just died (connection reset).
+      // The entry stays unacknowledged: it comes again to the consumer's other or next tail.
+    }
   }
 
   // ------------------------------------------------------------ control messages
@@ -211,11 +219,31 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
   }
 
-  /** Acknowledges (cumulatively) every delivered entry up to {@code offset}. */
+  /**
+   * Acknowledges the delivered entry with {@code offset} and every entry sent before it
+   * (cumulative in delivery order, which is offset order except for entries redelivered
+   * after another tail of the consumer left). If no unacknowledged entry has that offset,
+   * acknowledges the entries at the head of the delivery order up to {@code offset}.
+   */
   private void ack(long offset) {
+    int through = -1;
+    int i = 0;
+    for (ReceivedEntry r : unacked) {
+      if (r.offset() == offset) {
+        through = i;
+        break;
+      }
+      i++;
+    }
     ReceivedEntry last = null;
-    while (!unacked.isEmpty() && unacked.peek().offset() <= offset) {
-      last = unacked.poll();
+    if (through >= 0) {
+      for (int k = 0; k <= through; k++) {
+        last = unacked.poll();
+      }
+    } else {
+      while (!unacked.isEmpty() && unacked.peek().offset() <= offset) {
+        last = unacked.poll();
+      }
     }
     if (last != null) {
       last.acknowledge();
