@@ -463,9 +463,12 @@ public final class Walrus implements AutoCloseable {
 
     /**
      * Opens the namespace {@code <data dir>/<sanitised key>/}. Sanitising keeps
-     * {@code [A-Za-z0-9._-]} and replaces every other character with {@code _}; a result
-     * that is empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>};
-     * the directory never lies outside the data directory.
+     * {@code [A-Za-z0-9._-]} and replaces every other character (Unicode code point: an
+     * emoji gives one {@code _}, as in walrus-rust) with {@code _}; a result that is
+     * empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>} (the
+     * FNV-1a 64 hash of the key's UTF-8 bytes in lower-case hex without leading zeros,
+     * as in walrus-rust); a result over 200 characters keeps 200 and gains
+     * {@code _<checksum>}. The directory never lies outside the data directory.
      *
      * @param key the namespace key; null means the data directory itself
      * @return this
