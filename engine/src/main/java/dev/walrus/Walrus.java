@@ -433,6 +433,7 @@ public final class Walrus implements AutoCloseable {
     private int blocksPerFile = DEFAULT_BLOCKS_PER_FILE;
     private int maxEntryBytes = MAX_ENTRY_BYTES;
     private Boolean quiet;
+    private boolean sharedCursor = true;
     private Backend backend;
     private Boolean ioUring;
     private StorageBackend storageOverride;
@@ -568,6 +569,33 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
+     * Whether every topic has a shared cursor (default {@code true}).
+     *
+     * <p>On: a topic's shared cursor exists from its first entry, at offset 0, and, like
+     * every cursor, keeps every data file holding entries it has not consumed: an
+     * application that reads only through named consumers and leaves the shared cursor
+     * on keeps every file forever. At open, a topic that has entries but no recorded
+     * shared cursor gets one at its first retained offset.
+     *
+     * <p>Off ({@code sharedCursor(false)}), for applications that read only through named
+     * consumers: no topic has a shared cursor, files are reclaimed once every named
+     * consumer has consumed them, and every shared-cursor call
+     * ({@link Walrus#readNext(String, boolean)},
+     * {@link Walrus#batchReadForTopic(String, long, boolean)},
+     * {@link Walrus#checkpoint(String, long)}) throws {@link SharedCursorDisabledException}
+     * and changes nothing. A shared-cursor position recorded by an earlier open is kept on
+     * disk but ignored; opened with the shared cursor on again, it resumes from there, or
+     * from the first retained offset if what it had not read was reclaimed meanwhile.
+     *
+     * @param enabled false to open without shared cursors
+     * @return this
+     */
+    public Builder sharedCursor(boolean enabled) {
+      this.sharedCursor = enabled;
+      return this;
+    }
+
+    /**
      * Opens (creating if needed) and recovers the namespace.
      *
      * @return the open instance
@@ -584,7 +612,7 @@ public final class Walrus implements AutoCloseable {
       StorageBackend storage = storageOverride != null ? storageOverride
           : b == Backend.MMAP ? new MappedFileBackend() : BackendChoice.fd(ioUring, q);
       EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
-          maxEntryBytes, consistency, schedule, storage, q);
+          maxEntryBytes, consistency, schedule, storage, q, sharedCursor);
       return new Walrus(Engine.open(config));
     }
 

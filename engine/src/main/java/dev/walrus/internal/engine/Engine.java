@@ -82,8 +82,19 @@ public final class Engine implements AutoCloseable {
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
     this.reclaimer = new Reclaimer(config, health, allocator, topics::get, cursors, journal,
         maintenance);
-    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach(
-        (consumer, next) -> cursors.restore(topics.get(topic), consumer, next)));
+    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach((consumer, next) -> {
+      if (config.sharedCursor() || !SHARED.equals(consumer)) {
+        cursors.restore(topics.get(topic), consumer, next);
+      }
+    }));
+    if (config.sharedCursor()) {
+      // A topic with no recorded shared cursor (it never moved, or an older version did
+      // not create one) gets it at its first retained offset, as if it had existed since
+      // the topic's first entry: nothing retained is deleted before the shared cursor read it.
+      for (Topic t : topics.values()) {
+        cursors.get(t, SHARED);
+      }
+    }
   }
 
   /**
@@ -226,7 +237,13 @@ public final class Engine implements AutoCloseable {
     if (w != null) {
       return w;
     }
-    Topic t = topics.computeIfAbsent(name, n -> new Topic(n, 0, 0));
+    Topic t = topics.computeIfAbsent(name, n -> {
+      Topic created = new Topic(n, 0, 0);
+      if (config.sharedCursor()) {
+        cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
+      }
+      return created;
+    });
     return writers.computeIfAbsent(name,
         n -> new TopicWriter(t, allocator, durability, health));
   }
@@ -266,6 +283,7 @@ public final class Engine implements AutoCloseable {
   public Entry readNext(String topic, String consumer, boolean checkpoint) {
     Topic t = existing(topic);
     checkConsumer(t, consumer);
+    checkShared(topic, consumer);
     health.check();
     if (t == null) {
       return null;
@@ -277,6 +295,7 @@ public final class Engine implements AutoCloseable {
   public List<Entry> batchRead(String topic, String consumer, long maxBytes, boolean checkpoint) {
     Topic t = existing(topic);
     checkConsumer(t, consumer);
+    checkShared(topic, consumer);
     if (maxBytes < 0) {
       throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
     }
@@ -291,6 +310,7 @@ public final class Engine implements AutoCloseable {
   public void checkpoint(String topic, String consumer, long next) {
     Names.topic(topic);
     checkConsumer(consumer);
+    checkShared(topic, consumer);
     health.check();
     Topic t = topics.get(topic);
     if (t == null) {
@@ -349,6 +369,15 @@ public final class Engine implements AutoCloseable {
   private void checkConsumer(Topic t, String consumer) {
     if (consumer == null || t == null || !cursors.exists(t, consumer)) {
       checkConsumer(consumer);
+    }
+  }
+
+  /** Refuses shared-cursor calls when the instance has no shared cursor. */
+  private void checkShared(String topic, String consumer) {
+    if (SHARED.equals(consumer) && !config.sharedCursor()) {
+      throw new dev.walrus.SharedCursorDisabledException("topic " + Names.quote(topic)
+          + " has no shared cursor: this instance was opened with sharedCursor(false);"
+          + " read through a named consumer, or open with sharedCursor(true)");
     }
   }
 
