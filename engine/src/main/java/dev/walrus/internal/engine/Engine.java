@@ -71,7 +71,7 @@ public final class Engine implements AutoCloseable {
     this.journal = journal;
     this.topics.putAll(recovered.topics);
     this.allocator = new BlockAllocator(config, recovered.files, recovered.nextFileSequence,
-        recovered.nextBlockSequence);
+        recovered.nextBlockSequence, this::verifyBeforeNewFile);
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
       t.setDaemon(true);
@@ -108,6 +108,7 @@ public final class Engine implements AutoCloseable {
     CursorJournal journal = null;
     try {
       config.backend().createDirectories(config.directory());
+      NamespaceDirectory.check(config.directory()); // a real directory of ours, no planted links
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
       journal = CursorJournal.open(config.backend(), config.directory(), config.syncEach(),
@@ -115,6 +116,7 @@ public final class Engine implements AutoCloseable {
       Recovery.Result r = new Recovery(config).run(journal);
       Engine e = new Engine(config, lock, journal, r);
       e.durability.start(e.maintenance);
+      e.maintenance.scheduleWithFixedDelay(e::verifyOwnership, 1, 1, TimeUnit.SECONDS);
       e.reclaimer.poke(); // files consumed before a restart are reclaimed too
       if (!config.quiet()) {
         LOG.info("opened {} ({} backend, {}, {}): {} topics, {} files, {} blocks rescanned, "
@@ -143,6 +145,29 @@ public final class Engine implements AutoCloseable {
       } catch (Exception ignored) {
         // already failing
       }
+    }
+  }
+
+  /** Before each new data file: a lost ownership poisons (no rollback, no retry). */
+  private void verifyBeforeNewFile() {
+    try {
+      lock.verify();
+    } catch (IOException e) {
+      throw health.poison("namespace ownership check", e);
+    }
+  }
+
+  /** Maintenance: re-checks (and repairs) the lock files; poisons if ownership is lost. */
+  private void verifyOwnership() {
+    if (health.isClosed() || health.isPoisoned()) {
+      return;
+    }
+    try {
+      lock.verify();
+    } catch (IOException | RuntimeException e) {
+      health.poison("namespace ownership check", e instanceof IOException io ? io
+          : new IOException(e.getMessage(), e));
+      LOG.error("{}: instance poisoned", config.directory(), e);
     }
   }
 
