@@ -31,9 +31,21 @@ import java.util.Set;
  * A topic is a name of 1 to 255 UTF-8 bytes without NUL. Each topic numbers its entries
  * 0, 1, 2, ...; offsets never repeat and never go backwards, across restarts too. Every
  * topic has a <em>shared cursor</em> (the seed's semantics: concurrent readers compete for
- * entries) and any number of <em>named consumers</em>, each with its own persisted cursor.
- * A consuming read ({@code checkpoint = true}) moves the cursor and persists it per the
- * {@link ReadConsistency}; a peek ({@code checkpoint = false}) moves nothing.
+ * entries), which exists from the topic's first entry, at offset 0, unless the instance
+ * is opened with {@link Builder#sharedCursor(boolean) sharedCursor(false)}; and any number
+ * of <em>named consumers</em>, each with its own persisted cursor, created by its first
+ * consuming read or {@code checkpoint} at the oldest retained entry. A consuming read
+ * ({@code checkpoint = true}) moves the cursor and persists it per the
+ * {@link ReadConsistency}; a peek ({@code checkpoint = false}) moves nothing and creates
+ * no cursor.
+ *
+ * <h2>Reclamation</h2>
+ * A data file is deleted once every cursor of every topic with entries in it has
+ * consumed them (as persisted: under {@code AtLeastOnce} up to N entries later), the
+ * shared cursor included: a topic nobody has read keeps its files. An application that
+ * reads only through named consumers opens with {@code sharedCursor(false)}; otherwise its
+ * shared cursors keep every file. Removing a consumer ({@link #removeConsumer}) releases
+ * what it held. The file being written is never deleted.
  *
  * <h2>Durability</h2>
  * What a returned append means is set by the {@link FsyncSchedule}. In every schedule a
@@ -44,8 +56,22 @@ import java.util.Set;
  * An instance is thread-safe; appends to different topics proceed in parallel. One
  * instance owns a namespace directory at a time (in this process or any other). All
  * failures are {@link WalrusException}s; bad input is rejected before anything is
- * written. After a failed write or fsync the instance is poisoned
- * ({@link WalrusPoisonedException}) until closed and reopened.
+ * written. A refused call (bad input, {@link SharedCursorDisabledException}) changes
+ * nothing, in memory or on disk: no topic, consumer or cursor appears, no cursor moves, no
+ * file is written. After a failed write or fsync, or if the instance finds it no longer
+ * owns its namespace, it is poisoned ({@link WalrusPoisonedException}) until closed and
+ * reopened.
+ *
+ * <h2>Files, permissions and links</h2>
+ * Every file the engine creates is {@code rw-------} and every directory it creates (the
+ * namespace directory, and the data directory and missing parents) {@code rwx------},
+ * whatever the umask; existing directories are left as they are. Inside the data
+ * directory the engine follows no symbolic link it did not create: the namespace directory
+ * must be a real directory owned by the process's user, and its lock files, cursor journal
+ * and data files must not be links, or the open fails with {@link UnsafePathException}
+ * naming the path. A data-file name taken by a file the engine did not create is skipped.
+ * Ownership is an OS lock on two files ({@code LOCK}, {@code OWNER}); see
+ * {@link NamespaceLockedException}.
  *
  * <h2>Environment</h2>
  * {@code WALRUS_DATA_DIR} (default {@code ./wal_files}), {@code WALRUS_INSTANCE_KEY}
@@ -239,6 +265,8 @@ public final class Walrus implements AutoCloseable {
    *     model), false to peek
    * @return the entry, or empty if there is nothing to read (or no such topic)
    * @throws CorruptEntryException if the next entry fails its checksum (the cursor stays)
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public Optional<Entry> readNext(String topic, boolean checkpoint) {
     return Optional.ofNullable(engine.readNext(topic, Engine.SHARED, checkpoint));
@@ -246,7 +274,9 @@ public final class Walrus implements AutoCloseable {
 
   /**
    * Reads the next entry for a named consumer, whose cursor is independent of the shared
-   * one and of other consumers'. A new consumer starts at the oldest retained entry.
+   * one and of other consumers'. A new consumer starts at the oldest retained entry; a
+   * consuming read creates it (and from then on it holds back reclamation), a peek does
+   * not.
    *
    * @param topic the topic
    * @param consumer the consumer name (same rules as a topic name)
@@ -267,6 +297,8 @@ public final class Walrus implements AutoCloseable {
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
    * @throws InvalidArgumentException if {@code maxBytes} is negative
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
     return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
@@ -295,7 +327,8 @@ public final class Walrus implements AutoCloseable {
    * @param consumer the consumer name
    * @param nextOffset the offset to read next, between the topic's first retained offset
    *     and its next offset (inclusive)
-   * @throws InvalidArgumentException if {@code nextOffset} is out of that range
+   * @throws InvalidArgumentException if {@code nextOffset} is out of that range (then no
+   *     consumer is created and no cursor moves)
    */
   public void checkpoint(String topic, String consumer, long nextOffset) {
     engine.checkpoint(topic, named(consumer), nextOffset);
@@ -306,6 +339,9 @@ public final class Walrus implements AutoCloseable {
    *
    * @param topic the topic
    * @param nextOffset the offset to read next
+   * @throws InvalidArgumentException if {@code nextOffset} is out of the retained range
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public void checkpoint(String topic, long nextOffset) {
     engine.checkpoint(topic, Engine.SHARED, nextOffset);
@@ -378,7 +414,8 @@ public final class Walrus implements AutoCloseable {
 
   /**
    * Runs a reclamation pass now, deleting every data file whose blocks all cursors have
-   * consumed. Reclamation also runs by itself as cursors move.
+   * consumed (the shared cursor included, unless it is turned off; see the class
+   * documentation). Reclamation also runs by itself as cursors move.
    */
   public void reclaim() {
     engine.reclaimNow();
@@ -596,17 +633,23 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) and recovers the namespace.
+     * Opens (creating if needed) and recovers the namespace. Directories it creates are
+     * owner-only ({@code rwx------}) whatever the umask. A data directory that is itself a
+     * symbolic link is followed when it is the namespace (no key): that link is the
+     * user's choice; links inside the data directory are refused.
      *
      * @return the open instance
      * @throws NamespaceLockedException if another instance owns the namespace
+     * @throws UnsafePathException if the namespace directory is a link, not a directory or
+     *     not owned by the process's user, or a lock file, the cursor journal or a data
+     *     file in it is a link
      * @throws InvalidNamespaceKeyException if the key would leave the data directory
      * @throws WalrusIOException if the directory cannot be created or recovered
      */
     public Walrus open() {
       Path base = dataDir != null ? dataDir : Paths.get(envOr(ENV_DATA_DIR, DEFAULT_DATA_DIR));
       String key = namespaceSet ? namespace : System.getenv(ENV_INSTANCE_KEY);
-      Path dir = key == null ? base.toAbsolutePath().normalize() : NamespaceKeys.resolve(base, key);
+      Path dir = key == null ? userDirectory(base) : NamespaceKeys.resolve(base, key);
       boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
       Backend b = backend != null ? backend : defaultBackend();
       StorageBackend storage = storageOverride != null ? storageOverride
@@ -620,6 +663,22 @@ public final class Walrus implements AutoCloseable {
     Builder storageBackend(StorageBackend s) {
       this.storageOverride = s;
       return this;
+    }
+
+    /**
+     * The data directory as the namespace itself: a link there is the user's own choice
+     * (the engine refuses links only inside the data directory), so it is resolved here.
+     */
+    private static Path userDirectory(Path base) {
+      Path dir = base.toAbsolutePath().normalize();
+      if (java.nio.file.Files.isSymbolicLink(dir)) {
+        try {
+          return dir.toRealPath();
+        } catch (java.io.IOException e) {
+          throw new WalrusIOException("cannot resolve the data directory " + dir + ": " + e, e);
+        }
+      }
+      return dir;
     }
 
     private static String envOr(String name, String dflt) {

@@ -167,4 +167,19 @@ class PlantedPathsTest {
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(n);
     }
   }
+
+  @Test
+  void aDataDirectoryThatIsALinkIsTheUsersChoiceAndIsFollowed() throws IOException {
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    try (Walrus w = Walrus.builder().dataDir(link).namespace(null).open()) {
+      w.appendForTopic("t", new byte[] {1});
+      assertThat(w.directory()).isEqualTo(real.toRealPath());
+    }
+    try (Walrus w = Walrus.builder().dataDir(link).namespace("k").open()) {
+      w.appendForTopic("t", new byte[] {1});
+    }
+    assertThat(real.resolve("LOCK")).isRegularFile();
+    assertThat(real.resolve("k").resolve("LOCK")).isRegularFile();
+  }
 }

@@ -75,6 +75,7 @@ final class NamespaceLock implements AutoCloseable {
   private final Path dir;
   private final byte[] pid;
   private final Locked[] files;
+  private boolean closed;
 
   /** One locked file: its name, the channel and lock on it, and its identity. */
   private static final class Locked {
@@ -248,6 +249,9 @@ final class NamespaceLock implements AutoCloseable {
    *     process may be writing here), or a check failed
    */
   synchronized void verify() throws IOException {
+    if (closed) {
+      return; // a check racing with close: nothing is owned any more
+    }
     int held = 0;
     StringBuilder lost = new StringBuilder();
     for (int i = 0; i < files.length; i++) {
@@ -307,6 +311,10 @@ final class NamespaceLock implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     IOException failure = null;
     try {
       for (Locked l : files) {
