@@ -182,4 +182,33 @@ class PlantedPathsTest {
     assertThat(real.resolve("LOCK")).isRegularFile();
     assertThat(real.resolve("k").resolve("LOCK")).isRegularFile();
   }
+
+  @Test
+  void aNamespacePathThatIsAFileOrADanglingLinkIsRefused() throws IOException {
+    Files.createDirectories(data());
+    Files.writeString(ns(), VICTIM_TEXT);
+    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+        .hasMessageContaining(ns().toString()).hasMessageContaining("not a directory");
+    assertThat(Files.readString(ns())).isEqualTo(VICTIM_TEXT);
+    Files.delete(ns());
+    Path nowhere = tmp.resolve("nowhere");
+    Files.createSymbolicLink(ns(), nowhere);
+    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+        .hasMessageContaining(ns().toString()).hasMessageContaining("symbolic link");
+    assertThat(nowhere).doesNotExist();
+  }
+
+  @Test
+  void aNamespaceDirectoryOwnedByAnotherUserIsRefused() throws Exception {
+    Files.createDirectories(ns());
+    int me = (Integer) Files.getAttribute(ns(), "unix:uid");
+    org.junit.jupiter.api.Assumptions.assumeTrue(me == 0,
+        "only root can give a directory to another user");
+    Files.setAttribute(ns(), "unix:uid", 65534);
+    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+        .hasMessageContaining(ns().toString()).hasMessageContaining("owned by uid 65534");
+    try (Stream<Path> s = Files.list(ns())) {
+      assertThat(s.toList()).as("nothing created in it").isEmpty();
+    }
+  }
 }

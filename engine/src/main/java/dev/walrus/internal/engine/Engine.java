@@ -107,8 +107,7 @@ public final class Engine implements AutoCloseable {
     NamespaceLock lock = null;
     CursorJournal journal = null;
     try {
-      config.backend().createDirectories(config.directory());
-      NamespaceDirectory.check(config.directory()); // a real directory of ours, no planted links
+      NamespaceDirectory.prepare(config.backend(), config.directory()); // ours, no planted links
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
       journal = CursorJournal.open(config.backend(), config.directory(), config.syncEach(),

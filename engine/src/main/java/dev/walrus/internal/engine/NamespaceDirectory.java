@@ -23,6 +23,20 @@ final class NamespaceDirectory {
 
   private NamespaceDirectory() {}
 
+  /**
+   * Creates the directory (owner-only, with missing parents) if nothing is at its path, and
+   * checks it: something already there (a link, a file) is checked before anything is
+   * created, so it is refused rather than created through.
+   */
+  static void prepare(dev.walrus.internal.storage.StorageBackend backend, Path dir)
+      throws IOException {
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      check(dir);
+    }
+    backend.createDirectories(dir);
+    check(dir);
+  }
+
   /** @throws UnsafePathException if {@code dir} or one of the engine's names in it is unsafe */
   static void check(Path dir) throws IOException {
     BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class,
