@@ -143,4 +143,16 @@ class SharedCursorTest {
       assertThat(w.readNext("events", true).orElseThrow().offset()).isEqualTo(first);
     }
   }
+
+  @Test
+  void underAtLeastOnceReclamationKeepsWhatACrashWouldReplay() {
+    try (Walrus w = Walrus.builder().dataDir(dir).namespace(null).blockSize(4096)
+        .blocksPerFile(2).consistency(ReadConsistency.atLeastOnce(N)).open()) {
+      appendAll(w, 0, N);
+      consume(w, null, 0, N - 100); // read, not yet persisted (every N checkpoints)
+      w.reclaim();
+      assertThat(w.stats("events").orElseThrow().firstOffset())
+          .as("entries read since the last persisted position are kept").isZero();
+    }
+  }
 }
