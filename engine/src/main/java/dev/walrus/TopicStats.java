@@ -11,8 +11,9 @@ import java.util.Map;
  *     entries are retained
  * @param retainedEntries how many entries are retained ({@code nextOffset - firstOffset})
  * @param retainedBytes bytes the retained entries and their block headers occupy on disk
- * @param unread for each consumer (the shared default consumer is {@code ""}), how many
- *     entries lie between its cursor and {@code nextOffset}
+ * @param unread for each cursor of the topic, how many entries lie between it and
+ *     {@code nextOffset}: the shared cursor (key {@code ""}, present for every topic unless
+ *     the instance was opened with {@code sharedCursor(false)}) and every named consumer
  */
 public record TopicStats(
     String topic,

@@ -66,9 +66,10 @@ import java.util.Set;
  * Every file the engine creates is {@code rw-------} and every directory it creates (the
  * namespace directory, and the data directory and missing parents) {@code rwx------},
  * whatever the umask; existing directories are left as they are. Inside the data
- * directory the engine follows no symbolic link it did not create: the namespace directory
- * must be a real directory owned by the process's user, and its lock files, cursor journal
- * and data files must not be links, or the open fails with {@link UnsafePathException}
+ * directory the engine follows no symbolic link it did not create: the namespace
+ * directory must be a directory (not a link) owned by the process's user, and its lock
+ * files, cursor journal and data files must not be links, or the open fails with
+ * {@link UnsafePathException}
  * naming the path. A data-file name taken by a file the engine did not create is skipped.
  * Ownership is an OS lock on two files ({@code LOCK}, {@code OWNER}); see
  * {@link NamespaceLockedException}.
@@ -640,11 +641,12 @@ public final class Walrus implements AutoCloseable {
      *
      * @return the open instance
      * @throws NamespaceLockedException if another instance owns the namespace
-     * @throws UnsafePathException if the namespace directory is a link, not a directory or
-     *     not owned by the process's user, or a lock file, the cursor journal or a data
-     *     file in it is a link
+     * @throws UnsafePathException if the namespace directory is a link or not owned by the
+     *     process's user, or a lock file, the cursor journal or a data file in it is a link
+     *     (or not a regular file)
      * @throws InvalidNamespaceKeyException if the key would leave the data directory
-     * @throws WalrusIOException if the directory cannot be created or recovered
+     * @throws WalrusIOException if the directory cannot be created (for instance, a regular
+     *     file is at its path) or recovered
      */
     public Walrus open() {
       Path base = dataDir != null ? dataDir : Paths.get(envOr(ENV_DATA_DIR, DEFAULT_DATA_DIR));

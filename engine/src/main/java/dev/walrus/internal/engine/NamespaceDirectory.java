@@ -15,7 +15,8 @@ import java.util.Set;
  * user the process runs as, in which every name the engine uses ({@code LOCK}, the cursor
  * journal, data files) is a regular file and not a link. Links are inspected with
  * {@link LinkOption#NOFOLLOW_LINKS}, so nothing is followed; any other entry is left alone.
- * Failures are {@link UnsafePathException}s naming the path.
+ * Failures are {@link UnsafePathException}s naming the path, except a namespace path that
+ * is a regular file, which is an I/O error (the directory cannot be created).
  */
 final class NamespaceDirectory {
   private static final Set<String> FIXED_NAMES = Set.of(NamespaceLock.FILE, NamespaceLock.GUARD,
@@ -46,7 +47,8 @@ final class NamespaceDirectory {
           + " the engine follows no link inside the data directory");
     }
     if (!a.isDirectory()) {
-      throw new UnsafePathException("namespace directory " + dir + " is not a directory");
+      // not a question of links: the directory cannot be made (WalrusIOException at open)
+      throw new java.nio.file.NotDirectoryException(dir.toString());
     }
     Integer owner = ProcessUser.uidOf(dir);
     Integer me = ProcessUser.uid();
