@@ -51,6 +51,14 @@ import org.slf4j.LoggerFactory;
  * the engine poisons itself (every later call fails with
  * {@link dev.walrus.WalrusPoisonedException}) rather than write beside it.
  *
+ * <p><b>Why not the directory itself.</b> Locking the namespace directory's own descriptor
+ * would survive any file being deleted, but the JDK cannot: an exclusive
+ * {@link FileLock} needs a channel open for writing, a directory can only be opened for
+ * reading, and a shared lock excludes no one. Nor is a data file or the cursor journal
+ * used: data files are deleted by reclamation and the journal is replaced by rename at
+ * compaction, so the lock would move from file to file, and other channels the engine
+ * opens on those files (the mmap and io_uring backends) would release it when closed.
+ *
  * <p><b>One JVM.</b> POSIX locks belong to the process, and closing <em>any</em> channel
  * on a locked file releases them, so the engine never opens either file a second time
  * while it holds them: a process-wide registry refuses a second instance on the same
