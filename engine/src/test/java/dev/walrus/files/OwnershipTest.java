@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OwnershipTest {
   @TempDir Path dir;
+  @TempDir Path logs;
   private Process child;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -48,7 +49,7 @@ class OwnershipTest {
         "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
         FilesChild.class.getName(), "owner", dir.toString());
     pb.environment().put("WALRUS_QUIET", "1");
-    pb.redirectError(dir.resolveSibling(dir.getFileName() + "-owner.err").toFile());
+    pb.redirectError(logs.resolve("owner.err").toFile());
     child = pb.start();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
