@@ -155,4 +155,32 @@ class SharedCursorTest {
           .as("entries read since the last persisted position are kept").isZero();
     }
   }
+
+  @Test
+  void aRecordedSharedCursorIsIgnoredWhileOffAndResumesWhenOnAgain() {
+    try (Walrus w = open(true)) {
+      appendAll(w, 0, N);
+      for (int i = 0; i < 100; i++) {
+        w.readNext("events", true);
+      }
+    }
+    try (Walrus w = open(false)) {
+      assertThat(w.stats("events").orElseThrow().unread()).doesNotContainKey("");
+    }
+    try (Walrus w = open(true)) {
+      assertThat(w.readNext("events", false).orElseThrow().offset())
+          .as("resumes where it was").isEqualTo(100);
+    }
+    long first;
+    try (Walrus w = open(false)) {
+      consume(w, "billing", 0, N / 2);
+      w.reclaim();
+      first = w.stats("events").orElseThrow().firstOffset();
+      assertThat(first).as("while off, it holds nothing").isGreaterThan(100).isLessThan(N);
+    }
+    try (Walrus w = open(true)) {
+      assertThat(w.readNext("events", true).orElseThrow().offset())
+          .as("what it had not read was reclaimed meanwhile").isEqualTo(first);
+    }
+  }
 }
