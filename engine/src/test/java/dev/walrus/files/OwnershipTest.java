@@ -155,4 +155,41 @@ class OwnershipTest {
       second.close();
     }
   }
+
+  /**
+   * In the owner's own JVM the lock files are only looked at with {@code stat}: opening
+   * and closing one here would release the owner's POSIX lock.
+   */
+  @Test
+  void theOwnerRestoresDeletedLockFilesAndKeepsThemFresh() throws Exception {
+    try (Walrus w = openHere()) {
+      w.appendForTopic("t", new byte[] {1});
+      Path lock = dir.resolve("LOCK");
+      Path owner = dir.resolve("OWNER");
+      long size = ("pid " + ProcessHandle.current().pid() + "\n").length();
+      // an age-based cleaner's view: make both look old (touch runs in another process)
+      Process touch = new ProcessBuilder("touch", "-m", "-d", "2001-01-01", lock.toString(),
+          owner.toString()).inheritIO().start();
+      assertThat(touch.waitFor(30, TimeUnit.SECONDS) && touch.exitValue() == 0).isTrue();
+      long old = Files.getLastModifiedTime(lock).toMillis();
+      await("the owner refreshes both files", () -> {
+        try {
+          return Files.getLastModifiedTime(lock).toMillis() > old
+              && Files.getLastModifiedTime(owner).toMillis() > old;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      Files.delete(lock);
+      Files.delete(owner);
+      await("the owner re-creates both", () -> {
+        try {
+          return Files.size(lock) == size && Files.size(owner) == size;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      assertThat(w.appendForTopic("t", new byte[] {2})).isEqualTo(1);
+    }
+  }
 }
