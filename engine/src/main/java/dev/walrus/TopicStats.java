@@ -15,10 +15,12 @@ import java.util.Map;
  * @param retainedEntries how many entries reads can return, from {@code firstOffset} up to
  *     {@code nextOffset} (offsets a power cut lost are not counted)
  * @param retainedBytes bytes the retained entries and their block headers occupy on disk
- * @param unread for each consumer (the shared default consumer is {@code ""}), how many
- *     entries its reads would return before reaching {@code nextOffset}; a cursor's
- *     position is {@link Walrus#position(String, String)} (or {@link Walrus#position(String)}
- *     for the shared one), not {@code nextOffset - unread} when lost offsets lie ahead
+ * @param unread for each cursor of the topic — the shared cursor (key {@code ""}, present
+ *     for every topic unless the instance was opened with {@code sharedCursor(false)}) and
+ *     every named consumer — how many entries its reads would return before reaching
+ *     {@code nextOffset}; a cursor's position is {@link Walrus#position(String, String)}
+ *     (or {@link Walrus#position(String)} for the shared one), not
+ *     {@code nextOffset - unread} when lost offsets lie ahead
  */
 public record TopicStats(
     String topic,

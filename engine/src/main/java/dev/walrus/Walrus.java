@@ -32,9 +32,21 @@ import java.util.Set;
  * A topic is a name of 1 to 255 UTF-8 bytes without NUL. Each topic numbers its entries
  * 0, 1, 2, ...; offsets never repeat and never go backwards, across restarts too. Every
  * topic has a <em>shared cursor</em> (the seed's semantics: concurrent readers compete for
- * entries) and any number of <em>named consumers</em>, each with its own persisted cursor.
- * A consuming read ({@code checkpoint = true}) moves the cursor and persists it per the
- * {@link ReadConsistency}; a peek ({@code checkpoint = false}) moves nothing.
+ * entries), which exists from the topic's first entry, at offset 0, unless the instance
+ * is opened with {@link Builder#sharedCursor(boolean) sharedCursor(false)}; and any number
+ * of <em>named consumers</em>, each with its own persisted cursor, created by its first
+ * consuming read or {@code checkpoint} at the oldest retained entry. A consuming read
+ * ({@code checkpoint = true}) moves the cursor and persists it per the
+ * {@link ReadConsistency}; a peek ({@code checkpoint = false}) moves nothing and creates
+ * no cursor.
+ *
+ * <h2>Reclamation</h2>
+ * A data file is deleted once every cursor of every topic with entries in it has
+ * consumed them (as persisted: under {@code AtLeastOnce} up to N entries later), the
+ * shared cursor included: a topic nobody has read keeps its files. An application that
+ * reads only through named consumers opens with {@code sharedCursor(false)}; otherwise its
+ * shared cursors keep every file. Removing a consumer ({@link #removeConsumer}) releases
+ * what it held. The file being written is never deleted.
  *
  * <h2>Durability</h2>
  * What a returned append means is set by the {@link FsyncSchedule}. In every schedule a
@@ -45,8 +57,23 @@ import java.util.Set;
  * An instance is thread-safe; appends to different topics proceed in parallel. One
  * instance owns a namespace directory at a time (in this process or any other). All
  * failures are {@link WalrusException}s; bad input is rejected before anything is
- * written. After a failed write or fsync the instance is poisoned
- * ({@link WalrusPoisonedException}) until closed and reopened.
+ * written. A refused call (bad input, {@link SharedCursorDisabledException}) changes
+ * nothing, in memory or on disk: no topic, consumer or cursor appears, no cursor moves, no
+ * file is written. After a failed write or fsync, or if the instance finds it no longer
+ * owns its namespace, it is poisoned ({@link WalrusPoisonedException}) until closed and
+ * reopened.
+ *
+ * <h2>Files, permissions and links</h2>
+ * Every file the engine creates is {@code rw-------} and every directory it creates (the
+ * namespace directory, and the data directory and missing parents) {@code rwx------},
+ * whatever the umask; existing directories are left as they are. Inside the data
+ * directory the engine follows no symbolic link it did not create: the namespace
+ * directory must be a directory (not a link) owned by the process's user, and its lock
+ * files, cursor journal and data files must not be links, or the open fails with
+ * {@link UnsafePathException}
+ * naming the path. A data-file name taken by a file the engine did not create is skipped.
+ * Ownership is an OS lock on two files ({@code LOCK}, {@code OWNER}); see
+ * {@link NamespaceLockedException}.
  *
  * <h2>Environment</h2>
  * {@code WALRUS_DATA_DIR} (default {@code ./wal_files}), {@code WALRUS_INSTANCE_KEY}
@@ -246,6 +273,8 @@ public final class Walrus implements AutoCloseable {
    *     model), false to peek
    * @return the entry, or empty if there is nothing to read (or no such topic)
    * @throws CorruptEntryException if the next entry fails its checksum (the cursor stays)
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public Optional<Entry> readNext(String topic, boolean checkpoint) {
     return Optional.ofNullable(engine.readNext(topic, Engine.SHARED, checkpoint));
@@ -253,7 +282,9 @@ public final class Walrus implements AutoCloseable {
 
   /**
    * Reads the next entry for a named consumer, whose cursor is independent of the shared
-   * one and of other consumers'. A new consumer starts at the oldest retained entry.
+   * one and of other consumers'. A new consumer starts at the oldest retained entry; a
+   * consuming read creates it (and from then on it holds back reclamation), a peek does
+   * not.
    *
    * @param topic the topic
    * @param consumer the consumer name (same rules as a topic name)
@@ -282,6 +313,8 @@ public final class Walrus implements AutoCloseable {
    * @throws InvalidArgumentException if {@code maxBytes} is negative
    * @throws CorruptEntryException if the first entry to read fails its checksum (or its
    *     offset, topic or length is wrong); nothing is returned and the cursor stays
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
     return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
@@ -312,7 +345,8 @@ public final class Walrus implements AutoCloseable {
    * @param consumer the consumer name
    * @param nextOffset the offset to read next, between the topic's first retained offset
    *     and its next offset (inclusive)
-   * @throws InvalidArgumentException if {@code nextOffset} is out of that range
+   * @throws InvalidArgumentException if {@code nextOffset} is out of that range (then no
+   *     consumer is created and no cursor moves)
    */
   public void checkpoint(String topic, String consumer, long nextOffset) {
     engine.checkpoint(topic, named(consumer), nextOffset);
@@ -323,6 +357,9 @@ public final class Walrus implements AutoCloseable {
    *
    * @param topic the topic
    * @param nextOffset the offset to read next
+   * @throws InvalidArgumentException if {@code nextOffset} is out of the retained range
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public void checkpoint(String topic, long nextOffset) {
     engine.checkpoint(topic, Engine.SHARED, nextOffset);
@@ -348,6 +385,8 @@ public final class Walrus implements AutoCloseable {
    * @return where the shared cursor stands (for a topic without one, the oldest retained
    *     offset); asking creates no cursor
    * @throws InvalidTopicException if the topic name is invalid
+   * @throws SharedCursorDisabledException if the instance was opened with
+   *     {@code sharedCursor(false)}
    */
   public long position(String topic) {
     return engine.position(topic, Engine.SHARED);
@@ -409,7 +448,8 @@ public final class Walrus implements AutoCloseable {
 
   /**
    * Runs a reclamation pass now, deleting every data file whose blocks all cursors have
-   * consumed. Reclamation also runs by itself as cursors move.
+   * consumed (the shared cursor included, unless it is turned off; see the class
+   * documentation). Reclamation also runs by itself as cursors move.
    */
   public void reclaim() {
     engine.reclaimNow();
@@ -464,6 +504,7 @@ public final class Walrus implements AutoCloseable {
     private int blocksPerFile = DEFAULT_BLOCKS_PER_FILE;
     private int maxEntryBytes = MAX_ENTRY_BYTES;
     private Boolean quiet;
+    private boolean sharedCursor = true;
     private Backend backend;
     private Boolean ioUring;
     private StorageBackend storageOverride;
@@ -494,9 +535,12 @@ public final class Walrus implements AutoCloseable {
 
     /**
      * Opens the namespace {@code <data dir>/<sanitised key>/}. Sanitising keeps
-     * {@code [A-Za-z0-9._-]} and replaces every other character with {@code _}; a result
-     * that is empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>};
-     * the directory never lies outside the data directory.
+     * {@code [A-Za-z0-9._-]} and replaces every other character (Unicode code point: an
+     * emoji gives one {@code _}, as in walrus-rust) with {@code _}; a result that is
+     * empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>} (the
+     * FNV-1a 64 hash of the key's UTF-8 bytes in lower-case hex without leading zeros,
+     * as in walrus-rust); a result over 200 characters keeps 200 and gains
+     * {@code _<checksum>}. The directory never lies outside the data directory.
      *
      * @param key the namespace key; null means the data directory itself
      * @return this
@@ -596,23 +640,57 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) and recovers the namespace.
+     * Whether every topic has a shared cursor (default {@code true}).
+     *
+     * <p>On: a topic's shared cursor exists from its first entry, at offset 0, and, like
+     * every cursor, keeps every data file holding entries it has not consumed: an
+     * application that reads only through named consumers and leaves the shared cursor
+     * on keeps every file forever. At open, a topic that has entries but no recorded
+     * shared cursor gets one at its first retained offset.
+     *
+     * <p>Off ({@code sharedCursor(false)}), for applications that read only through named
+     * consumers: no topic has a shared cursor, files are reclaimed once every named
+     * consumer has consumed them, and every shared-cursor call
+     * ({@link Walrus#readNext(String, boolean)},
+     * {@link Walrus#batchReadForTopic(String, long, boolean)},
+     * {@link Walrus#checkpoint(String, long)}) throws {@link SharedCursorDisabledException}
+     * and changes nothing. A shared-cursor position recorded by an earlier open is kept on
+     * disk but ignored; opened with the shared cursor on again, it resumes from there, or
+     * from the first retained offset if what it had not read was reclaimed meanwhile.
+     *
+     * @param enabled false to open without shared cursors
+     * @return this
+     */
+    public Builder sharedCursor(boolean enabled) {
+      this.sharedCursor = enabled;
+      return this;
+    }
+
+    /**
+     * Opens (creating if needed) and recovers the namespace. Directories it creates are
+     * owner-only ({@code rwx------}) whatever the umask. A data directory that is itself a
+     * symbolic link is followed when it is the namespace (no key): that link is the
+     * user's choice; links inside the data directory are refused.
      *
      * @return the open instance
      * @throws NamespaceLockedException if another instance owns the namespace
+     * @throws UnsafePathException if the namespace directory is a link or not owned by the
+     *     process's user, or a lock file, the cursor journal or a data file in it is a link
+     *     (or not a regular file)
      * @throws InvalidNamespaceKeyException if the key would leave the data directory
-     * @throws WalrusIOException if the directory cannot be created or recovered
+     * @throws WalrusIOException if the directory cannot be created (for instance, a regular
+     *     file is at its path) or recovered
      */
     public Walrus open() {
       Path base = dataDir != null ? dataDir : Paths.get(envOr(ENV_DATA_DIR, DEFAULT_DATA_DIR));
       String key = namespaceSet ? namespace : System.getenv(ENV_INSTANCE_KEY);
-      Path dir = key == null ? base.toAbsolutePath().normalize() : NamespaceKeys.resolve(base, key);
+      Path dir = key == null ? userDirectory(base) : NamespaceKeys.resolve(base, key);
       boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
       Backend b = backend != null ? backend : defaultBackend();
       StorageBackend storage = storageOverride != null ? storageOverride
           : b == Backend.MMAP ? new MappedFileBackend() : BackendChoice.fd(ioUring, q);
       EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
-          maxEntryBytes, consistency, schedule, storage, q);
+          maxEntryBytes, consistency, schedule, storage, q, sharedCursor);
       return new Walrus(Engine.open(config));
     }
 
@@ -620,6 +698,22 @@ public final class Walrus implements AutoCloseable {
     Builder storageBackend(StorageBackend s) {
       this.storageOverride = s;
       return this;
+    }
+
+    /**
+     * The data directory as the namespace itself: a link there is the user's own choice
+     * (the engine refuses links only inside the data directory), so it is resolved here.
+     */
+    private static Path userDirectory(Path base) {
+      Path dir = base.toAbsolutePath().normalize();
+      if (java.nio.file.Files.isSymbolicLink(dir)) {
+        try {
+          return dir.toRealPath();
+        } catch (java.io.IOException e) {
+          throw new WalrusIOException("cannot resolve the data directory " + dir + ": " + e, e);
+        }
+      }
+      return dir;
     }
 
     private static String envOr(String name, String dflt) {

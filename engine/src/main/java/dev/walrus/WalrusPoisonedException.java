@@ -1,7 +1,9 @@
 package dev.walrus;
 
 /**
- * Thrown by every operation of an instance after a write or fsync failed.
+ * Thrown by every operation of an instance after a write or fsync failed, or after the
+ * instance found it no longer owns its namespace (both lock files were deleted and are
+ * now locked by another process: see {@link NamespaceLockedException}).
  *
  * <p>After a failed fsync the kernel may have dropped dirty pages, so retrying could
  * acknowledge data that is not on disk (PostgreSQL's fsync lesson). The instance

@@ -24,12 +24,27 @@ class NamespaceTest {
   }
 
   @Test
+  void sanitisingReplacesEachCharacterNotEachUtf16Unit() {
+    // U+1F600 is one character (two UTF-16 units): one '_', as walrus-rust's chars() gives
+    assertThat(NamespaceKeys.sanitize("a\uD83D\uDE00b")).isEqualTo("a_b");
+    assertThat(NamespaceKeys.sanitize("\uD83D\uDE00x\uD83D\uDE00\uD83D\uDE00")).isEqualTo("_x__");
+    assertThat(NamespaceKeys.sanitize("a\uD800b")).as("an unpaired surrogate is one character")
+        .isEqualTo("a_b");
+    try (Walrus w = Walrus.builder().dataDir(dir).namespace("a\uD83D\uDE00b").open()) {
+      assertThat(w.directory().getFileName().toString()).isEqualTo("a_b");
+    }
+  }
+
+  @Test
   void emptyAllUnderscoreAndDotKeysBecomeChecksums() {
-    assertThat(NamespaceKeys.sanitize("")).matches("ns_[0-9a-f]{16}");
-    assertThat(NamespaceKeys.sanitize("///")).matches("ns_[0-9a-f]{16}");
-    assertThat(NamespaceKeys.sanitize("___")).matches("ns_[0-9a-f]{16}");
-    assertThat(NamespaceKeys.sanitize(".")).matches("ns_[0-9a-f]{16}");
-    assertThat(NamespaceKeys.sanitize("..")).matches("ns_[0-9a-f]{16}");
+    // FNV-1a 64 of the key's UTF-8 bytes, lower-case hex without leading zeros (the seed's
+    // format!("ns_{:x}", checksum64(key.as_bytes())))
+    assertThat(NamespaceKeys.sanitize("")).isEqualTo("ns_cbf29ce484222325");
+    assertThat(NamespaceKeys.sanitize("@#%!@")).isEqualTo("ns_3e606991055812");
+    assertThat(NamespaceKeys.sanitize("///")).matches("ns_[1-9a-f][0-9a-f]*");
+    assertThat(NamespaceKeys.sanitize("___")).matches("ns_[1-9a-f][0-9a-f]*");
+    assertThat(NamespaceKeys.sanitize(".")).matches("ns_[1-9a-f][0-9a-f]*");
+    assertThat(NamespaceKeys.sanitize("..")).matches("ns_[1-9a-f][0-9a-f]*");
     assertThat(NamespaceKeys.sanitize("///")).isNotEqualTo(NamespaceKeys.sanitize("???"));
     assertThat(NamespaceKeys.sanitize("x".repeat(10_000))).hasSizeLessThan(230);
   }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reclamation with small files (4 blocks of 4 KiB, about 125 entries of 100 bytes a
  * file): disk use stays bounded for a consumed workload, consumed files written before
- * a restart go after it, lagging or absent cursors hold files back, and offsets continue
- * after every file of a topic is gone.
+ * a restart go after it, lagging cursors hold files back (a topic's shared cursor too,
+ * from its first entry), and offsets continue after every file of a topic is gone.
  */
 class ReclamationTest {
   private static final int ENTRY = 100;
@@ -33,7 +33,13 @@ class ReclamationTest {
   @TempDir Path dir;
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4).open();
+    return open(true);
+  }
+
+  /** @param shared false for an application that reads only through named consumers */
+  private Walrus open(boolean shared) {
+    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
+        .sharedCursor(shared).open();
   }
 
   private static byte[] payload(String topic, long offset) {
@@ -203,7 +209,8 @@ class ReclamationTest {
   void laggingNamedConsumerHoldsFilesUntilItCatchesUpOrIsRemoved() {
     final int n = 1501;
     long all;
-    try (Walrus w = open()) {
+    // named consumers only: with the shared cursor on, it (at 0) would hold every file
+    try (Walrus w = open(false)) {
       appendAll(w, "t", 0, 1);
       w.checkpoint("t", "slow", 0);
       w.checkpoint("t", "fast", 0);
@@ -230,7 +237,7 @@ class ReclamationTest {
       assertThat(dataFiles()).as("files once the lagging consumer is removed")
           .isLessThanOrEqualTo(1);
     }
-    try (Walrus w = open()) {
+    try (Walrus w = open(false)) {
       TopicStats s = w.stats("t").orElseThrow();
       assertThat(s.unread()).containsOnlyKeys("fast");
       assertThat(s.nextOffset()).isEqualTo(n);
@@ -240,7 +247,7 @@ class ReclamationTest {
   }
 
   @Test
-  void topicWithoutAnyCursorIsNeverReclaimed() {
+  void sharedCursorHoldsTheFilesOfATopicNobodyRead() {
     final int keep = 400; // about 3-4 files of its own
     final int flow = 3000;
     long keepFiles;
@@ -257,14 +264,21 @@ class ReclamationTest {
       TopicStats s = w.stats("keep").orElseThrow();
       assertThat(s.firstOffset()).isZero();
       assertThat(s.nextOffset()).isEqualTo(keep);
-      assertThat(s.unread()).as("no cursor was ever created for keep").isEmpty();
+      assertThat(s.unread()).as("keep has only its shared cursor, which has read nothing")
+          .containsOnlyKeys(TopicStats.DEFAULT_CONSUMER)
+          .containsEntry(TopicStats.DEFAULT_CONSUMER, (long) keep);
     }
     try (Walrus w = open()) {
       w.reclaim();
       assertThat(dataFiles()).isGreaterThanOrEqualTo(keepFiles);
       assertThat(w.stats("keep").orElseThrow().firstOffset()).isZero();
-      // only now read it (this creates a cursor)
+      // a named consumer reading all of it releases nothing: the shared cursor has not
       consume(w, "keep", "reader", 0, keep);
+      w.reclaim();
+      assertThat(w.stats("keep").orElseThrow().firstOffset()).isZero();
+      consume(w, "keep", null, 0, keep);
+      w.reclaim();
+      assertThat(w.stats("keep").orElseThrow().firstOffset()).isPositive();
       assertThat(w.stats("flow").orElseThrow().nextOffset()).isEqualTo(flow);
     }
   }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param schedule when writes reach stable storage
  * @param backend the file I/O backend
  * @param quiet silence the library's info/debug logging
+ * @param sharedCursor every topic has a shared cursor, which holds back reclamation like
+ *     any cursor (false: it does not exist, and shared-cursor calls are refused)
  */
 public record EngineConfig(
     Path directory,
@@ -25,7 +27,16 @@ public record EngineConfig(
     ReadConsistency consistency,
     FsyncSchedule schedule,
     StorageBackend backend,
-    boolean quiet) {
+    boolean quiet,
+    boolean sharedCursor) {
+
+  /** A configuration with the shared cursor on (the default). */
+  public EngineConfig(Path directory, long blockSize, long fileSize, int maxEntryBytes,
+      ReadConsistency consistency, FsyncSchedule schedule, StorageBackend backend,
+      boolean quiet) {
+    this(directory, blockSize, fileSize, maxEntryBytes, consistency, schedule, backend, quiet,
+        true);
+  }
 
   /** @return true when every write is durable before it returns */
   public boolean syncEach() {

@@ -65,6 +65,17 @@ public final class Cursors {
     }
   }
 
+  /**
+   * @return the consumer's cursor, or, if it has none, a cursor at the topic's first
+   *     retained offset that is not registered: a peek creates nothing, so it holds back
+   *     no reclamation and leaves no consumer behind
+   */
+  private Cursor forPeek(Topic topic, String consumer) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    Cursor c = m == null ? null : m.get(consumer);
+    return c != null ? c : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset());
+  }
+
   /** @return true if the consumer has a cursor on the topic */
   public boolean exists(Topic topic, String consumer) {
     Map<String, Cursor> m = byTopic.get(topic.name());
@@ -92,7 +103,7 @@ public final class Cursors {
    * @return the entry or null
    */
   public Entry readNext(Topic topic, String consumer, boolean checkpoint) {
-    Cursor c = get(topic, consumer);
+    Cursor c = checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
     synchronized (c) {
       health.check();
       clampToFloor(c);
@@ -118,7 +129,7 @@ public final class Cursors {
    */
   public List<Entry> batchRead(Topic topic, String consumer, long maxBytes, int maxEntries,
       boolean checkpoint) {
-    Cursor c = get(topic, consumer);
+    Cursor c = checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
     synchronized (c) {
       health.check();
       clampToFloor(c);
@@ -236,23 +247,27 @@ public final class Cursors {
    * @throws InvalidArgumentException if {@code next} is outside [first retained, end]
    */
   public void seek(Topic topic, String consumer, long next) {
-    Cursor c = get(topic, consumer);
     // Under the retention lock a reclamation pass either finished before (then the range
     // check below sees its floor) or starts after (then it sees this cursor's position).
     synchronized (topic.retentionLock()) {
-      seekLocked(topic, c, next);
+      checkRange(topic, next); // before the cursor exists: a refused seek creates none
+      seekLocked(topic, get(topic, consumer), next);
+    }
+  }
+
+  private static void checkRange(Topic topic, long next) {
+    long first = topic.firstOffset();
+    long end = topic.endOffset();
+    if (next < first || next > end) {
+      throw new InvalidArgumentException("offset " + next + " is outside the retained range ["
+          + first + ", " + end + "] of topic '" + topic.name() + "'");
     }
   }
 
   private void seekLocked(Topic topic, Cursor c, long next) {
     synchronized (c) {
       health.check();
-      long first = topic.firstOffset();
-      long end = topic.endOffset();
-      if (next < first || next > end) {
-        throw new InvalidArgumentException("offset " + next + " is outside the retained range ["
-            + first + ", " + end + "] of topic '" + topic.name() + "'");
-      }
+      checkRange(topic, next);
       c.position.reset(next);
       c.consumed = next;
       persist(c);

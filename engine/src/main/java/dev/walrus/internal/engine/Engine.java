@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
     this.journal = journal;
     this.topics.putAll(recovered.topics);
     this.allocator = new BlockAllocator(config, recovered.files, recovered.nextFileSequence,
-        recovered.nextBlockSequence);
+        recovered.nextBlockSequence, this::verifyBeforeNewFile);
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
       t.setDaemon(true);
@@ -84,8 +84,19 @@ public final class Engine implements AutoCloseable {
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
     this.reclaimer = new Reclaimer(config, health, allocator, topics::get, cursors, journal,
         maintenance);
-    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach(
-        (consumer, next) -> cursors.restore(topics.get(topic), consumer, next)));
+    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach((consumer, next) -> {
+      if (config.sharedCursor() || !SHARED.equals(consumer)) {
+        cursors.restore(topics.get(topic), consumer, next);
+      }
+    }));
+    if (config.sharedCursor()) {
+      // A topic with no recorded shared cursor (it never moved, or an older version did
+      // not create one) gets it at its first retained offset, as if it had existed since
+      // the topic's first entry: nothing retained is deleted before the shared cursor read it.
+      for (Topic t : topics.values()) {
+        cursors.get(t, SHARED);
+      }
+    }
   }
 
   /**
@@ -98,7 +109,7 @@ public final class Engine implements AutoCloseable {
     NamespaceLock lock = null;
     CursorJournal journal = null;
     try {
-      config.backend().createDirectories(config.directory());
+      NamespaceDirectory.prepare(config.backend(), config.directory()); // ours, no planted links
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
       // Replay only: recovery forces the data files, then rewrites the journal durably.
@@ -107,6 +118,7 @@ public final class Engine implements AutoCloseable {
       Recovery.Result r = new Recovery(config).run(journal);
       Engine e = new Engine(config, lock, journal, r);
       e.durability.start(e.maintenance);
+      e.maintenance.scheduleWithFixedDelay(e::verifyOwnership, 1, 1, TimeUnit.SECONDS);
       e.reclaimer.poke(); // files consumed before a restart are reclaimed too
       if (!config.quiet()) {
         LOG.info("opened {} ({} backend, {}, {}): {} topics, {} files, {} blocks rescanned, "
@@ -135,6 +147,29 @@ public final class Engine implements AutoCloseable {
       } catch (Exception ignored) {
         // already failing
       }
+    }
+  }
+
+  /** Before each new data file: a lost ownership poisons (no rollback, no retry). */
+  private void verifyBeforeNewFile() {
+    try {
+      lock.verify();
+    } catch (IOException e) {
+      throw health.poison("namespace ownership check", e);
+    }
+  }
+
+  /** Maintenance: re-checks (and repairs) the lock files; poisons if ownership is lost. */
+  private void verifyOwnership() {
+    if (health.isClosed() || health.isPoisoned()) {
+      return;
+    }
+    try {
+      lock.verify();
+    } catch (IOException | RuntimeException e) {
+      health.poison("namespace ownership check", e instanceof IOException io ? io
+          : new IOException(e.getMessage(), e));
+      LOG.error("{}: instance poisoned", config.directory(), e);
     }
   }
 
@@ -240,7 +275,13 @@ public final class Engine implements AutoCloseable {
     if (w != null) {
       return w;
     }
-    Topic t = topics.computeIfAbsent(name, n -> new Topic(n, 0, 0));
+    Topic t = topics.computeIfAbsent(name, n -> {
+      Topic created = new Topic(n, 0, 0);
+      if (config.sharedCursor()) {
+        cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
+      }
+      return created;
+    });
     return writers.computeIfAbsent(name,
         n -> new TopicWriter(t, allocator, durability, health));
   }
@@ -280,6 +321,7 @@ public final class Engine implements AutoCloseable {
   public Entry readNext(String topic, String consumer, boolean checkpoint) {
     Topic t = existing(topic);
     checkConsumer(t, consumer);
+    checkShared(topic, consumer);
     health.check();
     if (t == null) {
       return null;
@@ -291,6 +333,7 @@ public final class Engine implements AutoCloseable {
   public List<Entry> batchRead(String topic, String consumer, long maxBytes, boolean checkpoint) {
     Topic t = existing(topic);
     checkConsumer(t, consumer);
+    checkShared(topic, consumer);
     if (maxBytes < 0) {
       throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
     }
@@ -305,6 +348,7 @@ public final class Engine implements AutoCloseable {
   public void checkpoint(String topic, String consumer, long next) {
     Names.topic(topic);
     checkConsumer(consumer);
+    checkShared(topic, consumer);
     health.check();
     Topic t = topics.get(topic);
     if (t == null) {
@@ -321,6 +365,7 @@ public final class Engine implements AutoCloseable {
   public long position(String topic, String consumer) {
     Names.topic(topic);
     checkConsumer(consumer);
+    checkShared(topic, consumer);
     health.check();
     Topic t = topics.get(topic);
     if (t == null) {
@@ -363,6 +408,15 @@ public final class Engine implements AutoCloseable {
   private void checkConsumer(Topic t, String consumer) {
     if (consumer == null || t == null || !cursors.exists(t, consumer)) {
       checkConsumer(consumer);
+    }
+  }
+
+  /** Refuses shared-cursor calls when the instance has no shared cursor. */
+  private void checkShared(String topic, String consumer) {
+    if (SHARED.equals(consumer) && !config.sharedCursor()) {
+      throw new dev.walrus.SharedCursorDisabledException("topic " + Names.quote(topic)
+          + " has no shared cursor: this instance was opened with sharedCursor(false);"
+          + " read through a named consumer, or open with sharedCursor(true)");
     }
   }
 

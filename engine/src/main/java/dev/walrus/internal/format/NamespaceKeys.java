@@ -6,12 +6,16 @@ import java.nio.file.Path;
 
 /**
  * Turns a namespace key into a directory name under the data directory, as the seed
- * does: keep {@code [A-Za-z0-9._-]}, replace every other character with {@code _}; a
- * result that is empty, all {@code _}, {@code .} or {@code ..} becomes
- * {@code ns_<16 hex digits of the key's FNV-1a 64 checksum>}. A result longer than 200
- * characters keeps its first 200 characters and gains {@code _<checksum>}. The result
- * never contains a separator and is never {@code .} or {@code ..}, so it cannot leave
- * the data directory.
+ * does (walrus-rust maps {@code key.chars()}): keep {@code [A-Za-z0-9._-]} and replace
+ * every other <em>character</em> (Unicode code point, so a supplementary character such
+ * as an emoji, two UTF-16 units, gives one {@code _}; an unpaired surrogate also gives
+ * one) with {@code _}; a result that is empty or all {@code _} becomes
+ * {@code ns_<checksum>}, where the checksum is the FNV-1a 64 hash of the key's UTF-8
+ * bytes in lower-case hexadecimal without leading zeros (the seed's
+ * {@code format!("ns_{:x}", ..)}). Beyond the seed, so that the directory cannot be the
+ * data directory itself or its parent, {@code .} and {@code ..} also become
+ * {@code ns_<checksum>}, and a result longer than 200 characters keeps its first 200
+ * characters and gains {@code _<checksum>}. The result never contains a separator.
  */
 public final class NamespaceKeys {
   private static final int MAX_DIR_NAME = 200;
@@ -29,11 +33,12 @@ public final class NamespaceKeys {
     }
     StringBuilder sb = new StringBuilder(key.length());
     boolean onlyUnderscore = true;
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
+    for (int i = 0; i < key.length(); ) {
+      int c = key.codePointAt(i);
+      i += Character.charCount(c);
       boolean keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
           || c == '.' || c == '_' || c == '-';
-      char out = keep ? c : '_';
+      char out = keep ? (char) c : '_';
       if (out != '_') {
         onlyUnderscore = false;
       }
@@ -70,6 +75,6 @@ public final class NamespaceKeys {
       h ^= b & 0xFF;
       h *= 0x100000001b3L;
     }
-    return String.format("%016x", h);
+    return Long.toHexString(h);
   }
 }

@@ -84,23 +84,36 @@ public final class FileChannelBackend implements StorageBackend {
     }
   }
 
+  /**
+   * Creates {@code dir} and every missing parent, each owner-only ({@code rwx------}): the
+   * permissions are set explicitly after creation, so the umask cannot change them.
+   * Directories that already exist are left exactly as they are.
+   */
   @Override
   public void createDirectories(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    Path parent = dir.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      Files.createDirectories(parent);
+    java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.isDirectory(p);
+        p = p.getParent()) {
+      missing.push(p);
     }
     FileAttribute<?>[] attrs = POSIX
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_PERMS)}
         : new FileAttribute<?>[0];
-    try {
-      Files.createDirectory(dir, attrs);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      if (!Files.isDirectory(dir)) {
-        throw e;
+    while (!missing.isEmpty()) {
+      Path p = missing.pop();
+      try {
+        Files.createDirectory(p, attrs);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (!Files.isDirectory(p)) {
+          throw e;
+        }
+        continue; // made by someone else meanwhile: not ours to change
+      }
+      if (POSIX) {
+        // The attribute above is masked by the umask; set the permissions themselves (on
+        // the directory just made, not through a link put in its place).
+        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(DIR_PERMS);
       }
     }
   }

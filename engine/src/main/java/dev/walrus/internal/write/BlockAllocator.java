@@ -8,9 +8,13 @@ import dev.walrus.internal.format.BlockHeader;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands out blocks: cuts the current data file into blocks in allocation order and
@@ -19,9 +23,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>A block normally has the configured block size; an entry too large for one gets a
  * block of as many block sizes as it needs (and a file of its own size if no file is
- * large enough). Thread-safe: allocation is short and serialised.
+ * large enough). A data-file name that is already taken by something the engine did not
+ * create (a planted file or link) is left alone and the next sequence number is used, so a
+ * topic never wedges on it. Before each new file the caller's check runs (the namespace
+ * lock's ownership check). Thread-safe: allocation is short and serialised.
  */
 public final class BlockAllocator {
+  private static final Logger LOG = LoggerFactory.getLogger(BlockAllocator.class);
+  /** How many taken names in a row the allocator skips before giving up. */
+  static final int MAX_TAKEN_NAMES = 1000;
   private final EngineConfig config;
   private final ConcurrentSkipListMap<Long, DataFile> files;
   private long nextFileSequence;
@@ -29,6 +39,14 @@ public final class BlockAllocator {
   private DataFile current;
   private long nextPos;
   private boolean directoryDirty;
+  private final NewFileCheck beforeNewFile;
+
+  /** Runs before each data file is created (the namespace lock's ownership check). */
+  @FunctionalInterface
+  public interface NewFileCheck {
+    /** @throws IOException to refuse creating the file (the write fails) */
+    void check() throws IOException;
+  }
 
   /**
    * @param files the namespace's open data files (recovered ones included); new files are
@@ -38,6 +56,15 @@ public final class BlockAllocator {
    */
   public BlockAllocator(EngineConfig config, ConcurrentSkipListMap<Long, DataFile> files,
       long nextFileSequence, long nextBlockSequence) {
+    this(config, files, nextFileSequence, nextBlockSequence, () -> { });
+  }
+
+  /**
+   * @param beforeNewFile runs before each data file is created; its failure fails the write
+   */
+  public BlockAllocator(EngineConfig config, ConcurrentSkipListMap<Long, DataFile> files,
+      long nextFileSequence, long nextBlockSequence, NewFileCheck beforeNewFile) {
+    this.beforeNewFile = beforeNewFile;
     this.config = config;
     this.files = files;
     this.nextFileSequence = nextFileSequence;
@@ -74,9 +101,25 @@ public final class BlockAllocator {
   }
 
   private void newFile(long size) throws IOException {
-    long seq = nextFileSequence++;
-    StorageFile f = config.backend().create(
-        config.directory().resolve(DataFile.fileName(seq)), size, config.syncEach());
+    beforeNewFile.check();
+    long seq;
+    StorageFile f;
+    for (int taken = 0; ; taken++) {
+      seq = nextFileSequence++;
+      Path path = config.directory().resolve(DataFile.fileName(seq));
+      try {
+        f = config.backend().create(path, size, config.syncEach());
+        break;
+      } catch (FileAlreadyExistsException e) {
+        // Something the engine did not make (a file, a link) has this name: leave it alone
+        // and take the next one (sequences need not be contiguous), so the topic goes on.
+        if (taken >= MAX_TAKEN_NAMES) {
+          throw new IOException("the next " + MAX_TAKEN_NAMES + " data-file names in "
+              + config.directory() + " are all taken by files the engine did not create", e);
+        }
+        LOG.warn("{} exists but was not created by this instance; skipping that name", path);
+      }
+    }
     if (!config.noFsync()) {
       // The new name must survive a crash before anything acknowledged lives in it.
       config.backend().syncDirectory(config.directory());

@@ -29,7 +29,10 @@ public class WalrusConfiguration {
         .dataDir(p.dataDir())
         .consistency(p.readConsistency())
         .fsyncSchedule(p.fsyncSchedule())
-        .backend(p.backend());
+        .backend(p.backend())
+        // every stream reads through a named consumer (viewers through guard cursors),
+        // never the shared cursor, which would otherwise keep every file forever
+        .sharedCursor(false);
     if (!p.key().isEmpty()) {
       b.namespace(p.key());
     }
