@@ -653,7 +653,8 @@ public final class Walrus implements AutoCloseable {
      * consumer has consumed them, and every shared-cursor call
      * ({@link Walrus#readNext(String, boolean)},
      * {@link Walrus#batchReadForTopic(String, long, boolean)},
-     * {@link Walrus#checkpoint(String, long)}) throws {@link SharedCursorDisabledException}
+     * {@link Walrus#checkpoint(String, long)}, {@link Walrus#position(String)}) throws
+     * {@link SharedCursorDisabledException}
      * and changes nothing. A shared-cursor position recorded by an earlier open is kept on
      * disk but ignored; opened with the shared cursor on again, it resumes from there, or
      * from the first retained offset if what it had not read was reclaimed meanwhile.

@@ -37,7 +37,7 @@ public final class EngineQuickBench {
     for (FsyncSchedule s : new FsyncSchedule[] {FsyncSchedule.noFsync(),
         FsyncSchedule.milliseconds(200), FsyncSchedule.syncEach()}) {
       Path dir = base.resolve("append-" + s.kind());
-      try (Walrus w = Walrus.builder().dataDir(dir).fsyncSchedule(s).quiet(true).open()) {
+      try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(s).quiet(true).open()) {
         double r = rate(secs, () -> w.appendForTopic("bench", payload));
         rows.add(new String[] {"appendForTopic " + s, fmt(r), pct(r, pwrite)});
       }
@@ -52,7 +52,7 @@ public final class EngineQuickBench {
         {"mmap", "MMAP", "false"}};
     for (String[] b : backends) {
       Path dir = base.resolve("batch-" + b[0]);
-      Walrus.Builder builder = Walrus.builder().dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
+      Walrus.Builder builder = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
           .backend(dev.walrus.Backend.valueOf(b[1])).ioUring(Boolean.parseBoolean(b[2])).quiet(true);
       try (Walrus w = builder.open()) {
         String used = w.backendDescription();
@@ -78,7 +78,7 @@ public final class EngineQuickBench {
         rows.add(new String[] {"batchRead 1000 x 100 B [" + used + "]", fmt(r) + " entries/s", ""});
       }
     }
-    try (Walrus w = Walrus.builder().dataDir(readDir).fsyncSchedule(FsyncSchedule.noFsync())
+    try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(readDir).fsyncSchedule(FsyncSchedule.noFsync())
         .quiet(true).open()) {
       for (int i = 0; i < n / 1000; i++) {
         w.batchAppendForTopic("bench", batch);
@@ -86,7 +86,7 @@ public final class EngineQuickBench {
     }
     for (ReadConsistency c : new ReadConsistency[] {ReadConsistency.atLeastOnce(1000),
         ReadConsistency.strictlyAtOnce()}) {
-      try (Walrus w = Walrus.builder().dataDir(readDir).consistency(c).quiet(true).open()) {
+      try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(readDir).consistency(c).quiet(true).open()) {
         String consumer = "c-" + c.persistEvery() + c.isStrict();
         long t0 = System.nanoTime();
         long got = 0;
@@ -97,7 +97,7 @@ public final class EngineQuickBench {
         rows.add(new String[] {"readNext " + c, fmt(r), ""});
       }
     }
-    try (Walrus w = Walrus.builder().dataDir(readDir).quiet(true).open()) {
+    try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(readDir).quiet(true).open()) {
       long t0 = System.nanoTime();
       long got = 0;
       List<Entry> b;

@@ -100,7 +100,7 @@ public final class ReactiveQuickBench {
   }
 
   private static Walrus open(Path dir, FsyncSchedule schedule) {
-    return Walrus.builder().dataDir(dir).consistency(ReadConsistency.atLeastOnce(1000))
+    return Walrus.builder().sharedCursor(false).dataDir(dir).consistency(ReadConsistency.atLeastOnce(1000))
         .fsyncSchedule(schedule).quiet(true).open();
   }
 

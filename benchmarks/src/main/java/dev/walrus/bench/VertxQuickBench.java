@@ -63,7 +63,7 @@ public final class VertxQuickBench {
     Path root = Files.createTempDirectory("walrus-vertx-bench");
     List<String[]> rows = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
-    try (Walrus wal = Walrus.builder().dataDir(root).consistency(ReadConsistency.atLeastOnce(1000))
+    try (Walrus wal = Walrus.builder().sharedCursor(false).dataDir(root).consistency(ReadConsistency.atLeastOnce(1000))
         .fsyncSchedule(FsyncSchedule.noFsync()).quiet(true).open();
          ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
       WalrusBinding b = join(WalrusEventBus.bind(vertx, rw, BindOptions.defaults()

@@ -47,7 +47,7 @@ public class BatchAppendBench {
       batch.add(BenchDirs.payload(100));
     }
     dir = BenchDirs.fresh("batch");
-    wal = Walrus.builder().dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
         .backend(io.equals("mmap") ? Backend.MMAP : Backend.FD)
         .ioUring(io.equals("io_uring")).quiet(true).open();
     if (io.equals("io_uring") && !wal.backendDescription().contains("io_uring")) {

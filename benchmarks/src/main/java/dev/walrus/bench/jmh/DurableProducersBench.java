@@ -43,7 +43,7 @@ public class DurableProducersBench {
   public void open() {
     payload = BenchDirs.payload(100);
     dir = BenchDirs.fresh("durable");
-    wal = Walrus.builder().dataDir(dir).fsyncSchedule(FsyncSchedule.syncEach())
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.syncEach())
         .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
     rw = ReactiveWalrus.create(wal);
   }

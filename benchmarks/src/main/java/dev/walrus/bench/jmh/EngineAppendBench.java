@@ -47,7 +47,7 @@ public class EngineAppendBench {
   public void open() {
     payload = BenchDirs.payload(size);
     dir = BenchDirs.fresh("append");
-    wal = Walrus.builder().dataDir(dir).backend(Backend.valueOf(backend))
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).backend(Backend.valueOf(backend))
         .fsyncSchedule(Schedules.parse(fsync)).consistency(ReadConsistency.atLeastOnce(1000))
         .quiet(true).open();
   }

@@ -55,7 +55,7 @@ public class ReactiveAppendBench {
       stream.add(payload);
     }
     dir = BenchDirs.fresh("reactive");
-    wal = Walrus.builder().dataDir(dir).fsyncSchedule(Schedules.parse(fsync))
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(Schedules.parse(fsync))
         .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
     rw = ReactiveWalrus.create(wal);
   }

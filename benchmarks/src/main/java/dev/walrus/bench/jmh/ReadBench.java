@@ -54,7 +54,7 @@ public class ReadBench {
   @Setup(Level.Trial)
   public void open() {
     dir = BenchDirs.fresh("read");
-    wal = Walrus.builder().dataDir(dir).backend(Backend.valueOf(backend))
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).backend(Backend.valueOf(backend))
         .fsyncSchedule(FsyncSchedule.milliseconds(200))
         .consistency(consistency.equals("StrictlyAtOnce") ? ReadConsistency.strictlyAtOnce()
             : ReadConsistency.atLeastOnce(1000))

@@ -42,7 +42,7 @@ public class TailLatencyBench {
   public void open() {
     payload = BenchDirs.payload(100);
     dir = BenchDirs.fresh("tail");
-    wal = Walrus.builder().dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
+    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
         .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
     rw = ReactiveWalrus.create(wal);
     tail = rw.tail("lat", TailOptions.forConsumer("bench"))

@@ -52,7 +52,7 @@ public final class HeapDiskProbe {
   }
 
   private static Walrus open(Path dir) {
-    return Walrus.builder().dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
+    return Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
         .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
   }
 
