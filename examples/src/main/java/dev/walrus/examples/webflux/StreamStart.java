@@ -37,8 +37,15 @@ public final class StreamStart {
    */
   public static StreamStart parse(String from, String lastEventId, String consumer) {
     if (lastEventId != null && !lastEventId.isBlank()) {
-      long last = parseOffset("Last-Event-ID", lastEventId.trim());
-      return new StreamStart(StartPosition.offset(last + 1), "Last-Event-ID", lastEventId);
+      String id = lastEventId.trim();
+      long last = parseOffset("Last-Event-ID", lastEventId, id,
+          "Last-Event-ID must be the id of an event this server sent (an offset, a"
+          + " non-negative integer), got '" + lastEventId + "'");
+      // No entry follows the largest offset: an id this log never sent, as after a
+      // replaced data directory, so check() starts at the earliest retained entry.
+      StartPosition after = last == Long.MAX_VALUE ? StartPosition.earliest()
+          : StartPosition.offset(last + 1);
+      return new StreamStart(after, "Last-Event-ID", lastEventId);
     }
     if (from == null || from.isBlank()) {
       return new StreamStart(consumer == null ? StartPosition.earliest()
@@ -56,8 +63,9 @@ public final class StreamStart {
         }
         return new StreamStart(StartPosition.committed(), "from", from);
       default:
-        return new StreamStart(StartPosition.offset(parseOffset("from", from.trim())), "from",
-            from);
+        return new StreamStart(StartPosition.offset(parseOffset("from", from, from.trim(),
+            "from must be earliest, latest, committed or an offset (a non-negative integer),"
+            + " got '" + from + "'")), "from", from);
     }
   }
 
@@ -87,18 +95,16 @@ public final class StreamStart {
         + " is outside the retained entries [" + first + ", " + next + "] of this topic");
   }
 
-  private static long parseOffset(String name, String value) {
-    long n;
+  private static long parseOffset(String name, String value, String trimmed,
+      String malformed) {
+    if (trimmed.isEmpty() || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new InvalidRequestValueException(name, value, malformed);
+    }
     try {
-      n = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      n = -1;
+      return Long.parseLong(trimmed);
+    } catch (NumberFormatException tooLarge) {
+      throw new InvalidRequestValueException(name, value, name + " " + trimmed
+          + " is larger than the largest offset, " + Long.MAX_VALUE);
     }
-    if (n < 0 || n == Long.MAX_VALUE) {
-      throw new InvalidRequestValueException(name, value, name
-          + " must be earliest, latest, committed or an offset (a non-negative integer), got '"
-          + value + "'");
-    }
-    return n;
   }
 }
