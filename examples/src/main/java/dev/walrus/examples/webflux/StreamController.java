@@ -61,6 +61,8 @@ public class StreamController {
    * @param consumer a consumer name, or absent for a viewer
    * @param from {@code earliest}, {@code latest}, {@code committed} or an offset
    * @param lastEventId sent by a reconnecting {@code EventSource}: resume after it
+   * @param lastEventIdParam the same as a query parameter, for a new {@code EventSource}
+   *     (which cannot set the header); the header wins
    * @param request the request (its raw path is checked for UTF-8)
    * @return the endless event stream; the topic, consumer and start are checked before
    *     the response starts, so these are problem bodies: 400 for an invalid topic,
@@ -75,12 +77,17 @@ public class StreamController {
       @RequestParam(required = false) String consumer,
       @RequestParam(required = false) String from,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
       ServerHttpRequest request) {
     TopicPath.check(topic, request);
     if (consumer != null) {
       ConsumerNames.check(consumer);
     }
-    StreamStart requested = StreamStart.parse(from, lastEventId, consumer);
+    // the header (an EventSource reconnecting by itself) wins over the parameter (a page
+    // that opened a new EventSource after its previous one gave up)
+    boolean header = lastEventId != null && !lastEventId.isBlank();
+    StreamStart requested = StreamStart.parse(from, header ? "Last-Event-ID" : "lastEventId",
+        header ? lastEventId : lastEventIdParam, consumer);
     Mono<Flux<ReceivedEntry>> tail = consumer == null ? viewers.tail(topic, requested)
         : consumerTail(topic, consumer, requested);
     Flux<ServerSentEvent<EntryEvent>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
