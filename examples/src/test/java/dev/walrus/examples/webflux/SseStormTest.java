@@ -102,11 +102,38 @@ class SseStormTest {
   }
 
   /**
+   * The issue's reproduction: 11 streams opened and closed one after another (each
+   * closed right after its headers, while the log works for it) left every endpoint
+   * answering 503.
+   */
+  @Test
+  void elevenStreamsOpenedAndClosedOneAfterAnotherLeaveEveryEndpointUp() {
+    append("eleven", "e0");
+    HttpClient http = HttpClient.create(ConnectionProvider.newConnection())
+        .baseUrl("http://localhost:" + port)
+        .responseTimeout(WAIT);
+    for (int i = 0; i < 11; i++) {
+      String uri = i % 2 == 0 ? "/topics/eleven/stream" : "/topics/eleven/stream?consumer=e";
+      closingAfter(http, c -> stream(c, uri, 1, WAIT)).block(WAIT);
+    }
+    assertThat(statuses.keySet()).allMatch(s -> s == 200);
+    everyEndpointAnswers2xx();
+    Awaitility.await("no viewer cursor left").atMost(WAIT)
+        .untilAsserted(() -> assertThat(viewerCursors()).isEmpty());
+  }
+
+  /**
    * One client doing one random thing and disconnecting at a random instant: when its
    * Mono ends (completion, cancel or error) its TCP connection is closed, as a browser
    * tab that goes away closes it.
    */
   private Mono<Void> oneClient(HttpClient http, int i, Random rnd) {
+    return closingAfter(http, c -> oneRequest(c, i, rnd));
+  }
+
+  /** Runs the request with a client whose connection is closed when the request ends. */
+  private static Mono<Void> closingAfter(HttpClient http,
+      java.util.function.Function<HttpClient, Mono<Void>> request) {
     AtomicReference<Connection> connection = new AtomicReference<>();
     AtomicBoolean over = new AtomicBoolean();
     HttpClient closing = http.doOnConnected(c -> {
@@ -115,7 +142,7 @@ class SseStormTest {
         c.dispose();
       }
     });
-    return oneRequest(closing, i, rnd).doFinally(s -> {
+    return request.apply(closing).doFinally(s -> {
       over.set(true);
       Connection c = connection.get();
       if (c != null) {
