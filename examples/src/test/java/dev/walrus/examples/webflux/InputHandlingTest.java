@@ -146,6 +146,19 @@ class InputHandlingTest {
           .jsonPath("$.detail").value(d -> assertThat((String) d).contains("reserved"));
     }
     assertThat(wal.stats("named").orElseThrow().unread()).as("nothing was created").isEmpty();
+    // internal cursors (a viewer's, while it reads) are not listed
+    List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reactor.core.Disposable viewer = Sse.open(client, "/topics/named/stream", null)
+        .subscribe(e -> seen.add(Sse.offset(e)));
+    try {
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !seen.isEmpty());
+      assertThat(wal.stats("named").orElseThrow().unread()).isNotEmpty();
+      client.get().uri("/topics").exchange().expectBody()
+          .jsonPath("$[?(@.topic == 'named')].consumers").isEqualTo(
+              List.of(java.util.Map.of()));
+    } finally {
+      viewer.dispose();
+    }
   }
 
   @Test
@@ -161,8 +174,12 @@ class InputHandlingTest {
         .bodyValue("x").exchange(), 415, "unsupported-media-type")
         .jsonPath("$.detail").value(d -> assertThat((String) d).contains("text/plain")
             .contains("application/x-ndjson"));
+    client.delete().uri("/topics/t").exchange().expectHeader().exists("Allow");
     problem(client.delete().uri("/topics/t").exchange(), 405, "method-not-allowed")
         .jsonPath("$.detail").value(d -> assertThat((String) d).contains("DELETE"));
+    problem(client.get().uri("/topics").accept(MediaType.IMAGE_PNG).exchange(), 406,
+        "not-acceptable")
+        .jsonPath("$.detail").value(d -> assertThat((String) d).contains("image/png"));
     problem(client.post().uri("/topics/t/batch").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"a\":").exchange(), 400, "invalid-request-value");
     problem(client.post().uri("/topics/t/batch").contentType(MediaType.APPLICATION_NDJSON)

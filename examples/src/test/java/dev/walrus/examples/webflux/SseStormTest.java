@@ -89,6 +89,7 @@ class SseStormTest {
       everyEndpointAnswers2xx();
       assertThat(statuses).as("some streams were under way when their client left")
           .containsKey(200);
+      assertThat(wal.stats("storm-cut")).as("an append cut mid-body writes nothing").isEmpty();
       Awaitility.await("no viewer cursor left").atMost(WAIT)
           .untilAsserted(() -> assertThat(viewerCursors()).isEmpty());
       assertThat(viewers.pending()).as("viewers not cleaned up").isZero();
