@@ -79,15 +79,15 @@ public class BatchBodyParser {
   }
 
   /**
-   * Drops what Jackson's messages say for programmers (a parenthesised remark naming a
-   * setting such as {@code `StreamReadConstraints.getMaxNestingDepth()`}, or such a
-   * name alone), so that a problem detail names no library class.
+   * Drops what Jackson's messages say for programmers (where a limit comes from, such as
+   * {@code from `StreamReadConstraints.getMaxNestingDepth()`}, or such a name alone),
+   * keeping the limit, so that a problem detail names no library class.
    */
   static String withoutCodeNames(String message) {
     if (message == null) {
       return "";
     }
-    return message.replaceAll("\\s*\\([^()]*`[^`]*`[^()]*\\)", "")
+    return message.replaceAll(",?\\s*from `[^`]*`", "")
         .replaceAll("`[^`]*\\.[^`]*`", "a parser limit")
         .trim();
   }

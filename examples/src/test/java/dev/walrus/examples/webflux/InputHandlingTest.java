@@ -188,7 +188,8 @@ class InputHandlingTest {
     // a parser limit: Jackson's message names its setting's class, the detail does not
     problem(client.post().uri("/topics/t/batch").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("[".repeat(1500) + "]".repeat(1500)).exchange(), 400,
-        "invalid-request-value");
+        "invalid-request-value")
+        .jsonPath("$.detail").value(d -> assertThat((String) d).contains("(500)"));
   }
 
   @AfterAll
