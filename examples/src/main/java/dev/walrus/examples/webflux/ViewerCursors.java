@@ -29,9 +29,13 @@ import reactor.core.publisher.Mono;
  *   <li>a MANUAL tail under that name that never commits, so only the reactive API's
  *       hidden reader cursor moves.</li>
  * </ul>
- * When the stream ends, the guard is removed once the reactive API has removed the reader.
- * Names start with {@link #PREFIX}; after a crash such cursors may be left over (they
- * would hold back reclamation), so {@link #removeLeftovers} runs at startup.
+ * However the viewer ends (its tail completes, errors or is cancelled, or its start is
+ * cancelled or fails, also while the guard is being placed) it is released once: the
+ * guard and any cursor the reactive API left under the viewer's name are removed once the
+ * API has removed its reader (polled, at most 10 s). Engine calls run via
+ * {@link EngineCall}, never interrupted. Names start with {@link #PREFIX}; after a crash,
+ * or if the log was unavailable at release, such cursors may be left over (they would
+ * hold back reclamation), so {@link #removeLeftovers} runs at startup. Thread-safe.
  */
 @Component
 public class ViewerCursors {
