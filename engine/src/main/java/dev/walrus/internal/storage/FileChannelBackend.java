@@ -1,7 +1,6 @@
 package dev.walrus.internal.storage;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -14,7 +13,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,30 +33,66 @@ public final class FileChannelBackend implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    createOwnerOnly(path);
-    try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
-      raf.setLength(size); // ftruncate: sparse, no zeros written
+    FileChannel ch = openChannel(path, true, syncWrites);
+    try {
+      if (size > 0) {
+        // One zero byte at the end sets the size (the rest stays sparse, no zeros written),
+        // through the descriptor just created: no second open that could follow a link.
+        ByteBuffer last = ByteBuffer.allocate(1);
+        while (last.hasRemaining()) {
+          ch.write(last, size - 1);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
-    return open(path, false, syncWrites);
+    return new ChannelFile(path, ch);
   }
 
   @Override
   public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    if (create && !Files.exists(path)) {
-      createOwnerOnly(path);
+    if (create) {
+      try {
+        return new ChannelFile(path, openChannel(path, true, syncWrites));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // exists: open it below (never through a link)
+      }
     }
-    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new ChannelFile(path, openChannel(path, false, syncWrites));
+  }
+
+  /**
+   * Opens a file read-write without following a symbolic link in its last component;
+   * {@code createNew} creates it owner-only and fails if anything (a link too) is there.
+   *
+   * @throws IOException naming the path, also when it is a symbolic link
+   */
+  static FileChannel openChannel(Path path, boolean createNew, boolean syncWrites)
+      throws IOException {
+    Set<java.nio.file.OpenOption> opts = new java.util.HashSet<>();
+    opts.add(StandardOpenOption.READ);
+    opts.add(StandardOpenOption.WRITE);
+    opts.add(java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (createNew) {
+      opts.add(StandardOpenOption.CREATE_NEW);
+    }
     if (syncWrites) {
       opts.add(StandardOpenOption.DSYNC);
     }
-    return new ChannelFile(path, FileChannel.open(path, opts));
-  }
-
-  private static void createOwnerOnly(Path path) throws IOException {
-    if (POSIX) {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(FILE_PERMS));
-    } else {
-      Files.createFile(path);
+    try {
+      if (createNew && POSIX) {
+        return FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(FILE_PERMS));
+      }
+      return FileChannel.open(path, opts);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException e) {
+      if (Files.isSymbolicLink(path)) {
+        throw new java.nio.file.FileSystemException(path.toString(), null,
+            "is a symbolic link; Walrus never follows symbolic links to its files");
+      }
+      throw e;
     }
   }
 

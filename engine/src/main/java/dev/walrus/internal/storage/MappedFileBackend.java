@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,7 +42,7 @@ public final class MappedFileBackend extends ForwardingBackend {
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannelBackend.openChannel(path, false, false)) {
       long size = ch.size();
       int n = (int) ((size + CHUNK - 1) / CHUNK);
       MappedByteBuffer[] chunks = new MappedByteBuffer[Math.max(n, 1)];
