@@ -19,12 +19,37 @@ import java.util.Set;
 /**
  * The default backend: positional {@code FileChannel} reads and writes ({@code pread} /
  * {@code pwrite}), {@code DSYNC} for the SyncEach schedule.
+ *
+ * <p>Files are {@link ChannelFile}s: an interrupt of a thread doing I/O never closes a file
+ * for anyone, and at most {@link DescriptorCache#capacity()} descriptors stay open however
+ * many files there are (see {@code docs/ARCHITECTURE.md}, "Interrupts" and "Descriptors").
+ * Fsyncs and directory syncs run where no interrupt reaches them ({@link Fsyncs}).
  */
 public final class FileChannelBackend implements StorageBackend {
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+
+  private final DescriptorCache cache;
+
+  /** A backend keeping at most {@link DescriptorCache#configuredCapacity()} descriptors open. */
+  public FileChannelBackend() {
+    this(DescriptorCache.configuredCapacity());
+  }
+
+  /**
+   * @param maxOpenFiles most descriptors kept open for files at once
+   * @throws IllegalArgumentException if {@code maxOpenFiles < 1}
+   */
+  public FileChannelBackend(int maxOpenFiles) {
+    this.cache = new DescriptorCache(maxOpenFiles);
+  }
+
+  /** @return the cache bounding this backend's descriptors; siblings register theirs too */
+  public DescriptorCache descriptors() {
+    return cache;
+  }
 
   @Override
   public String name() {
@@ -33,33 +58,31 @@ public final class FileChannelBackend implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    FileChannel ch = openChannel(path, true, syncWrites);
+    ChannelFile f = new ChannelFile(path, openChannel(path, true, syncWrites), syncWrites, cache);
     try {
       if (size > 0) {
         // One zero byte at the end sets the size (the rest stays sparse, no zeros written),
         // through the descriptor just created: no second open that could follow a link.
-        ByteBuffer last = ByteBuffer.allocate(1);
-        while (last.hasRemaining()) {
-          ch.write(last, size - 1);
-        }
+        f.write(ByteBuffer.allocate(1), size - 1);
       }
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      f.close();
+      Files.deleteIfExists(path); // ours (CREATE_NEW): a later attempt uses another name
       throw e;
     }
-    return new ChannelFile(path, ch);
+    return f;
   }
 
   @Override
   public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
     if (create) {
       try {
-        return new ChannelFile(path, openChannel(path, true, syncWrites));
+        return new ChannelFile(path, openChannel(path, true, syncWrites), syncWrites, cache);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         // exists: open it below (never through a link)
       }
     }
-    return new ChannelFile(path, openChannel(path, false, syncWrites));
+    return new ChannelFile(path, openChannel(path, false, syncWrites), syncWrites, cache);
   }
 
   /**
@@ -108,8 +131,8 @@ public final class FileChannelBackend implements StorageBackend {
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    try {
+      Fsyncs.forceDirectory(dir);
     } catch (IOException e) {
       // Some platforms cannot open directories; Linux can, and there a failure is real.
       if (System.getProperty("os.name", "").toLowerCase().contains("linux")) {
@@ -151,62 +174,5 @@ public final class FileChannelBackend implements StorageBackend {
     }
     out.sort(null);
     return out;
-  }
-
-  /** A file behind a positional FileChannel. */
-  private static final class ChannelFile implements StorageFile {
-    private final Path path;
-    private final FileChannel ch;
-
-    ChannelFile(Path path, FileChannel ch) {
-      this.path = path;
-      this.ch = ch;
-    }
-
-    @Override
-    public Path path() {
-      return path;
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      long pos = position;
-      while (src.hasRemaining()) {
-        pos += ch.write(src, pos);
-      }
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      int total = 0;
-      while (dst.hasRemaining()) {
-        int n = ch.read(dst, position + total);
-        if (n < 0) {
-          break;
-        }
-        total += n;
-      }
-      return total;
-    }
-
-    @Override
-    public void force() throws IOException {
-      ch.force(false);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return ch.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      ch.truncate(size);
-    }
-
-    @Override
-    public void close() throws IOException {
-      ch.close();
-    }
   }
 }

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * used for file I/O: raw {@link IoUringIoOps} submissions on file descriptors through an
  * {@link IoUringIoHandle} registration, as OpenSearch's async file I/O does.
  *
- * <p>Callers block until every completion of their submission has arrived; each
+ * <p>Callers block, uninterruptibly (a {@code Thread.interrupt()} is kept in the thread's
+ * status, never turned into a failure), until every completion of their submission has
+ * arrived; each
  * operation keeps its buffer reachable (in {@link #pending}) until the kernel is done
  * with it, even if the caller gives up waiting. Completions run on the ring's thread and
  * only complete futures. Thread-safe.
@@ -250,17 +252,30 @@ public final class IoUringRing implements AutoCloseable {
     return res;
   }
 
+  /**
+   * Waits for a completion without being interruptible: the kernel works on the operation
+   * whatever the caller's thread does, and giving up on it would turn an interrupt into a
+   * failed write or fsync (and so into a poisoned instance). An interrupt that arrives
+   * meanwhile is kept in the thread's status.
+   */
   private static int awaitResult(CompletableFuture<Integer> f, String what) throws IOException {
-    int res;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    boolean interrupted = false;
     try {
-      res = f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for io_uring " + what, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("io_uring " + what + " did not complete: " + e, e);
+      for (;;) {
+        try {
+          return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new IOException("io_uring " + what + " did not complete: " + e, e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    return res;
   }
 
   private static String errnoName(int errno) {
