@@ -35,7 +35,9 @@ import reactor.core.publisher.Flux;
  * <p>Rows: engine {@code appendForTopic} on one thread; reactive {@code append} with 1
  * and 1,000 appends in flight; {@code appendAll} (all {@code NoFsync}); {@code SyncEach}
  * with 64 concurrent producers (each one append at a time) against one producer; and
- * the latency from an engine append to a tail's subscriber (median, p99).
+ * a consuming engine batch read against AUTO tails of 400,000 entries of history (unbounded
+ * demand and {@code limitRate(256)}, {@code AtLeastOnce(1000)}); and the latency from an
+ * engine append to a tail's subscriber (median, p99).
  */
 public final class ReactiveQuickBench {
   private static final byte[] PAYLOAD = new byte[100];
@@ -74,6 +76,17 @@ public final class ReactiveQuickBench {
         rows.add(row("SyncEach reactive append, 1 producer", single, single));
         double sixtyFour = producers(rw, "s64", 64, syncRun);
         rows.add(row("SyncEach reactive append, 64 producers", sixtyFour, single));
+      }
+      try (Walrus wal = open(root.resolve("tailrate"), FsyncSchedule.noFsync());
+           ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+        double engineRead = fillAndEngineRead(wal, "tr", 400_000);
+        rows.add(row("engine batchReadForTopic, consuming (AtLeastOnce(1000))", engineRead,
+            engineRead));
+        tailRate(rw, "tr", "warm", 400_000, Long.MAX_VALUE);
+        double unbounded = tailRate(rw, "tr", "unbounded", 400_000, Long.MAX_VALUE);
+        rows.add(row("reactive AUTO tail, unbounded demand", unbounded, engineRead));
+        double limited = tailRate(rw, "tr", "limit256", 400_000, 256);
+        rows.add(row("reactive AUTO tail, limitRate(256)", limited, engineRead));
       }
       long[] latency;
       try (Walrus wal = open(root.resolve("tail"), FsyncSchedule.noFsync());
@@ -131,6 +144,35 @@ public final class ReactiveQuickBench {
         .flatMap(p -> endless().concatMap(b -> rw.append(topic, b)), count)
         .take(d).count().block();
     return n / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Writes {@code n} entries, then times one consuming engine batch-read pass over them. */
+  private static double fillAndEngineRead(Walrus wal, String topic, int n) {
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      batch.add(PAYLOAD);
+    }
+    for (int i = 0; i < n; i += 1000) {
+      wal.batchAppendForTopic(topic, batch);
+    }
+    long start = System.nanoTime();
+    long read = 0;
+    while (read < n) {
+      read += wal.batchReadForTopic(topic, "engine", 1L << 20, true).size();
+    }
+    return n / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Times a fresh consumer's AUTO tail reading {@code n} entries of history. */
+  private static double tailRate(ReactiveWalrus rw, String topic, String consumer, int n,
+      long limitRate) {
+    Flux<ReceivedEntry> tail = rw.tail(topic, TailOptions.forConsumer(consumer));
+    if (limitRate != Long.MAX_VALUE) {
+      tail = tail.limitRate((int) limitRate);
+    }
+    long start = System.nanoTime();
+    long got = tail.take(n).count().block();
+    return got / ((System.nanoTime() - start) / 1e9);
   }
 
   /** One append at a time through the engine; time until the tail's subscriber has it. */

@@ -7,11 +7,17 @@ package dev.walrus.reactive;
  */
 public enum CheckpointMode {
   /**
-   * Each entry is read with a consuming engine read just before it is emitted, so the
-   * consumer's cursor moves as entries are delivered and is persisted per the engine's
-   * {@link dev.walrus.ReadConsistency} (before every read under {@code StrictlyAtOnce},
-   * every N entries under {@code AtLeastOnce{N}}). Entries are never read ahead of
-   * demand, so the cursor never runs ahead of what the subscriber received.
+   * Each entry is read with its own consuming engine read just before it is emitted,
+   * whatever the demand (also unbounded, as from {@code blockLast()} or
+   * {@code subscribe(consumer)}), so the consumer's cursor moves as entries are delivered
+   * and is persisted per the engine's {@link dev.walrus.ReadConsistency}. While entry
+   * {@code k} is in the subscriber's {@code onNext}, the cursor stands at {@code k + 1}:
+   * it never runs ahead of what the subscriber received. A crash right after entry
+   * {@code k} was delivered resumes at {@code k + 1} under {@code StrictlyAtOnce}, and
+   * between {@code k + 1 - N} and {@code k + 1} (at most N replayed, none skipped) under
+   * {@code AtLeastOnce{N}}. Delivered means handed to the tail's subscriber: entries
+   * queued by a downstream operator ({@code publishOn}, {@code concatMap}'s prefetch)
+   * are lost by a crash before they are processed; use {@link #MANUAL} to survive that.
    * {@link ReceivedEntry#acknowledge()} and {@link ReceivedEntry#commit()} do nothing.
    */
   AUTO,

@@ -7,16 +7,17 @@ import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
 import dev.walrus.reactive.internal.ConsumerGroups;
+import dev.walrus.reactive.internal.CursorLocks;
 import dev.walrus.reactive.internal.Lifecycle;
 import dev.walrus.reactive.internal.MonoCompletion;
 import dev.walrus.reactive.internal.PendingAppend;
+import dev.walrus.reactive.internal.Reads;
 import dev.walrus.reactive.internal.TailFlux;
 import dev.walrus.reactive.internal.TopicAppender;
 import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -48,6 +49,17 @@ import reactor.core.scheduler.Schedulers;
  * {@link WalrusException}s (for example {@link dev.walrus.InvalidTopicException},
  * {@link dev.walrus.EntryTooLargeException}, {@link dev.walrus.WalrusClosedException}).
  * The subscriber's {@code Context} flows upstream through {@link #appendAll}.
+ *
+ * <h2>Cancellation and interrupts</h2>
+ * Cancelling any publisher of this class at any instant ({@code timeout}, {@code dispose},
+ * {@code take}, a client that disconnects) leaves the instance healthy: engine calls run
+ * as tasks given to the scheduler with {@link Scheduler#schedule(Runnable)} whose
+ * {@code Disposable} is never disposed, so no cancellation ever interrupts a thread inside
+ * an engine call; engine calls run with the thread's interrupt status cleared (and
+ * restored after), so a stale interrupt left on a scheduler thread does not reach the
+ * engine either. What a cancelled call did is stated per method: in short, an append
+ * cancelled once its write was taken is written (never twice), a consuming read cancelled
+ * while it ran puts its entries back, a cancelled commit is persisted whole or not at all.
  *
  * <h2>What completing an append means</h2>
  * An append's offset is emitted once the entry is readable and as durable as the
@@ -81,6 +93,8 @@ public final class ReactiveWalrus implements AutoCloseable {
   private final int appendAllWindow;
   private final Lifecycle life = new Lifecycle();
   private final ConsumerGroups groups;
+  private final CursorLocks locks = new CursorLocks();
+  private final Reads reads;
   private final ConcurrentHashMap<String, TopicAppender> appenders = new ConcurrentHashMap<>();
 
   private ReactiveWalrus(Builder b) {
@@ -90,6 +104,7 @@ public final class ReactiveWalrus implements AutoCloseable {
     this.maxCoalescedBytes = b.maxCoalescedBytes;
     this.appendAllWindow = b.appendAllWindow;
     this.groups = new ConsumerGroups(wal);
+    this.reads = new Reads(wal, scheduler, life, locks);
   }
 
   /**
@@ -125,8 +140,10 @@ public final class ReactiveWalrus implements AutoCloseable {
    * append:  --subscribe--[queued; written with others on the scheduler]--offset|
    * </pre>
    * Completes with the entry's offset once it is durable per the fsync schedule (see the
-   * class documentation). Cancelling before the entry is written skips it; after, the
-   * entry stays written. The array must not be modified until the Mono terminates.
+   * class documentation). Cancelling before the topic's writer task has taken the entry
+   * into a write skips it; once taken it is written (exactly once) but its offset is not
+   * emitted, unless that write is retried unit by unit because another unit was refused
+   * (then the cancelled entry is skipped). The array must not be modified until the Mono terminates.
    *
    * @param topic the topic
    * @param data the payload
@@ -159,7 +176,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * appendBatch:  --subscribe--[queued; written whole]--[o, o+1, ..., o+n-1]|
    * </pre>
    * The list is copied at subscription; the arrays must not be modified until the Mono
-   * terminates.
+   * terminates. Cancellation as for {@link #append}: the batch is written whole or not at
+   * all.
    *
    * @param topic the topic
    * @param entries up to {@link Walrus#MAX_BATCH_ENTRIES} payloads; empty writes nothing
@@ -193,10 +211,18 @@ public final class ReactiveWalrus implements AutoCloseable {
    * </pre>
    * Backpressure: the source is asked for no more payloads than offsets were requested,
    * and never more than a window (4,096 by default) ahead of what was emitted. Payloads
-   * in flight are coalesced into large writes (group commit). Errors: a failed write or
-   * a null payload cancels the source and fails the Flux with the engine's exception;
-   * payloads not yet written are then skipped. A source error is passed on at once.
-   * Cancelling skips payloads not yet written.
+   * in flight are coalesced into large writes (group commit).
+   *
+   * <p>Errors: the offset of every entry written is emitted before the error signal, in
+   * order (the error waits for the demand those offsets need). A source error, or a null
+   * payload ({@link InvalidArgumentException}, the source is then cancelled): every
+   * payload received before it is written, then the Flux fails with it. A failed write
+   * (e.g. {@link dev.walrus.EntryTooLargeException}): the source is cancelled, payloads
+   * after the failed one are skipped (not written), then the Flux fails with the
+   * engine's exception. What was written is always a prefix of the source.
+   *
+   * <p>Cancelling skips payloads whose write has not started; those in the write under
+   * way are written, and their offsets are not emitted.
    *
    * @param topic the topic
    * @param entries the payloads
@@ -220,17 +246,26 @@ public final class ReactiveWalrus implements AutoCloseable {
    * Reads the next entry at the topic's shared cursor, with the engine's semantics
    * ({@link Walrus#readNext(String, boolean)}), on the scheduler.
    *
+   * <p>Cancellation: before the engine call starts, nothing is read. A consuming read
+   * ({@code checkpoint = true}) cancelled while it runs completes and then puts the entry
+   * back, so the cursor moves only if the entry is delivered. Exact against every other
+   * read of the cursor through this instance (they are serialised per cursor); a reader of
+   * the same cursor through the blocking {@link Walrus} API at that very moment may make
+   * the put-back impossible, and the entry is then lost to the canceller. A cancel racing
+   * with the emission may still see the entry emitted (it counts as delivered).
+   *
    * @param topic the topic
    * @param checkpoint true to consume, false to peek
    * @return a Mono of the entry, empty if there is none; errors: the engine's
    */
   public Mono<Entry> readNext(String topic, boolean checkpoint) {
-    return blocking(() -> wal.readNext(topic, checkpoint).orElse(null));
+    return reads.readNext(topic, null, checkpoint);
   }
 
   /**
    * Reads the next entry of a named consumer
-   * ({@link Walrus#readNext(String, String, boolean)}), on the scheduler.
+   * ({@link Walrus#readNext(String, String, boolean)}), on the scheduler. Cancellation as
+   * for {@link #readNext(String, boolean)}.
    *
    * @param topic the topic
    * @param consumer the consumer name
@@ -238,12 +273,17 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return a Mono of the entry, empty if there is none; errors: the engine's
    */
   public Mono<Entry> readNext(String topic, String consumer, boolean checkpoint) {
-    return blocking(() -> wal.readNext(topic, consumer, checkpoint).orElse(null));
+    if (consumer == null || consumer.isEmpty()) {
+      return Mono.error(() -> invalidConsumer(consumer));
+    }
+    return reads.readNext(topic, consumer, checkpoint);
   }
 
   /**
    * Reads entries at the shared cursor within a payload budget
    * ({@link Walrus#batchReadForTopic(String, long, boolean)}), on the scheduler.
+   * Cancellation as for {@link #readNext(String, boolean)}: a consuming batch cancelled
+   * while it runs is put back whole.
    *
    * @param topic the topic
    * @param maxBytes the payload budget (at least one entry is returned if any exists)
@@ -252,7 +292,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     engine's
    */
   public Mono<List<Entry>> batchRead(String topic, long maxBytes, boolean checkpoint) {
-    return blocking(() -> wal.batchReadForTopic(topic, maxBytes, checkpoint));
+    return reads.batchRead(topic, null, maxBytes, checkpoint);
   }
 
   /**
@@ -266,14 +306,19 @@ public final class ReactiveWalrus implements AutoCloseable {
    */
   public Mono<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
       boolean checkpoint) {
-    return blocking(() -> wal.batchReadForTopic(topic, consumer, maxBytes, checkpoint));
+    if (consumer == null || consumer.isEmpty()) {
+      return Mono.error(() -> invalidConsumer(consumer));
+    }
+    return reads.batchRead(topic, consumer, maxBytes, checkpoint);
   }
 
-  private <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(() -> {
-      life.checkOpen();
-      return call.call();
-    }).subscribeOn(scheduler);
+  private static RuntimeException invalidConsumer(String consumer) {
+    try {
+      Validation.consumer(consumer);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    return new InvalidArgumentException("invalid consumer name");
   }
 
   // ------------------------------------------------------------------ tails
@@ -303,13 +348,16 @@ public final class ReactiveWalrus implements AutoCloseable {
    *       polling loop.</li>
    *   <li>Backpressure: exactly {@code request(n)}; entries are read from the log only
    *       against outstanding demand, so a slow subscriber never makes anything buffer.
-   *       </li>
+   *       An AUTO tail consumes one entry per delivery whatever the demand (unbounded
+   *       too): the consumer's cursor never runs ahead of what the subscriber received
+   *       (see {@link CheckpointMode#AUTO} for the resume rule after a crash).</li>
    *   <li>Consumers: tails of different consumer names each see every entry; tails of
    *       the same name on this instance compete (each entry goes to one of them).
    *       </li>
    *   <li>Checkpointing: see {@link CheckpointMode}. In MANUAL mode acknowledged
    *       progress is committed when the tail is cancelled, completes or fails.</li>
-   *   <li>Termination: cancelling releases the engine listener and cursors. Closing this
+   *   <li>Termination: cancelling releases the engine listener and cursors; an entry
+   *       read but not delivered because of the cancel is put back. Closing this
    *       instance completes every tail. Errors (e.g. an out-of-range start offset,
    *       {@link dev.walrus.CorruptEntryException}) arrive as {@code onError}.</li>
    *   <li>Threads: entries are emitted on the scheduler.</li>
@@ -320,7 +368,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return an endless Flux of received entries
    */
   public Flux<ReceivedEntry> tail(String topic, TailOptions options) {
-    return new TailFlux(wal, scheduler, life, groups, topic, options);
+    return new TailFlux(wal, scheduler, life, groups, locks, topic, options);
   }
 
   // ------------------------------------------------------------------ other
@@ -347,7 +395,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * Stops accepting work (new subscriptions fail with
    * {@link dev.walrus.WalrusClosedException}), completes every live tail after
    * committing MANUAL tails' acknowledged progress, and waits until queued appends are
-   * written. Blocks the calling thread (do not call it on a non-blocking thread). Does
+   * written and reads in flight (also those of cancelled Monos, which finish or put their
+   * entries back) are over. Blocks the calling thread (do not call it on a non-blocking thread). Does
    * not close the engine. Idempotent.
    *
    * @param timeout how long to wait at most
@@ -376,7 +425,8 @@ public final class ReactiveWalrus implements AutoCloseable {
 
     /**
      * @param s where blocking engine calls run and results are emitted; it must allow
-     *     blocking (default {@link Schedulers#boundedElastic()})
+     *     blocking (default {@link Schedulers#boundedElastic()}). Do not dispose it while
+     *     the instance is in use: disposing a scheduler interrupts its running tasks.
      * @return this
      */
     public Builder scheduler(Scheduler s) {

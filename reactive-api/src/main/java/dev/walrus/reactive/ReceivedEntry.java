@@ -69,6 +69,11 @@ public interface ReceivedEntry {
    * {@link dev.walrus.WalrusClosedException} after the engine is closed). In AUTO mode
    * completes empty at once.
    *
+   * <p>Cancellation never interrupts the checkpoint: a commit cancelled before its task
+   * starts does nothing (the entry is not acknowledged either); once started, the
+   * checkpoint (one cursor record) is written whole, so the position is persisted or
+   * not, never half.
+   *
    * @return a Mono completing when the position is persisted
    */
   Mono<Void> commit();

@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * <p>Defaults: the topic's shared cursor (the seed's semantics: all users of the shared
  * cursor compete for entries), {@link StartPosition#committed()},
- * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read.
+ * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read (MANUAL tails).
  *
  * <p>Instances are immutable and thread-safe; every {@code with}-style method returns a
  * new instance.
@@ -110,9 +110,12 @@ public final class TailOptions {
   }
 
   /**
-   * The payload budget of one engine batch read. A tail reads in batches only while its
-   * subscriber's outstanding demand is at least {@link dev.walrus.Walrus#MAX_BATCH_ENTRIES}
-   * (so a batch never exceeds demand); otherwise it reads entry by entry.
+   * The payload budget of one engine batch read of a {@link CheckpointMode#MANUAL} tail,
+   * which reads its hidden reader cursor in batches only while its subscriber's
+   * outstanding demand is at least {@link dev.walrus.Walrus#MAX_BATCH_ENTRIES} (so a batch
+   * never exceeds demand), and entry by entry otherwise. {@link CheckpointMode#AUTO}
+   * tails always read entry by entry (a batch would consume entries before they are
+   * delivered), so the budget does not apply to them.
    *
    * @param bytes 0 or more (a batch read always returns at least one entry)
    * @return new options
@@ -140,7 +143,7 @@ public final class TailOptions {
     return mode;
   }
 
-  /** @return the payload budget of one engine batch read */
+  /** @return the payload budget of one engine batch read of a MANUAL tail */
   public long maxBatchBytesValue() {
     return maxBatchBytes;
   }

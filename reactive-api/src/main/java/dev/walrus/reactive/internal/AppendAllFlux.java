@@ -23,10 +23,21 @@ import reactor.util.context.Context;
  * buffers without bound. Payloads are handed to the topic's {@link TopicAppender}, which
  * coalesces them (with any other appends to the topic) into large writes.
  *
- * <p>Errors: a null payload fails with {@link InvalidArgumentException}; a failed write
- * fails the Flux with the engine's exception; a source error is passed on at once. In
- * each case the source is cancelled and payloads not yet written are skipped. The
- * subscriber's {@code Context} is visible to the source.
+ * <p>Errors. Whatever happens, the offset of every entry written is emitted before the
+ * error, in order; the error waits for the subscriber's demand for those offsets.
+ * <ul>
+ *   <li>A source error, or a null payload ({@link InvalidArgumentException}; the source
+ *       is cancelled): every payload received before it is written, then the Flux fails
+ *       with it.</li>
+ *   <li>A failed write (say an oversized payload, {@code EntryTooLargeException}): the
+ *       source is cancelled, payloads after the failed one are skipped (not written),
+ *       those before it are written, then the Flux fails with the engine's exception.
+ *       </li>
+ *   <li>Cancel: the source is cancelled and payloads whose write has not started are
+ *       skipped; those already being written (at most one coalesced write) are written
+ *       but their offsets are not emitted (the subscriber has gone).</li>
+ * </ul>
+ * The subscriber's {@code Context} is visible to the source.
  */
 public final class AppendAllFlux extends Flux<Long> {
   private final Publisher<byte[]> source;
@@ -74,7 +85,10 @@ public final class AppendAllFlux extends Flux<Long> {
     private Subscription upstream;
     private volatile boolean sourceDone;
     private volatile boolean cancelled;
-    private volatile Throwable error;
+    /** The source failed (or sent null): what it sent before is still written. */
+    private volatile Throwable sourceError;
+    /** A write failed: units not yet written are skipped. */
+    private volatile Throwable writeError;
     private boolean terminated;
 
     // drain-loop state
@@ -110,7 +124,7 @@ public final class AppendAllFlux extends Flux<Long> {
       }
       if (data == null) {
         upstream.cancel();
-        fail(new InvalidArgumentException("appendAll payload must not be null"));
+        sourceFailed(new InvalidArgumentException("appendAll payload must not be null"));
         return;
       }
       inFlight.incrementAndGet();
@@ -123,8 +137,13 @@ public final class AppendAllFlux extends Flux<Long> {
         Operators.onErrorDropped(t, actual.currentContext());
         return;
       }
+      sourceFailed(t);
+    }
+
+    private void sourceFailed(Throwable t) {
+      sourceError = t;
       sourceDone = true;
-      fail(t);
+      drain();
     }
 
     @Override
@@ -156,7 +175,7 @@ public final class AppendAllFlux extends Flux<Long> {
       }
     }
 
-    // ---- completion of single units, called on the appender's drain thread, in order
+    // ---- outcomes of single units, called on the appender's drain thread, in order
 
     @Override
     public void written(PendingAppend unit, long firstOffset) {
@@ -167,25 +186,27 @@ public final class AppendAllFlux extends Flux<Long> {
 
     @Override
     public void failed(PendingAppend unit, Throwable t) {
+      synchronized (this) {
+        if (writeError == null) {
+          writeError = t;
+        } else if (writeError != t) {
+          Operators.onErrorDropped(t, actual.currentContext());
+        }
+      }
       upstream.cancel();
-      fail(t);
+      inFlight.decrementAndGet();
+      drain();
+    }
+
+    @Override
+    public void skipped(PendingAppend unit) {
+      inFlight.decrementAndGet();
+      drain();
     }
 
     @Override
     public boolean isCancelled() {
-      return cancelled || error != null;
-    }
-
-    private void fail(Throwable t) {
-      synchronized (this) {
-        if (error == null) {
-          error = t;
-        } else if (error != t) {
-          Operators.onErrorDropped(t, actual.currentContext());
-          return;
-        }
-      }
-      drain();
+      return cancelled || writeError != null;
     }
 
     private void drain() {
@@ -198,9 +219,6 @@ public final class AppendAllFlux extends Flux<Long> {
           results.clear();
           return;
         }
-        // Read the error first: every offset written before it failed is then already
-        // queued, and is emitted (within demand) before the error.
-        Throwable ex = error;
         long r = requested.get();
         long e = 0;
         while (e != r && !cancelled) {
@@ -215,22 +233,27 @@ public final class AppendAllFlux extends Flux<Long> {
           results.clear();
           return;
         }
-        if (ex != null) {
-          terminated = true;
-          results.clear();
-          actual.onError(ex);
-          return;
-        }
         if (e != 0) {
           emitted += e;
           Demand.produced(requested, e);
         }
-        if (sourceDone && inFlight.get() == 0 && results.isEmpty()) {
+        // Terminate only once every unit handed to the appender has its outcome (written,
+        // failed or skipped) and every written offset was emitted: so the offsets of all
+        // entries written come before the error, in order. inFlight is read before the
+        // queue: an outcome is recorded before its count is released.
+        if ((sourceDone || writeError != null) && inFlight.get() == 0 && results.isEmpty()) {
           terminated = true;
-          actual.onComplete();
+          Throwable ex = writeError != null ? writeError : sourceError;
+          if (ex != null) {
+            actual.onError(ex);
+          } else {
+            actual.onComplete();
+          }
           return;
         }
-        requestMore();
+        if (writeError == null) {
+          requestMore();
+        }
         missed = wip.addAndGet(-missed);
         if (missed == 0) {
           return;

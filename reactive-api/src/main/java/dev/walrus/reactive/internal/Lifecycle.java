@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Open/closed state of one {@code ReactiveWalrus}: the live tails (so that closing can
- * stop them) and a count of busy drain tasks (so that closing can wait for queued work).
+ * stop them) and a count of busy drain tasks and engine calls (so that closing can wait
+ * for queued work and reads in flight).
  *
  * <p>Thread-safe. Only {@link #close(Duration)} blocks.
  */
@@ -59,12 +60,12 @@ public final class Lifecycle {
     }
   }
 
-  /** A drain task was scheduled. */
+  /** A drain task or an engine call was scheduled. */
   public void taskStarted() {
     busy.incrementAndGet();
   }
 
-  /** A drain task finished and has nothing left to do. */
+  /** A drain task or an engine call finished and has nothing left to do. */
   public void taskEnded() {
     if (busy.decrementAndGet() == 0) {
       wake();

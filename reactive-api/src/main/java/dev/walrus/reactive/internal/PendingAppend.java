@@ -30,6 +30,15 @@ public final class PendingAppend {
 
     /** @return true if nobody wants the unit any more: it is skipped if not yet written */
     boolean isCancelled();
+
+    /**
+     * The unit was dropped unwritten because {@link #isCancelled()} said so. Every unit
+     * handed to an appender ends in exactly one of {@link #written}, {@link #failed} and
+     * this.
+     *
+     * @param unit the unit that was skipped
+     */
+    default void skipped(PendingAppend unit) {}
   }
 
   private final byte[] single;
@@ -96,5 +105,9 @@ public final class PendingAppend {
 
   void failed(Throwable error) {
     completion.failed(this, error);
+  }
+
+  void skipped() {
+    completion.skipped(this);
   }
 }

@@ -50,10 +50,13 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
     if (acks == null) {
       return Mono.empty();
     }
-    return Mono.<Void>fromRunnable(() -> {
+    // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
+    // the checkpoint's journal write. A cancelled commit ran whole or not at all.
+    return new EngineCall<Void>(scheduler, d -> {
       acks.acknowledge(entry.offset());
       group.commit(acks.committable());
-    }).subscribeOn(scheduler);
+      return null;
+    });
   }
 
   @Override

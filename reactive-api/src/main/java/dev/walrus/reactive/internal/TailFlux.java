@@ -18,6 +18,7 @@ public final class TailFlux extends Flux<ReceivedEntry> {
   private final Scheduler scheduler;
   private final Lifecycle life;
   private final ConsumerGroups groups;
+  private final CursorLocks locks;
   private final String topic;
   private final TailOptions options;
 
@@ -26,15 +27,17 @@ public final class TailFlux extends Flux<ReceivedEntry> {
    * @param scheduler where engine calls run
    * @param life the owner's lifecycle
    * @param groups the owner's consumer groups
+   * @param locks the owner's cursor monitors
    * @param topic the topic (checked at subscription)
    * @param options the options (checked at subscription)
    */
   public TailFlux(Walrus wal, Scheduler scheduler, Lifecycle life, ConsumerGroups groups,
-      String topic, TailOptions options) {
+      CursorLocks locks, String topic, TailOptions options) {
     this.wal = wal;
     this.scheduler = scheduler;
     this.life = life;
     this.groups = groups;
+    this.locks = locks;
     this.topic = topic;
     this.options = options;
   }
@@ -52,6 +55,6 @@ public final class TailFlux extends Flux<ReceivedEntry> {
       Operators.error(actual, e);
       return;
     }
-    new TailSubscription(actual, wal, scheduler, life, topic, options, group).start();
+    new TailSubscription(actual, wal, scheduler, life, topic, options, group, locks).start();
   }
 }

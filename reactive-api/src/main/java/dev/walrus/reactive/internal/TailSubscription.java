@@ -24,12 +24,22 @@ import reactor.core.scheduler.Scheduler;
  * changes: the subscriber requests more, cancels, the owner closes, or the engine's
  * {@link dev.walrus.AppendListener} reports new entries in the topic (there is no polling
  * loop: with nothing to read and demand outstanding, the tail waits for that signal).
- * Entries are read only against outstanding demand and emitted at once: one consuming
- * read per entry while fewer than {@link Walrus#MAX_BATCH_ENTRIES} are wanted, otherwise
- * batch reads of at most that many. So nothing is ever buffered, a slow subscriber stops
- * the reading, and in AUTO mode the consumer's cursor never runs ahead of what was
- * delivered. Entries read but not delivered because the tail stopped are put back (the
- * cursor is moved back, unless another tail of the group has read since).
+ * Entries are read only against outstanding demand and emitted as soon as they are
+ * read. An AUTO tail makes one consuming read per entry whatever the demand (also
+ * unbounded): a batch read would consume entries before they are delivered, and a crash
+ * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
+ * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
+ * many are wanted (a restart resumes from the committed cursor, not the reader). So
+ * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
+ * consumer's cursor stands right after the entry being delivered, never further. Each
+ * single-entry read holds the cursor's {@link CursorLocks monitor} until it has decided
+ * to deliver the entry or, if the tail is stopping, to put it back (move the cursor
+ * back); so a put-back is exact against every other read through the same
+ * {@code ReactiveWalrus}.
+ *
+ * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
+ * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
+ * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
  * the drain task, which removes the engine listener, commits a MANUAL tail's
@@ -49,6 +59,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private final TailOptions options;
   private final ConsumerGroup group;
   private final AckState acks;
+  private final CursorLocks locks;
   private final AtomicLong requested = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean cancelled;
@@ -60,6 +71,8 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private boolean done;
   private AutoCloseable listener;
   private CursorRef cursor;
+  private Object readLock;
+  private boolean interrupted;
 
   /**
    * @param actual the subscriber
@@ -69,10 +82,11 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
    * @param topic the topic (validated)
    * @param options the tail's options
    * @param group the consumer group of (topic, consumer name)
+   * @param locks the owner's cursor monitors
    */
   public TailSubscription(CoreSubscriber<? super ReceivedEntry> actual, Walrus wal,
       Scheduler scheduler, Lifecycle life, String topic, TailOptions options,
-      ConsumerGroup group) {
+      ConsumerGroup group, CursorLocks locks) {
     this.actual = actual;
     this.wal = wal;
     this.scheduler = scheduler;
@@ -80,6 +94,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     this.topic = topic;
     this.options = options;
     this.group = group;
+    this.locks = locks;
     this.acks = options.mode() == CheckpointMode.MANUAL ? new AckState() : null;
   }
 
@@ -141,6 +156,24 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   @Override
   public void run() {
+    interrupted = Thread.interrupted();
+    try {
+      drain();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt(); // not ours to swallow: restored for the pool
+      }
+    }
+  }
+
+  /** Clears the interrupt status before an engine call; {@link #run} restores it. */
+  private void shield() {
+    if (Thread.interrupted()) {
+      interrupted = true;
+    }
+  }
+
+  private void drain() {
     int missed = wip.get();
     int budget = ENTRIES_PER_RUN;
     for (;;) {
@@ -153,12 +186,14 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
           return;
         }
         if (!started) {
+          shield();
           startUp();
         }
         long r = requested.get();
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
-          int n = r - e >= Walrus.MAX_BATCH_ENTRIES ? readBatch() : readOne();
+          shield();
+          int n = acks != null && r - e >= Walrus.MAX_BATCH_ENTRIES ? readBatch() : readOne();
           if (n == 0) {
             break;
           }
@@ -192,24 +227,35 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     listener = wal.addAppendListener(topic, this::onAppend);
     group.position(options.startPosition());
     cursor = group.readCursor();
+    readLock = locks.of(topic, cursor.consumer());
     started = true;
   }
 
-  /** @return 1 if an entry was delivered, 0 if none was there */
+  /** @return 1 if an entry was delivered, 0 if none was there or the tail stops */
   private int readOne() {
-    Entry en = cursor.readNext();
-    if (en == null) {
-      return 0;
-    }
-    if (cancelled || stopping) {
-      group.unread(en.offset() + 1, en.offset());
-      return 0;
+    Entry en;
+    synchronized (readLock) {
+      en = cursor.readNext();
+      if (en == null) {
+        return 0;
+      }
+      if (cancelled || stopping) {
+        group.unread(en.offset() + 1, en.offset());
+        return 0;
+      }
     }
     emit(en);
     return 1;
   }
 
-  /** @return how many entries were delivered */
+  /**
+   * MANUAL only (its read cursor is the hidden reader, which a crash does not trust: the
+   * committed cursor is where a restart resumes), so reading a batch ahead of delivery
+   * loses nothing. Undelivered entries of a stopped tail are put back if the reader has
+   * not moved since.
+   *
+   * @return how many entries were delivered
+   */
   private int readBatch() {
     List<Entry> batch = cursor.batchRead(options.maxBatchBytesValue());
     int n = batch.size();
@@ -231,6 +277,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
     done = true;
     Throwable err = error;
     closeListener();
+    shield();
     if (joined) {
       if (acks != null && acks.committable() >= 0) {
         try {

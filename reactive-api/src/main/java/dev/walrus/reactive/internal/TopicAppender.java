@@ -29,6 +29,11 @@ import reactor.util.concurrent.Queues;
  * the instance is broken (I/O error, poisoned, closed), every unit of the group fails
  * with that exception.
  *
+ * <p>Every unit ends in exactly one of written, failed or skipped (cancelled before its
+ * group was taken, or before its retry alone). The drain task is submitted with
+ * {@link Scheduler#schedule(Runnable)} and never disposed, so no cancellation interrupts
+ * a write; writes run with the interrupt status cleared ({@link InterruptShield}).
+ *
  * <p>Thread-safe: {@link #enqueue(PendingAppend)} may be called from any thread,
  * including non-blocking ones; at most one drain task runs at a time.
  */
@@ -140,6 +145,7 @@ public final class TopicAppender implements Runnable {
         }
       }
       if (p.isCancelled()) {
+        skip(p);
         continue;
       }
       if (!group.isEmpty()
@@ -169,7 +175,7 @@ public final class TopicAppender implements Runnable {
       }
       long first;
       try {
-        first = wal.batchAppendForTopic(topic, payloads);
+        first = InterruptShield.call(() -> wal.batchAppendForTopic(topic, payloads));
       } catch (Throwable t) {
         if (isFatal(t)) {
           for (PendingAppend p : group) {
@@ -179,6 +185,8 @@ public final class TopicAppender implements Runnable {
           for (PendingAppend p : group) {
             if (!p.isCancelled()) {
               writeAlone(p);
+            } else {
+              skip(p);
             }
           }
         }
@@ -198,9 +206,9 @@ public final class TopicAppender implements Runnable {
   private void writeAlone(PendingAppend p) {
     long first;
     try {
-      first = p.single() != null
+      first = InterruptShield.call(() -> p.single() != null
           ? wal.appendForTopic(topic, p.single())
-          : wal.batchAppendForTopic(topic, p.batch());
+          : wal.batchAppendForTopic(topic, p.batch()));
     } catch (Throwable t) {
       complete(p, t);
       return;
@@ -216,6 +224,14 @@ public final class TopicAppender implements Runnable {
   private static void complete(PendingAppend p, long first) {
     try {
       p.written(first);
+    } catch (Throwable t) {
+      Operators.onErrorDropped(t, reactor.util.context.Context.empty());
+    }
+  }
+
+  private static void skip(PendingAppend p) {
+    try {
+      p.skipped();
     } catch (Throwable t) {
       Operators.onErrorDropped(t, reactor.util.context.Context.empty());
     }
