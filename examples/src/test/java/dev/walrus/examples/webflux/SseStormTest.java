@@ -80,9 +80,16 @@ class SseStormTest {
         .responseTimeout(WAIT);
     try (LogCapture logs = new LogCapture(StreamController.class.getName(),
         AppendController.class.getName())) {
-      Flux.range(0, CONNECTIONS)
-          .flatMap(i -> oneClient(http, i, new Random(SEED * 1_000_003 + i)), PARALLEL)
-          .blockLast(Duration.ofMinutes(2));
+      try {
+        Flux.range(0, CONNECTIONS)
+            .flatMap(i -> oneClient(http, i, new Random(SEED * 1_000_003 + i)), PARALLEL)
+            .blockLast(Duration.ofMinutes(2));
+      } catch (IllegalStateException timeout) {
+        // for a CI log: where every thread is
+        Thread.getAllStackTraces().forEach((t, st) -> System.out.println("storm thread "
+            + t.getName() + " " + t.getState() + " " + java.util.Arrays.toString(st)));
+        throw timeout;
+      }
 
       assertThat(statuses.keySet()).as("statuses answered during the storm: %s", statuses)
           .allMatch(s -> s < 500);
