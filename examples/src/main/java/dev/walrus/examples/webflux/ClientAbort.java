@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Recognises the errors a request gets when its client closes the connection early
  * (Reactor Netty's {@code AbortedException} and {@code PrematureCloseException}, a
- * closed channel, a reset or broken connection). Stateless.
+ * closed channel, a reset or broken connection, an answer written to a channel Netty has
+ * already deregistered). Stateless.
  */
 final class ClientAbort {
   private static final Set<String> NAMES = Set.of("AbortedException",
@@ -26,6 +27,10 @@ final class ClientAbort {
       if (NAMES.contains(t.getClass().getSimpleName()) || t instanceof EOFException
           || t.getClass() == ClosedChannelException.class) {
         return true;
+      }
+      if (t instanceof IllegalStateException && t.getMessage() != null
+          && t.getMessage().contains("not registered to an event loop")) {
+        return true; // Netty, answering on a channel already closed and deregistered
       }
       if (t instanceof IOException && t.getMessage() != null) {
         String m = t.getMessage().toLowerCase(Locale.ROOT);

@@ -26,4 +26,14 @@ final class ConnectionClosed {
     }
     return Mono.never();
   }
+
+  /**
+   * @param request a request
+   * @return whether its connection is known to be closed already (false if unknown)
+   */
+  static boolean isClosed(ServerHttpRequest request) {
+    Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+    return nativeRequest instanceof Connection c
+        && (c.isDisposed() || !c.channel().isActive());
+  }
 }

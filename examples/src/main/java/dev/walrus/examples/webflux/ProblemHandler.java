@@ -283,7 +283,7 @@ public class ProblemHandler {
   public Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e,
       ServerWebExchange exchange) {
     String what = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
-    if (ClientAbort.is(e)) {
+    if (ClientAbort.is(e) || ConnectionClosed.isClosed(exchange.getRequest())) {
       LOG.debug("{} abandoned: the client closed the connection ({})", what, e.toString());
       return Mono.empty(); // nobody to answer
     }
