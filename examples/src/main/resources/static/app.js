@@ -1,11 +1,13 @@
 // The Walrus web page: appends with POST /topics/{topic}, lists topics with GET /topics,
 // and watches up to MAX_WATCHED topics live with one EventSource each
-// (GET /topics/{topic}/stream, SSE id = offset, so a reconnect resumes by Last-Event-ID).
+// (GET /topics/{topic}/stream, SSE id = offset, so a reconnect resumes by Last-Event-ID,
+// or by ?lastEventId= when a new EventSource replaces one that gave up).
 'use strict';
 
 const MAX_WATCHED = 4;      // browsers allow ~6 HTTP/1.1 connections per server
 const SHOWN = 10;           // messages kept per card
 const REFRESH_MS = 3000;    // topic table refresh (new topics, consumers, disk use)
+const RETRY_MS = 3000;      // pause before replacing an EventSource that gave up
 
 const watched = new Map();  // topic -> {source, card, count}
 let stats = new Map();      // topic -> last summary from GET /topics
@@ -64,7 +66,7 @@ function watch(topic, from) {
       + '<div><span class="count">0</span> entries</div><ol class="messages"></ol>';
   $('h3', card).textContent = topic;
   $('#cards').appendChild(card);
-  const w = {card, count: 0, source: null};
+  const w = {card, count: 0, source: null, lastId: null};   // lastId: last offset shown
   const known = stats.get(topic);
   if (known) {
     setCount(w, known.nextOffset);
@@ -74,13 +76,24 @@ function watch(topic, from) {
   renderTopics();
 }
 
+// Opens the topic's EventSource. While it is open the browser reconnects by itself after
+// a dropped connection, sending Last-Event-ID. If it gives up (CLOSED: the server answered
+// an error, e.g. 503 while restarting), a new one resumes after the last event this card
+// saw (?lastEventId=, the same as the header), so no entry is skipped or shown twice; a
+// card that saw no event yet starts again at the topic's last entries.
 function connect(topic, w, from) {
-  const source = new EventSource(path(topic) + '/stream?from=' + from);
+  const url = w.lastId === null ? path(topic) + '/stream?from=' + from
+      : path(topic) + '/stream?lastEventId=' + w.lastId;
+  const source = new EventSource(url);
   w.source = source;
   const state = $('.state', w.card);
   source.onopen = () => { state.textContent = 'live'; state.className = 'state live'; };
   source.addEventListener('entry', e => {
     const entry = JSON.parse(e.data);
+    if (w.lastId !== null && entry.offset <= w.lastId) {
+      return;   // already shown (a resume never repeats one, but be safe)
+    }
+    w.lastId = entry.offset;
     setCount(w, entry.offset + 1);
     const li = document.createElement('li');
     li.className = 'fresh';
@@ -97,8 +110,10 @@ function connect(topic, w, from) {
     state.textContent = 'reconnecting…';
     state.className = 'state down';
     if (source.readyState === EventSource.CLOSED && watched.get(topic) === w) {
-      // refused (e.g. 400): EventSource gives up, so start over from the newest entries
-      setTimeout(() => { if (watched.get(topic) === w) connect(topic, w, 'latest'); }, 3000);
+      // the browser gave up: open a new source after a pause, from where this card was
+      setTimeout(() => {
+        if (watched.get(topic) === w && w.source === source) connect(topic, w, startFor(topic));
+      }, RETRY_MS);
     }
   };
 }

@@ -3,8 +3,10 @@ package dev.walrus.examples.webflux;
 import dev.walrus.reactive.ReactiveWalrus;
 import java.net.URI;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,6 +29,7 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 public class AppendController {
+  private static final Logger LOG = LoggerFactory.getLogger(AppendController.class);
   private final ReactiveWalrus walrus;
   private final BatchBodyParser batches;
   private final int maxBody;
@@ -53,15 +55,21 @@ public class AppendController {
    * @param request the request, whose body is the payload
    * @return {@code 201 Created} with {@link AppendResult} and a {@code Location} of the
    *     topic's stream starting at the new entry; errors (RFC 9457 problem bodies):
-   *     400 invalid topic, 413 entry or body too large, 503 log closed or poisoned
+   *     400 invalid topic (also percent-encoded bytes that are not UTF-8), 413 entry or
+   *     body too large, 503 log closed or poisoned. If the client disconnects before the
+   *     answer, the entry is written or not (it is if the engine call had started) and
+   *     nothing else happens: a DEBUG line is logged
    */
   @PostMapping(path = "/topics/{topic}")
   public Mono<ResponseEntity<AppendResult>> append(@PathVariable String topic,
       ServerHttpRequest request) {
+    TopicPath.check(topic, request);
     return body(request)
         .flatMap(data -> walrus.append(topic, data))
         .map(offset -> ResponseEntity.created(streamFrom(topic, offset))
-            .body(new AppendResult(topic, offset)));
+            .body(new AppendResult(topic, offset)))
+        .doOnCancel(() -> LOG.debug("append to topic '{}' abandoned: the client closed the"
+            + " connection (the entry is written or not, see docs/WEBFLUX.md)", topic));
   }
 
   /**
@@ -82,15 +90,19 @@ public class AppendController {
   public Mono<ResponseEntity<BatchResult>> appendBatch(@PathVariable String topic,
       @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
       ServerHttpRequest request) {
+    TopicPath.check(topic, request);
     return body(request)
         .map(body -> batches.parse(body, contentType))
         .flatMap(entries -> walrus.appendBatch(topic, entries))
-        .map(offsets -> batchResponse(topic, offsets));
+        .map(offsets -> batchResponse(topic, offsets))
+        .doOnCancel(() -> LOG.debug("batch append to topic '{}' abandoned: the client closed"
+            + " the connection (the batch is written whole or not at all)", topic));
   }
 
-  /** The whole body in memory, at most {@link #maxBody} bytes (else DataBufferLimitException). */
+  /** The whole body in memory, at most {@link #maxBody} bytes (else BodyTooLargeException). */
   private Mono<byte[]> body(ServerHttpRequest request) {
     return DataBufferUtils.join(request.getBody(), maxBody)
+        .onErrorMap(DataBufferLimitException.class, e -> new BodyTooLargeException(maxBody))
         .map(buffer -> {
           try {
             byte[] bytes = new byte[buffer.readableByteCount()];
@@ -114,8 +126,6 @@ public class AppendController {
   }
 
   private static URI streamFrom(String topic, long offset) {
-    return UriComponentsBuilder.fromPath("/topics/{topic}/stream")
-        .queryParam("from", offset)
-        .buildAndExpand(topic).encode().toUri();
+    return URI.create(TopicPath.streamFrom(topic, offset));
   }
 }

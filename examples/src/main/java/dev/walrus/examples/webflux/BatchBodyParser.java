@@ -65,7 +65,7 @@ public class BatchBodyParser {
       return json.readTree(text);
     } catch (JacksonException e) {
       throw new InvalidRequestValueException("body", abbreviate(text),
-          where + " is not valid JSON: " + e.getOriginalMessage());
+          where + " is not valid JSON: " + withoutCodeNames(e.getOriginalMessage()));
     }
   }
 
@@ -76,6 +76,20 @@ public class BatchBodyParser {
 
   private static String kind(JsonNode node) {
     return "a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Drops what Jackson's messages say for programmers (where a limit comes from, such as
+   * {@code from `StreamReadConstraints.getMaxNestingDepth()`}, or such a name alone),
+   * keeping the limit, so that a problem detail names no library class.
+   */
+  static String withoutCodeNames(String message) {
+    if (message == null) {
+      return "";
+    }
+    return message.replaceAll(",?\\s*from `[^`]*`", "")
+        .replaceAll("`[^`]*\\.[^`]*`", "a parser limit")
+        .trim();
   }
 
   private static String abbreviate(String s) {

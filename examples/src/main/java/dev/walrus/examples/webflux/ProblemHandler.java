@@ -12,9 +12,14 @@ import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusPoisonedException;
 import java.net.URI;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -22,16 +27,24 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
 
 /**
  * Maps the log's typed errors to RFC 9457 problem bodies
  * ({@code application/problem+json}). Each problem has a stable {@code type}
  * ({@code tag:walrus.dev,2026:problem/<name>}), the HTTP status, the engine's message as
  * {@code detail}, and names the offending value: {@code topic} for topic errors,
- * {@code parameter}/{@code value} for refused request values. Spring's own errors
- * (unsupported media type, body too large, ...) are problem bodies too
- * ({@code spring.webflux.problemdetails.enabled}).
+ * {@code parameter}/{@code value} for refused request values. Spring's own refusals
+ * (404, 405, 406, 415, ...) get a {@code type} too. No detail names a library class: the
+ * engine's messages that could (I/O failures, poisoning) are replaced by a sentence and
+ * go to the server log. A client that closed its connection mid-request is logged at
+ * DEBUG only.
  *
  * <table>
  *   <caption>status per error</caption>
@@ -41,7 +54,11 @@ import org.springframework.web.server.ServerWebExchange;
  *   <tr><td>other {@link InvalidArgumentException}s</td><td>400 invalid-argument</td></tr>
  *   <tr><td>{@link InvalidRequestValueException}</td><td>400 invalid-request-value</td></tr>
  *   <tr><td>a body over {@code spring.codec.max-in-memory-size}</td>
- *       <td>413 body-too-large</td></tr>
+ *       <td>413 body-too-large (with {@code limit})</td></tr>
+ *   <tr><td>no such resource, method not allowed, not acceptable, unsupported media
+ *       type</td><td>404 not-found, 405 method-not-allowed, 406 not-acceptable,
+ *       415 unsupported-media-type</td></tr>
+ *   <tr><td>anything else</td><td>500 internal-error</td></tr>
  *   <tr><td>{@link WalrusClosedException}, {@link WalrusPoisonedException},
  *       {@link NamespaceLockedException}</td><td>503 unavailable</td></tr>
  *   <tr><td>{@link CorruptEntryException}</td><td>500 corrupt-entry</td></tr>
@@ -50,9 +67,23 @@ import org.springframework.web.server.ServerWebExchange;
  * </table>
  */
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Spring Boot's problem-details advice
 public class ProblemHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
   private static final String TYPE_PREFIX = "tag:walrus.dev,2026:problem/";
+  /** A fully qualified Java class name, which no problem detail should show. */
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*");
+
+  private final long maxBody;
+
+  /**
+   * @param maxBody the largest request body ({@code spring.codec.max-in-memory-size}),
+   *     named in 413 body-too-large problems
+   */
+  public ProblemHandler(@Value("${spring.codec.max-in-memory-size:16MB}") DataSize maxBody) {
+    this.maxBody = maxBody.toBytes();
+  }
 
   /**
    * @param e the error
@@ -117,26 +148,46 @@ public class ProblemHandler {
 
   /**
    * @param e a request body over {@code spring.codec.max-in-memory-size}
-   * @return 413 body-too-large
+   * @return 413 body-too-large naming the limit ({@code limit}, in bytes)
+   */
+  @ExceptionHandler(BodyTooLargeException.class)
+  public ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+    return bodyTooLarge(e.limit());
+  }
+
+  /**
+   * @param e a body over the limit, found by one of Spring's codecs
+   * @return 413 body-too-large naming the limit
    */
   @ExceptionHandler(DataBufferLimitException.class)
   public ResponseEntity<ProblemDetail> bodyTooLarge(DataBufferLimitException e) {
+    return bodyTooLarge(maxBody);
+  }
+
+  private static ResponseEntity<ProblemDetail> bodyTooLarge(long limit) {
     ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
-        "Request body too large", e);
+        "Request body too large", new BodyTooLargeException(limit).getMessage());
     p.setProperty("parameter", "body");
+    p.setProperty("limit", limit);
     return respond(p);
   }
 
   /**
    * @param e the log is closed, poisoned by an I/O failure, or locked
-   * @return 503 unavailable
+   * @return 503 unavailable, saying which (the engine's message, which may name library
+   *     classes, goes to the server log only)
    */
   @ExceptionHandler({WalrusClosedException.class, WalrusPoisonedException.class,
       NamespaceLockedException.class})
   public ResponseEntity<ProblemDetail> unavailable(WalrusException e) {
     LOG.warn("log unavailable: {}", e.toString());
-    return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-        "Log unavailable", e));
+    String detail = e instanceof WalrusPoisonedException
+        ? "the log refuses work after an I/O failure; restart the application to recover"
+            + " (the server log has the cause)"
+        : e instanceof WalrusClosedException ? "the log is closed: the application is"
+            + " shutting down" : "the log's data directory is locked by another process";
+    return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Log unavailable",
+        detail));
   }
 
   /**
@@ -152,13 +203,96 @@ public class ProblemHandler {
 
   /**
    * @param e an I/O failure or another engine error
-   * @return 500 storage-error
+   * @return 500 storage-error (details in the server log)
    */
   @ExceptionHandler(WalrusException.class)
   public ResponseEntity<ProblemDetail> storage(WalrusException e) {
     LOG.error("storage error", e);
     return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage-error",
-        "Storage error", e));
+        "Storage error", "the log failed to read or write its files; the server log has"
+            + " the cause"));
+  }
+
+  /**
+   * Spring's own refusals (no such resource 404, method not allowed 405, not acceptable
+   * 406, unsupported media type 415, malformed request 400, ...), each with a
+   * {@code type} of its own and a detail naming the value, without library class names.
+   *
+   * @param e the refusal
+   * @param exchange the request
+   * @return the problem, with Spring's status and headers (e.g. {@code Allow})
+   */
+  @ExceptionHandler(ResponseStatusException.class)
+  public ResponseEntity<ProblemDetail> http(ResponseStatusException e,
+      ServerWebExchange exchange) {
+    HttpStatusCode status = e.getStatusCode();
+    String path = exchange.getRequest().getPath().value();
+    String type;
+    String title;
+    String detail;
+    if (e instanceof UnsupportedMediaTypeStatusException u) {
+      type = "unsupported-media-type";
+      title = "Unsupported media type";
+      detail = "content type '" + (u.getContentType() == null ? "(none)" : u.getContentType())
+          + "' is not accepted by " + exchange.getRequest().getMethod() + " " + path
+          + "; use one of " + u.getSupportedMediaTypes();
+    } else if (e instanceof MethodNotAllowedException m) {
+      type = "method-not-allowed";
+      title = "Method not allowed";
+      detail = m.getHttpMethod() + " is not allowed on " + path + "; allowed: "
+          + m.getSupportedMethods();
+    } else if (e instanceof NotAcceptableStatusException n) {
+      type = "not-acceptable";
+      title = "Not acceptable";
+      detail = "none of the accepted media types " + exchange.getRequest().getHeaders()
+          .getAccept() + " can be produced by " + path + "; it produces "
+          + n.getSupportedMediaTypes();
+    } else if (status.value() == 404) {
+      type = "not-found";
+      title = "Not found";
+      detail = "nothing at " + exchange.getRequest().getMethod() + " " + path
+          + " (see docs/WEBFLUX.md for the endpoints)";
+    } else {
+      type = status.is4xxClientError() ? "bad-request" : "http-" + status.value();
+      HttpStatus known = HttpStatus.resolve(status.value());
+      title = known == null ? "HTTP " + status.value() : known.getReasonPhrase();
+      String reason = e.getReason();
+      detail = reason == null || CLASS_NAME.matcher(reason).find()
+          ? title + ": " + exchange.getRequest().getMethod() + " " + path : reason;
+    }
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setType(URI.create(TYPE_PREFIX + type));
+    p.setTitle(title);
+    return ResponseEntity.status(status)
+        .headers(e.getHeaders())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(p);
+  }
+
+  /**
+   * Anything else. A client that went away mid-request (its connection closed while its
+   * body was read or its answer computed) is logged at DEBUG, without a stack trace:
+   * nobody is left to answer. Any other error is logged at ERROR and answered 500
+   * internal-error, without library class names.
+   *
+   * @param e the error
+   * @param exchange the request
+   * @return the problem (not delivered to a client that went away)
+   */
+  @ExceptionHandler(Exception.class)
+  public Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e,
+      ServerWebExchange exchange) {
+    String what = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
+    if (ClientAbort.is(e) || ConnectionClosed.isClosed(exchange.getRequest())) {
+      LOG.debug("{} abandoned: the client closed the connection ({})", what, e.toString());
+      return Mono.empty(); // nobody to answer
+    }
+    LOG.error("unexpected error in {}", what, e);
+    if (exchange.getResponse().isCommitted()) {
+      return Mono.empty(); // a stream already under way: it just ends
+    }
+    return Mono.just(respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+        "Internal error", "an unexpected error occurred; the server log has the cause")));
   }
 
   /**
@@ -173,7 +307,12 @@ public class ProblemHandler {
 
   private static ProblemDetail problem(HttpStatus status, String type, String title,
       RuntimeException e) {
-    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+    return problem(status, type, title, e.getMessage());
+  }
+
+  private static ProblemDetail problem(HttpStatus status, String type, String title,
+      String detail) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create(TYPE_PREFIX + type));
     p.setTitle(title);
     return p;
@@ -185,6 +324,9 @@ public class ProblemHandler {
         HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
     if (vars != null && vars.containsKey("topic")) {
       String topic = vars.get("topic");
+      if (topic.indexOf('\uFFFD') >= 0 && TopicPath.raw(exchange.getRequest()) != null) {
+        topic = TopicPath.raw(exchange.getRequest()); // as sent: its bytes are not UTF-8
+      }
       p.setProperty("topic", topic.length() <= 300 ? topic : topic.substring(0, 300) + "…");
     }
     return respond(p);

@@ -5,8 +5,9 @@ import dev.walrus.reactive.StartPosition;
 
 /**
  * Where a topic stream starts, from the request. A browser's {@code Last-Event-ID}
- * (sent when an {@code EventSource} reconnects) wins and resumes right after that
- * offset; if that entry is no longer retained (reclaimed, or the log was replaced) the
+ * (sent when an {@code EventSource} reconnects), or else the {@code lastEventId} query
+ * parameter (the same, for a page that opens a new {@code EventSource}), wins and
+ * resumes right after that offset; if that entry is no longer retained (reclaimed, or the log was replaced) the
  * stream starts at the earliest retained entry, since a browser cannot change the header.
  * Otherwise the {@code from} parameter: {@code earliest}, {@code latest},
  * {@code committed} (a named consumer's persisted position) or an offset, which must lie
@@ -20,11 +21,17 @@ public final class StreamStart {
   private final StartPosition position;
   private final String name;
   private final String value;
+  private final boolean resume;
 
   private StreamStart(StartPosition position, String name, String value) {
+    this(position, name, value, false);
+  }
+
+  private StreamStart(StartPosition position, String name, String value, boolean resume) {
     this.position = position;
     this.name = name;
     this.value = value;
+    this.resume = resume;
   }
 
   /**
@@ -36,9 +43,32 @@ public final class StreamStart {
    *     it is malformed, negative, or {@code committed} without a consumer
    */
   public static StreamStart parse(String from, String lastEventId, String consumer) {
+    return parse(from, "Last-Event-ID", lastEventId, consumer);
+  }
+
+  /**
+   * @param from the {@code from} parameter, or null
+   * @param idName where the last event id came from: {@code Last-Event-ID} (the header)
+   *     or {@code lastEventId} (the query parameter, for a client that opens a new
+   *     {@code EventSource}, which cannot set the header)
+   * @param lastEventId the last event id the client saw, or null
+   * @param consumer the consumer name, or null for a viewer
+   * @return the requested start
+   * @throws InvalidRequestValueException naming {@code from} or {@code idName} if it is
+   *     malformed, negative, or {@code committed} without a consumer
+   */
+  public static StreamStart parse(String from, String idName, String lastEventId,
+      String consumer) {
     if (lastEventId != null && !lastEventId.isBlank()) {
-      long last = parseOffset("Last-Event-ID", lastEventId.trim());
-      return new StreamStart(StartPosition.offset(last + 1), "Last-Event-ID", lastEventId);
+      String id = lastEventId.trim();
+      long last = parseOffset(idName, lastEventId, id,
+          idName + " must be the id of an event this server sent (an offset, a"
+          + " non-negative integer), got '" + lastEventId + "'");
+      // No entry follows the largest offset: an id this log never sent, as after a
+      // replaced data directory, so check() starts at the earliest retained entry.
+      StartPosition after = last == Long.MAX_VALUE ? StartPosition.earliest()
+          : StartPosition.offset(last + 1);
+      return new StreamStart(after, idName, lastEventId, true);
     }
     if (from == null || from.isBlank()) {
       return new StreamStart(consumer == null ? StartPosition.earliest()
@@ -56,8 +86,9 @@ public final class StreamStart {
         }
         return new StreamStart(StartPosition.committed(), "from", from);
       default:
-        return new StreamStart(StartPosition.offset(parseOffset("from", from.trim())), "from",
-            from);
+        return new StreamStart(StartPosition.offset(parseOffset("from", from, from.trim(),
+            "from must be earliest, latest, committed or an offset (a non-negative integer),"
+            + " got '" + from + "'")), "from", from);
     }
   }
 
@@ -80,25 +111,23 @@ public final class StreamStart {
     if (n >= first && n <= next) {
       return position;
     }
-    if (name.equals("Last-Event-ID")) {
+    if (resume) {
       return StartPosition.earliest();
     }
     throw new InvalidRequestValueException(name, value, "offset " + n
         + " is outside the retained entries [" + first + ", " + next + "] of this topic");
   }
 
-  private static long parseOffset(String name, String value) {
-    long n;
+  private static long parseOffset(String name, String value, String trimmed,
+      String malformed) {
+    if (trimmed.isEmpty() || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new InvalidRequestValueException(name, value, malformed);
+    }
     try {
-      n = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      n = -1;
+      return Long.parseLong(trimmed);
+    } catch (NumberFormatException tooLarge) {
+      throw new InvalidRequestValueException(name, value, name + " " + trimmed
+          + " is larger than the largest offset, " + Long.MAX_VALUE);
     }
-    if (n < 0 || n == Long.MAX_VALUE) {
-      throw new InvalidRequestValueException(name, value, name
-          + " must be earliest, latest, committed or an offset (a non-negative integer), got '"
-          + value + "'");
-    }
-    return n;
   }
 }

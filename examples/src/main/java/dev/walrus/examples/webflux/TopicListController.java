@@ -26,10 +26,9 @@ public class TopicListController {
   @GetMapping("/topics")
   public Mono<List<TopicSummary>> topics() {
     Walrus wal = walrus.engine();
-    return Mono.fromCallable(() -> wal.topics().stream().sorted()
-            .map(t -> wal.stats(t).map(TopicSummary::of).orElse(null))
-            .filter(Objects::nonNull)
-            .toList())
-        .subscribeOn(walrus.scheduler());
+    return EngineCall.on(walrus.scheduler(), () -> wal.topics().stream().sorted()
+        .map(t -> wal.stats(t).map(TopicSummary::of).orElse(null))
+        .filter(Objects::nonNull)
+        .toList());
   }
 }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * @param retainedBytes bytes they occupy on disk
  * @param sharedUnread entries not yet consumed through the topic's shared cursor, or null
  *     if nothing has read through it
- * @param consumers for each named consumer, its unread entries (viewers' cursors are not
- *     listed)
+ * @param consumers for each named consumer, its unread entries (internal cursors, e.g.
+ *     viewers', are not listed)
  */
 public record TopicSummary(String topic, long firstOffset, long nextOffset,
     long retainedEntries, long retainedBytes, Long sharedUnread, Map<String, Long> consumers) {
@@ -27,7 +27,7 @@ public record TopicSummary(String topic, long firstOffset, long nextOffset,
   public static TopicSummary of(TopicStats s) {
     Map<String, Long> named = new TreeMap<>();
     s.unread().forEach((name, unread) -> {
-      if (!name.equals(TopicStats.DEFAULT_CONSUMER) && !ViewerCursors.isViewer(name)) {
+      if (!name.equals(TopicStats.DEFAULT_CONSUMER) && !ConsumerNames.isInternal(name)) {
         named.put(name, unread);
       }
     });

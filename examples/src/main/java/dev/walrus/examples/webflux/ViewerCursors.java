@@ -9,7 +9,11 @@ import dev.walrus.reactive.StartPosition;
 import dev.walrus.reactive.TailOptions;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,9 +29,13 @@ import reactor.core.publisher.Mono;
  *   <li>a MANUAL tail under that name that never commits, so only the reactive API's
  *       hidden reader cursor moves.</li>
  * </ul>
- * When the stream ends, the guard is removed once the reactive API has removed the reader.
- * Names start with {@link #PREFIX}; after a crash such cursors may be left over (they
- * would hold back reclamation), so {@link #removeLeftovers} runs at startup.
+ * However the viewer ends (its tail completes, errors or is cancelled, or its start is
+ * cancelled or fails, also while the guard is being placed) it is released once: the
+ * guard and any cursor the reactive API left under the viewer's name are removed once the
+ * API has removed its reader (polled, at most 10 s). Engine calls run via
+ * {@link EngineCall}, never interrupted. Names start with {@link #PREFIX}; after a crash,
+ * or if the log was unavailable at release, such cursors may be left over (they would
+ * hold back reclamation), so {@link #removeLeftovers} runs at startup. Thread-safe.
  */
 @Component
 public class ViewerCursors {
@@ -38,7 +46,10 @@ public class ViewerCursors {
   private static final Duration RELEASE_POLL = Duration.ofMillis(20);
   private static final int RELEASE_POLLS = 500;
 
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerCursors.class);
+
   private final ReactiveWalrus walrus;
+  private final AtomicInteger pending = new AtomicInteger();
 
   /** @param walrus the log */
   public ViewerCursors(ReactiveWalrus walrus) {
@@ -56,7 +67,10 @@ public class ViewerCursors {
   /**
    * Tails a topic without moving any consumer's cursor and without letting the reading
    * reclaim anything. The start is checked (and the guard placed) on the log's
-   * scheduler before the first element.
+   * scheduler before the first element. Whatever ends the viewer (the tail ends, errors
+   * or is cancelled; the returned Mono is cancelled or fails, before or while the guard
+   * is placed), its cursors are removed once the reactive API has let go of them: a
+   * disconnect at any instant leaves nothing behind while the log is healthy.
    *
    * @param topic the topic
    * @param requested where to start
@@ -66,36 +80,85 @@ public class ViewerCursors {
   public Mono<Flux<ReceivedEntry>> tail(String topic, StreamStart requested) {
     Walrus wal = walrus.engine();
     // Non-blocking (no SecureRandom, as UUID.randomUUID would use): safe on an event loop.
-    String name = PREFIX + RUN + "-" + NEXT.incrementAndGet();
-    Mono<StartPosition> start = Mono.fromCallable(() -> {
+    Viewer viewer = new Viewer(topic, PREFIX + RUN + "-" + NEXT.incrementAndGet());
+    Mono<StartPosition> start = EngineCall.on(walrus.scheduler(), () -> {
       TopicStats stats = wal.stats(topic).orElse(null);
       StartPosition position = requested.check(stats);
       if (stats != null) {
-        wal.checkpoint(topic, name, stats.firstOffset());
+        wal.checkpoint(topic, viewer.name, stats.firstOffset());
+        if (viewer.released.get()) {
+          // cancelled while the guard was being placed: the release may have run first
+          wal.removeConsumer(topic, viewer.name);
+        }
       }
       return position;
-    }).subscribeOn(walrus.scheduler());
-    return start.map(position -> walrus.tail(topic, TailOptions.forConsumer(name)
-            .checkpointMode(CheckpointMode.MANUAL).startAt(position))
-        .doFinally(signal -> release(topic, name)));
+    });
+    return start
+        .doOnCancel(viewer::release)
+        .doOnError(e -> viewer.release())
+        .map(position -> walrus.tail(topic, TailOptions.forConsumer(viewer.name)
+                .checkpointMode(CheckpointMode.MANUAL).startAt(position))
+            .doFinally(signal -> viewer.release()));
   }
 
-  /** Removes the guard once no other cursor of the viewer is left (bounded wait). */
-  private void release(String topic, String name) {
-    Walrus wal = walrus.engine();
-    Flux.interval(Duration.ZERO, RELEASE_POLL, walrus.scheduler())
-        .take(RELEASE_POLLS)
-        .map(i -> readerLeft(wal, topic, name))
-        .takeUntil(left -> !left)
-        .then(Mono.fromRunnable(() -> wal.removeConsumer(topic, name)))
-        .subscribeOn(walrus.scheduler())
-        .onErrorResume(e -> Mono.empty()) // closed log: startup cleanup removes it
-        .subscribe();
+  /** @return how many viewers are open or not yet cleaned up */
+  public int pending() {
+    return pending.get();
   }
 
-  private static boolean readerLeft(Walrus wal, String topic, String name) {
-    return wal.stats(topic).map(s -> s.unread().keySet().stream()
-        .anyMatch(c -> c.startsWith(name) && !c.equals(name))).orElse(false);
+  /** One viewer's names and whether its clean-up has started. */
+  private final class Viewer {
+    final String topic;
+    final String name;
+    final AtomicBoolean released = new AtomicBoolean();
+
+    Viewer(String topic, String name) {
+      this.topic = topic;
+      this.name = name;
+      pending.incrementAndGet();
+    }
+
+    /**
+     * Idempotent. Waits (bounded) until the reactive API has removed its hidden reader
+     * cursor, then removes the guard and any cursor of this viewer still there.
+     */
+    void release() {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      Walrus wal = walrus.engine();
+      // the timer ticks on Reactor's parallel scheduler; the engine calls never get
+      // interrupted (EngineCall)
+      Flux.interval(Duration.ZERO, RELEASE_POLL)
+          .onBackpressureDrop()
+          .concatMap(i -> EngineCall.on(walrus.scheduler(), () -> readerLeft(wal)), 1)
+          .take(RELEASE_POLLS)
+          .takeUntil(left -> !left)
+          .then(EngineCall.on(walrus.scheduler(), () -> {
+            removeAll(wal);
+            return null;
+          }))
+          .doFinally(s -> pending.decrementAndGet())
+          .subscribe(null, e -> LOG.warn("could not remove the cursors of viewer {} of topic"
+              + " '{}' ({}); they are removed at the next start", name, topic, e.toString()));
+    }
+
+    private boolean readerLeft(Walrus wal) {
+      return wal.stats(topic).map(s -> s.unread().keySet().stream()
+          .anyMatch(this::isReader)).orElse(false);
+    }
+
+    /** The reactive API's cursors of this viewer: its name plus a non-digit suffix. */
+    private boolean isReader(String c) {
+      return c.length() > name.length() && c.startsWith(name)
+          && !Character.isDigit(c.charAt(name.length()));
+    }
+
+    private void removeAll(Walrus wal) {
+      wal.removeConsumer(topic, name);
+      wal.stats(topic).ifPresent(s -> s.unread().keySet().stream().filter(this::isReader)
+          .forEach(c -> wal.removeConsumer(topic, c)));
+    }
   }
 
   /**

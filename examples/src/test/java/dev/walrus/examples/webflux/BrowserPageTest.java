@@ -2,12 +2,16 @@ package dev.walrus.examples.webflux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walrus.Walrus;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,12 +22,16 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * The web page end to end in a real headless Chromium: it loads the existing topics,
@@ -107,6 +115,73 @@ class BrowserPageTest {
         By.cssSelector("#topics tr[data-topic='orders'] td:nth-child(3)"), "3"));
 
     screenshot();
+  }
+
+  /**
+   * Issue 12 item 5: a page whose EventSource gave up (the server answered 503 while it
+   * was being restarted) resumes after the last entry it showed, not at the newest one:
+   * entries appended meanwhile all appear, none twice. The app runs on a fixed port so
+   * that the page can reconnect to its restarted instance; between the two instances a
+   * stand-in answers every request with 503, and entries are appended to the log
+   * directly, before the second instance serves.
+   */
+  @Test
+  void afterTheStreamBreaksThePageResumesFromTheLastEntryItSaw() throws IOException {
+    Path dir = Files.createTempDirectory(DIR, "restarted");
+    int fixedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      fixedPort = probe.getLocalPort();
+    }
+    ConfigurableApplicationContext first = start(dir, fixedPort);
+    WebTestClient direct = WebTestClient.bindToServer()
+        .baseUrl("http://localhost:" + fixedPort).responseTimeout(WAIT).build();
+    for (int i = 0; i < 3; i++) {
+      direct.post().uri("/topics/orders").bodyValue("order #" + i).exchange()
+          .expectStatus().isCreated();
+    }
+    browser.get("http://localhost:" + fixedPort + "/");
+    wait.until(ExpectedConditions.textToBe(card("orders", ".count"), "3"));
+    wait.until(ExpectedConditions.textToBe(card("orders", ".state"), "live"));
+
+    // the server goes away; while it is down, requests get 503, so the EventSource gives up
+    first.close();
+    DisposableServer unavailable = HttpServer.create().port(fixedPort)
+        // Connection: close, so that the browser keeps no connection to the stand-in
+        .handle((req, res) -> res.status(503).keepAlive(false).send())
+        .bindNow();
+    try {
+      wait.until(d -> Long.valueOf(2).equals(browser.executeScript(
+          "return watched.get('orders').source.readyState")));   // EventSource.CLOSED
+    } finally {
+      unavailable.disposeNow();
+    }
+    // entries appended while the page is not connected (straight to the log)
+    try (Walrus wal = Walrus.builder().dataDir(dir).open()) {
+      for (int i = 3; i < 6; i++) {
+        wal.appendForTopic("orders", ("order #" + i).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try (ConfigurableApplicationContext second = start(dir, fixedPort)) {
+      try {
+        wait.until(ExpectedConditions.textToBe(card("orders", ".count"), "6"));
+      } catch (RuntimeException e) {
+        System.out.println("page state (readyState, url, lastId, count): " + browser.executeScript("const w = watched.get('orders');"
+            + " return [w.source.readyState, w.source.url, w.lastId, w.count]"));
+        throw e;
+      }
+      wait.until(ExpectedConditions.textToBe(card("orders", ".state"), "live"));
+      wait.until(ExpectedConditions.textToBe(card("orders", "li:first-child .text"),
+          "order #5"));
+      List<String> shown = browser.findElements(card("orders", "li .off")).stream()
+          .map(WebElement::getText).toList();
+      assertThat(shown).as("every entry once, newest first")
+          .containsExactly("#5", "#4", "#3", "#2", "#1", "#0");
+    }
+  }
+
+  private static ConfigurableApplicationContext start(Path dir, int port) {
+    return new SpringApplicationBuilder(WalrusWebApplication.class)
+        .run("--server.port=" + port, "--walrus.data-dir=" + dir);
   }
 
   private static By card(String topic, String inner) {

@@ -78,6 +78,15 @@ class StreamApiTest {
         .assertNext(e -> assertThat(Sse.offset(e)).isEqualTo(4))
         .expectComplete()
         .verify(WAIT);
+    // the same as a query parameter (a page opening a new EventSource); the header wins
+    StepVerifier.create(Sse.open(client, "/topics/resume/stream?lastEventId=3", null).take(1))
+        .assertNext(e -> assertThat(Sse.offset(e)).isEqualTo(4))
+        .expectComplete()
+        .verify(WAIT);
+    StepVerifier.create(Sse.open(client, "/topics/resume/stream?lastEventId=0", "3").take(1))
+        .assertNext(e -> assertThat(Sse.offset(e)).isEqualTo(4))
+        .expectComplete()
+        .verify(WAIT);
     // an id this log never had (say, the data directory was replaced): from the start
     StepVerifier.create(Sse.open(client, "/topics/resume/stream", "999").take(1))
         .assertNext(e -> assertThat(Sse.offset(e)).isEqualTo(0))
