@@ -14,7 +14,7 @@ package dev.walrus.vertx;
  *   <tr><td>404</td><td>{@link #NOT_EXPOSED}</td><td>the topic is not exposed by the binding</td></tr>
  *   <tr><td>410</td><td>{@link #UNKNOWN_SESSION}</td><td>a tail control message for a session that is ending, or a {@link BusTail} call after its tail ended</td></tr>
  *   <tr><td>413</td><td>{@link #TOO_LARGE}</td><td>entry or batch over the engine's limits</td></tr>
- *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument (e.g. a tail start offset outside the retained range)</td></tr>
+ *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument (e.g. a tail start offset outside the retained range, or a request without {@code consumer} when the engine was opened with {@code sharedCursor(false)})</td></tr>
  *   <tr><td>500</td><td>{@link #INTERNAL}</td><td>anything else (I/O error, corrupt entry, bug)</td></tr>
  *   <tr><td>503</td><td>{@link #UNAVAILABLE}</td><td>the engine is closed or poisoned, or the binding is gone</td></tr>
  * </table>

@@ -157,6 +157,22 @@ class RequestReplyTest extends BusFixture {
   }
 
   @Test
+  void aSharedCursorReadWithoutTheSharedCursorIsABadRequest(Vertx vertx) throws Exception {
+    open(engine().sharedCursor(false));
+    WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
+    EventBus bus = vertx.eventBus();
+    await(bus.request(b.address("t", Operation.APPEND), buf("x"), FAST));
+    ReplyException shared = awaitFailure(bus.request(b.address("t", Operation.READ),
+        new JsonObject(), FAST));
+    assertThat(shared.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
+    assertThat(shared.getMessage()).contains("sharedCursor(false)");
+    // a named consumer still reads, from the first entry
+    Message<Buffer> named = await(bus.request(b.address("t", Operation.READ),
+        new JsonObject().put("consumer", "c"), FAST));
+    assertThat(named.body().toString()).isEqualTo("x");
+  }
+
+  @Test
   void theInterceptorCanRefuseWithForbiddenOrItsOwnCode(Vertx vertx) throws Exception {
     List<BusRequest> seen = new ArrayList<>();
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t").interceptor(req -> {

@@ -30,6 +30,7 @@ public final class Failures {
       return FailureCodes.TOO_LARGE;
     }
     if (e instanceof InvalidArgumentException || e instanceof IllegalArgumentException
+        || e instanceof dev.walrus.SharedCursorDisabledException
         || e instanceof ClassCastException || e instanceof io.vertx.core.json.DecodeException) {
       return FailureCodes.BAD_REQUEST;
     }
