@@ -75,6 +75,15 @@ import java.util.Set;
  * Ownership is an OS lock on two files ({@code LOCK}, {@code OWNER}); see
  * {@link NamespaceLockedException}.
  *
+ * <h2>Interrupts</h2>
+ * A call whose thread is interrupted ({@link Thread#interrupt()},
+ * {@code ExecutorService.shutdownNow()}, {@code Future.cancel(true)}), before or during the
+ * call, completes as if it had not been, and returns (or throws what it would have thrown
+ * anyway) with the thread's interrupt status still set. An interrupt never poisons the
+ * instance, never closes a file for other callers and never loses or corrupts an entry or
+ * a cursor. The system property {@code walrus.maxOpenFiles} (default 64) bounds the file
+ * descriptors an instance keeps open, however many data files it has.
+ *
  * <h2>Environment</h2>
  * {@code WALRUS_DATA_DIR} (default {@code ./wal_files}), {@code WALRUS_INSTANCE_KEY}
  * (namespace for instances opened without a key), {@code WALRUS_QUIET=1} (silence the

@@ -99,6 +99,16 @@ class DescriptorsTest {
   }
 
   @Test
+  void aBoundThatIsNotAPositiveIntegerIsRefusedNamingIt() {
+    for (String bad : new String[] {"0", "-3", "many"}) {
+      System.setProperty(DescriptorCache.PROPERTY, bad);
+      org.assertj.core.api.Assertions.assertThatThrownBy(this::open)
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining(DescriptorCache.PROPERTY).hasMessageContaining("'" + bad + "'");
+    }
+  }
+
+  @Test
   void moreDataFilesThanTheBoundWorkAndHoldAtMostTheBound() throws IOException {
     long[] ends = new long[TOPICS.length];
     try (Walrus w = open()) {

@@ -48,7 +48,9 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
   }
 
   private FileChannel channel() throws IOException {
-    used = true;
+    if (!used) {
+      used = true; // stored only when clear: no cache-line traffic between writers
+    }
     FileChannel c = ch;
     return c != null ? c : reopen(null);
   }

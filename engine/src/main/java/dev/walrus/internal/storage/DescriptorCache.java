@@ -1,5 +1,6 @@
 package dev.walrus.internal.storage;
 
+import dev.walrus.InvalidArgumentException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class DescriptorCache {
 
   /**
    * @return the capacity from the system property {@value #PROPERTY}, or the default
-   * @throws IllegalArgumentException if the property is not a positive integer
+   * @throws InvalidArgumentException naming the value if it is not a positive integer
    */
   public static int configuredCapacity() {
     String v = System.getProperty(PROPERTY);
@@ -69,7 +70,7 @@ public final class DescriptorCache {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(PROPERTY + " must be a positive integer, got '" + v + "'");
+    throw new InvalidArgumentException(PROPERTY + " must be a positive integer, got '" + v + "'");
   }
 
   /** @return the bound */

@@ -188,10 +188,16 @@ public final class Durability {
     try {
       config.backend().forceAll(dirty); // one io_uring submission for all of them, where available
     } catch (java.nio.channels.ClosedChannelException e) {
-      // A file reclaimed meanwhile needs nothing; force the survivors one by one.
+      // A file reclaimed meanwhile needs nothing; force the survivors one by one. Only the
+      // reclaimer closes a data file while the instance is open, so a file found closed
+      // here was reclaimed (its close may come just before it is marked deleted).
       for (DataFile f : files.get()) {
         if (!f.isDeleted() && dirty.contains(f.file())) {
-          f.file().force();
+          try {
+            f.file().force();
+          } catch (java.nio.channels.ClosedChannelException closed) {
+            // reclaimed meanwhile
+          }
         }
       }
     }

@@ -57,17 +57,30 @@ public final class IoUringBackend extends ForwardingBackend {
     return new UringFile(delegate.open(path, false, syncWrites), ring, syncWrites, cache);
   }
 
+  /**
+   * Fsyncs the files' ring descriptors with one submission per group of at most half the
+   * descriptor bound (a descriptor in use cannot be closed, so a group larger than the
+   * bound would open more than it). Every file is attempted; the first failure is thrown.
+   */
   @Override
   public void forceAll(List<StorageFile> files) throws IOException {
     List<StorageFile> others = new ArrayList<>();
-    List<UringFile> entered = new ArrayList<>();
+    List<UringFile> uring = new ArrayList<>();
+    for (StorageFile f : files) {
+      if (f instanceof UringFile) {
+        uring.add((UringFile) f);
+      } else {
+        others.add(f);
+      }
+    }
     IOException failure = null;
-    try {
-      int[] fds = new int[files.size()];
-      int n = 0;
-      for (StorageFile f : files) {
-        if (f instanceof UringFile) {
-          UringFile u = (UringFile) f;
+    int group = Math.max(1, cache.capacity() / 2);
+    for (int from = 0; from < uring.size(); from += group) {
+      List<UringFile> entered = new ArrayList<>();
+      try {
+        int[] fds = new int[Math.min(group, uring.size() - from)];
+        int n = 0;
+        for (UringFile u : uring.subList(from, from + fds.length)) {
           int fd;
           try {
             fd = u.enter();
@@ -76,15 +89,13 @@ public final class IoUringBackend extends ForwardingBackend {
           }
           entered.add(u);
           fds[n++] = fd;
-        } else {
-          others.add(f);
         }
+        ring.fsyncAll(Arrays.copyOf(fds, n));
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      } finally {
+        entered.forEach(UringFile::exit);
       }
-      ring.fsyncAll(Arrays.copyOf(fds, n));
-    } catch (IOException e) {
-      failure = e;
-    } finally {
-      entered.forEach(UringFile::exit);
     }
     try {
       delegate.forceAll(others);
@@ -146,7 +157,9 @@ public final class IoUringBackend extends ForwardingBackend {
           break;
         }
       }
-      used = true;
+      if (!used) {
+        used = true;
+      }
       int f = fd;
       if (f >= 0) {
         return f;
