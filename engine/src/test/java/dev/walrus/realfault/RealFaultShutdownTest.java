@@ -1,0 +1,111 @@
+package dev.walrus.realfault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walrus.Walrus;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Real EIO and real power cuts (issue 13 item 2, SPEC §4.5, §4.8, §8): a child JVM
+ * ({@link RealFaultChild}) appends, batches, checkpoints and consumes on a loop-mounted
+ * ext4 image; after a random number of acknowledgments the image is shut down with
+ * {@code EXT4_IOC_SHUTDOWN} (with {@code -f}: the journal is flushed first, like a crash;
+ * without: like a power cut, the page cache and the unflushed journal are lost). From then
+ * on every write, fsync and page fault fails with EIO.
+ *
+ * <p>Required: the first failure the child sees is a typed {@code WalrusIOException} or
+ * {@code WalrusPoisonedException} naming the EIO, and the instance is poisoned (an append
+ * and a read afterwards are refused with {@code WalrusPoisonedException}: no silent retry).
+ * Under SyncEach every call reaches the disk, so the child must see the fault. Then the
+ * child is killed, the image unmounted and mounted again, and the namespace reopened:
+ * under SyncEach every acknowledged entry, shared-cursor position and checkpoint is there
+ * ({@link AckModel#verifyDurable}); under Milliseconds/NoFsync whatever survived is a prefix
+ * without holes or corrupt entries and offsets never go backwards
+ * ({@link AckModel#verifyPrefix}). The acknowledgments are read by this JVM and logged
+ * under {@code /tmp}, outside the image.
+ */
+class RealFaultShutdownTest {
+  @TempDir Path logs;
+
+  @BeforeEach
+  void machine() {
+    RealFaultMachine.assumeMounting();
+  }
+
+  static Stream<Arguments> matrix() {
+    List<Arguments> a = new ArrayList<>();
+    for (RealBackend b : RealBackend.values()) {
+      for (String s : List.of("synceach", "ms200", "nofsync")) {
+        a.add(Arguments.of(b, s, true));
+        a.add(Arguments.of(b, s, false));
+      }
+    }
+    return a.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} flushLog={2}")
+  @MethodSource("matrix")
+  void eioIsTypedAndPoisonsAndRecoveryKeepsWhatWasPromised(RealBackend backend, String schedule,
+      boolean flushLog) throws Exception {
+    String where = "ext4 shutdown" + (flushLog ? " -f" : "") + ", " + backend.description + ", "
+        + schedule;
+    Random rnd = new Random(where.hashCode());
+    int shutdownAfter = 50 + rnd.nextInt(300);
+    AckModel model = new AckModel();
+    try (Mount m = Mount.ext4(64)) {
+      Path ns = m.path().resolve("ns");
+      int acksAtShutdown = -1;
+      try (ChildRun c = ChildRun.start(backend, List.of("work", ns.toString(), schedule,
+          Long.toString(rnd.nextLong())), 0, logs, "shutdown")) {
+        String line;
+        while ((line = c.readLine()) != null && !model.done) {
+          model.accept(line, where);
+          if (acksAtShutdown < 0 && model.acks >= shutdownAfter) {
+            m.shutdown(flushLog);
+            acksAtShutdown = model.acks;
+            c.killAfterSeconds(5); // a child whose calls never reach the disk sees nothing
+          }
+          if (acksAtShutdown < 0 && model.failure != null) {
+            break;
+          }
+        }
+        c.kill();
+        c.drainAndWait();
+        assertThat(acksAtShutdown).as("%s: the child worked until the shutdown (failure %s;"
+            + " stderr:%n%s)", where, model.failure, c.stderr()).isGreaterThanOrEqualTo(0);
+      }
+      if (schedule.equals("synceach")) {
+        assertThat(model.failure).as("%s: every SyncEach call reaches the disk: the child saw"
+            + " the fault", where).isNotNull();
+      }
+      if (model.failure != null) {
+        assertThat(model.failure).as("%s: the failure is typed", where)
+            .matches("dev\\.walrus\\.Walrus(IO|Poisoned)Exception: .*");
+        assertThat(model.failure).as("%s: the failure names its cause", where)
+            .containsIgnoringCase("Input/output error");
+        assertThat(model.probes).as("%s: after the failure the instance is poisoned", where)
+            .hasSize(2).allMatch(p -> p.matches("(append|read) dev\\.walrus\\.WalrusPoisonedException: .*"));
+      }
+      m.remount();
+      try (Walrus w = backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
+        if (schedule.equals("synceach")) {
+          model.verifyDurable(w, where);
+        } else {
+          model.verifyPrefix(w, where);
+        }
+      }
+    }
+    System.out.printf("RealFaultShutdownTest %s: shut down after %d acks, %d acknowledged"
+        + " entries, %d acks in all; child saw: %s; 0 lost%n", where, shutdownAfter,
+        model.entries, model.acks, model.failure == null ? "nothing" : model.failure);
+  }
+}
