@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.walrus.Entry;
+import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.crash.CrashChild;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -167,6 +170,49 @@ final class AckModel {
     return pending != null && pending.topic.equals(t) && kinds.indexOf(pending.kind) >= 0;
   }
 
+  /**
+   * If the child reported a failure: it is a typed {@code WalrusIOException} or
+   * {@code WalrusPoisonedException} naming the EIO, and the instance was poisoned (the append
+   * and the read tried after it were refused with {@code WalrusPoisonedException}).
+   */
+  void assertTypedAndPoisoned(String where) {
+    if (failure == null) {
+      return;
+    }
+    assertThat(failure).as("%s: the failure is typed", where)
+        .matches("dev\\.walrus\\.Walrus(IO|Poisoned)Exception: .*");
+    assertThat(failure).as("%s: the failure names its cause", where)
+        .containsIgnoringCase("Input/output error");
+    assertThat(probes).as("%s: after the failure the instance is poisoned", where).hasSize(2)
+        .allMatch(p -> p.matches("(append|read) dev\\.walrus\\.WalrusPoisonedException: .*"));
+  }
+
+  /**
+   * Runs {@code check} on the namespace {@code ns}; if it fails and
+   * {@code -Dwalrus.realfault.keep=DIR} is set, first copies the namespace (as the fault
+   * left it) and the child logs under DIR for diagnosis.
+   */
+  static void keepOnFailure(Path ns, Path logs, String where, Runnable check) throws IOException {
+    String keep = System.getProperty("walrus.realfault.keep");
+    Path copy = null;
+    if (keep != null) {
+      copy = Path.of(keep, "realfault-" + System.nanoTime());
+      NamespaceFiles.copy(ns, copy.resolve("ns"));
+      NamespaceFiles.copy(logs, copy.resolve("logs"));
+    }
+    try {
+      check.run();
+    } catch (AssertionError e) {
+      if (copy != null) {
+        System.out.println(where + ": the namespace as the fault left it is in " + copy);
+      }
+      throw e;
+    }
+    if (copy != null) {
+      NamespaceFiles.deleteTree(copy);
+    }
+  }
+
   /** SyncEach: every acknowledged entry, shared cursor position and checkpoint is there. */
   void verifyDurable(Walrus w, String where) {
     for (String t : RealFaultChild.TOPICS) {
@@ -184,9 +230,11 @@ final class AckModel {
       long ahead = pendingOn(t, "rq") ? Math.min(pending.count, end - m.cursor) : 0;
       assertThat(pos).as("%s: shared cursor of %s (acknowledged at %d)", where, t, m.cursor)
           .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
+      long cp = -1;
       if (m.cp >= 0 || pendingOn(t, "c")) {
         long inFlight = pendingOn(t, "c") ? pending.first : m.cp;
-        assertThat(w.position(t, RealFaultChild.CHECKPOINTER))
+        cp = w.position(t, RealFaultChild.CHECKPOINTER);
+        assertThat(cp)
             .as("%s: checkpoint of %s (acknowledged %d, in flight %d)", where, t, m.cp, inFlight)
             .isIn(m.cp, inFlight);
       }
@@ -194,9 +242,9 @@ final class AckModel {
       long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
       assertThat(first).as("%s: first retained offset of %s (consumed up to %d)", where, t,
           m.cursor).isLessThanOrEqualTo(m.cursor + Math.max(0, ahead));
-      if (m.cp >= 0) {
-        assertThat(first).as("%s: nothing past the checkpoint of %s reclaimed", where, t)
-            .isLessThanOrEqualTo(m.cp);
+      if (cp >= 0) {
+        assertThat(first).as("%s: nothing past the checkpoint of %s (at %d) reclaimed", where,
+            t, cp).isLessThanOrEqualTo(cp);
       }
       assertThat(checkContinuous(all, first, t, where)).as("%s: entries of %s end at its next"
           + " offset", where, t).isEqualTo(end);

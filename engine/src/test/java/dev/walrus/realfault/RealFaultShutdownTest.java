@@ -87,22 +87,17 @@ class RealFaultShutdownTest {
         assertThat(model.failure).as("%s: every SyncEach call reaches the disk: the child saw"
             + " the fault", where).isNotNull();
       }
-      if (model.failure != null) {
-        assertThat(model.failure).as("%s: the failure is typed", where)
-            .matches("dev\\.walrus\\.Walrus(IO|Poisoned)Exception: .*");
-        assertThat(model.failure).as("%s: the failure names its cause", where)
-            .containsIgnoringCase("Input/output error");
-        assertThat(model.probes).as("%s: after the failure the instance is poisoned", where)
-            .hasSize(2).allMatch(p -> p.matches("(append|read) dev\\.walrus\\.WalrusPoisonedException: .*"));
-      }
       m.remount();
-      try (Walrus w = backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
-        if (schedule.equals("synceach")) {
-          model.verifyDurable(w, where);
-        } else {
-          model.verifyPrefix(w, where);
+      AckModel.keepOnFailure(ns, logs, where, () -> {
+        try (Walrus w = backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
+          if (schedule.equals("synceach")) {
+            model.verifyDurable(w, where);
+          } else {
+            model.verifyPrefix(w, where);
+          }
         }
-      }
+      });
+      model.assertTypedAndPoisoned(where);
     }
     System.out.printf("RealFaultShutdownTest %s: shut down after %d acks, %d acknowledged"
         + " entries, %d acks in all; child saw: %s; 0 lost%n", where, shutdownAfter,
