@@ -77,6 +77,58 @@ final class ChildRun implements AutoCloseable {
   }
 
   /**
+   * Stops the child with SIGSTOP and waits until every one of its threads is stopped, so
+   * that no system call of it is in progress (a thread in a write or fsync stops only once
+   * the call returned). A fault injected now strikes between its system calls: an
+   * operation whose calls all returned before it is acknowledged after {@link #resume()}
+   * and must be durable; an acknowledgment can never race the fault.
+   */
+  void freeze() throws IOException, InterruptedException {
+    long pid = process.pid();
+    RealFaultMachine.run(10, "kill", "-STOP", Long.toString(pid));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    while (true) {
+      boolean all = true;
+      try (var s = Files.list(tasks)) {
+        for (Path t : (Iterable<Path>) s::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(t.resolve("stat"));
+          } catch (IOException gone) {
+            continue; // the thread ended
+          }
+          if (stat.contains("(iou-")) {
+            continue; // io_uring's kernel workers take no signals; their submitter waits for them
+          }
+          char state = stat.charAt(stat.lastIndexOf(')') + 2);
+          all &= state == 'T' || state == 't' || state == 'Z' || state == 'X';
+        }
+      } catch (IOException gone) {
+        return; // the process ended
+      }
+      if (all) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the child's threads did not all stop within 20 s");
+      }
+      Thread.sleep(1); // polling /proc with a deadline: there is no event to wait for
+    }
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  void resume() throws IOException {
+    RealFaultMachine.run(10, "kill", "-CONT", Long.toString(process.pid()));
+  }
+
+  /** Writes {@code # note} into the log, between the child's lines (e.g. when the fault struck). */
+  void note(String note) throws IOException {
+    log.write("# " + note);
+    log.newLine();
+  }
+
+  /**
    * SIGKILL, through the process handle: our end of the pipe stays open, so every line the
    * child wrote before it died can still be read.
    */

@@ -39,14 +39,16 @@ final class Mount implements AutoCloseable {
     }
   }
 
-  /** Creates an ext4 image of {@code mib} MiB, attaches it to a loop device and mounts it. */
+  /**
+   * Creates an ext4 image of {@code mib} MiB (no blocks reserved for root: the suite runs as
+   * root and must be able to fill it), attaches it to a loop device and mounts it. */
   static Mount ext4(int mib) throws IOException {
     Path root = Files.createTempDirectory(Path.of("/tmp"), "walrus-realfault-ext4-");
     Mount m = new Mount(root, root.resolve("ext4.img"));
     try {
       Files.createDirectory(m.mnt);
       RealFaultMachine.run(20, "truncate", "-s", mib + "M", m.image.toString());
-      RealFaultMachine.run(60, "mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+      RealFaultMachine.run(60, "mkfs.ext4", "-q", "-F", "-m", "0", "-E", "lazy_itable_init=0,lazy_journal_init=0",
           m.image.toString());
       m.attachAndMount();
       return m;

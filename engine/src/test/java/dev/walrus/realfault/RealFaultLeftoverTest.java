@@ -87,7 +87,10 @@ class RealFaultLeftoverTest {
         while ((line = c.readLine()) != null && !model.done) {
           model.accept(line, where + " (second child)");
           if (!shut && model.acks - before >= secondAcks) {
+            c.freeze(); // the power cut strikes between the child's system calls
             m.shutdown(false);
+            c.resume();
+            c.note("shut down without flush after " + model.acks + " acks");
             shut = true;
             c.killAfterSeconds(5);
           }

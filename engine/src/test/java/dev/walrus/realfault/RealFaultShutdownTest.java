@@ -70,7 +70,10 @@ class RealFaultShutdownTest {
         while ((line = c.readLine()) != null && !model.done) {
           model.accept(line, where);
           if (acksAtShutdown < 0 && model.acks >= shutdownAfter) {
+            c.freeze(); // the fault strikes between the child's system calls
             m.shutdown(flushLog);
+            c.resume();
+            c.note("shut down (flushLog " + flushLog + ") after " + model.acks + " acks");
             acksAtShutdown = model.acks;
             c.killAfterSeconds(5); // a child whose calls never reach the disk sees nothing
           }
