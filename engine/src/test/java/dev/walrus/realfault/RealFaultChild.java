@@ -20,7 +20,7 @@ import java.util.Random;
  * The child JVM of the real-fault tests. The backend comes from the system properties
  * ({@link RealBackend#fromProperties()}).
  *
- * <p>{@code work DIR SCHEDULE SEED}: opens the namespace (StrictlyAtOnce, 4 KiB blocks, 4
+ * <p>{@code work DIR SCHEDULE SEED [hold]}: opens the namespace (StrictlyAtOnce, 4 KiB blocks, 4
  * per file: many files and directory syncs), prints {@code S t next cursor cp} for each
  * topic as it found it and {@code G}, then appends, batches, checkpoints the named consumer
  * {@value #CHECKPOINTER} and consumes forever, with {@link CrashChild}'s protocol:
@@ -31,7 +31,8 @@ import java.util.Random;
  * (class and message of the exception and its causes), then tries an append to the topic
  * {@value #PROBE} and a consuming read and prints {@code P append|read description} for
  * each (a poisoned instance refuses both), then {@code Z}, and halts. Each line is one
- * unbuffered write.
+ * unbuffered write. With {@code hold}, a consumer {@value #HOLDER} is checkpointed at 0 in
+ * each topic once it exists: nothing is ever reclaimed.
  *
  * <p>{@code files DIR N}: appends N entries that each fill a 4 KiB block of a file of one
  * block (N data files), closes, reopens, reads all back and prints {@code OK N}; or, if the
@@ -42,6 +43,8 @@ public final class RealFaultChild {
   static final String[] TOPICS = {"c0", "c1", "c2"};
   /** The named consumer moved by explicit checkpoints. */
   static final String CHECKPOINTER = "cp";
+  /** With {@code hold}: the consumer that holds every topic at 0 (nothing is reclaimed). */
+  static final String HOLDER = "hold";
   /** The topic the poison probes append to (never checked). */
   static final String PROBE = "p0";
   private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
@@ -65,7 +68,7 @@ public final class RealFaultChild {
     }
     Walrus w = backend.open(backend.builder(dir, RealBackend.schedule(args[2]), 4096, 4));
     try {
-      work(w, new Random(Long.parseLong(args[3])));
+      work(w, new Random(Long.parseLong(args[3])), args.length > 4 && args[4].equals("hold"));
     } catch (Throwable e) {
       line("F " + Entries.describe(e));
       probe(w);
@@ -89,7 +92,8 @@ public final class RealFaultChild {
     }
   }
 
-  private static void work(Walrus w, Random rnd) {
+  private static void work(Walrus w, Random rnd, boolean hold) {
+    boolean[] held = new boolean[TOPICS.length];
     String[] topics = TOPICS;
     long[] next = new long[topics.length];
     long[] cursor = new long[topics.length];
@@ -113,6 +117,7 @@ public final class RealFaultChild {
         line("a " + t + " " + next[i]);
         expect(w.appendForTopic(t, p), next[i], "append to " + t);
         line("A " + t + " " + next[i]++ + " " + p.length);
+        held[i] = hold && !held[i] ? holdAtZero(w, t) : held[i];
       } else if (op < 50) {
         int n = 2 + rnd.nextInt(39);
         List<byte[]> ps = new ArrayList<>(n);
@@ -123,6 +128,7 @@ public final class RealFaultChild {
         expect(w.batchAppendForTopic(t, ps), next[i], "batch append to " + t);
         line("B " + t + " " + next[i] + " " + n);
         next[i] += n;
+        held[i] = hold && !held[i] ? holdAtZero(w, t) : held[i];
       } else if (op < 55) {
         long lo = cp[i] >= 0 ? cp[i] : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
         if (next[i] == 0 || lo > next[i]) {
@@ -166,6 +172,19 @@ public final class RealFaultChild {
         }
       }
     }
+  }
+
+  /**
+   * Checkpoints the consumer {@value #HOLDER} at offset 0 (once the topic exists): it never
+   * reads, so no data file is ever reclaimed, and opening the namespace has nothing to
+   * reclaim (a reclamation pass forces the journal, which would hide what a previous
+   * process left unforced in it).
+   */
+  private static boolean holdAtZero(Walrus w, String t) {
+    if (w.stats(t).map(TopicStats::firstOffset).orElse(0L) == 0) {
+      w.checkpoint(t, HOLDER, 0);
+    }
+    return true;
   }
 
   private static void expect(long got, long expected, String what) {
