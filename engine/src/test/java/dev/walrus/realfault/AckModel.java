@@ -44,6 +44,8 @@ final class AckModel {
   /** Entries acknowledged (appends and batch members). */
   long entries;
   boolean done;
+  /** Entries read back by the last {@link #verifyDurable} or {@link #verifyPrefix}. */
+  long readBack;
 
   AckModel() {
     for (String t : RealFaultChild.TOPICS) {
@@ -256,6 +258,7 @@ final class AckModel {
         assertThat(first).as("%s: nothing past the checkpoint of %s (at %d) reclaimed", where,
             t, cp).isLessThanOrEqualTo(cp);
       }
+      readBack += all.size();
       assertThat(checkContinuous(all, first, t, where)).as("%s: entries of %s end at its next"
           + " offset", where, t).isEqualTo(end);
     }
@@ -276,6 +279,7 @@ final class AckModel {
       List<Entry> all = readAll(w, t, where);
       long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
       long readEnd = checkContinuous(all, first, t, where);
+      readBack += all.size();
       long extra = pendingOn(t, "ab") ? pending.count : 0;
       assertThat(readEnd).as("%s: surviving entries of %s (written up to %d)", where, t, m.end)
           .isLessThanOrEqualTo(m.end + extra);

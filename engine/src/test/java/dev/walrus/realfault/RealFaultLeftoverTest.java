@@ -114,7 +114,8 @@ class RealFaultLeftoverTest {
       model.assertTypedAndPoisoned(where + " (second child)");
     }
     System.out.printf("RealFaultLeftoverTest %s: %d entries acknowledged by the killed child,"
-        + " %d by the SyncEach child, %d acks in all; 0 lost%n", where, firstEntries,
-        model.entries - firstEntries, model.acks);
+        + " %d by the SyncEach child, %d acks in all, %d retained entries read back; 0"
+        + " acknowledged entries or cursor positions lost%n", where, firstEntries,
+        model.entries - firstEntries, model.acks, model.readBack);
   }
 }

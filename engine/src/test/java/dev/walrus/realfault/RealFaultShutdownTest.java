@@ -102,8 +102,10 @@ class RealFaultShutdownTest {
       });
       model.assertTypedAndPoisoned(where);
     }
-    System.out.printf("RealFaultShutdownTest %s: shut down after %d acks, %d acknowledged"
-        + " entries, %d acks in all; child saw: %s; 0 lost%n", where, shutdownAfter,
-        model.entries, model.acks, model.failure == null ? "nothing" : model.failure);
+    System.out.printf("RealFaultShutdownTest %s: shut down after %d acks, %d acks in all, %d"
+        + " entries acknowledged, %d retained entries read back after remount (%s); child saw:"
+        + " %s%n", where, shutdownAfter, model.acks, model.entries, model.readBack,
+        schedule.equals("synceach") ? "0 acknowledged lost" : "a correct prefix",
+        model.failure == null ? "nothing" : model.failure);
   }
 }
