@@ -10,15 +10,25 @@ package dev.walrus;
  *       a consuming read under {@link ReadConsistency#strictlyAtOnce()} returns only once
  *       its cursor is. Survives power loss.</li>
  *   <li>{@link #milliseconds(long)} (default 200 ms): an append returns once its bytes
- *       are in the operating system's page cache; a background thread forces every
- *       written file to disk about every {@code n} ms. Survives a process crash; a power
- *       loss can lose the last {@code n} ms or so.</li>
- *   <li>{@link #noFsync()}: an append returns once its bytes are in the page cache;
- *       nothing is forced except on {@link Walrus#close()}. Survives a process crash,
- *       not a power loss.</li>
+ *       are in the operating system's page cache. A background thread starts a force of
+ *       every written file (data, then the cursor journal) every {@code n} ms, measured
+ *       from the start of the previous force. Bytes written at any instant are covered by
+ *       the next force to start, at most {@code n} ms later, and are on stable storage
+ *       when it completes: a power loss loses at most what was written in the last
+ *       {@code n} ms plus the duration of one force (when forces take longer than
+ *       {@code n}, they run back to back, and the bound is two forces). Survives a process
+ *       crash.</li>
+ *   <li>{@link #noFsync()}: an append returns once its bytes are in the page cache; the
+ *       engine forces nothing except on {@link Walrus#sync()} and {@link Walrus#close()}.
+ *       When other bytes reach the disk is up to the kernel's writeback (on Linux, dirty
+ *       pages older than {@code vm.dirty_expire_centisecs}, 30 s by default, are written
+ *       by a flusher that wakes every {@code vm.dirty_writeback_centisecs}, 5 s; sooner
+ *       under memory pressure): a power loss can lose everything written since the last
+ *       {@code sync()}, and the engine promises no bound. Survives a process crash.</li>
  * </ul>
  * In every mode a process crash ({@code kill -9}) loses no acknowledged entry, and a
- * torn tail is cut at recovery. Instances are immutable and thread-safe.
+ * torn tail is cut at recovery. Whatever a previous process left unforced is forced at
+ * open, before anything is appended after it. Instances are immutable and thread-safe.
  */
 public final class FsyncSchedule {
   private static final FsyncSchedule SYNC_EACH = new FsyncSchedule(Kind.SYNC_EACH, 0);
@@ -44,7 +54,9 @@ public final class FsyncSchedule {
   }
 
   /**
-   * Background fsync about every {@code millis} milliseconds.
+   * A background force starting every {@code millis} milliseconds (from the start of the
+   * previous one): what is written is on stable storage within {@code millis} plus the
+   * duration of one force.
    *
    * @param millis the interval, at least 1
    * @return the schedule

@@ -3,16 +3,22 @@ package dev.walrus;
 import java.util.Map;
 
 /**
- * A point-in-time view of one topic.
+ * A point-in-time view of one topic, counting what reads return: entries whose offsets a
+ * power cut lost (under {@code Milliseconds} or {@code NoFsync}, when a cursor had been
+ * persisted past them, recovery restarts the topic after them) and blocks left empty are
+ * not counted, so {@code retainedEntries} may be less than {@code nextOffset - firstOffset}.
  *
  * @param topic the topic name
- * @param firstOffset the lowest offset still retained (entries below were reclaimed)
- * @param nextOffset the offset the next append will get; {@code nextOffset - firstOffset}
- *     entries are retained
- * @param retainedEntries how many entries are retained ({@code nextOffset - firstOffset})
+ * @param firstOffset the offset of the oldest entry a read can return, or
+ *     {@code nextOffset} if there is none (entries below were reclaimed or lost)
+ * @param nextOffset the offset the next append will get
+ * @param retainedEntries how many entries reads can return, from {@code firstOffset} up to
+ *     {@code nextOffset} (offsets a power cut lost are not counted)
  * @param retainedBytes bytes the retained entries and their block headers occupy on disk
  * @param unread for each consumer (the shared default consumer is {@code ""}), how many
- *     entries lie between its cursor and {@code nextOffset}
+ *     entries its reads would return before reaching {@code nextOffset}; a cursor's
+ *     position is {@link Walrus#position(String, String)} (or {@link Walrus#position(String)}
+ *     for the shared one), not {@code nextOffset - unread} when lost offsets lie ahead
  */
 public record TopicStats(
     String topic,

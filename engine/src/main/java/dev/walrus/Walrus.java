@@ -1,6 +1,7 @@
 package dev.walrus;
 
 import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
@@ -71,6 +72,12 @@ public final class Walrus implements AutoCloseable {
   public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
   /** Most payload bytes in one batch append: 10 GiB. */
   public static final long MAX_BATCH_BYTES = Engine.MAX_BATCH_BYTES;
+  /**
+   * The largest next offset a topic can have, 2<sup>62</sup>: offsets never wrap. Recovery
+   * reports a recorded offset beyond it, and an append that would pass it is refused, with
+   * {@link CorruptNamespaceException} (only a forged or damaged namespace gets there).
+   */
+  public static final long MAX_OFFSET = OffsetLimit.MAX;
 
   private static volatile boolean fdBackendDefault =
       !"mmap".equalsIgnoreCase(System.getProperty("walrus.backend", "fd"));
@@ -262,24 +269,34 @@ public final class Walrus implements AutoCloseable {
    * most 2,000, and always at least one if any is there (even if it alone exceeds the
    * budget). A consuming batch read persists its cursor once, at its end.
    *
+   * <p>Corruption: entries are verified one by one, in order. If the first entry to read
+   * is corrupt, {@link CorruptEntryException} is thrown and the cursor does not move. If a
+   * later one is, the valid entries before it are returned (and consumed, when
+   * {@code checkpoint}); the next call then starts at the corrupt entry and throws.
+   * Offsets a power cut lost are skipped: the entries returned may jump over them.
+   *
    * @param topic the topic
    * @param maxBytes the payload budget, 0 or more
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
    * @throws InvalidArgumentException if {@code maxBytes} is negative
+   * @throws CorruptEntryException if the first entry to read fails its checksum (or its
+   *     offset, topic or length is wrong); nothing is returned and the cursor stays
    */
   public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
     return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
   }
 
   /**
-   * {@link #batchReadForTopic(String, long, boolean)} for a named consumer.
+   * {@link #batchReadForTopic(String, long, boolean)} for a named consumer, with the same
+   * handling of a corrupt entry: the valid prefix is returned, the next call throws.
    *
    * @param topic the topic
    * @param consumer the consumer name
    * @param maxBytes the payload budget, 0 or more
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
+   * @throws CorruptEntryException if the first entry to read is corrupt (the cursor stays)
    */
   public List<Entry> batchReadForTopic(String topic, String consumer, long maxBytes,
       boolean checkpoint) {
@@ -320,6 +337,20 @@ public final class Walrus implements AutoCloseable {
    */
   public long position(String topic, String consumer) {
     return engine.position(topic, named(consumer));
+  }
+
+  /**
+   * The shared cursor's position: its next consuming read returns the first entry at or
+   * after it (offsets a power cut lost are skipped). {@link TopicStats#unread()} counts
+   * entries, not offsets, so it cannot give the position when such a range lies ahead.
+   *
+   * @param topic the topic
+   * @return where the shared cursor stands (for a topic without one, the oldest retained
+   *     offset); asking creates no cursor
+   * @throws InvalidTopicException if the topic name is invalid
+   */
+  public long position(String topic) {
+    return engine.position(topic, Engine.SHARED);
   }
 
   /**

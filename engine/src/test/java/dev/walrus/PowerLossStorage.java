@@ -190,6 +190,29 @@ final class PowerLossStorage implements StorageBackend {
     }
   }
 
+  /** Files opened before the last {@link #kill()} belong to a dead process. */
+  private int generation;
+  private volatile boolean dead;
+
+  /**
+   * Kills the process using this backend (kill -9): from now on, what its open files do
+   * (writes, forces, truncations) and every directory operation or sync is ignored, so
+   * closing its instance only releases the lock. What it wrote stays as it was: in the
+   * page cache (the real files), unforced unless it was forced. Call {@link #restart()}
+   * before the next process opens the namespace through this backend.
+   */
+  void kill() {
+    synchronized (lock) {
+      generation++;
+      dead = true;
+    }
+  }
+
+  /** The next process starts: operations count again (the page cache is still there). */
+  void restart() {
+    dead = false;
+  }
+
   /** Test hook run before every force, outside the lock, with the file's path. */
   volatile Consumer<Path> beforeForce = p -> { };
 
@@ -261,6 +284,9 @@ final class PowerLossStorage implements StorageBackend {
   @Override
   public void delete(Path path) throws IOException {
     synchronized (lock) {
+      if (dead) {
+        return;
+      }
       tick();
       Path k = path.toAbsolutePath().normalize();
       real.delete(path);
@@ -273,6 +299,9 @@ final class PowerLossStorage implements StorageBackend {
   @Override
   public void rename(Path source, Path target) throws IOException {
     synchronized (lock) {
+      if (dead) {
+        return;
+      }
       tick();
       Path s = source.toAbsolutePath().normalize();
       Path t = target.toAbsolutePath().normalize();
@@ -287,6 +316,9 @@ final class PowerLossStorage implements StorageBackend {
   @Override
   public void syncDirectory(Path dir) throws IOException {
     synchronized (lock) {
+      if (dead) {
+        return;
+      }
       tick();
       Path d = dir.toAbsolutePath().normalize();
       List<DirOp> rest = new ArrayList<>();
@@ -435,11 +467,17 @@ final class PowerLossStorage implements StorageBackend {
     private final StorageFile f;
     private final Inode inode;
     private final boolean syncWrites;
+    private final int gen = generation;
 
     Recorded(StorageFile f, Inode inode, boolean syncWrites) {
       this.f = f;
       this.inode = inode;
       this.syncWrites = syncWrites;
+    }
+
+    /** @return true if the process that opened this file was killed */
+    private boolean killed() {
+      return gen != generation;
     }
 
     @Override
@@ -450,6 +488,10 @@ final class PowerLossStorage implements StorageBackend {
     @Override
     public void write(ByteBuffer src, long position) throws IOException {
       synchronized (lock) {
+        if (killed()) {
+          src.position(src.limit());
+          return;
+        }
         tick();
         byte[] data = new byte[src.remaining()];
         src.duplicate().get(data);
@@ -474,6 +516,9 @@ final class PowerLossStorage implements StorageBackend {
     public void force() throws IOException {
       beforeForce.accept(f.path());
       synchronized (lock) {
+        if (killed()) {
+          return;
+        }
         tick();
         inode.force(); // simulated: the real file's durability does not matter
       }
@@ -487,6 +532,9 @@ final class PowerLossStorage implements StorageBackend {
     @Override
     public void truncate(long size) throws IOException {
       synchronized (lock) {
+        if (killed()) {
+          return;
+        }
         tick();
         f.truncate(size);
         if (syncWrites) {

@@ -27,11 +27,25 @@ import java.util.zip.CRC32C;
  *   DROP    (4): u8 topic length, topic, u8 consumer length, consumer
  * </pre>
  *
- * <p>Loading replays records until the first one that is torn or fails its checksum,
- * then truncates the file there, so that records appended later can never be followed
- * by stale ones. When the journal outgrows its limit it is compacted: the current state
- * is written to {@code cursors.tmp}, forced, and atomically renamed over the journal
- * (then the directory is forced), so a crash leaves either the old or the new journal.
+ * <p>Opening happens in two steps. {@link #replay} reads the journal as found, streaming
+ * it through a fixed buffer ({@link JournalReplay}): records up to the first torn one
+ * (zero length, running past the end, failing its checksum) are applied; a record that
+ * passes its checksum but cannot be right, or an unknown non-zero header, throws
+ * {@code CorruptNamespaceException}. An absent journal, one shorter than its header
+ * (a creation cut short) or one whose header is all zero (never written, or its sector
+ * lost) is accepted. Nothing is written by this step. {@link #makeDurable} then makes
+ * what replay read durable before anything is appended after it: the bytes may have been
+ * left in the page cache by a process that never forced them, and appending after them
+ * would let a power cut lose them while later, acknowledged records survive past the
+ * gap; replay would then stop at the gap and discard those. A journal with a valid
+ * header is cut after its last valid record and forced; any other is written fresh from
+ * the replayed state (temporary file, forced, renamed, directory forced: creation is
+ * atomic). From then on every byte of the journal before the write position is durable
+ * or covered by the next force, so a torn region can only ever be the unforced tail:
+ * no record after it was acknowledged as durable.
+ *
+ * <p>When the journal outgrows its limit it is compacted the same way, so a crash leaves
+ * either the old or the new journal.
  *
  * <p>Thread-safe: appends are serialised by the instance's monitor.
  */
@@ -41,10 +55,10 @@ public final class CursorJournal implements AutoCloseable {
   private static final int MAGIC = 0x434C4157;
   private static final int VERSION = 1;
   private static final int HEADER = 8;
-  private static final byte CURSOR = 1;
-  private static final byte FLOOR = 2;
-  private static final byte RESTART = 3;
-  private static final byte DROP = 4;
+  private static final byte CURSOR = JournalReplay.CURSOR;
+  private static final byte FLOOR = JournalReplay.FLOOR;
+  private static final byte RESTART = JournalReplay.RESTART;
+  private static final byte DROP = JournalReplay.DROP;
 
   private final StorageBackend backend;
   private final Path dir;
@@ -53,8 +67,14 @@ public final class CursorJournal implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
   private final Map<String, TopicState> state = new HashMap<>();
+  /** Restarts recovery recorded before {@link #makeDurable}. */
+  private final Map<String, TreeSet<Long>> pendingRestarts = new HashMap<>();
   private StorageFile file;
   private long writePos;
+  /** Set by replay when the journal found has a valid header: where its valid records end. */
+  private boolean validHeader;
+  private long replayedEnd;
+  private long replayedSize;
   private volatile boolean dirty;
 
   /** What the journal knows about one topic. */
@@ -75,13 +95,29 @@ public final class CursorJournal implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) and replays the journal in {@code dir}.
+   * Opens (creating if needed) and replays the journal in {@code dir}, then makes it
+   * durable ({@link #makeDurable}): ready for appends.
    *
    * @param syncWrites open with DSYNC (the SyncEach schedule)
    * @param compactAt compact when the file grows past this many bytes
+   * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
    */
   public static CursorJournal open(StorageBackend backend, Path dir, boolean syncWrites, long compactAt)
       throws IOException {
+    CursorJournal j = replay(backend, dir, syncWrites, compactAt);
+    j.makeDurable();
+    return j;
+  }
+
+  /**
+   * Replays the journal in {@code dir} without writing anything. Until {@link #makeDurable}
+   * the journal takes only {@link #recordRestart} (kept in memory, written by it).
+   *
+   * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
+   *     or an unknown non-zero header
+   */
+  public static CursorJournal replay(StorageBackend backend, Path dir, boolean syncWrites,
+      long compactAt) throws IOException {
     CursorJournal j = new CursorJournal(backend, dir, syncWrites, compactAt);
     backend.delete(dir.resolve(TMP)); // a compaction that crashed before its rename
     j.load();
@@ -90,98 +126,88 @@ public final class CursorJournal implements AutoCloseable {
 
   private void load() throws IOException {
     Path p = dir.resolve(FILE);
-    boolean fresh = !Files.exists(p);
-    file = backend.open(p, true, syncWrites);
-    long size = file.size();
-    if (fresh || size < HEADER) {
-      writeHeader(file);
-      writePos = HEADER;
-      // The header must be durable before any record: a journal whose header sector was
-      // lost could not be opened at all.
-      file.force();
-      backend.syncDirectory(dir);
+    if (!Files.exists(p)) {
+      return; // a new namespace: makeDurable creates the journal
+    }
+    try (StorageFile f = backend.open(p, false, false)) {
+      ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+      while (h.hasRemaining() && f.read(h, h.position()) > 0) {
+        // read the header, however short the file is
+      }
+      h.flip();
+      checkHeader(p, h);
+      if (h.limit() == HEADER) {
+        replayedEnd = new JournalReplay(f, p, state).replay(HEADER);
+        replayedSize = f.size();
+        validHeader = h.getInt(0) == MAGIC;
+      }
+    }
+  }
+
+  /**
+   * Accepts the journal's header: the valid one; all zero (never written, or its sector
+   * lost: the records after it still carry their checksums); or, in a file shorter than
+   * a header, a prefix of the valid one (a creation cut short). Anything else is not a
+   * journal this engine wrote.
+   */
+  private static void checkHeader(Path p, ByteBuffer h) {
+    ByteBuffer valid = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(MAGIC).putInt(VERSION).flip();
+    boolean zero = true;
+    boolean prefix = true;
+    for (int i = 0; i < h.limit(); i++) {
+      zero &= h.get(i) == 0;
+      prefix &= h.get(i) == valid.get(i);
+    }
+    if (zero || prefix) {
       return;
     }
-    ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 8))
-        .order(ByteOrder.LITTLE_ENDIAN);
-    file.read(all, 0);
-    all.flip();
-    if (all.getInt(0) != MAGIC || all.getInt(4) != VERSION) {
-      throw new IOException("cursor journal " + p + " has an unknown header");
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < h.limit(); i++) {
+      hex.append(String.format("%02x", h.get(i) & 0xFF));
     }
-    int pos = HEADER;
-    while (pos + 8 <= all.limit()) {
-      int n = all.getShort(pos + 4) & 0xFFFF;
-      if (n == 0 || pos + 8 + n > all.limit()) {
-        break;
-      }
-      crc.reset();
-      ByteBuffer v = all.duplicate();
-      v.position(pos + 4).limit(pos + 8 + n);
-      crc.update(v);
-      if ((int) crc.getValue() != all.getInt(pos)) {
-        break;
-      }
-      if (!apply(all, all.get(pos + 6), pos + 8, n)) {
-        break;
-      }
-      pos += 8 + n;
-    }
-    writePos = pos;
-    if (pos < size) {
-      file.truncate(pos); // cut a torn tail so later appends are never followed by stale records
-      file.force();
-    }
+    String why = h.limit() == HEADER && h.getInt(0) == MAGIC
+        ? "version " + Integer.toUnsignedString(h.getInt(4)) + " (this engine reads version "
+            + VERSION + ")"
+        : "an unknown header " + hex + " (expected 57414c4301000000)";
+    throw new dev.walrus.CorruptNamespaceException("cursor journal " + p + " has " + why);
   }
 
-  private boolean apply(ByteBuffer b, byte type, int start, int n) {
-    int p = start;
-    int end = start + n;
-    int tl = b.get(p++) & 0xFF;
-    if (tl == 0 || p + tl > end) {
-      return false;
+  /**
+   * Makes everything replay read durable and opens the journal for appends. Called once at
+   * open, after recovery has forced the data files: cursors never become durable ahead of
+   * the data they point into. A journal found with a valid header is cut after its last
+   * valid record and forced: every byte left is then durable, and appends follow only
+   * durable bytes (its name was made durable when it was created or compacted). A new
+   * journal, or one whose header was short or zero, is written fresh from the replayed
+   * state ({@link #compact}: temporary file, forced, renamed, directory forced), so
+   * creation is atomic. Restarts recorded during recovery are then appended.
+   */
+  public synchronized void makeDurable() throws IOException {
+    if (!validHeader) {
+      compact();
+      return;
     }
-    String topic = str(b, p, tl);
-    p += tl;
-    TopicState ts = state.computeIfAbsent(topic, k -> new TopicState());
-    switch (type) {
-      case CURSOR: {
-        int cl = b.get(p++) & 0xFF;
-        if (p + cl + 8 != end) {
-          return false;
-        }
-        ts.cursors.put(str(b, p, cl), b.getLong(p + cl));
-        return true;
+    StorageFile f = backend.open(dir.resolve(FILE), false, syncWrites);
+    try {
+      if (replayedEnd < replayedSize) {
+        f.truncate(replayedEnd); // the torn tail (never acknowledged as durable)
       }
-      case DROP: {
-        int cl = b.get(p++) & 0xFF;
-        if (p + cl != end) {
-          return false;
-        }
-        ts.cursors.remove(str(b, p, cl));
-        return true;
-      }
-      case FLOOR:
-        if (p + 8 != end) {
-          return false;
-        }
-        ts.floor = Math.max(ts.floor, b.getLong(p));
-        return true;
-      case RESTART:
-        if (p + 8 != end) {
-          return false;
-        }
-        ts.restarts.add(b.getLong(p));
-        return true;
-      default:
-        return false;
+      f.force();
+    } catch (IOException e) {
+      f.close();
+      throw e;
     }
-  }
-
-  private static String str(ByteBuffer b, int p, int len) {
-    byte[] a = new byte[len];
-    b.get(p, a);
-    return new String(a, StandardCharsets.UTF_8);
+    file = f;
+    writePos = replayedEnd;
+    for (Map.Entry<String, TreeSet<Long>> e : pendingRestarts.entrySet()) {
+      byte[] t = e.getKey().getBytes(StandardCharsets.UTF_8);
+      for (long r : e.getValue()) {
+        recordRestart(t, e.getKey(), r);
+      }
+    }
+    pendingRestarts.clear();
+    force();
   }
 
   private static void writeHeader(StorageFile f) throws IOException {
@@ -242,6 +268,11 @@ public final class CursorJournal implements AutoCloseable {
   /** Records that a topic restarts at {@code offset} after lost data. */
   public synchronized void recordRestart(byte[] topic, String topicName, long offset)
       throws IOException {
+    if (file == null) { // recovery, before makeDurable: it writes them
+      state.computeIfAbsent(topicName, k -> new TopicState()).restarts.add(offset);
+      pendingRestarts.computeIfAbsent(topicName, k -> new TreeSet<>()).add(offset);
+      return;
+    }
     buf.clear();
     begin(RESTART, topic);
     buf.putLong(offset);
@@ -299,14 +330,20 @@ public final class CursorJournal implements AutoCloseable {
     file.force();
   }
 
-  /** Rewrites the journal as a snapshot of the current state. */
+  /**
+   * Rewrites the journal as a snapshot of the current state. Crash safety, step by step:
+   * until the rename the old journal is untouched (a crash leaves it, and a partial
+   * {@code cursors.tmp} that the next open deletes); the new file is forced before it is
+   * renamed, so the name never points at bytes that are not on disk; after the rename
+   * the directory is forced, and only then is anything appended to the new file.
+   */
   public synchronized void compact() throws IOException {
     Path tmp = dir.resolve(TMP);
     backend.delete(tmp);
-    StorageFile out = backend.open(tmp, true, false);
     Map<String, TopicState> snap = snapshot();
     StorageFile old = file;
     long oldPos = writePos;
+    StorageFile out = backend.open(tmp, true, false);
     try {
       writeHeader(out);
       file = out;
@@ -325,17 +362,23 @@ public final class CursorJournal implements AutoCloseable {
         }
       }
       out.force();
-      out.close();
     } catch (IOException e) {
       file = old;
       writePos = oldPos;
       out.close();
       throw e;
     }
+    long newPos = writePos;
+    out.close();
+    file = old;
+    writePos = oldPos;
     backend.rename(tmp, dir.resolve(FILE));
     backend.syncDirectory(dir);
-    old.close();
+    if (old != null) {
+      old.close();
+    }
     file = backend.open(dir.resolve(FILE), false, syncWrites);
+    writePos = newPos;
     dirty = false;
   }
 
@@ -356,6 +399,8 @@ public final class CursorJournal implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    file.close();
+    if (file != null) {
+      file.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.walrus.internal.cursor;
 
+import dev.walrus.CorruptEntryException;
 import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.ReadConsistency;
@@ -136,7 +137,15 @@ public final class Cursors {
           throw mappedFault(e, c);
         }
         while (out.size() < maxEntries) {
-          Entry e = peek(c);
+          Entry e;
+          try {
+            e = peek(c);
+          } catch (CorruptEntryException corrupt) {
+            if (out.isEmpty()) {
+              throw corrupt; // nothing valid before it: the cursor stays
+            }
+            break; // return the valid prefix; the next call starts at the corrupt entry
+          }
           if (e == null || (!out.isEmpty() && bytes + e.data().length > maxBytes)) {
             break;
           }

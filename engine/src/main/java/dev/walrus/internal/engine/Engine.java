@@ -2,6 +2,7 @@ package dev.walrus.internal.engine;
 
 import dev.walrus.AppendListener;
 import dev.walrus.BatchTooLargeException;
+import dev.walrus.CorruptNamespaceException;
 import dev.walrus.Entry;
 import dev.walrus.EntryTooLargeException;
 import dev.walrus.InvalidArgumentException;
@@ -10,6 +11,7 @@ import dev.walrus.WalrusIOException;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursor;
 import dev.walrus.internal.cursor.CursorJournal;
@@ -99,7 +101,8 @@ public final class Engine implements AutoCloseable {
       config.backend().createDirectories(config.directory());
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
-      journal = CursorJournal.open(config.backend(), config.directory(), config.syncEach(),
+      // Replay only: recovery forces the data files, then rewrites the journal durably.
+      journal = CursorJournal.replay(config.backend(), config.directory(), config.syncEach(),
           JOURNAL_COMPACT_AT);
       Recovery.Result r = new Recovery(config).run(journal);
       Engine e = new Engine(config, lock, journal, r);
@@ -161,6 +164,7 @@ public final class Engine implements AutoCloseable {
     t.writeLock().lock();
     try {
       health.check();
+      checkOffsetLimit(t, 1);
       offset = w.append(data);
     } finally {
       t.writeLock().unlock();
@@ -203,12 +207,22 @@ public final class Engine implements AutoCloseable {
     t.writeLock().lock();
     try {
       health.check();
+      checkOffsetLimit(t, n);
       first = w.appendBatch(batch);
     } finally {
       t.writeLock().unlock();
     }
     notifyListeners(topic, first + n);
     return first;
+  }
+
+  /** Refuses an append whose offsets would pass {@link OffsetLimit#MAX} (never wraps). */
+  private static void checkOffsetLimit(Topic t, int n) {
+    if (t.endOffset() > OffsetLimit.MAX - n) {
+      throw new CorruptNamespaceException("appending " + n + " entries to topic '" + t.name()
+          + "' at offset " + t.endOffset() + " would pass the largest possible next offset "
+          + OffsetLimit.MAX + "; nothing was written");
+    }
   }
 
   private void checkPayload(byte[] data, String what) {
@@ -377,19 +391,38 @@ public final class Engine implements AutoCloseable {
     if (t == null) {
       return null;
     }
-    long end = t.endOffset();
-    long first = t.firstOffset();
+    // What reads return: entries of the chain's blocks at or above the floor. Offsets a
+    // power cut lost (a restart jumped past them) and blocks left empty are not counted.
+    long end = t.endOffset(); // first: block ends may run ahead of it, never behind
+    long floor = t.floor();
+    List<Block> chain = t.chain();
+    long first = -1;
+    long retained = 0;
     long bytes = 0;
-    for (Block b : t.chain()) {
-      if (b.endOffset() > t.floor()) {
+    for (Block b : chain) {
+      long lo = Math.max(b.firstOffset(), floor);
+      long hi = Math.min(b.endOffset(), end);
+      if (hi > lo) {
+        first = first < 0 ? lo : first;
+        retained += hi - lo;
+      }
+      if (b.endOffset() > floor) {
         bytes += b.endPos();
       }
     }
+    first = first < 0 ? end : first;
     Map<String, Long> unread = new HashMap<>();
     for (Cursor c : cursors.of(t)) {
-      unread.put(c.consumer(), Math.max(0, end - Math.max(c.nextOffset(), first)));
+      long from = Math.max(c.nextOffset(), first);
+      long n = 0;
+      for (Block b : chain) {
+        long lo = Math.max(Math.max(b.firstOffset(), floor), from);
+        long hi = Math.min(b.endOffset(), end);
+        n += Math.max(0, hi - lo);
+      }
+      unread.put(c.consumer(), n);
     }
-    return new TopicStats(topic, first, end, end - first, bytes, unread);
+    return new TopicStats(topic, first, end, retained, bytes, unread);
   }
 
   /** @return how many data files reclamation deleted since open */

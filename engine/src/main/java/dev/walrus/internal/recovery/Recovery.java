@@ -1,12 +1,15 @@
 package dev.walrus.internal.recovery;
 
+import dev.walrus.CorruptNamespaceException;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.CursorJournal;
 import dev.walrus.internal.cursor.CursorJournal.TopicState;
 import dev.walrus.internal.format.BlockHeader;
+import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
@@ -36,7 +39,17 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *       forcing the file, so later recoveries take the same decisions without rescanning.</li>
  *   <li>Each topic's next offset is the largest of its chain's end, its floor, its
  *       restart points and its cursors, so offsets never go backwards.</li>
+ *   <li>Everything recovery read is made durable before anything is appended after it,
+ *       as PostgreSQL does after a crash: a killed process may have left its writes in
+ *       the page cache, unforced. Every data file is forced and the directory synced
+ *       (data before cursors), then the seals are written, then the journal is rewritten
+ *       durably ({@link CursorJournal#makeDurable}).</li>
  * </ol>
+ *
+ * <p>An offset on disk outside {@code [0, }{@link OffsetLimit#MAX}{@code ]} (a block's
+ * first offset, a topic's resulting next offset) is corruption:
+ * {@link CorruptNamespaceException}, and nothing is written. A seal that claims more
+ * entries than its bytes can hold is not trusted (the block is scanned).
  *
  * <p>Appends after recovery always go to blocks of a new file: no recovered block is
  * ever written again except for its seal, so stale bytes past a cut can never be
@@ -67,6 +80,21 @@ public final class Recovery {
 
   public Result run(CursorJournal journal) throws IOException {
     Result r = new Result();
+    try {
+      return run(journal, r);
+    } catch (IOException | RuntimeException e) {
+      for (DataFile f : r.files.values()) { // the open fails: release what recovery opened
+        try {
+          f.file().close();
+        } catch (IOException ignored) {
+          // already failing
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Result run(CursorJournal journal, Result r) throws IOException {
     Map<String, TopicState> meta = journal.snapshot();
     Map<String, List<ChainBuilder.Candidate>> byTopic = new HashMap<>();
     for (Path p : backend.list(config.directory(), DataFile.GLOB)) {
@@ -105,6 +133,11 @@ public final class Recovery {
       for (long v : ts.cursors.values()) {
         end = Math.max(end, v);
       }
+      if (!OffsetLimit.isValid(end)) { // blocks' offsets run past the limit
+        throw new CorruptNamespaceException("topic '" + name + "' would continue at offset "
+            + end + ", past the largest possible next offset " + OffsetLimit.MAX
+            + " (a data block of " + config.directory() + " claims impossible offsets)");
+      }
       Topic topic = new Topic(name, end, ts.floor);
       for (Block b : chain.accepted()) {
         topic.link(b);
@@ -116,8 +149,8 @@ public final class Recovery {
         // Entries below `end` were handed out but are gone (lost with unsynced data).
         // Record where the topic restarts so the next recovery accepts the blocks that
         // follow the gap.
+        // (Kept in memory: makeDurable writes it, after the data files are forced.)
         journal.recordRestart(topic.utf8(), name, end);
-        journal.force();
       }
       Map<String, Long> cursors = new HashMap<>();
       for (Map.Entry<String, Long> e : ts.cursors.entrySet()) {
@@ -135,18 +168,28 @@ public final class Recovery {
         }
       }
     }
+    // Crash safety at open. A previous process (NoFsync, Milliseconds, or killed) may
+    // have left bytes in the page cache that never reached the disk. Recovery trusts them
+    // and this session appends after them: its own acknowledged writes would survive a
+    // power cut while what they follow is lost. So everything read is forced first: all
+    // data files (blocks kept, and the names of files created without a directory sync),
+    // then the seals recovery decided, then the journal (data before cursors).
+    List<StorageFile> all = new ArrayList<>();
+    for (DataFile f : r.files.values()) {
+      all.add(f.file());
+    }
+    backend.forceAll(all);
+    backend.syncDirectory(config.directory());
     persistDecisions(byTopic, toForce);
+    journal.makeDurable();
     return r;
   }
 
-  /** Forces the files whose blocks get seals, then writes the seals and forces again. */
+  /** Writes the seals recovery decided (their files are already forced), then forces them. */
   private void persistDecisions(Map<String, List<ChainBuilder.Candidate>> byTopic,
       Set<DataFile> files) throws IOException {
     if (files.isEmpty()) {
       return;
-    }
-    for (DataFile f : files) {
-      f.file().force(); // a seal must never describe bytes that are not on disk
     }
     for (List<ChainBuilder.Candidate> cands : byTopic.values()) {
       for (ChainBuilder.Candidate c : cands) {
@@ -176,6 +219,11 @@ public final class Recovery {
       if (h == null || h.length < h.entriesStart()) {
         break;
       }
+      if (!OffsetLimit.isValid(h.firstOffset)) {
+        throw new CorruptNamespaceException("data file " + df.file().path() + ": the block at "
+            + pos + " passes its checksum but starts at offset " + h.firstOffset
+            + ", outside [0, " + OffsetLimit.MAX + "]");
+      }
       // A file cut short (truncated behind our back) keeps what it still holds: the block
       // is scanned up to the end of the file, whatever its seal says, and ends the walk.
       boolean cutShort = h.length > size - pos;
@@ -185,6 +233,10 @@ public final class Recovery {
       long[] seal = h.decodeSeal(hb);
       if (cutShort && seal != null && (seal[4] & BlockHeader.SEAL_DEAD) == 0) {
         seal = null;
+      }
+      if (seal != null && (seal[4] & BlockHeader.SEAL_DEAD) == 0
+          && seal[1] - h.firstOffset > (seal[0] - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
+        seal = null; // more entries than its bytes can hold: scan the block instead
       }
       if (seal != null && (seal[4] & BlockHeader.SEAL_DEAD) != 0) {
         c.dead = true;

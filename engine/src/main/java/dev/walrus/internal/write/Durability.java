@@ -19,7 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the fsync schedule: under {@code Milliseconds(n)} a background task forces
- * every data file written since the last run, then the cursor journal; under
+ * every data file written since the last run, then the cursor journal. Forces start at a
+ * fixed rate, every {@code n} ms measured from the start of the previous one (not from
+ * its end, which would add the force's duration to every period): bytes written at any
+ * instant are covered by the next force to start, at most {@code n} ms later, and durable
+ * when it completes. A force that takes longer than {@code n} is followed at once by the
+ * next (never overlapping, never bunched to catch up). See {@link #nextDelay}. Under
  * {@code SyncEach} files are opened with DSYNC and nothing is left to do; under
  * {@code NoFsync} nothing is forced until close.
  *
@@ -38,7 +43,9 @@ public final class Durability {
   private final CursorJournal journal;
   private final DirectorySync directory;
   private final List<PendingSeal> pending = new ArrayList<>();
-  private ScheduledFuture<?> task;
+  private volatile ScheduledFuture<?> task;
+  private ScheduledExecutorService executor;
+  private volatile boolean stopped;
 
   private static final class PendingSeal {
     final Block block;
@@ -69,21 +76,46 @@ public final class Durability {
   public void start(ScheduledExecutorService maintenance) {
     long ms = config.schedule().intervalMillis();
     if (ms > 0) {
-      task = maintenance.scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
+      executor = maintenance;
+      task = maintenance.schedule(this::periodic, ms, TimeUnit.MILLISECONDS);
     }
   }
 
+  /**
+   * When the next periodic force starts: {@code interval} after the start of the one
+   * that just ran, or at once if that one took longer.
+   *
+   * @param startedNanos when the force that just completed started
+   * @param finishedNanos when it completed
+   * @param intervalNanos the schedule's interval
+   * @return the delay from {@code finishedNanos}, in nanoseconds, at least 0
+   */
+  static long nextDelay(long startedNanos, long finishedNanos, long intervalNanos) {
+    return Math.max(0, intervalNanos - (finishedNanos - startedNanos));
+  }
+
   private void periodic() {
-    if (health.isPoisoned() || health.isClosed()) {
+    if (health.isPoisoned() || health.isClosed() || stopped) {
       return;
     }
+    long started = System.nanoTime();
     try {
       sync();
     } catch (IOException e) {
       health.poison("background fsync", e);
       LOG.error("background fsync failed; instance poisoned", e);
+      return;
     } catch (RuntimeException e) {
       LOG.error("background fsync failed", e);
+    }
+    long interval = TimeUnit.MILLISECONDS.toNanos(config.schedule().intervalMillis());
+    try {
+      if (!stopped) {
+        task = executor.schedule(this::periodic,
+            nextDelay(started, System.nanoTime(), interval), TimeUnit.NANOSECONDS);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the instance is closing
     }
   }
 
@@ -173,8 +205,10 @@ public final class Durability {
 
   /** Stops the periodic task and writes whatever seals are pending. */
   public void stop() throws IOException {
-    if (task != null) {
-      task.cancel(false);
+    stopped = true;
+    ScheduledFuture<?> t = task;
+    if (t != null) {
+      t.cancel(false);
     }
     sync();
   }
