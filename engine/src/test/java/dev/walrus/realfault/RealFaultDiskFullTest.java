@@ -78,7 +78,7 @@ class RealFaultDiskFullTest {
       }
       Path dir = m.path().resolve("ns");
       Topic[] model = {new Topic(), new Topic()};
-      Random rnd = new Random((where).hashCode());
+      Random rnd = RealFaultMachine.random(where);
       Walrus w = open(backend, dir, schedule);
       List<WalrusException> failures = new ArrayList<>();
       boolean reopen = false; // poisoned, or not to be trusted after an untyped error

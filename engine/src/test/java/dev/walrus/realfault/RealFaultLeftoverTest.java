@@ -53,7 +53,7 @@ class RealFaultLeftoverTest {
       String firstSchedule) throws Exception {
     String where = "leftover page cache, " + backend.description + ", " + firstSchedule
         + " killed, then synceach, then power cut";
-    Random rnd = new Random(where.hashCode());
+    Random rnd = RealFaultMachine.random(where);
     AckModel model = new AckModel();
     int firstAcks = 800 + rnd.nextInt(800); // several pages of journal records left dirty
     int secondAcks = 30 + rnd.nextInt(150);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -114,6 +115,14 @@ final class RealFaultMachine {
       Thread.currentThread().interrupt();
       throw new IOException(String.join(" ", cmd) + ": interrupted", e);
     }
+  }
+
+  /**
+   * @return the random source of one test case: fixed by its description, varied by
+   *     {@code -Dwalrus.realfault.seed=N} (to run the suite again with other instants)
+   */
+  static Random random(String where) {
+    return new Random(where.hashCode() ^ Long.getLong("walrus.realfault.seed", 0L) * 0x9E3779B97F4A7C15L);
   }
 
   /** @return the command line of a child JVM running {@code main} with {@code args} */

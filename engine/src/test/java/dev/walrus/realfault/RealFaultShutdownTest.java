@@ -58,7 +58,7 @@ class RealFaultShutdownTest {
       boolean flushLog) throws Exception {
     String where = "ext4 shutdown" + (flushLog ? " -f" : "") + ", " + backend.description + ", "
         + schedule;
-    Random rnd = new Random(where.hashCode());
+    Random rnd = RealFaultMachine.random(where);
     int shutdownAfter = 50 + rnd.nextInt(300);
     AckModel model = new AckModel();
     try (Mount m = Mount.ext4(64)) {
