@@ -1,7 +1,6 @@
 package dev.walrus.internal.storage;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -14,19 +13,43 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The default backend: positional {@code FileChannel} reads and writes ({@code pread} /
  * {@code pwrite}), {@code DSYNC} for the SyncEach schedule.
+ *
+ * <p>Files are {@link ChannelFile}s: an interrupt of a thread doing I/O never closes a file
+ * for anyone, and at most {@link DescriptorCache#capacity()} descriptors stay open however
+ * many files there are (see {@code docs/ARCHITECTURE.md}, "Interrupts" and "Descriptors").
+ * Fsyncs and directory syncs run where no interrupt reaches them ({@link Fsyncs}).
  */
 public final class FileChannelBackend implements StorageBackend {
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+
+  private final DescriptorCache cache;
+
+  /** A backend keeping at most {@link DescriptorCache#configuredCapacity()} descriptors open. */
+  public FileChannelBackend() {
+    this(DescriptorCache.configuredCapacity());
+  }
+
+  /**
+   * @param maxOpenFiles most descriptors kept open for files at once
+   * @throws IllegalArgumentException if {@code maxOpenFiles < 1}
+   */
+  public FileChannelBackend(int maxOpenFiles) {
+    this.cache = new DescriptorCache(maxOpenFiles);
+  }
+
+  /** @return the cache bounding this backend's descriptors; siblings register theirs too */
+  public DescriptorCache descriptors() {
+    return cache;
+  }
 
   @Override
   public String name() {
@@ -35,30 +58,64 @@ public final class FileChannelBackend implements StorageBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    createOwnerOnly(path);
-    try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
-      raf.setLength(size); // ftruncate: sparse, no zeros written
+    ChannelFile f = new ChannelFile(path, openChannel(path, true, syncWrites), syncWrites, cache);
+    try {
+      if (size > 0) {
+        // One zero byte at the end sets the size (the rest stays sparse, no zeros written),
+        // through the descriptor just created: no second open that could follow a link.
+        f.write(ByteBuffer.allocate(1), size - 1);
+      }
+    } catch (IOException | RuntimeException e) {
+      f.close();
+      Files.deleteIfExists(path); // ours (CREATE_NEW): a later attempt uses another name
+      throw e;
     }
-    return open(path, false, syncWrites);
+    return f;
   }
 
   @Override
   public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
-    if (create && !Files.exists(path)) {
-      createOwnerOnly(path);
+    if (create) {
+      try {
+        return new ChannelFile(path, openChannel(path, true, syncWrites), syncWrites, cache);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // exists: open it below (never through a link)
+      }
     }
-    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new ChannelFile(path, openChannel(path, false, syncWrites), syncWrites, cache);
+  }
+
+  /**
+   * Opens a file read-write without following a symbolic link in its last component;
+   * {@code createNew} creates it owner-only and fails if anything (a link too) is there.
+   *
+   * @throws IOException naming the path, also when it is a symbolic link
+   */
+  static FileChannel openChannel(Path path, boolean createNew, boolean syncWrites)
+      throws IOException {
+    Set<java.nio.file.OpenOption> opts = new java.util.HashSet<>();
+    opts.add(StandardOpenOption.READ);
+    opts.add(StandardOpenOption.WRITE);
+    opts.add(java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (createNew) {
+      opts.add(StandardOpenOption.CREATE_NEW);
+    }
     if (syncWrites) {
       opts.add(StandardOpenOption.DSYNC);
     }
-    return new ChannelFile(path, FileChannel.open(path, opts));
-  }
-
-  private static void createOwnerOnly(Path path) throws IOException {
-    if (POSIX) {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(FILE_PERMS));
-    } else {
-      Files.createFile(path);
+    try {
+      if (createNew && POSIX) {
+        return FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(FILE_PERMS));
+      }
+      return FileChannel.open(path, opts);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException e) {
+      if (Files.isSymbolicLink(path)) {
+        throw new java.nio.file.FileSystemException(path.toString(), null,
+            "is a symbolic link; Walrus never follows symbolic links to its files");
+      }
+      throw e;
     }
   }
 
@@ -74,8 +131,8 @@ public final class FileChannelBackend implements StorageBackend {
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    try {
+      Fsyncs.forceDirectory(dir);
     } catch (IOException e) {
       // Some platforms cannot open directories; Linux can, and there a failure is real.
       if (System.getProperty("os.name", "").toLowerCase().contains("linux")) {
@@ -117,62 +174,5 @@ public final class FileChannelBackend implements StorageBackend {
     }
     out.sort(null);
     return out;
-  }
-
-  /** A file behind a positional FileChannel. */
-  private static final class ChannelFile implements StorageFile {
-    private final Path path;
-    private final FileChannel ch;
-
-    ChannelFile(Path path, FileChannel ch) {
-      this.path = path;
-      this.ch = ch;
-    }
-
-    @Override
-    public Path path() {
-      return path;
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      long pos = position;
-      while (src.hasRemaining()) {
-        pos += ch.write(src, pos);
-      }
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      int total = 0;
-      while (dst.hasRemaining()) {
-        int n = ch.read(dst, position + total);
-        if (n < 0) {
-          break;
-        }
-        total += n;
-      }
-      return total;
-    }
-
-    @Override
-    public void force() throws IOException {
-      ch.force(false);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return ch.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      ch.truncate(size);
-    }
-
-    @Override
-    public void close() throws IOException {
-      ch.close();
-    }
   }
 }

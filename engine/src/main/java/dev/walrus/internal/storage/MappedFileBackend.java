@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,17 +16,57 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per operation; {@code force} is {@code msync}. Under {@code SyncEach} every write is
  * followed by a {@code force} of the range it touched.
  *
- * <p>Files that grow (the cursor journal) and directory operations are delegated to the
- * positional backend. Mappings are released when a file is closed (reclaimed, or the
+ * <p>Space is allocated through the file's descriptor before a block is written through
+ * memory ({@link StorageFile#allocate}: zeros written with {@code pwrite}), so a full disk
+ * is an {@link IOException} there, before anything is acknowledged, and never a
+ * {@code SIGBUS} inside the mapping. A failed {@code msync} is a
+ * {@link ForceFailedException}: the engine poisons the instance.
+ *
+ * <p>Memory accesses and {@code msync} are not interruptible: {@code Thread.interrupt()}
+ * closes nothing here. Files that grow (the cursor journal), the allocation writes and
+ * directory operations are delegated to the positional backend, whose files survive
+ * interrupts too. Mappings are released when a file is closed (reclaimed, or the
  * instance closed); a close waits for operations in flight, so no thread ever touches
  * an unmapped region, and later operations fail with {@link ClosedChannelException}.
  */
 public final class MappedFileBackend extends ForwardingBackend {
   private static final long CHUNK = 1L << 30;
   private static final Unmapper UNMAPPER = new Unmapper();
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
+  /**
+   * How a mapped range is forced ({@code msync}); {@link MappedByteBuffer#force(int, int)}
+   * unless a test makes it fail as a disk does, with an {@link java.io.UncheckedIOException}.
+   */
+  @FunctionalInterface
+  public interface Msync {
+    /** Forces {@code length} bytes of {@code chunk} from {@code index}; throws as the JDK does. */
+    void force(Path file, MappedByteBuffer chunk, int index, int length);
+  }
+
+  private final Msync msync;
+
+  /** A backend with the default descriptor bound ({@link DescriptorCache#configuredCapacity()}). */
   public MappedFileBackend() {
-    super(new FileChannelBackend());
+    this(DescriptorCache.configuredCapacity(), (f, c, i, n) -> c.force(i, n));
+  }
+
+  /**
+   * @param maxOpenFiles most descriptors kept open (for allocation writes and the journal)
+   * @param msync how mapped ranges are forced
+   */
+  public MappedFileBackend(int maxOpenFiles, Msync msync) {
+    this(new FileChannelBackend(maxOpenFiles), msync);
+  }
+
+  /**
+   * @param positional the backend for the journal, allocation writes and directories (a
+   *     fault-injecting one in tests)
+   * @param msync how mapped ranges are forced
+   */
+  public MappedFileBackend(StorageBackend positional, Msync msync) {
+    super(positional);
+    this.msync = msync;
   }
 
   @Override
@@ -43,16 +82,38 @@ public final class MappedFileBackend extends ForwardingBackend {
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = ch.size();
+    // Mapping goes through an interruptible channel: run it with the interrupt status
+    // cleared, again if an interrupt closed the channel meanwhile, and restore the status.
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (;;) {
+        try {
+          return map(path, syncWrites);
+        } catch (ClosedChannelException e) {
+          interrupted |= Thread.interrupted();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private StorageFile map(Path path, boolean syncWrites) throws IOException {
+    MappedByteBuffer[] chunks;
+    long size;
+    try (FileChannel ch = FileChannelBackend.openChannel(path, false, false)) {
+      size = ch.size();
       int n = (int) ((size + CHUNK - 1) / CHUNK);
-      MappedByteBuffer[] chunks = new MappedByteBuffer[Math.max(n, 1)];
+      chunks = new MappedByteBuffer[Math.max(n, 1)];
       for (int i = 0; i < n; i++) {
         long from = i * CHUNK;
         chunks[i] = ch.map(FileChannel.MapMode.READ_WRITE, from, Math.min(CHUNK, size - from));
       }
-      return new MappedFile(path, chunks, size, syncWrites);
     }
+    StorageFile channel = delegate.open(path, false, false);
+    return new MappedFile(path, chunks, size, syncWrites, channel, msync);
   }
 
   /** A file mapped into memory. */
@@ -65,12 +126,39 @@ public final class MappedFileBackend extends ForwardingBackend {
     private final AtomicInteger users = new AtomicInteger();
     /** A SIGBUS was seen: the file is shorter than the mapping. */
     private volatile boolean faulted;
+    /** The file's descriptor (reopened on demand), for allocation writes. */
+    private final StorageFile channel;
+    private final Msync msync;
 
-    MappedFile(Path path, MappedByteBuffer[] chunks, long size, boolean sync) {
+    MappedFile(Path path, MappedByteBuffer[] chunks, long size, boolean sync, StorageFile channel,
+        Msync msync) {
       this.path = path;
       this.chunks = chunks;
       this.size = size;
       this.sync = sync;
+      this.channel = channel;
+      this.msync = msync;
+    }
+
+    /**
+     * Writes zeros over the range through the descriptor, so the file system allocates
+     * it now: a full disk fails here (ENOSPC as an {@link IOException}) and never later as
+     * a {@code SIGBUS} in a mapped write. Only for ranges not written yet.
+     */
+    @Override
+    public void allocate(long position, long length) throws IOException {
+      if (position < 0 || position + length > size) {
+        throw new IOException("allocation of " + length + " bytes at " + position
+            + " exceeds the mapped size " + size + " of " + path);
+      }
+      long pos = position;
+      long end = position + length;
+      while (pos < end) {
+        ByteBuffer z = ZEROS.duplicate();
+        z.limit((int) Math.min(z.capacity(), end - pos));
+        channel.write(z, pos);
+        pos += z.limit();
+      }
     }
 
     private void enter() throws ClosedChannelException {
@@ -108,7 +196,11 @@ public final class MappedFileBackend extends ForwardingBackend {
           int n = Math.min(src.remaining(), c.capacity() - at);
           c.put(at, src, src.position(), n);
           if (sync) {
-            c.force(at, n);
+            try {
+              msync.force(path, c, at, n);
+            } catch (java.io.UncheckedIOException e) {
+              throw new ForceFailedException(path, e.getCause());
+            }
           }
           src.position(src.position() + n);
           pos += n;
@@ -158,11 +250,11 @@ public final class MappedFileBackend extends ForwardingBackend {
       try {
         for (MappedByteBuffer c : chunks) {
           if (c != null) {
-            c.force();
+            msync.force(path, c, 0, c.capacity());
           }
         }
       } catch (java.io.UncheckedIOException e) {
-        throw e.getCause();
+        throw new ForceFailedException(path, e.getCause());
       } finally {
         exit();
       }
@@ -184,7 +276,15 @@ public final class MappedFileBackend extends ForwardingBackend {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
+      try {
+        unmap();
+      } finally {
+        channel.close();
+      }
+    }
+
+    private void unmap() {
       // Wait for operations in flight, then forbid new ones: an unmapped region must never
       // be touched (that would crash the JVM, not throw). After a fault (SIGBUS, reported
       // asynchronously, possibly between our counters) the count may never drain: then the

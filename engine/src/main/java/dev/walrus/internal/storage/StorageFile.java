@@ -52,7 +52,23 @@ public interface StorageFile extends Closeable {
     }
   }
 
-  /** Forces written data (not necessarily metadata) to stable storage. */
+  /**
+   * Makes sure a range not written yet has disk space before it is written: the mmap
+   * backend writes zeros through the file's descriptor, so that a full disk is reported
+   * here as an {@link IOException} rather than as a {@code SIGBUS} inside its mapping.
+   * Backends whose writes report ENOSPC themselves do nothing (the default).
+   *
+   * @throws IOException if the space cannot be allocated (ENOSPC); nothing was written
+   *     that a reader could see
+   */
+  default void allocate(long position, long length) throws IOException {}
+
+  /**
+   * Forces written data (not necessarily metadata) to stable storage.
+   *
+   * @throws ForceFailedException or another {@link IOException} if it failed: what was
+   *     written since the last successful force may be lost
+   */
   void force() throws IOException;
 
   /** @return the file's size in bytes */

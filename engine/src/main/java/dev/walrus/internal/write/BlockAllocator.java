@@ -58,6 +58,9 @@ public final class BlockAllocator {
       newFile(Math.max(config.fileSize(), length));
     }
     long base = nextPos;
+    // Space first (the mmap backend writes zeros through the descriptor): a full disk
+    // fails here, before the block exists, and never inside a mapping.
+    current.file().allocate(base, length);
     ByteBuffer h = BlockHeader.encode(nextBlockSequence, length, firstOffset, topic.id(), topic.utf8());
     // The header is written before any entry of the block; recovery finds blocks by
     // walking headers from the start of the file, so a block without a valid header

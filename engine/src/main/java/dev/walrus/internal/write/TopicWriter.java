@@ -5,6 +5,7 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.EntryFormat;
+import dev.walrus.internal.storage.ForceFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ import java.util.zip.CRC32C;
  * <p>If a write fails, nothing of the append is published and the writer rolls back:
  * blocks allocated for it are sealed dead, the block it started in is sealed at its old
  * end, both seals are forced, and the next append starts a new block. Offsets continue
- * from where they were. Only if the rollback itself fails is the instance poisoned.
+ * from where they were. Only if the rollback itself fails, or the failure was a failed
+ * force ({@link ForceFailedException}: an {@code msync} inside a SyncEach write of the
+ * mmap backend), is the instance poisoned.
  * All methods must be called with the topic's write lock held.
  */
 public final class TopicWriter {
@@ -257,6 +260,11 @@ public final class TopicWriter {
    */
   private RuntimeException rollback(String what, IOException cause) {
     staging.discard();
+    if (cause instanceof ForceFailedException) {
+      // A failed fsync/msync: the kernel may have dropped pages of earlier, acknowledged
+      // writes too. No rollback can make that right: poison (reopen recovers from disk).
+      return health.poison(what, cause);
+    }
     Set<DataFile> files = new HashSet<>();
     try {
       for (Block b : allocated) {

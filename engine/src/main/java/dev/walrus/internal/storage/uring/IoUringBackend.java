@@ -1,5 +1,6 @@
 package dev.walrus.internal.storage.uring;
 
+import dev.walrus.internal.storage.DescriptorCache;
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.StorageFile;
@@ -8,23 +9,37 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The FD backend with io_uring for batches: single reads and writes stay positional
  * {@code pread}/{@code pwrite} (one system call is the floor for one entry), while
- * {@link StorageFile#writeBatch}, {@link StorageFile#readBatch} and
- * {@link #forceAll} submit all their operations to the ring at once and wait for every
- * completion. Each data file gets a second descriptor, opened through the ring itself
- * ({@code IORING_OP_OPENAT}, with {@code O_DSYNC} under SyncEach).
+ * {@link StorageFile#writeBatch}, {@link StorageFile#readBatch}, {@link StorageFile#force}
+ * and {@link #forceAll} submit all their operations to the ring at once and wait for every
+ * completion, uninterruptibly. Each data file gets a second descriptor, opened through the
+ * ring itself ({@code IORING_OP_OPENAT}, {@code O_NOFOLLOW}, with {@code O_DSYNC} under
+ * SyncEach) when first needed; both descriptors count against the backend's
+ * {@link DescriptorCache} and are closed when least recently used, and reopened on demand.
  */
 public final class IoUringBackend extends ForwardingBackend {
   private final IoUringRing ring;
+  private final DescriptorCache cache;
 
+  /** A backend with the default descriptor bound ({@link DescriptorCache#configuredCapacity()}). */
   public IoUringBackend(IoUringRing ring) {
-    super(new FileChannelBackend());
+    this(ring, DescriptorCache.configuredCapacity());
+  }
+
+  /**
+   * @param ring the ring (closed with the backend)
+   * @param maxOpenFiles most descriptors kept open at once
+   */
+  public IoUringBackend(IoUringRing ring, int maxOpenFiles) {
+    super(new FileChannelBackend(maxOpenFiles));
     this.ring = ring;
+    this.cache = ((FileChannelBackend) delegate).descriptors();
   }
 
   @Override
@@ -34,19 +49,12 @@ public final class IoUringBackend extends ForwardingBackend {
 
   @Override
   public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-    delegate.create(path, size, syncWrites).close();
-    return openPreallocated(path, syncWrites);
+    return new UringFile(delegate.create(path, size, syncWrites), ring, syncWrites, cache);
   }
 
   @Override
   public StorageFile openPreallocated(Path path, boolean syncWrites) throws IOException {
-    StorageFile channel = delegate.open(path, false, syncWrites);
-    try {
-      return new UringFile(channel, ring, ring.open(path, syncWrites));
-    } catch (IOException e) {
-      channel.close();
-      throw e;
-    }
+    return new UringFile(delegate.open(path, false, syncWrites), ring, syncWrites, cache);
   }
 
   @Override
@@ -55,18 +63,24 @@ public final class IoUringBackend extends ForwardingBackend {
     List<UringFile> entered = new ArrayList<>();
     IOException failure = null;
     try {
+      int[] fds = new int[files.size()];
+      int n = 0;
       for (StorageFile f : files) {
         if (f instanceof UringFile) {
           UringFile u = (UringFile) f;
-          if (u.tryEnter()) {
-            entered.add(u); // a file closed meanwhile (reclaimed) needs no fsync
+          int fd;
+          try {
+            fd = u.enter();
+          } catch (ClosedChannelException e) {
+            continue; // a file closed meanwhile (reclaimed) needs no fsync
           }
+          entered.add(u);
+          fds[n++] = fd;
         } else {
           others.add(f);
         }
       }
-      int[] fds = entered.stream().mapToInt(u -> u.fd).toArray();
-      ring.fsyncAll(fds);
+      ring.fsyncAll(Arrays.copyOf(fds, n));
     } catch (IOException e) {
       failure = e;
     } finally {
@@ -89,40 +103,101 @@ public final class IoUringBackend extends ForwardingBackend {
 
   /**
    * A data file with a positional channel and a ring descriptor. Ring operations hold a
-   * use count; close waits for them and forbids new ones, so a descriptor number is never
-   * used after it was closed (and perhaps reused by the kernel for another file).
+   * use count; closing or evicting the descriptor waits for them and forbids new ones, so
+   * a descriptor number is never used after it was closed (and perhaps reused by the
+   * kernel for another file).
    */
-  static final class UringFile implements StorageFile {
+  static final class UringFile implements StorageFile, DescriptorCache.Holder {
+    private static final int EVICTING = -1;
+    private static final int CLOSED = Integer.MIN_VALUE;
     private final StorageFile channel;
     private final IoUringRing ring;
-    final int fd;
+    private final boolean sync;
+    private final DescriptorCache cache;
+    /** The ring descriptor, or -1 until opened (again). Changed only with no user inside. */
+    private volatile int fd = -1;
+    /** Users inside, or {@link #EVICTING}, or {@link #CLOSED}. */
     private final AtomicInteger users = new AtomicInteger();
+    private boolean used;
 
-    boolean tryEnter() {
-      int u;
-      do {
-        u = users.get();
-        if (u < 0) {
-          return false;
-        }
-      } while (!users.compareAndSet(u, u + 1));
-      return true;
+    UringFile(StorageFile channel, IoUringRing ring, boolean sync, DescriptorCache cache) {
+      this.channel = channel;
+      this.ring = ring;
+      this.sync = sync;
+      this.cache = cache;
     }
 
-    private void enter() throws ClosedChannelException {
-      if (!tryEnter()) {
-        throw new ClosedChannelException();
+    /**
+     * Enters (call {@link #exit} after) and returns the open ring descriptor.
+     *
+     * @throws ClosedChannelException if the file was closed
+     */
+    int enter() throws IOException {
+      for (;;) {
+        int u = users.get();
+        if (u == CLOSED) {
+          throw new ClosedChannelException();
+        }
+        if (u < 0) {
+          Thread.onSpinWait(); // being evicted: a ring round trip
+          continue;
+        }
+        if (users.compareAndSet(u, u + 1)) {
+          break;
+        }
       }
+      used = true;
+      int f = fd;
+      if (f >= 0) {
+        return f;
+      }
+      boolean opened = false;
+      synchronized (this) {
+        if (fd < 0) {
+          try {
+            fd = ring.open(channel.path(), sync);
+          } catch (IOException | RuntimeException e) {
+            exit();
+            throw e;
+          }
+          opened = true;
+        }
+        f = fd;
+      }
+      if (opened) {
+        cache.opened(this);
+      }
+      return f;
     }
 
     void exit() {
       users.decrementAndGet();
     }
 
-    UringFile(StorageFile channel, IoUringRing ring, int fd) {
-      this.channel = channel;
-      this.ring = ring;
-      this.fd = fd;
+    @Override
+    public boolean takeUsed() {
+      boolean u = used;
+      used = false;
+      return u;
+    }
+
+    @Override
+    public boolean release() {
+      if (!users.compareAndSet(0, EVICTING)) {
+        return users.get() == CLOSED;
+      }
+      try {
+        int f = fd;
+        fd = -1;
+        if (f >= 0) {
+          ring.close(f);
+        }
+      } catch (IOException e) {
+        // the descriptor is gone either way
+      } finally {
+        users.set(0);
+      }
+      return true;
     }
 
     @Override
@@ -142,12 +217,12 @@ public final class IoUringBackend extends ForwardingBackend {
 
     @Override
     public void writeBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
-      List<IoUringRing.Op> ops = new ArrayList<>(buffers.size());
-      for (int i = 0; i < buffers.size(); i++) {
-        ops.add(new IoUringRing.Op(fd, buffers.get(i), positions[i]));
-      }
-      enter();
+      int f = enter();
       try {
+        List<IoUringRing.Op> ops = new ArrayList<>(buffers.size());
+        for (int i = 0; i < buffers.size(); i++) {
+          ops.add(new IoUringRing.Op(f, buffers.get(i), positions[i]));
+        }
         ring.writeAll(ops);
       } finally {
         exit();
@@ -156,12 +231,12 @@ public final class IoUringBackend extends ForwardingBackend {
 
     @Override
     public void readBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
-      List<IoUringRing.Op> ops = new ArrayList<>(buffers.size());
-      for (int i = 0; i < buffers.size(); i++) {
-        ops.add(new IoUringRing.Op(fd, buffers.get(i), positions[i]));
-      }
-      enter();
+      int f = enter();
       try {
+        List<IoUringRing.Op> ops = new ArrayList<>(buffers.size());
+        for (int i = 0; i < buffers.size(); i++) {
+          ops.add(new IoUringRing.Op(f, buffers.get(i), positions[i]));
+        }
         ring.readAll(ops);
       } finally {
         exit();
@@ -170,7 +245,12 @@ public final class IoUringBackend extends ForwardingBackend {
 
     @Override
     public void force() throws IOException {
-      channel.force();
+      int f = enter();
+      try {
+        ring.fsyncAll(new int[] {f}); // uninterruptible, unlike a channel's force
+      } finally {
+        exit();
+      }
     }
 
     @Override
@@ -185,16 +265,21 @@ public final class IoUringBackend extends ForwardingBackend {
 
     @Override
     public void close() throws IOException {
-      while (!users.compareAndSet(0, Integer.MIN_VALUE)) {
-        if (users.get() < 0) {
+      while (!users.compareAndSet(0, CLOSED)) {
+        if (users.get() == CLOSED) {
           return; // already closed
         }
         Thread.onSpinWait(); // ring operations in flight finish first
       }
+      cache.forget(this);
       try {
         channel.close();
       } finally {
-        ring.close(fd);
+        int f = fd;
+        fd = -1;
+        if (f >= 0) {
+          ring.close(f);
+        }
       }
     }
   }

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * used for file I/O: raw {@link IoUringIoOps} submissions on file descriptors through an
  * {@link IoUringIoHandle} registration, as OpenSearch's async file I/O does.
  *
- * <p>Callers block until every completion of their submission has arrived; each
+ * <p>Callers block, uninterruptibly (a {@code Thread.interrupt()} is kept in the thread's
+ * status, never turned into a failure), until every completion of their submission has
+ * arrived; each
  * operation keeps its buffer reachable (in {@link #pending}) until the kernel is done
  * with it, even if the caller gives up waiting. Completions run on the ring's thread and
  * only complete futures. Thread-safe.
@@ -43,6 +45,8 @@ public final class IoUringRing implements AutoCloseable {
   private static final int O_RDWR = 2;
   private static final int O_DSYNC = 4096;
   private static final int O_CLOEXEC = 524288;
+  private static final int O_NOFOLLOW = 131072;
+  private static final int ELOOP = 40;
   private static final long TIMEOUT_SECONDS = 120;
 
   private final MultiThreadIoEventLoopGroup group;
@@ -127,15 +131,24 @@ public final class IoUringRing implements AutoCloseable {
     }
   }
 
-  /** Opens a file read-write through the ring ({@code O_DSYNC} if {@code dsync}). */
+  /**
+   * Opens a file read-write through the ring ({@code O_DSYNC} if {@code dsync}), never
+   * following a symbolic link ({@code O_NOFOLLOW}).
+   *
+   * @throws IOException naming the path, also when it is a symbolic link
+   */
   public int open(Path path, boolean dsync) throws IOException {
     byte[] name = path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
     ByteBuffer cPath = ByteBuffer.allocateDirect(name.length + 1);
     cPath.put(name).put((byte) 0).flip();
-    int flags = O_RDWR | O_CLOEXEC | (dsync ? O_DSYNC : 0);
-    int fd = await(submit(OP_OPENAT, AT_FDCWD, 0, Buffer.memoryAddress(cPath), 0600, flags, cPath),
-        "open " + path);
-    return fd;
+    int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (dsync ? O_DSYNC : 0);
+    int res = awaitResult(submit(OP_OPENAT, AT_FDCWD, 0, Buffer.memoryAddress(cPath), 0600, flags,
+        cPath), "open " + path);
+    if (res == -ELOOP) {
+      throw new java.nio.file.FileSystemException(path.toString(), null,
+          "is a symbolic link; Walrus never follows symbolic links to its files");
+    }
+    return check(res, "open " + path);
   }
 
   /** Closes a descriptor opened by {@link #open}. */
@@ -229,19 +242,40 @@ public final class IoUringRing implements AutoCloseable {
   }
 
   private static int await(CompletableFuture<Integer> f, String what) throws IOException {
-    int res;
-    try {
-      res = f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for io_uring " + what, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("io_uring " + what + " did not complete: " + e, e);
-    }
+    return check(awaitResult(f, what), what);
+  }
+
+  private static int check(int res, String what) throws IOException {
     if (res < 0) {
       throw new IOException("io_uring " + what + " failed: errno " + (-res) + errnoName(-res));
     }
     return res;
+  }
+
+  /**
+   * Waits for a completion without being interruptible: the kernel works on the operation
+   * whatever the caller's thread does, and giving up on it would turn an interrupt into a
+   * failed write or fsync (and so into a poisoned instance). An interrupt that arrives
+   * meanwhile is kept in the thread's status.
+   */
+  private static int awaitResult(CompletableFuture<Integer> f, String what) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    boolean interrupted = false;
+    try {
+      for (;;) {
+        try {
+          return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new IOException("io_uring " + what + " did not complete: " + e, e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String errnoName(int errno) {
