@@ -20,7 +20,7 @@ import java.util.Random;
  * The child JVM of the real-fault tests. The backend comes from the system properties
  * ({@link RealBackend#fromProperties()}).
  *
- * <p>{@code work DIR SCHEDULE SEED [hold]}: opens the namespace (StrictlyAtOnce, 4 KiB blocks, 4
+ * <p>{@code work DIR SCHEDULE SEED [OPTIONS]}: opens the namespace (StrictlyAtOnce, 4 KiB blocks, 4
  * per file: many files and directory syncs), prints {@code S t next cursor cp} for each
  * topic as it found it and {@code G}, then appends, batches, checkpoints the named consumer
  * {@value #CHECKPOINTER} and consumes forever, with {@link CrashChild}'s protocol:
@@ -31,8 +31,10 @@ import java.util.Random;
  * (class and message of the exception and its causes), then tries an append to the topic
  * {@value #PROBE} and a consuming read and prints {@code P append|read description} for
  * each (a poisoned instance refuses both), then {@code Z}, and halts. Each line is one
- * unbuffered write. With {@code hold}, a consumer {@value #HOLDER} is checkpointed at 0 in
- * each topic once it exists: nothing is ever reclaimed.
+ * unbuffered write. OPTIONS, comma-separated: {@code hold} checkpoints a consumer
+ * {@value #HOLDER} at 0 in each topic once it exists (nothing is ever reclaimed);
+ * {@code appends} makes every call an append or a batch (no reads, no checkpoints: the
+ * first call to meet a fault is a data write or its fsync, never a cursor write).
  *
  * <p>{@code files DIR N}: appends N entries that each fill a 4 KiB block of a file of one
  * block (N data files), closes, reopens, reads all back and prints {@code OK N}; or, if the
@@ -68,7 +70,8 @@ public final class RealFaultChild {
     }
     Walrus w = backend.open(backend.builder(dir, RealBackend.schedule(args[2]), 4096, 4));
     try {
-      work(w, new Random(Long.parseLong(args[3])), args.length > 4 && args[4].equals("hold"));
+      List<String> opts = args.length > 4 ? List.of(args[4].split(",")) : List.of();
+      work(w, new Random(Long.parseLong(args[3])), opts.contains("hold"), opts.contains("appends"));
     } catch (Throwable e) {
       line("F " + Entries.describe(e));
       probe(w);
@@ -92,7 +95,7 @@ public final class RealFaultChild {
     }
   }
 
-  private static void work(Walrus w, Random rnd, boolean hold) {
+  private static void work(Walrus w, Random rnd, boolean hold, boolean appendsOnly) {
     boolean[] held = new boolean[TOPICS.length];
     String[] topics = TOPICS;
     long[] next = new long[topics.length];
@@ -111,7 +114,7 @@ public final class RealFaultChild {
     while (true) {
       int i = rnd.nextInt(topics.length);
       String t = topics[i];
-      int op = rnd.nextInt(100);
+      int op = rnd.nextInt(appendsOnly ? 50 : 100);
       if (op < 40) {
         byte[] p = CrashChild.payload(t, next[i]);
         line("a " + t + " " + next[i]);

@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link AckModel#verifyDurable}); under Milliseconds/NoFsync whatever survived is a prefix
  * without holes or corrupt entries and offsets never go backwards
  * ({@link AckModel#verifyPrefix}). The acknowledgments are read by this JVM and logged
- * under {@code /tmp}, outside the image.
+ * under {@code /tmp}, outside the image. Two workloads: {@code mixed} (appends, batches,
+ * checkpoints, consuming reads) and {@code appends} (appends and batches only, so the first
+ * call to meet the EIO is a data write or its fsync — for mmap, an {@code msync} — and not a
+ * cursor write).
  */
 class RealFaultShutdownTest {
   @TempDir Path logs;
@@ -45,19 +48,21 @@ class RealFaultShutdownTest {
     List<Arguments> a = new ArrayList<>();
     for (RealBackend b : RealBackend.values()) {
       for (String s : List.of("synceach", "ms200", "nofsync")) {
-        a.add(Arguments.of(b, s, true));
-        a.add(Arguments.of(b, s, false));
+        for (String workload : List.of("mixed", "appends")) {
+          a.add(Arguments.of(b, s, true, workload));
+          a.add(Arguments.of(b, s, false, workload));
+        }
       }
     }
     return a.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1} flushLog={2}")
+  @ParameterizedTest(name = "{0} {1} flushLog={2} {3}")
   @MethodSource("matrix")
   void eioIsTypedAndPoisonsAndRecoveryKeepsWhatWasPromised(RealBackend backend, String schedule,
-      boolean flushLog) throws Exception {
+      boolean flushLog, String workload) throws Exception {
     String where = "ext4 shutdown" + (flushLog ? " -f" : "") + ", " + backend.description + ", "
-        + schedule;
+        + schedule + ", " + workload;
     Random rnd = RealFaultMachine.random(where);
     int shutdownAfter = 50 + rnd.nextInt(300);
     AckModel model = new AckModel();
@@ -65,7 +70,8 @@ class RealFaultShutdownTest {
       Path ns = m.path().resolve("ns");
       int acksAtShutdown = -1;
       try (ChildRun c = ChildRun.start(backend, List.of("work", ns.toString(), schedule,
-          Long.toString(rnd.nextLong())), 0, logs, "shutdown")) {
+          Long.toString(rnd.nextLong()), workload.equals("appends") ? "appends" : "plain"), 0,
+          logs, "shutdown")) {
         String line;
         while ((line = c.readLine()) != null && !model.done) {
           model.accept(line, where);
