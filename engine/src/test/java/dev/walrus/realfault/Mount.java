@@ -95,15 +95,24 @@ final class Mount implements AutoCloseable {
   private void unmountAndDetach() throws IOException {
     IOException failed = null;
     if (mounted) {
-      try {
-        RealFaultMachine.run(30, "umount", mnt.toString());
-      } catch (IOException e) {
+      IOException busy = umount();
+      if (busy != null) {
+        System.gc(); // an instance that failed to close may still map files here: unmap them
+        IOException again = umount();
+        if (again == null) {
+          busy = null;
+        } else {
+          busy.addSuppressed(again);
+        }
+      }
+      if (busy != null) {
         try {
           RealFaultMachine.run(30, "umount", "-l", mnt.toString()); // detached; freed when idle
-          System.out.println("RealFault: " + this + " was busy, unmounted lazily: " + e.getMessage());
+          System.out.println("RealFault: " + this + " was busy, unmounted lazily: "
+              + busy.getMessage());
         } catch (IOException e2) {
-          e.addSuppressed(e2);
-          failed = e;
+          busy.addSuppressed(e2);
+          failed = busy;
         }
       }
       mounted = false;
@@ -122,6 +131,16 @@ final class Mount implements AutoCloseable {
     }
     if (failed != null) {
       throw failed;
+    }
+  }
+
+  /** @return null once unmounted, or why not */
+  private IOException umount() {
+    try {
+      RealFaultMachine.run(30, "umount", mnt.toString());
+      return null;
+    } catch (IOException e) {
+      return e;
     }
   }
 
