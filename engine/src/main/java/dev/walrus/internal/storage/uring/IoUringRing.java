@@ -187,10 +187,10 @@ public final class IoUringRing implements AutoCloseable {
       try {
         int n = await(fs[i], opcode == OP_WRITE ? "write" : "read");
         if (exact && n != op.buffer.remaining()) {
-          throw new IOException("short io_uring write: " + n + " of " + op.buffer.remaining()
-              + " bytes at " + op.position);
+          completeShortWrite(op, n);
+        } else {
+          op.buffer.position(op.buffer.position() + n);
         }
-        op.buffer.position(op.buffer.position() + n);
       } catch (IOException e) {
         if (failure == null) {
           failure = e;
@@ -200,6 +200,28 @@ public final class IoUringRing implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * Continues a write the kernel completed short, as a {@code pwrite} loop does: the next
+   * write of the rest either completes it or fails with the reason the first one stopped
+   * (a full disk is then ENOSPC, not a bare short count).
+   */
+  private void completeShortWrite(Op op, int firstWritten) throws IOException {
+    ByteBuffer b = op.buffer;
+    long position = op.position;
+    int n = firstWritten;
+    while (n > 0) {
+      b.position(b.position() + n);
+      position += n;
+      if (!b.hasRemaining()) {
+        return;
+      }
+      n = await(submit(OP_WRITE, op.fd, position, Buffer.memoryAddress(b) + b.position(),
+          b.remaining(), 0, b), "write");
+    }
+    throw new IOException("short io_uring write: no progress with " + b.remaining()
+        + " bytes left at " + position);
   }
 
   /** Fsyncs (fdatasync) every descriptor with one submission, then waits for all. */
