@@ -247,7 +247,10 @@ public final class Walrus implements AutoCloseable {
    * @throws InvalidTopicException if the topic name is invalid
    * @throws InvalidArgumentException if {@code data} is null
    * @throws EntryTooLargeException if {@code data} exceeds the maximum entry size
-   * @throws WalrusIOException if the write fails (the instance is then poisoned)
+   * @throws WalrusIOException if the write fails: it is rolled back (nothing of it becomes
+   *     visible) and the instance stays usable, unless the failure was a failed
+   *     synchronous flush ({@code msync} under {@code SyncEach} on mmap) or the rollback
+   *     failed too, which poison it
    */
   public long appendForTopic(String topic, byte[] data) {
     return engine.append(topic, data);
@@ -267,6 +270,9 @@ public final class Walrus implements AutoCloseable {
    * @throws EntryTooLargeException if one entry exceeds the maximum entry size
    * @throws InvalidArgumentException if the list or an entry is null
    * @throws InvalidTopicException if the topic name is invalid
+   * @throws WalrusIOException if the write fails: the whole batch is rolled back (none of it
+   *     becomes visible, now or after a crash) and the instance stays usable, unless the
+   *     failure was a failed synchronous flush or the rollback failed too, which poison it
    */
   public long batchAppendForTopic(String topic, List<byte[]> entries) {
     return engine.appendBatch(topic, entries);
