@@ -150,10 +150,13 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Before each new data file: a lost ownership poisons (no rollback, no retry). */
+  /**
+   * Before each new data file, on the caller's thread: a lost ownership poisons (no
+   * rollback, no retry). Read-only, so an interrupt of the caller cannot drop the lock.
+   */
   private void verifyBeforeNewFile() {
     try {
-      lock.verify();
+      lock.checkHeld();
     } catch (IOException e) {
       throw health.poison("namespace ownership check", e);
     }

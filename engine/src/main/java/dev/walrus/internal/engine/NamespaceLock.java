@@ -42,14 +42,16 @@ import org.slf4j.LoggerFactory;
  * {@link UnsafePathException}). After locking, the opener checks the name still refers to
  * the file it locked (same {@code fileKey}, i.e. device and inode, before the open and
  * after the lock), and retries otherwise. The owner re-checks both names every second on
- * the maintenance thread and before it creates a data file ({@link #verify()}): a name
+ * the maintenance thread ({@link #verify()}): a name
  * that is gone or refers to another file is re-created (or adopted) and locked again, so
  * one deleted file is repaired before a second one could be; each check also rewrites
  * {@code pid N} through the owner's own channel, so neither file ever looks stale to an
  * age-based cleaner. If the owner finds that it holds neither name any more (both deleted
  * and now held by someone else), a second writer may exist: {@link #verify()} throws and
  * the engine poisons itself (every later call fails with
- * {@link dev.walrus.WalrusPoisonedException}) rather than write beside it.
+ * {@link dev.walrus.WalrusPoisonedException}) rather than write beside it. Before it
+ * creates a data file, the appending thread runs the read-only {@link #checkHeld()}: no
+ * channel operation happens on a thread a user may interrupt.
  *
  * <p><b>Why not the directory itself.</b> Locking the namespace directory's own descriptor
  * would survive any file being deleted, but the JDK cannot: an exclusive
@@ -250,8 +252,38 @@ final class NamespaceLock implements AutoCloseable {
   }
 
   /**
+   * Checks, without touching the lock files' channels, that the owner still holds at least
+   * one of the two names. For callers' threads (before each new data file): a caller's
+   * thread may be interrupted, and an interrupted {@code FileChannel} operation closes the
+   * channel — which would release the lock. Repairs are left to {@link #verify()} on the
+   * maintenance thread, which nothing interrupts.
+   *
+   * @throws IOException if neither name is held any more: ownership is lost
+   */
+  synchronized void checkHeld() throws IOException {
+    if (closed) {
+      return;
+    }
+    StringBuilder lost = new StringBuilder();
+    for (Locked l : files) {
+      try {
+        if (Objects.equals(keyOf(l.path), l.key)) {
+          return;
+        }
+        lost.append(' ').append(l.path).append(" was deleted or replaced");
+      } catch (UnsafePathException e) {
+        lost.append(' ').append(e.getMessage());
+      }
+    }
+    throw new IOException("ownership of namespace " + dir + " is lost:" + lost
+        + "; another process may be writing here, so this instance stops");
+  }
+
+  /**
    * Checks that the owner still holds both names, re-creating and re-locking a name that
-   * was deleted or replaced, and refreshes both files' modification times.
+   * was deleted or replaced, and refreshes both files' modification times. Only for the
+   * maintenance thread (it writes through the lock files' channels: see
+   * {@link #checkHeld()}).
    *
    * @throws IOException if neither name is held any more: ownership is lost (another
    *     process may be writing here), or a check failed
