@@ -287,7 +287,7 @@ public final class TopicWriter {
       }
     } catch (IOException e) {
       e.addSuppressed(cause);
-      return health.poison(what + " failed, and so did its rollback", e);
+      return health.poison(what + " (and its rollback)", e);
     }
     topic.rollbackTo(startTail);
     block = null;
