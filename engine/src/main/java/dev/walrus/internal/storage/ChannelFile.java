@@ -73,19 +73,24 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
     return c;
   }
 
-  @Override
-  public void write(ByteBuffer src, long position) throws IOException {
+  /** One positional channel operation, repeatable: it recomputes its state on each try. */
+  private interface ChannelOp<T> {
+    T run(FileChannel c) throws IOException;
+  }
+
+  /**
+   * Runs {@code op} with the caller's interrupt status cleared (so the JDK does not close the
+   * channel at its start), reopening the channel and repeating {@code op} if an interrupt
+   * during it, or the descriptor cache, closed the channel; the interrupt status is restored
+   * before returning. A channel closed by {@link #close()} stays closed.
+   */
+  private <T> T retrying(ChannelOp<T> op) throws IOException {
     boolean interrupted = Thread.interrupted();
     try {
       FileChannel c = channel();
-      int start = src.position();
       for (;;) {
         try {
-          long pos = position + (src.position() - start);
-          while (src.hasRemaining()) {
-            pos += c.write(src, pos);
-          }
-          return;
+          return op.run(c);
         } catch (ClosedChannelException e) {
           if (closed) {
             throw e;
@@ -102,33 +107,29 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
   }
 
   @Override
+  public void write(ByteBuffer src, long position) throws IOException {
+    int start = src.position();
+    retrying(c -> {
+      long pos = position + (src.position() - start); // a repeat goes on where it stopped
+      while (src.hasRemaining()) {
+        pos += c.write(src, pos);
+      }
+      return null;
+    });
+  }
+
+  @Override
   public int read(ByteBuffer dst, long position) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      FileChannel c = channel();
-      int start = dst.position();
-      for (;;) {
-        try {
-          while (dst.hasRemaining()) {
-            int n = c.read(dst, position + (dst.position() - start));
-            if (n < 0) {
-              break;
-            }
-          }
-          return dst.position() - start;
-        } catch (ClosedChannelException e) {
-          if (closed) {
-            throw e;
-          }
-          interrupted |= Thread.interrupted();
-          c = reopen(c);
+    int start = dst.position();
+    return retrying(c -> {
+      while (dst.hasRemaining()) {
+        int n = c.read(dst, position + (dst.position() - start));
+        if (n < 0) {
+          break;
         }
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+      return dst.position() - start;
+    });
   }
 
   @Override
@@ -150,49 +151,12 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
 
   @Override
   public long size() throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      FileChannel c = channel();
-      for (;;) {
-        try {
-          return c.size();
-        } catch (ClosedChannelException e) {
-          if (closed) {
-            throw e;
-          }
-          interrupted |= Thread.interrupted();
-          c = reopen(c);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return retrying(FileChannel::size);
   }
 
   @Override
   public void truncate(long size) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      FileChannel c = channel();
-      for (;;) {
-        try {
-          c.truncate(size);
-          return;
-        } catch (ClosedChannelException e) {
-          if (closed) {
-            throw e;
-          }
-          interrupted |= Thread.interrupted();
-          c = reopen(c);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    retrying(c -> c.truncate(size));
   }
 
   @Override
