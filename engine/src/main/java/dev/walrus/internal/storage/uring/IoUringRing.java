@@ -32,6 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operation keeps its buffer reachable (in {@link #pending}) until the kernel is done
  * with it, even if the caller gives up waiting. Completions run on the ring's thread and
  * only complete futures. Thread-safe.
+ *
+ * <p>Lifetimes: an operation counts as in flight from the moment Netty accepted it (it may
+ * still sit in the loop's task queue) until its completion arrived; no other event removes
+ * it. {@link #close} refuses new submissions, waits for every operation in flight, and only
+ * then cancels the registration and destroys the ring (Netty's own teardown waits for the
+ * kernel for at most 200 ms, and cancelling a registration with submissions still queued
+ * would send them to the kernel with nobody left to receive their completions). Memory of
+ * an operation that still has not completed when the ring must go anyway (a hung device)
+ * is never freed: it is moved to {@link #ORPHANS}, a leak instead of a kernel write into
+ * memory that the C heap has handed out again.
  */
 public final class IoUringRing implements AutoCloseable {
   // Opcodes and flags of the io_uring ABI (linux/io_uring.h); stable kernel interface.
@@ -49,10 +59,19 @@ public final class IoUringRing implements AutoCloseable {
   private static final int ELOOP = 40;
   private static final long TIMEOUT_SECONDS = 120;
 
+  /**
+   * What the kernel may still read or write after its ring was torn down with operations
+   * in flight: kept reachable for the life of the JVM, so their memory is never freed.
+   */
+  private static final java.util.Set<Object> ORPHANS = ConcurrentHashMap.newKeySet();
+
   private final MultiThreadIoEventLoopGroup group;
   private final IoRegistration registration;
   private final ConcurrentHashMap<Short, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
+  /** Guards {@link #closed} against submissions: held from the check to Netty's accept. */
+  private final Object lifecycle = new Object();
+  private volatile boolean closed;
 
   /** One submitted operation: its result and what must stay alive until it completes. */
   private static final class Pending {
@@ -248,17 +267,30 @@ public final class IoUringRing implements AutoCloseable {
 
   private CompletableFuture<Integer> submit(byte opcode, int fd, long offset, long addr, int len,
       int opFlags, Object keepAlive) throws IOException {
-    short id;
     Pending p = new Pending(keepAlive);
-    do {
-      id = (short) (ids.incrementAndGet() & 0x7FFF);
-    } while (id == 0 || pending.putIfAbsent(id, p) != null);
-    IoUringIoOps ops = new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, addr, len, opFlags,
-        id, (short) 0, (short) 0, 0, 0L);
-    long token = registration.submit(ops);
-    if (token == -1 || !registration.isValid()) {
-      pending.remove(id);
-      throw new IOException("io_uring submission refused (ring closed?)");
+    synchronized (lifecycle) { // close() cannot cancel the registration between check and accept
+      if (closed) {
+        throw new IOException("io_uring ring closed");
+      }
+      short id;
+      do {
+        id = (short) (ids.incrementAndGet() & 0x7FFF);
+      } while (id == 0 || pending.putIfAbsent(id, p) != null);
+      IoUringIoOps ops = new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, addr, len,
+          opFlags, id, (short) 0, (short) 0, 0, 0L);
+      long token;
+      try {
+        token = registration.submit(ops);
+      } catch (RuntimeException e) { // the loop rejected the task: nothing was queued
+        pending.remove(id);
+        throw new IOException("io_uring submission refused: " + e, e);
+      }
+      if (token == 0) { // Netty's INVALID_ID: not queued
+        pending.remove(id);
+        throw new IOException("io_uring submission refused (ring closed?)");
+      }
+      // Accepted: queued for the loop, or already in the kernel. Only its completion (or
+      // the ring's teardown, which orphans it) removes it from pending from now on.
     }
     return p.result;
   }
@@ -317,13 +349,58 @@ public final class IoUringRing implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the ring: refuses new operations, waits (uninterruptibly, up to the operation
+   * timeout) until every operation in flight has completed, then destroys the ring and
+   * waits for its thread to end. Idempotent.
+   */
   @Override
   public void close() {
-    registration.cancel();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    for (Pending p : pending.values()) {
-      p.result.completeExceptionally(new IOException("io_uring ring closed"));
+    boolean interrupted = false;
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+      while (!pending.isEmpty() && System.nanoTime() < deadline) {
+        try {
+          lifecycle.wait(10); // woken by the last completion; polls in case of a race
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     }
+    orphanPending("io_uring ring closed with operations in flight"); // normally none
+    registration.cancel();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (!group.terminationFuture().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      // its thread is stuck: what it still owns stays allocated (orphaned above)
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Fails every operation still pending, keeping what the kernel may touch reachable
+   * forever: its ring is going away without its completion.
+   */
+  private void orphanPending(String why) {
+    for (Short id : pending.keySet()) {
+      Pending p = pending.remove(id);
+      if (p != null) {
+        if (p.keepAlive != null) {
+          ORPHANS.add(p.keepAlive);
+        }
+        p.result.completeExceptionally(new IOException(why));
+      }
+    }
+  }
+
+  /** @return how many operations are in flight (tests) */
+  int inFlight() {
+    return pending.size();
   }
 
   /** Receives completions on the ring's thread. */
@@ -334,14 +411,19 @@ public final class IoUringRing implements AutoCloseable {
       Pending p = pending.remove(e.data());
       if (p != null) {
         p.result.complete(e.res());
+        if (closed && pending.isEmpty()) {
+          synchronized (lifecycle) {
+            lifecycle.notifyAll();
+          }
+        }
       }
     }
 
     @Override
     public void close() {
-      for (Pending p : pending.values()) {
-        p.result.completeExceptionally(new IOException("io_uring registration closed"));
-      }
+      // Netty destroys the ring: only after close() waited for every operation, unless the
+      // group died otherwise. Never free what the kernel may still write.
+      orphanPending("io_uring registration closed");
     }
   }
 }
