@@ -45,7 +45,7 @@ public final class BackendChoice {
     String why = IoUringRing.unavailabilityReason();
     if (why == null) {
       try {
-        return new IoUringBackend(IoUringRing.start());
+        return new IoUringBackend(IoUringRing.shared());
       } catch (IOException e) {
         why = e.getMessage();
       }

@@ -33,7 +33,7 @@ public final class IoUringBackend extends ForwardingBackend {
   }
 
   /**
-   * @param ring the ring (closed with the backend)
+   * @param ring the ring (closed with the backend, unless it is the shared one)
    * @param maxOpenFiles most descriptors kept open at once
    */
   public IoUringBackend(IoUringRing ring, int maxOpenFiles) {
@@ -107,9 +107,12 @@ public final class IoUringBackend extends ForwardingBackend {
     }
   }
 
+  /** Closes a ring of its own; the process's shared ring stays (see {@link IoUringRing#shared()}). */
   @Override
   public void close() {
-    ring.close();
+    if (!ring.isShared()) {
+      ring.close();
+    }
   }
 
   /**

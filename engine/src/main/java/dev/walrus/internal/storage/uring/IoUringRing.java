@@ -137,8 +137,35 @@ public final class IoUringRing implements AutoCloseable {
     }
   }
 
+  private static IoUringRing shared;
+
   /**
-   * Starts a ring.
+   * The process's ring, started on first use and never closed: every instance submits to
+   * it (it is thread-safe), so opening and closing instances starts and stops no ring and
+   * no thread. Tearing rings down is where the lifetime hazards live (an operation still in
+   * flight, Netty's eventfd wake-up racing the loop thread's exit: glibc heap-corruption
+   * aborts were seen with one ring per instance), and one ring is also one thread for any
+   * number of instances.
+   *
+   * @throws IOException if it cannot be set up (memlock limit, seccomp, ...); a later call
+   *     tries again
+   */
+  public static synchronized IoUringRing shared() throws IOException {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
+  }
+
+  /** @return whether this is the process's {@link #shared()} ring, which is never closed */
+  boolean isShared() {
+    synchronized (IoUringRing.class) {
+      return this == shared;
+    }
+  }
+
+  /**
+   * Starts a ring of its own (tests; the engine uses {@link #shared()}).
    *
    * @throws IOException if it cannot be set up (memlock limit, seccomp, ...)
    */
