@@ -9,7 +9,6 @@ import dev.walrus.reactive.StartPosition;
 import dev.walrus.reactive.TailOptions;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -26,13 +25,18 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>a <em>guard</em> cursor under that name at the topic's first retained offset,
  *       which keeps the topic's files while the viewer reads, and</li>
- *   <li>a MANUAL tail under that name that never commits, so only the reactive API's
- *       hidden reader cursor moves.</li>
+ *   <li>a MANUAL tail under that name that never acknowledges, so only the reactive
+ *       API's hidden reader cursor ({@code <name>#tail-reader}, placed with the guard)
+ *       moves; when the tail leaves its group it commits its start under the viewer's
+ *       name and removes the reader.</li>
  * </ul>
  * However the viewer ends (its tail completes, errors or is cancelled, or its start is
- * cancelled or fails, also while the guard is being placed) it is released once: the
- * guard and any cursor the reactive API left under the viewer's name are removed once the
- * API has removed its reader (polled, at most 10 s). Engine calls run via
+ * cancelled or fails, also while the guard is being placed) it is released once: without
+ * a tail its cursors are removed at once; with one, the guard and any cursor the reactive
+ * API left under the viewer's name are removed once the tail has left its group, which
+ * the reader's removal shows (polled, at most 10 s; a tail cancelled before it joined
+ * leaves the reader, so that bound). A start whose cancel races with its value subscribes
+ * no tail (the stream completes). Engine calls run via
  * {@link EngineCall}, never interrupted. Names start with {@link #PREFIX}; after a crash,
  * or if the log was unavailable at release, such cursors may be left over (they would
  * hold back reclamation), so {@link #removeLeftovers} runs at startup. Thread-safe.
@@ -45,6 +49,8 @@ public class ViewerCursors {
   private static final AtomicLong NEXT = new AtomicLong();
   private static final Duration RELEASE_POLL = Duration.ofMillis(20);
   private static final int RELEASE_POLLS = 500;
+  /** How the reactive API names a MANUAL tail's hidden reader (names under 255 bytes). */
+  private static final String READER_SUFFIX = "#tail-reader";
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewerCursors.class);
 
@@ -86,18 +92,27 @@ public class ViewerCursors {
       StartPosition position = requested.check(stats);
       if (stats != null) {
         wal.checkpoint(topic, viewer.name, stats.firstOffset());
-        if (viewer.released.get()) {
-          // cancelled while the guard was being placed: the release may have run first
-          wal.removeConsumer(topic, viewer.name);
-        }
+        // The tail's hidden reader exists from here until the tail leaves its group (which
+        // removes it), so "no reader" tells the release that the tail is done with the
+        // viewer's cursors, also if the tail is cancelled while it joins the group. (A
+        // topic that does not exist yet gets neither: a tail leaving it cannot commit
+        // past its first offset, so it recreates no cursor under the viewer's name.)
+        wal.checkpoint(topic, viewer.readerName(), stats.firstOffset());
+      }
+      if (viewer.isReleased()) {
+        // cancelled while the guard was being placed: the release may have run first
+        viewer.removeAll(wal);
       }
       return position;
     });
     return start
         .doOnCancel(viewer::release)
         .doOnError(e -> viewer.release())
-        .map(position -> walrus.tail(topic, TailOptions.forConsumer(viewer.name)
-                .checkpointMode(CheckpointMode.MANUAL).startAt(position))
+        .map(position -> Flux.defer(() -> viewer.claimTail()
+                ? walrus.tail(topic, TailOptions.forConsumer(viewer.name)
+                    .checkpointMode(CheckpointMode.MANUAL).startAt(position))
+                // released already (the start's cancel raced with its value): no tail
+                : Flux.<ReceivedEntry>empty())
             .doFinally(signal -> viewer.release()));
   }
 
@@ -106,11 +121,16 @@ public class ViewerCursors {
     return pending.get();
   }
 
-  /** One viewer's names and whether its clean-up has started. */
+  /** One viewer's names and how far it is (open, tail subscribed, released). */
   private final class Viewer {
+    private static final int OPEN = 0;
+    private static final int TAILING = 1;
+    private static final int RELEASED = 2;
+    private static final int RELEASED_TAIL = 3;
+
     final String topic;
     final String name;
-    final AtomicBoolean released = new AtomicBoolean();
+    final AtomicInteger state = new AtomicInteger(OPEN);
 
     Viewer(String topic, String name) {
       this.topic = topic;
@@ -118,27 +138,51 @@ public class ViewerCursors {
       pending.incrementAndGet();
     }
 
+    /** The reactive API's MANUAL reader cursor of this name (see docs/REACTIVE.md). */
+    String readerName() {
+      return name + READER_SUFFIX;
+    }
+
+    boolean isReleased() {
+      return state.get() >= RELEASED;
+    }
+
+    /** @return true if the tail may be subscribed: the release has not started */
+    boolean claimTail() {
+      return state.compareAndSet(OPEN, TAILING);
+    }
+
     /**
-     * Idempotent. Waits (bounded) until the reactive API has removed its hidden reader
-     * cursor, then removes the guard and any cursor of this viewer still there.
+     * Idempotent. Without a tail, removes the viewer's cursors at once (a guard being
+     * placed removes itself, see {@link #tail}). With a tail, first waits (bounded) until
+     * the tail has left its group, which it marks by removing the hidden reader cursor:
+     * a cancelled tail may still be joining its group, and its leaving commits under the
+     * viewer's name, which recreates the guard if it was removed before.
      */
     void release() {
-      if (!released.compareAndSet(false, true)) {
-        return;
-      }
+      int s;
+      do {
+        s = state.get();
+        if (s >= RELEASED) {
+          return;
+        }
+      } while (!state.compareAndSet(s, s == TAILING ? RELEASED_TAIL : RELEASED));
       Walrus wal = walrus.engine();
       // the timer ticks on Reactor's parallel scheduler; the engine calls never get
       // interrupted (EngineCall)
-      Flux.interval(Duration.ZERO, RELEASE_POLL)
-          .onBackpressureDrop()
-          .concatMap(i -> EngineCall.on(walrus.scheduler(), () -> readerLeft(wal)), 1)
-          .take(RELEASE_POLLS)
-          .takeUntil(left -> !left)
+      Mono<Void> tailGone = s != TAILING ? Mono.empty()
+          : Flux.interval(Duration.ZERO, RELEASE_POLL)
+              .onBackpressureDrop()
+              .concatMap(i -> EngineCall.on(walrus.scheduler(), () -> readerLeft(wal)), 1)
+              .take(RELEASE_POLLS)
+              .takeUntil(left -> !left)
+              .then();
+      tailGone
           .then(EngineCall.on(walrus.scheduler(), () -> {
             removeAll(wal);
             return null;
           }))
-          .doFinally(s -> pending.decrementAndGet())
+          .doFinally(sig -> pending.decrementAndGet())
           .subscribe(null, e -> LOG.warn("could not remove the cursors of viewer {} of topic"
               + " '{}' ({}); they are removed at the next start", name, topic, e.toString()));
     }
@@ -154,7 +198,7 @@ public class ViewerCursors {
           && !Character.isDigit(c.charAt(name.length()));
     }
 
-    private void removeAll(Walrus wal) {
+    void removeAll(Walrus wal) {
       wal.removeConsumer(topic, name);
       wal.stats(topic).ifPresent(s -> s.unread().keySet().stream().filter(this::isReader)
           .forEach(c -> wal.removeConsumer(topic, c)));
