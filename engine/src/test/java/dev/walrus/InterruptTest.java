@@ -102,6 +102,29 @@ class InterruptTest {
     }
   }
 
+  /** Opening (lock files, recovery, the journal) and closing with the interrupt status set. */
+  @ParameterizedTest
+  @ValueSource(strings = {"syncEach", "milliseconds"})
+  void anInterruptedThreadOpensAndClosesANamespace(String schedule) {
+    try (Walrus w = open(schedule)) {
+      for (long i = 0; i < 50; i++) {
+        w.appendForTopic(T, p(i));
+      }
+    }
+    Walrus[] opened = new Walrus[1];
+    Thread.currentThread().interrupt();
+    try {
+      opened[0] = open(schedule);
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt status is kept").isTrue();
+    }
+    interrupted(opened[0], w -> checkHealthy(w, 50));
+    interrupted(opened[0], Walrus::close);
+    try (Walrus w = open(schedule)) {
+      assertThat(w.stats(T).orElseThrow().nextOffset()).isEqualTo(51);
+    }
+  }
+
   /** {@code Future.cancel(true)} and {@code shutdownNow()} interrupt pool threads mid-call. */
   @Test
   void cancelledTasksAndShutdownNowLeaveTheInstanceHealthy() throws Exception {

@@ -123,6 +123,31 @@ final class NamespaceLock implements AutoCloseable {
    * @throws UnsafePathException if a lock file is a link or not a regular file
    */
   static NamespaceLock acquire(Path dir) throws IOException {
+    // The opener's thread may be interrupted: an interrupted FileChannel operation closes
+    // the channel (releasing its lock) and fails. So the interrupt status is set aside while
+    // the files are locked, and an interrupt that still closes a channel mid-way makes the
+    // whole acquisition (already undone by then) start again; the status is restored.
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return acquireOnce(dir);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          interrupted = true;
+          Thread.interrupted();
+          if (attempt == ATTEMPTS) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static NamespaceLock acquireOnce(Path dir) throws IOException {
     Path key = dir.toRealPath();
     if (!HELD.add(key)) {
       throw new NamespaceLockedException(
