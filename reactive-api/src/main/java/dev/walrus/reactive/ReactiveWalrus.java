@@ -8,6 +8,7 @@ import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
 import dev.walrus.reactive.internal.ConsumerGroups;
 import dev.walrus.reactive.internal.CursorLocks;
+import dev.walrus.reactive.internal.EngineCall;
 import dev.walrus.reactive.internal.Lifecycle;
 import dev.walrus.reactive.internal.MonoCompletion;
 import dev.walrus.reactive.internal.PendingAppend;
@@ -18,7 +19,9 @@ import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -373,6 +376,30 @@ public final class ReactiveWalrus implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ other
+
+  /**
+   * Runs any other blocking engine call ({@code stats}, {@code topics}, {@code checkpoint},
+   * {@code removeConsumer}, ...) the way this class runs its own: lazily, once per
+   * subscription, on the scheduler, never on the subscribing thread, and never interrupted
+   * by a cancellation — cancelling before the call starts skips it; cancelling while it
+   * runs lets it finish and drops its result. Prefer it to
+   * {@code Mono.fromCallable(..).subscribeOn(..)}, whose cancellation interrupts the thread
+   * inside the call.
+   *
+   * <pre>{@code rw.call(w -> w.stats("events")).flatMap(Mono::justOrEmpty)}</pre>
+   *
+   * @param call the blocking call on the engine
+   * @param <T> its result type
+   * @return a Mono of the call's result, empty if it returns null; errors: what it throws,
+   *     {@link dev.walrus.WalrusClosedException} once this instance is closed
+   */
+  public <T> Mono<T> call(Function<? super Walrus, ? extends T> call) {
+    Objects.requireNonNull(call, "call");
+    return new EngineCall<T>(scheduler, life, d -> {
+      life.checkOpen();
+      return call.apply(wal);
+    });
+  }
 
   /** @return the engine this instance wraps */
   public Walrus engine() {

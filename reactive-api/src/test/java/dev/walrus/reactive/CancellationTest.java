@@ -143,6 +143,55 @@ class CancellationTest extends WalrusFixture {
   }
 
   @org.junit.jupiter.api.Test
+  void callRunsAnyEngineCallLazilyOnTheSchedulerAndACancelNeverInterruptsIt() throws Exception {
+    wal = engine().open();
+    rw = ReactiveWalrus.create(wal); // boundedElastic: disposing a running task interrupts
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    Mono<Long> count = rw.call(w -> {
+      runs.incrementAndGet();
+      return w.stats("t").map(dev.walrus.TopicStats::retainedEntries).orElse(0L);
+    });
+    assertThat(runs.get()).as("nothing runs before subscription").isZero();
+    fill("t", 3);
+    assertThat(count.subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block(TIMEOUT))
+        .isEqualTo(3L);
+    assertThat(rw.call(w -> null).blockOptional(TIMEOUT)).as("null completes empty").isEmpty();
+
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Boolean> interruptedInside =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean emitted = new java.util.concurrent.atomic.AtomicBoolean();
+    var running = rw.call(w -> {
+      inside.countDown();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      w.appendForTopic("t", bytes("written by a cancelled call"));
+      interruptedInside.complete(interrupted || Thread.currentThread().isInterrupted());
+      return 1L;
+    }).subscribe(v -> emitted.set(true));
+    assertThat(inside.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+    running.dispose();
+    release.countDown();
+    assertThat(interruptedInside.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("the cancelled call was never interrupted").isFalse();
+    assertThat(emitted.get()).as("the result of a cancelled call is dropped").isFalse();
+    assertThat(wal.stats("t").orElseThrow().retainedEntries()).as("it ran to its end").isEqualTo(4);
+    assertHealthy();
+
+    rw.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> rw.call(w -> 1).block(TIMEOUT))
+        .isInstanceOf(dev.walrus.WalrusClosedException.class);
+  }
+
+  @org.junit.jupiter.api.Test
   void closeWaitsForReadsInFlightAndACancelledQueuedReadConsumesNothing() throws Exception {
     try (GateScheduler gate = new GateScheduler()) {
       wal = engine().open();

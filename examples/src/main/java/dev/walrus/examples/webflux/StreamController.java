@@ -112,7 +112,7 @@ public class StreamController {
     Walrus wal = walrus.engine();
     // Blocking engine checks, on the log's scheduler and never interrupted: stats()
     // validates the topic name, position() the consumer name (creating nothing).
-    Mono<StartPosition> start = EngineCall.on(walrus.scheduler(), () -> {
+    Mono<StartPosition> start = walrus.call(w -> {
       wal.position(topic, consumer);
       return requested.check(wal.stats(topic).orElse(null));
     });

@@ -26,7 +26,7 @@ public class TopicListController {
   @GetMapping("/topics")
   public Mono<List<TopicSummary>> topics() {
     Walrus wal = walrus.engine();
-    return EngineCall.on(walrus.scheduler(), () -> wal.topics().stream().sorted()
+    return walrus.call(w -> wal.topics().stream().sorted()
         .map(t -> wal.stats(t).map(TopicSummary::of).orElse(null))
         .filter(Objects::nonNull)
         .toList());

@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  * the reader's removal shows (polled, at most 10 s; a tail cancelled before it joined
  * leaves the reader, so that bound). A start whose cancel races with its value subscribes
  * no tail (the stream completes). Engine calls run via
- * {@link EngineCall}, never interrupted. Names start with {@link #PREFIX}; after a crash,
+ * {@link ReactiveWalrus#call}, never interrupted. Names start with {@link #PREFIX}; after a crash,
  * or if the log was unavailable at release, such cursors may be left over (they would
  * hold back reclamation), so {@link #removeLeftovers} runs at startup. Thread-safe.
  */
@@ -87,7 +87,7 @@ public class ViewerCursors {
     Walrus wal = walrus.engine();
     // Non-blocking (no SecureRandom, as UUID.randomUUID would use): safe on an event loop.
     Viewer viewer = new Viewer(topic, PREFIX + RUN + "-" + NEXT.incrementAndGet());
-    Mono<StartPosition> start = EngineCall.on(walrus.scheduler(), () -> {
+    Mono<StartPosition> start = walrus.call(w -> {
       TopicStats stats = wal.stats(topic).orElse(null);
       StartPosition position = requested.check(stats);
       if (stats != null) {
@@ -169,16 +169,16 @@ public class ViewerCursors {
       } while (!state.compareAndSet(s, s == TAILING ? RELEASED_TAIL : RELEASED));
       Walrus wal = walrus.engine();
       // the timer ticks on Reactor's parallel scheduler; the engine calls never get
-      // interrupted (EngineCall)
+      // interrupted (ReactiveWalrus.call)
       Mono<Void> tailGone = s != TAILING ? Mono.empty()
           : Flux.interval(Duration.ZERO, RELEASE_POLL)
               .onBackpressureDrop()
-              .concatMap(i -> EngineCall.on(walrus.scheduler(), () -> readerLeft(wal)), 1)
+              .concatMap(i -> walrus.call(w -> readerLeft(wal)), 1)
               .take(RELEASE_POLLS)
               .takeUntil(left -> !left)
               .then();
       tailGone
-          .then(EngineCall.on(walrus.scheduler(), () -> {
+          .then(walrus.call(w -> {
             removeAll(wal);
             return null;
           }))
