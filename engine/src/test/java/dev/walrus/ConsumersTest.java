@@ -58,7 +58,7 @@ class ConsumersTest {
     try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4)
         .consistency(ReadConsistency.atLeastOnce(1000)).open()) {
       fill(w, "t", 1000);
-      w.readNext("t", "holder", false); // a cursor at 0 keeps every file from reclamation
+      w.checkpoint("t", "holder", 0); // a cursor at 0 keeps every file from reclamation
       w.checkpoint("t", "indexer", 777);
       assertThat(w.readNext("t", "indexer", false).orElseThrow().dataAsString()).isEqualTo("v777");
       w.checkpoint("t", "indexer", 5); // backwards within the retained range

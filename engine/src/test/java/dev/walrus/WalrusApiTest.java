@@ -152,7 +152,7 @@ class WalrusApiTest {
       for (int i = 0; i < big.length; i++) {
         big[i] = (byte) (i * 31);
       }
-      w.readNext("t", "holder", false); // keeps the files from reclamation
+      w.checkpoint("t", "holder", 0); // a cursor at 0 keeps the files from reclamation
       w.appendForTopic("t", b("small"));
       assertThat(w.appendForTopic("t", big)).isEqualTo(1);
       w.appendForTopic("t", b("small again"));

@@ -338,7 +338,8 @@ class CrashTest {
   /** Reads a topic from its first retained entry without letting the reads reclaim anything. */
   private static List<Entry> readAll(Walrus w, String t) {
     List<Entry> out = new ArrayList<>();
-    w.readNext(t, HOLDER, false); // an unmoving cursor at the first retained entry
+    // an unmoving registered cursor (a peek registers none) at the first retained entry
+    w.stats(t).ifPresent(s -> w.checkpoint(t, HOLDER, s.firstOffset()));
     try {
       for (int guard = 0; guard < 100_000; guard++) {
         List<Entry> b = w.batchReadForTopic(t, VERIFIER, Long.MAX_VALUE, true);

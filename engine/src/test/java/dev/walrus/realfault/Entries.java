@@ -34,7 +34,8 @@ final class Entries {
    */
   static List<Entry> readAll(Walrus w, String t) {
     List<Entry> out = new ArrayList<>();
-    w.readNext(t, HOLDER, false);
+    // a registered cursor (a peek registers none) at the first retained entry
+    w.stats(t).ifPresent(s -> w.checkpoint(t, HOLDER, s.firstOffset()));
     try {
       for (int guard = 0; guard < 1_000_000; guard++) {
         List<Entry> b = w.batchReadForTopic(t, VERIFIER, Long.MAX_VALUE, true);
