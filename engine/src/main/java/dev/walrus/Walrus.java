@@ -6,7 +6,7 @@ import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.format.Names;
-import dev.walrus.internal.storage.BackendChoice;
+import dev.walrus.internal.config.BackendChoice;
 import dev.walrus.internal.storage.MappedFileBackend;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import dev.walrus.ReadConsistency;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.meta.CursorJournal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

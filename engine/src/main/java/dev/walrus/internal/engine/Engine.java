@@ -14,7 +14,7 @@ import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursor;
-import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.meta.CursorJournal;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.format.Names;
 import dev.walrus.internal.reclaim.Reclaimer;

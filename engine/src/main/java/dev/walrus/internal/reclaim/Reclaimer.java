@@ -5,7 +5,7 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
-import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.meta.CursorJournal;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.write.BlockAllocator;
 import java.io.IOException;

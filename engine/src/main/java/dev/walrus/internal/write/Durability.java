@@ -4,7 +4,7 @@ import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
-import dev.walrus.internal.cursor.CursorJournal;
+import dev.walrus.internal.meta.CursorJournal;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
-package dev.walrus.internal.cursor;
+package dev.walrus.internal.meta;
 
 import dev.walrus.CorruptNamespaceException;
 import dev.walrus.internal.core.OffsetLimit;
-import dev.walrus.internal.cursor.CursorJournal.TopicState;
+import dev.walrus.internal.meta.CursorJournal.TopicState;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,8 @@
-package dev.walrus.internal.storage;
+package dev.walrus.internal.config;
 
 import dev.walrus.WalrusIOException;
+import dev.walrus.internal.storage.FileChannelBackend;
+import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.uring.IoUringBackend;
 import dev.walrus.internal.storage.uring.IoUringRing;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.walrus.internal.cursor;
+package dev.walrus.internal.meta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.walrus.internal.cursor;
+package dev.walrus.internal.meta;
 
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
