@@ -265,7 +265,7 @@ class PowerLossTest {
   }
 
   /**
-   * Bug A: {@code CursorJournal.forceIfDirty} (and {@code DataFile.takeDirty} in
+   * Bug A: {@code MetadataLog.forceIfDirty} (and {@code DataFile.takeDirty} in
    * {@code Durability.sync}) clear the dirty flag before the force; an explicit sync()
    * meanwhile sees nothing dirty and returns before the record is durable.
    */

@@ -7,7 +7,7 @@ import dev.walrus.ReadConsistency;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
-import dev.walrus.internal.meta.CursorJournal;
+import dev.walrus.internal.meta.MetadataLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * All cursors of an instance, and the rules for persisting them: a consuming read moves
  * the cursor and, per the {@link ReadConsistency}, writes its new position to the
- * {@link CursorJournal} before returning. Peeks never move or write anything.
+ * {@link MetadataLog} before returning. Peeks never move or write anything.
  *
  * <p>Thread-safe. Each cursor is guarded by its own monitor, so consumers of different
  * cursors proceed in parallel.
@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Cursors {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Cursor>> byTopic =
       new ConcurrentHashMap<>();
-  private final CursorJournal journal;
+  private final MetadataLog journal;
   private final ReadConsistency consistency;
   private final Health health;
   private final Runnable blockCrossed;
@@ -35,7 +35,7 @@ public final class Cursors {
    * @param blockCrossed called after a consuming read moved a cursor into a later block
    *     (the reclaimer may have work)
    */
-  public Cursors(CursorJournal journal, ReadConsistency consistency, Health health,
+  public Cursors(MetadataLog journal, ReadConsistency consistency, Health health,
       Runnable blockCrossed) {
     this.journal = journal;
     this.consistency = consistency;

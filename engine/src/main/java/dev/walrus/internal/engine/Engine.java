@@ -14,9 +14,9 @@ import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursor;
-import dev.walrus.internal.meta.CursorJournal;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.format.Names;
+import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.reclaim.Reclaimer;
 import dev.walrus.internal.recovery.Recovery;
 import dev.walrus.internal.write.BlockAllocator;
@@ -54,7 +54,7 @@ public final class Engine implements AutoCloseable {
   private final EngineConfig config;
   private final Health health;
   private final NamespaceLock lock;
-  private final CursorJournal journal;
+  private final MetadataLog journal;
   private final BlockAllocator allocator;
   private final Durability durability;
   private final Cursors cursors;
@@ -65,7 +65,7 @@ public final class Engine implements AutoCloseable {
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<AppendListener>> listeners =
       new ConcurrentHashMap<>();
 
-  private Engine(EngineConfig config, NamespaceLock lock, CursorJournal journal,
+  private Engine(EngineConfig config, NamespaceLock lock, MetadataLog journal,
       Recovery.Result recovered) {
     this.config = config;
     this.health = new Health(config.directory().toString());
@@ -107,13 +107,13 @@ public final class Engine implements AutoCloseable {
    */
   public static Engine open(EngineConfig config) {
     NamespaceLock lock = null;
-    CursorJournal journal = null;
+    MetadataLog journal = null;
     try {
       NamespaceDirectory.prepare(config.backend(), config.directory()); // ours, no planted links
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
       // Replay only: recovery forces the data files, then rewrites the journal durably.
-      journal = CursorJournal.replay(config.backend(), config.directory(), config.syncEach(),
+      journal = MetadataLog.replay(config.backend(), config.directory(), config.syncEach(),
           JOURNAL_COMPACT_AT);
       Recovery.Result r = new Recovery(config).run(journal);
       Engine e = new Engine(config, lock, journal, r);
@@ -480,11 +480,6 @@ public final class Engine implements AutoCloseable {
       unread.put(c.consumer(), n);
     }
     return new TopicStats(topic, first, end, retained, bytes, unread);
-  }
-
-  /** @return how many data files reclamation deleted since open */
-  public long filesReclaimed() {
-    return reclaimer.filesDeleted();
   }
 
   /** Runs a reclamation pass now, on the calling thread. */

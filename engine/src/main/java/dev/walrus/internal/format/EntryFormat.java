@@ -1,7 +1,6 @@
 package dev.walrus.internal.format;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -77,11 +76,6 @@ public final class EntryFormat {
     crc.update(view);
     crc.update(payload, 0, payload.length);
     dst.putInt(start, (int) crc.getValue());
-  }
-
-  /** @return a little-endian view of {@code b} */
-  public static ByteBuffer le(ByteBuffer b) {
-    return b.order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

@@ -5,8 +5,8 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
-import dev.walrus.internal.meta.CursorJournal;
 import dev.walrus.internal.cursor.Cursors;
+import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.write.BlockAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,13 +38,12 @@ public final class Reclaimer {
   private final BlockAllocator allocator;
   private final Function<String, Topic> topics;
   private final Cursors cursors;
-  private final CursorJournal journal;
+  private final MetadataLog journal;
   private final Executor executor;
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private long filesDeleted;
 
   public Reclaimer(EngineConfig config, Health health, BlockAllocator allocator,
-      Function<String, Topic> topics, Cursors cursors, CursorJournal journal, Executor executor) {
+      Function<String, Topic> topics, Cursors cursors, MetadataLog journal, Executor executor) {
     this.config = config;
     this.health = health;
     this.allocator = allocator;
@@ -167,14 +166,8 @@ public final class Reclaimer {
     if (!config.noFsync()) {
       config.backend().syncDirectory(config.directory());
     }
-    filesDeleted++;
     if (!config.quiet()) {
       LOG.debug("reclaimed {}", f.file().path());
     }
-  }
-
-  /** @return how many files this instance deleted */
-  public synchronized long filesDeleted() {
-    return filesDeleted;
   }
 }

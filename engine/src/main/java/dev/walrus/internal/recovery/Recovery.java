@@ -6,8 +6,8 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
-import dev.walrus.internal.meta.CursorJournal;
-import dev.walrus.internal.meta.CursorJournal.TopicState;
+import dev.walrus.internal.meta.MetadataLog;
+import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.format.BlockHeader;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.StorageBackend;
@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *       as PostgreSQL does after a crash: a killed process may have left its writes in
  *       the page cache, unforced. Every data file is forced and the directory synced
  *       (data before cursors), then the seals are written, then the journal is rewritten
- *       durably ({@link CursorJournal#makeDurable}).</li>
+ *       durably ({@link MetadataLog#makeDurable}).</li>
  * </ol>
  *
  * <p>An offset on disk outside {@code [0, }{@link OffsetLimit#MAX}{@code ]} (a block's
@@ -78,7 +78,7 @@ public final class Recovery {
     this.backend = config.backend();
   }
 
-  public Result run(CursorJournal journal) throws IOException {
+  public Result run(MetadataLog journal) throws IOException {
     Result r = new Result();
     try {
       return run(journal, r);
@@ -94,7 +94,7 @@ public final class Recovery {
     }
   }
 
-  private Result run(CursorJournal journal, Result r) throws IOException {
+  private Result run(MetadataLog journal, Result r) throws IOException {
     Map<String, TopicState> meta = journal.snapshot();
     Map<String, List<ChainBuilder.Candidate>> byTopic = new HashMap<>();
     for (Path p : backend.list(config.directory(), DataFile.GLOB)) {

@@ -270,11 +270,6 @@ public final class MappedFileBackend extends ForwardingBackend {
       throw new IOException("mapped data files are never truncated: " + path);
     }
 
-    /** @return true once the mappings are released */
-    boolean isUnmapped() {
-      return users.get() < 0;
-    }
-
     @Override
     public void close() throws IOException {
       try {

@@ -4,7 +4,7 @@ import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
-import dev.walrus.internal.meta.CursorJournal;
+import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ public final class Durability {
   private final EngineConfig config;
   private final Health health;
   private final Supplier<List<DataFile>> files;
-  private final CursorJournal journal;
+  private final MetadataLog journal;
   private final DirectorySync directory;
   private final List<PendingSeal> pending = new ArrayList<>();
   private volatile ScheduledFuture<?> task;
@@ -64,7 +64,7 @@ public final class Durability {
   }
 
   public Durability(EngineConfig config, Health health, Supplier<List<DataFile>> files,
-      CursorJournal journal, DirectorySync directory) {
+      MetadataLog journal, DirectorySync directory) {
     this.config = config;
     this.health = health;
     this.files = files;

@@ -14,20 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
  * journal lacked it: a lost floor record turned a reclaimed gap into a cut tail at the
  * next recovery.)
  */
-class CursorJournalCompactionTest {
+class MetadataLogCompactionTest {
   private static final byte[] T = "t".getBytes(StandardCharsets.UTF_8);
   private static final byte[] C = "c".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 
   /** A journal that compacts as soon as it holds more than its header and one record. */
-  private CursorJournal open() throws Exception {
-    return CursorJournal.open(new FileChannelBackend(), dir, false, 40);
+  private MetadataLog open() throws Exception {
+    return MetadataLog.open(new FileChannelBackend(), dir, false, 40);
   }
 
   @Test
   void everyKindOfRecordSurvivesTheCompactionItTriggers() throws Exception {
-    try (CursorJournal j = open()) {
+    try (MetadataLog j = open()) {
       j.recordCursor(T, "t", C, "c", 5);
       j.recordCursor(T, "t", C, "c", 7); // compacts
       j.recordFloor(T, "t", 3); // compacts
@@ -35,8 +35,8 @@ class CursorJournalCompactionTest {
       j.recordCursor(T, "t", new byte[0], "", 4); // compacts
       j.dropCursor(T, "t", C, "c"); // compacts
     }
-    try (CursorJournal j = open()) {
-      CursorJournal.TopicState s = j.snapshot().get("t");
+    try (MetadataLog j = open()) {
+      MetadataLog.TopicState s = j.snapshot().get("t");
       assertThat(s.floor).isEqualTo(3);
       assertThat(s.restarts).containsExactly(9L);
       assertThat(s.cursors).containsExactly(java.util.Map.entry("", 4L));
@@ -45,11 +45,11 @@ class CursorJournalCompactionTest {
 
   @Test
   void aFloorThatTriggersCompactionIsKept() throws Exception {
-    try (CursorJournal j = open()) {
+    try (MetadataLog j = open()) {
       j.recordCursor(T, "t", C, "c", 100);
       j.recordFloor(T, "t", 64);
     }
-    try (CursorJournal j = open()) {
+    try (MetadataLog j = open()) {
       assertThat(j.snapshot().get("t").floor).isEqualTo(64);
     }
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recreated; records that pass their checksum but cannot be right are a typed error,
  * never a wrapped offset. The journals are built byte by byte from docs/FORMAT.md.
  */
-class JournalReplayTest {
+class MetadataLogReplayTest {
   @TempDir Path dir;
 
   /** Records the largest read any journal file is asked for. */
@@ -114,13 +114,13 @@ class JournalReplayTest {
     for (byte[] p : parts) {
       out.write(p);
     }
-    Path p = dir.resolve(CursorJournal.FILE);
+    Path p = dir.resolve(MetadataLog.FILE);
     Files.write(p, out.toByteArray());
     return p;
   }
 
-  private CursorJournal open(ReadSizes backend) throws IOException {
-    return CursorJournal.open(backend, dir, false, 16L << 20);
+  private MetadataLog open(ReadSizes backend) throws IOException {
+    return MetadataLog.open(backend, dir, false, 16L << 20);
   }
 
   // ------------------------------------------------------------------ item 5
@@ -133,17 +133,17 @@ class JournalReplayTest {
     for (int i = 0; i < n; i++) {
       out.write(cursor("topic-" + (i % 7), "consumer-" + (i % 13), i));
     }
-    Files.write(dir.resolve(CursorJournal.FILE), out.toByteArray());
+    Files.write(dir.resolve(MetadataLog.FILE), out.toByteArray());
     ReadSizes backend = new ReadSizes();
-    try (CursorJournal j = open(backend)) {
-      Map<String, CursorJournal.TopicState> s = j.snapshot();
+    try (MetadataLog j = open(backend)) {
+      Map<String, MetadataLog.TopicState> s = j.snapshot();
       assertThat(s).hasSize(7);
       for (int i = n - 91; i < n; i++) { // the last record per key wins
         assertThat(s.get("topic-" + (i % 7)).cursors).containsEntry("consumer-" + (i % 13), (long) i);
       }
     }
     assertThat(backend.largest.get()).as("largest read of the journal")
-        .isLessThanOrEqualTo(JournalReplay.BUFFER);
+        .isLessThanOrEqualTo(MetadataLogReplay.BUFFER);
   }
 
   @Test
@@ -153,12 +153,12 @@ class JournalReplayTest {
       f.setLength(3L << 30); // sparse: a hole of zeros, as a file system leaves it
     }
     ReadSizes backend = new ReadSizes();
-    try (CursorJournal j = open(backend)) {
+    try (MetadataLog j = open(backend)) {
       assertThat(j.snapshot().get("t").cursors).containsEntry("", 42L);
       assertThat(j.snapshot().get("t").floor).isEqualTo(7);
     }
     assertThat(backend.largest.get()).as("largest read of the journal")
-        .isLessThanOrEqualTo(JournalReplay.BUFFER);
+        .isLessThanOrEqualTo(MetadataLogReplay.BUFFER);
     assertThat(Files.size(p)).as("the journal rewritten at open").isLessThan(4096);
   }
 
@@ -167,14 +167,14 @@ class JournalReplayTest {
   @Test
   void aFreshJournalWithAZeroOrShortHeaderIsRecreated() throws Exception {
     for (byte[] found : new byte[][] {new byte[8], new byte[3], {0x57, 0x41, 0x4C}, {}}) {
-      Path p = dir.resolve(CursorJournal.FILE);
+      Path p = dir.resolve(MetadataLog.FILE);
       Files.write(p, found);
-      try (CursorJournal j = open(new ReadSizes())) {
+      try (MetadataLog j = open(new ReadSizes())) {
         assertThat(j.snapshot()).isEmpty();
         j.recordCursor(new byte[] {'t'}, "t", new byte[0], "", 3);
       }
       assertThat(Files.readAllBytes(p)).startsWith(HEADER);
-      try (CursorJournal j = open(new ReadSizes())) {
+      try (MetadataLog j = open(new ReadSizes())) {
         assertThat(j.snapshot().get("t").cursors).containsEntry("", 3L);
       }
       Files.delete(p);
@@ -187,7 +187,7 @@ class JournalReplayTest {
     byte[] b = Files.readAllBytes(p);
     java.util.Arrays.fill(b, 0, 8, (byte) 0); // the header's sector was lost
     Files.write(p, b);
-    try (CursorJournal j = open(new ReadSizes())) {
+    try (MetadataLog j = open(new ReadSizes())) {
       assertThat(j.snapshot().get("t").cursors).containsEntry("c", 9L);
     }
   }
@@ -196,7 +196,7 @@ class JournalReplayTest {
   void aNonZeroUnknownHeaderIsATypedErrorAndChangesNothing() throws Exception {
     for (byte[] header : new byte[][] {"GARBAGE!".getBytes(StandardCharsets.US_ASCII),
         {0x57, 0x41, 0x4C, 0x43, 2, 0, 0, 0}, {0x57, 0x41, 0x58}}) {
-      Path p = dir.resolve(CursorJournal.FILE);
+      Path p = dir.resolve(MetadataLog.FILE);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(header);
       if (header.length == 8) {
@@ -227,7 +227,7 @@ class JournalReplayTest {
       }
     }
     journal(offsetRecord(3, "t", OffsetLimit.MAX), cursor("t", "", 0));
-    try (CursorJournal j = open(new ReadSizes())) { // the limit itself is a possible next offset
+    try (MetadataLog j = open(new ReadSizes())) { // the limit itself is a possible next offset
       assertThat(j.snapshot().get("t").restarts).containsExactly(OffsetLimit.MAX);
     }
   }
@@ -255,7 +255,7 @@ class JournalReplayTest {
     byte[] torn = cursor("t", "", 5);
     torn[torn.length - 1] ^= 1; // fails its checksum
     Path p = journal(cursor("t", "", 4), torn, cursor("t", "", 6));
-    try (CursorJournal j = open(new ReadSizes())) {
+    try (MetadataLog j = open(new ReadSizes())) {
       assertThat(j.snapshot().get("t").cursors).containsEntry("", 4L);
     }
     assertThat(Files.size(p)).isEqualTo(8 + cursor("t", "", 4).length);

@@ -2,7 +2,7 @@ package dev.walrus.internal.meta;
 
 import dev.walrus.CorruptNamespaceException;
 import dev.walrus.internal.core.OffsetLimit;
-import dev.walrus.internal.meta.CursorJournal.TopicState;
+import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * Replays the records of a cursor journal into a state map, streaming the file through
+ * Replays the records of a {@link MetadataLog} into a state map, streaming the file through
  * one fixed buffer: the heap used does not depend on the journal's size (a record is at
  * most 8 + 65,535 bytes, so it always fits), only on the number of distinct keys.
  *
@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Not thread-safe; used once, at open.
  */
-final class JournalReplay {
+final class MetadataLogReplay {
   /** Larger than the largest record (8 + 65,535 bytes). */
   static final int BUFFER = 128 * 1024;
   static final byte CURSOR = 1;
@@ -49,7 +49,7 @@ final class JournalReplay {
   private long bufStart;
   private boolean eof;
 
-  JournalReplay(StorageFile file, Path path, Map<String, TopicState> state) {
+  MetadataLogReplay(StorageFile file, Path path, Map<String, TopicState> state) {
     this.file = file;
     this.path = path;
     this.state = state;

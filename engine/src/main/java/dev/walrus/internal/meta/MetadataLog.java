@@ -14,9 +14,12 @@ import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
 /**
- * The cursor journal {@code cursors.log}: an append-only file of small records that say
- * where each consumer's cursor is, below which offset a topic was reclaimed (its floor),
- * and where a topic restarted after data was lost. See {@code docs/FORMAT.md}.
+ * The namespace's metadata log {@code cursors.log} (the "cursor journal" of
+ * {@code docs/FORMAT.md}; file name and format unchanged): an append-only file of small
+ * records that say where each consumer's cursor is ({@code CURSOR}, {@code DROP}, written
+ * by the cursors), below which offset a topic was reclaimed (its floor, {@code FLOOR},
+ * written by reclamation), and where a topic restarted after data was lost
+ * ({@code RESTART}, written by recovery).
  *
  * <pre>
  * file header:  u32 magic 0x434C4157 ("WALC")  u32 version (1)
@@ -28,7 +31,7 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>Opening happens in two steps. {@link #replay} reads the journal as found, streaming
- * it through a fixed buffer ({@link JournalReplay}): records up to the first torn one
+ * it through a fixed buffer ({@link MetadataLogReplay}): records up to the first torn one
  * (zero length, running past the end, failing its checksum) are applied; a record that
  * passes its checksum but cannot be right, or an unknown non-zero header, throws
  * {@code CorruptNamespaceException}. An absent journal, one shorter than its header
@@ -49,16 +52,16 @@ import java.util.zip.CRC32C;
  *
  * <p>Thread-safe: appends are serialised by the instance's monitor.
  */
-public final class CursorJournal implements AutoCloseable {
+public final class MetadataLog implements AutoCloseable {
   static final String FILE = "cursors.log";
   static final String TMP = "cursors.tmp";
   private static final int MAGIC = 0x434C4157;
   private static final int VERSION = 1;
   private static final int HEADER = 8;
-  private static final byte CURSOR = JournalReplay.CURSOR;
-  private static final byte FLOOR = JournalReplay.FLOOR;
-  private static final byte RESTART = JournalReplay.RESTART;
-  private static final byte DROP = JournalReplay.DROP;
+  private static final byte CURSOR = MetadataLogReplay.CURSOR;
+  private static final byte FLOOR = MetadataLogReplay.FLOOR;
+  private static final byte RESTART = MetadataLogReplay.RESTART;
+  private static final byte DROP = MetadataLogReplay.DROP;
 
   private final StorageBackend backend;
   private final Path dir;
@@ -87,7 +90,7 @@ public final class CursorJournal implements AutoCloseable {
     public final TreeSet<Long> restarts = new TreeSet<>();
   }
 
-  private CursorJournal(StorageBackend backend, Path dir, boolean syncWrites, long compactAt) {
+  private MetadataLog(StorageBackend backend, Path dir, boolean syncWrites, long compactAt) {
     this.backend = backend;
     this.dir = dir;
     this.syncWrites = syncWrites;
@@ -102,9 +105,9 @@ public final class CursorJournal implements AutoCloseable {
    * @param compactAt compact when the file grows past this many bytes
    * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
    */
-  public static CursorJournal open(StorageBackend backend, Path dir, boolean syncWrites, long compactAt)
+  public static MetadataLog open(StorageBackend backend, Path dir, boolean syncWrites, long compactAt)
       throws IOException {
-    CursorJournal j = replay(backend, dir, syncWrites, compactAt);
+    MetadataLog j = replay(backend, dir, syncWrites, compactAt);
     j.makeDurable();
     return j;
   }
@@ -116,9 +119,9 @@ public final class CursorJournal implements AutoCloseable {
    * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
    *     or an unknown non-zero header
    */
-  public static CursorJournal replay(StorageBackend backend, Path dir, boolean syncWrites,
+  public static MetadataLog replay(StorageBackend backend, Path dir, boolean syncWrites,
       long compactAt) throws IOException {
-    CursorJournal j = new CursorJournal(backend, dir, syncWrites, compactAt);
+    MetadataLog j = new MetadataLog(backend, dir, syncWrites, compactAt);
     backend.delete(dir.resolve(TMP)); // a compaction that crashed before its rename
     j.load();
     return j;
@@ -137,7 +140,7 @@ public final class CursorJournal implements AutoCloseable {
       h.flip();
       checkHeader(p, h);
       if (h.limit() == HEADER) {
-        replayedEnd = new JournalReplay(f, p, state).replay(HEADER);
+        replayedEnd = new MetadataLogReplay(f, p, state).replay(HEADER);
         replayedSize = f.size();
         validHeader = h.getInt(0) == MAGIC;
       }
@@ -390,11 +393,6 @@ public final class CursorJournal implements AutoCloseable {
     }
     buf.putLong(value);
     finishAndWrite();
-  }
-
-  /** @return the journal's current size in bytes */
-  public synchronized long size() {
-    return writePos;
   }
 
   @Override
