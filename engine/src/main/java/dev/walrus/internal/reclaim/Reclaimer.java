@@ -2,12 +2,12 @@ package dev.walrus.internal.reclaim;
 
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.DataFiles;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.meta.MetadataLog;
-import dev.walrus.internal.write.BlockAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,18 +35,27 @@ public final class Reclaimer {
 
   private final EngineConfig config;
   private final Health health;
-  private final BlockAllocator allocator;
+  private final DataFiles files;
   private final Function<String, Topic> topics;
   private final Cursors cursors;
   private final MetadataLog journal;
   private final Executor executor;
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  public Reclaimer(EngineConfig config, Health health, BlockAllocator allocator,
+  /**
+   * @param config the instance's configuration (backend, directory, schedule)
+   * @param health poisoned if a deletion's floor cannot be made durable
+   * @param files the namespace's data files (the allocator, which owns them)
+   * @param topics looks a topic up by name (null if unknown)
+   * @param cursors whose lowest positions decide what is consumed
+   * @param journal the metadata log the floors go to
+   * @param executor runs the passes {@link #poke} asks for
+   */
+  public Reclaimer(EngineConfig config, Health health, DataFiles files,
       Function<String, Topic> topics, Cursors cursors, MetadataLog journal, Executor executor) {
     this.config = config;
     this.health = health;
-    this.allocator = allocator;
+    this.files = files;
     this.topics = topics;
     this.cursors = cursors;
     this.journal = journal;
@@ -84,7 +93,7 @@ public final class Reclaimer {
     // Not currentFile() then files(): a file created in between (right after a restart,
     // before the first allocation, there is no current file) would look like a file with
     // no live blocks, and be deleted under the writer about to fill it.
-    for (DataFile f : allocator.completedFiles()) {
+    for (DataFile f : files.completedFiles()) {
       if (f.isDeleted()) {
         continue;
       }
@@ -160,7 +169,7 @@ public final class Reclaimer {
       e.getKey().trimHead();
     }
     f.markDeleted();
-    allocator.remove(f);
+    files.remove(f);
     f.file().close();
     config.backend().delete(f.file().path());
     if (!config.noFsync()) {

@@ -2,6 +2,7 @@ package dev.walrus.internal.write;
 
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
+import dev.walrus.internal.core.DataFiles;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.BlockHeader;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * topic never wedges on it. Before each new file the caller's check runs (the namespace
  * lock's ownership check). Thread-safe: allocation is short and serialised.
  */
-public final class BlockAllocator {
+public final class BlockAllocator implements DataFiles {
   private static final Logger LOG = LoggerFactory.getLogger(BlockAllocator.class);
   /** How many taken names in a row the allocator skips before giving up. */
   static final int MAX_TAKEN_NAMES = 1000;
@@ -156,6 +157,7 @@ public final class BlockAllocator {
    *     concurrent allocation (which has no block yet until that allocation returns) is
    *     never among them.
    */
+  @Override
   public synchronized List<DataFile> completedFiles() {
     List<DataFile> out = new ArrayList<>(files.values());
     out.remove(current);
@@ -168,6 +170,7 @@ public final class BlockAllocator {
   }
 
   /** Forgets a file that the reclaimer deleted. */
+  @Override
   public void remove(DataFile f) {
     files.remove(f.sequence());
   }
