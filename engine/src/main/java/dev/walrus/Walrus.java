@@ -1,16 +1,16 @@
 package dev.walrus;
 
-import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.config.BackendChoice;
+import dev.walrus.internal.config.ConfigResolver;
+import dev.walrus.internal.config.Requested;
+import dev.walrus.internal.config.ResolvedConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.format.Names;
-import dev.walrus.internal.config.BackendChoice;
-import dev.walrus.internal.storage.MappedFileBackend;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -87,17 +87,21 @@ import java.util.Set;
  * <h2>Environment</h2>
  * {@code WALRUS_DATA_DIR} (default {@code ./wal_files}), {@code WALRUS_INSTANCE_KEY}
  * (namespace for instances opened without a key), {@code WALRUS_QUIET=1} (silence the
- * library's info and debug logging). Explicit builder settings win over the environment.
+ * library's info and debug logging). Explicit builder settings win over system
+ * properties, which win over the environment; each setting's property, variable and
+ * default are in the "Configuration" table of {@code docs/ARCHITECTURE.md}. Properties and
+ * variables are read when an instance opens, and the configuration it resolved is logged
+ * at INFO (unless quiet).
  */
 public final class Walrus implements AutoCloseable {
   /** Environment variable naming the data directory. */
-  public static final String ENV_DATA_DIR = "WALRUS_DATA_DIR";
+  public static final String ENV_DATA_DIR = ConfigResolver.ENV_DATA_DIR;
   /** Environment variable naming the default namespace key. */
-  public static final String ENV_INSTANCE_KEY = "WALRUS_INSTANCE_KEY";
+  public static final String ENV_INSTANCE_KEY = ConfigResolver.ENV_INSTANCE_KEY;
   /** Environment variable that, set to {@code 1}, silences info/debug logging. */
-  public static final String ENV_QUIET = "WALRUS_QUIET";
+  public static final String ENV_QUIET = ConfigResolver.ENV_QUIET;
   /** Default data directory. */
-  public static final String DEFAULT_DATA_DIR = "./wal_files";
+  public static final String DEFAULT_DATA_DIR = ConfigResolver.DEFAULT_DATA_DIR;
   /** Default block size: 10 MiB. */
   public static final long DEFAULT_BLOCK_SIZE = 10L << 20;
   /** Default number of blocks per file: 100 (1 GiB files with the default block size). */
@@ -115,8 +119,8 @@ public final class Walrus implements AutoCloseable {
    */
   public static final long MAX_OFFSET = OffsetLimit.MAX;
 
-  private static volatile boolean fdBackendDefault =
-      !"mmap".equalsIgnoreCase(System.getProperty("walrus.backend", "fd"));
+  /** The process-wide backend switch; null until it is used (then the property decides). */
+  private static volatile Backend processBackend;
 
   private final Engine engine;
 
@@ -216,7 +220,7 @@ public final class Walrus implements AutoCloseable {
    * {@code walrus.backend=mmap} is set. Thread-safe; open instances keep their backend.
    */
   public static void enableFdBackend() {
-    fdBackendDefault = true;
+    processBackend = Backend.FD;
   }
 
   /**
@@ -224,12 +228,15 @@ public final class Walrus implements AutoCloseable {
    * {@code disable_fd_backend()}). Thread-safe; open instances keep their backend.
    */
   public static void disableFdBackend() {
-    fdBackendDefault = false;
+    processBackend = Backend.MMAP;
   }
 
-  /** @return the backend instances created now get unless they choose one */
+  /**
+   * @return the backend instances created now get unless they choose one: the process-wide
+   *     switch's, else the system property {@code walrus.backend}'s, else {@code FD}
+   */
   public static Backend defaultBackend() {
-    return fdBackendDefault ? Backend.FD : Backend.MMAP;
+    return ConfigResolver.system().defaultBackend(processBackend);
   }
 
   // ------------------------------------------------------------------ writes
@@ -609,7 +616,9 @@ public final class Walrus implements AutoCloseable {
      * {@code WALRUS_DISABLE_IO_URING=1} or the system property {@code walrus.io_uring=false};
      * {@code walrus.io_uring=required} makes opening fail instead of falling back. When
      * io_uring cannot be used the instance falls back to positional I/O and logs one line
-     * saying why.
+     * saying why. {@code ioUring(false)} wins over the property and the environment;
+     * {@code ioUring(true)} is the default (use io_uring when available), which they can
+     * still change.
      *
      * @param enabled false to never use io_uring
      * @return this
@@ -698,16 +707,14 @@ public final class Walrus implements AutoCloseable {
      *     file is at its path) or recovered
      */
     public Walrus open() {
-      Path base = dataDir != null ? dataDir : Paths.get(envOr(ENV_DATA_DIR, DEFAULT_DATA_DIR));
-      String key = namespaceSet ? namespace : System.getenv(ENV_INSTANCE_KEY);
-      Path dir = key == null ? userDirectory(base) : NamespaceKeys.resolve(base, key);
-      boolean q = quiet != null ? quiet : "1".equals(System.getenv(ENV_QUIET));
-      Backend b = backend != null ? backend : defaultBackend();
-      StorageBackend storage = storageOverride != null ? storageOverride
-          : b == Backend.MMAP ? new MappedFileBackend() : BackendChoice.fd(ioUring, q);
-      EngineConfig config = new EngineConfig(dir, blockSize, blockSize * blocksPerFile,
-          maxEntryBytes, consistency, schedule, storage, q, sharedCursor);
-      return new Walrus(Engine.open(config));
+      ResolvedConfig c = ConfigResolver.system().resolve(new Requested(dataDir, namespaceSet,
+          namespace, backend, processBackend, Boolean.FALSE.equals(ioUring), quiet, consistency,
+          schedule, blockSize, blocksPerFile, maxEntryBytes, sharedCursor));
+      String key = c.namespaceKey();
+      Path dir = key == null ? userDirectory(c.dataDir()) : NamespaceKeys.resolve(c.dataDir(), key);
+      c.logAtOpen();
+      StorageBackend storage = storageOverride != null ? storageOverride : BackendChoice.open(c);
+      return new Walrus(Engine.open(c.engineConfig(dir, storage)));
     }
 
     /** Test seam: every file operation goes through {@code s} (fault injection). */
@@ -730,11 +737,6 @@ public final class Walrus implements AutoCloseable {
         }
       }
       return dir;
-    }
-
-    private static String envOr(String name, String dflt) {
-      String v = System.getenv(name);
-      return v == null || v.isEmpty() ? dflt : v;
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.walrus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.crash.CrashChild;
-import dev.walrus.internal.storage.DescriptorCache;
+import dev.walrus.internal.config.ConfigResolver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +36,16 @@ class DescriptorsTest {
 
   @BeforeEach
   void limit() {
-    before = System.getProperty(DescriptorCache.PROPERTY);
-    System.setProperty(DescriptorCache.PROPERTY, Integer.toString(BOUND));
+    before = System.getProperty(ConfigResolver.MAX_OPEN_FILES);
+    System.setProperty(ConfigResolver.MAX_OPEN_FILES, Integer.toString(BOUND));
   }
 
   @AfterEach
   void restore() {
     if (before == null) {
-      System.clearProperty(DescriptorCache.PROPERTY);
+      System.clearProperty(ConfigResolver.MAX_OPEN_FILES);
     } else {
-      System.setProperty(DescriptorCache.PROPERTY, before);
+      System.setProperty(ConfigResolver.MAX_OPEN_FILES, before);
     }
   }
 
@@ -103,10 +103,10 @@ class DescriptorsTest {
   @Test
   void aBoundThatIsNotAPositiveIntegerIsRefusedNamingIt() {
     for (String bad : new String[] {"0", "-3", "many"}) {
-      System.setProperty(DescriptorCache.PROPERTY, bad);
+      System.setProperty(ConfigResolver.MAX_OPEN_FILES, bad);
       org.assertj.core.api.Assertions.assertThatThrownBy(this::open)
           .isInstanceOf(InvalidArgumentException.class)
-          .hasMessageContaining(DescriptorCache.PROPERTY).hasMessageContaining("'" + bad + "'");
+          .hasMessageContaining(ConfigResolver.MAX_OPEN_FILES).hasMessageContaining("'" + bad + "'");
     }
   }
 

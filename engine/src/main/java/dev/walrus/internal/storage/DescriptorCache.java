@@ -1,6 +1,5 @@
 package dev.walrus.internal.storage;
 
-import dev.walrus.InvalidArgumentException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,6 @@ import java.util.List;
  * operation in flight). Thread-safe.
  */
 public final class DescriptorCache {
-  /** System property overriding {@link #DEFAULT_CAPACITY} for backends created afterwards. */
-  public static final String PROPERTY = "walrus.maxOpenFiles";
   /** Descriptors a backend keeps open for its files unless configured otherwise. */
   public static final int DEFAULT_CAPACITY = 64;
 
@@ -51,26 +48,6 @@ public final class DescriptorCache {
           + capacity);
     }
     this.capacity = capacity;
-  }
-
-  /**
-   * @return the capacity from the system property {@value #PROPERTY}, or the default
-   * @throws InvalidArgumentException naming the value if it is not a positive integer
-   */
-  public static int configuredCapacity() {
-    String v = System.getProperty(PROPERTY);
-    if (v == null || v.isBlank()) {
-      return DEFAULT_CAPACITY;
-    }
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidArgumentException(PROPERTY + " must be a positive integer, got '" + v + "'");
   }
 
   /** @return the bound */

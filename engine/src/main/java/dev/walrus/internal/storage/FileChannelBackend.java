@@ -33,9 +33,9 @@ public final class FileChannelBackend implements StorageBackend {
 
   private final DescriptorCache cache;
 
-  /** A backend keeping at most {@link DescriptorCache#configuredCapacity()} descriptors open. */
+  /** A backend keeping at most {@link DescriptorCache#DEFAULT_CAPACITY} descriptors open. */
   public FileChannelBackend() {
-    this(DescriptorCache.configuredCapacity());
+    this(DescriptorCache.DEFAULT_CAPACITY);
   }
 
   /**

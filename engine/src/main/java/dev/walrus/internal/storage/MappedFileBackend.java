@@ -46,9 +46,18 @@ public final class MappedFileBackend extends ForwardingBackend {
 
   private final Msync msync;
 
-  /** A backend with the default descriptor bound ({@link DescriptorCache#configuredCapacity()}). */
+  /** A backend with the default descriptor bound ({@link DescriptorCache#DEFAULT_CAPACITY}). */
   public MappedFileBackend() {
-    this(DescriptorCache.configuredCapacity(), (f, c, i, n) -> c.force(i, n));
+    this(DescriptorCache.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * A backend whose mapped ranges are forced with {@link MappedByteBuffer#force(int, int)}.
+   *
+   * @param maxOpenFiles most descriptors kept open (for allocation writes and the metadata log)
+   */
+  public MappedFileBackend(int maxOpenFiles) {
+    this(maxOpenFiles, (f, c, i, n) -> c.force(i, n));
   }
 
   /**

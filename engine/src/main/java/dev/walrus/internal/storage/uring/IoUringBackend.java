@@ -27,9 +27,9 @@ public final class IoUringBackend extends ForwardingBackend {
   private final IoUringRing ring;
   private final DescriptorCache cache;
 
-  /** A backend with the default descriptor bound ({@link DescriptorCache#configuredCapacity()}). */
+  /** A backend with the default descriptor bound ({@link DescriptorCache#DEFAULT_CAPACITY}). */
   public IoUringBackend(IoUringRing ring) {
-    this(ring, DescriptorCache.configuredCapacity());
+    this(ring, DescriptorCache.DEFAULT_CAPACITY);
   }
 
   /**
