@@ -36,8 +36,7 @@ public final class BackendChoice {
     }
     if (c.ioUring() == IoUringMode.OFF) {
       if (!c.quiet() && LOGGED.compareAndSet(false, true)) {
-        LOG.info("io_uring disabled by {}: batches use positional I/O",
-            c.sources().get("io_uring"));
+        LOG.info("io_uring off ({}): batches use positional I/O", c.sources().get("io_uring"));
       }
       return new FileChannelBackend(c.maxOpenFiles());
     }
