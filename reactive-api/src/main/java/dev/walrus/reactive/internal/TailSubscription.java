@@ -29,7 +29,7 @@ import reactor.core.scheduler.Scheduler;
  * unbounded): a batch read would consume entries before they are delivered, and a crash
  * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
  * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
- * many are wanted (a restart resumes from the committed cursor, not the reader). So
+ * many are wanted (a restart resumes from the checkpointed cursor, not the reader). So
  * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
  * consumer's cursor stands right after the entry being delivered, never further. Entries
  * come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail
@@ -45,7 +45,7 @@ import reactor.core.scheduler.Scheduler;
  * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
- * the drain task, which removes the engine listener, leaves the group (which commits a
+ * the drain task, which removes the engine listener, leaves the group (which checkpoints a
  * MANUAL tail's acknowledged progress) and deregisters from the owner.
  *
  * <p>Thread-safe: {@link #request}, {@link #cancel} and {@link #stop} may be called from
@@ -280,7 +280,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
 
   /**
    * MANUAL only (its read cursor is the hidden reader, which a crash does not trust: the
-   * committed cursor is where a restart resumes), so reading a batch ahead of delivery
+   * checkpointed cursor is where a restart resumes), so reading a batch ahead of delivery
    * loses nothing. Undelivered entries of a stopped tail go back to the group when it
    * leaves.
    *
