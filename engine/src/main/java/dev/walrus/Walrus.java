@@ -476,10 +476,11 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
-   * @return the backend in use, e.g. {@code "fd"}, {@code "fd+io_uring"} or {@code "mmap"}
+   * @return the I/O this instance uses: its {@link Backend} and whether io_uring is in use
+   *     ({@link BackendInfo#toString()} gives the short form, e.g. {@code "fd+io_uring"})
    */
-  public String backendDescription() {
-    return engine.config().backend().name();
+  public BackendInfo backendInfo() {
+    return engine.config().backend().info();
   }
 
   /** @return the read consistency model */
