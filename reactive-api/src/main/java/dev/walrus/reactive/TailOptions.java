@@ -16,7 +16,7 @@ import java.util.Optional;
  *     .checkpointMode(CheckpointMode.MANUAL);   // move the cursor only on checkpoint()
  * }</pre>
  *
- * <p>Defaults: the topic's shared cursor (the seed's semantics: all users of the shared
+ * <p>Defaults: the topic's shared cursor (all users of the shared
  * cursor compete for entries), {@link StartPosition#checkpointed()},
  * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read (MANUAL tails).
  *
