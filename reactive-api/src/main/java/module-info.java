@@ -10,6 +10,7 @@
  * {@code META-INF/services}, for the class path) and is loaded only by an application
  * that installs BlockHound.
  */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // Reactor is one
 module dev.walrus.reactive {
   requires transitive dev.walrus;
   requires transitive reactor.core;

@@ -18,6 +18,9 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * makes its engine calls on a bounded elastic scheduler, never on the caller's thread.
  * Stateless and thread-safe.
  */
+// BlockHound's types in this exported class are fine without `requires transitive`: only an
+// application that has BlockHound (and so reads its module) ever loads the class.
+@SuppressWarnings("exports")
 public final class WalrusBlockHoundIntegration implements BlockHoundIntegration {
   private static final String WALRUS = "dev.walrus.Walrus";
   private static final String[][] BLOCKING_METHODS = {

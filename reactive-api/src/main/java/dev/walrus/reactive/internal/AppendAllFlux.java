@@ -67,6 +67,7 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
   public Object scanUnsafe(Attr key) {
     if (key == Attr.PARENT) {
       return source; // Attr.PARENT converts (Scannable.from)
@@ -136,6 +137,7 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
     public Object scanUnsafe(Attr key) {
       if (key == Attr.PARENT) {
         return upstream;

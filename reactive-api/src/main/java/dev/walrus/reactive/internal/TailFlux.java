@@ -48,6 +48,7 @@ public final class TailFlux extends Flux<ReceivedEntry> implements Scannable {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
   public Object scanUnsafe(Attr key) {
     if (key == Attr.RUN_STYLE) {
       return Attr.RunStyle.ASYNC;

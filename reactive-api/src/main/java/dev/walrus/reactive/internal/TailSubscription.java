@@ -132,6 +132,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
   public Object scanUnsafe(Attr key) {
     if (key == Attr.ACTUAL) {
       return actual;
