@@ -9,10 +9,11 @@
  * see is exported to that module alone ({@code exports ... to}), here.
  *
  * <p>Netty's io_uring transport is optional ({@code requires static}): without it the
- * engine uses positional I/O, as whenever io_uring is unavailable. On the module path,
- * add {@code --add-modules io.netty.transport.classes.io_uring,} {@code
- * io.netty.transport.io_uring.linux.x86_64} to use it (on the class path nothing is
- * needed).
+ * engine uses positional I/O, as whenever io_uring is unavailable (it logs why). On the
+ * module path, add {@code --add-modules io.netty.transport.classes.io_uring,}{@code
+ * io.netty.transport.io_uring.linux.x86_64} (the classes and the native library) to use
+ * it; on the class path nothing is needed. The Netty modules it builds on are always
+ * there (the engine's Maven dependencies bring them) and are plain {@code requires}.
  */
 module dev.walrus {
   requires org.slf4j;
@@ -20,10 +21,9 @@ module dev.walrus {
   requires static jdk.security.auth;
   // sun.misc.Unsafe#invokeCleaner unmaps a mapped data file at once (MappedFileBackend)
   requires jdk.unsupported;
-  requires static io.netty.common;
-  requires static io.netty.buffer;
-  requires static io.netty.transport;
-  requires static io.netty.transport.unix.common;
+  requires io.netty.common;
+  requires io.netty.transport;
+  requires io.netty.transport.unix.common;
   requires static io.netty.transport.classes.io_uring;
 
   exports dev.walrus;
