@@ -5,10 +5,13 @@
  * <p>Only {@link dev.walrus.reactive} is public API; {@code dev.walrus.reactive.internal}
  * (the operators, consumer groups and engine-call plumbing) is not exported.
  *
- * <p>BlockHound is optional ({@code requires static}): {@link
- * dev.walrus.reactive.WalrusBlockHoundIntegration} is registered as a service (here and in
- * {@code META-INF/services}, for the class path) and is loaded only by an application
- * that installs BlockHound.
+ * <p>BlockHound is optional ({@code requires static}). {@link
+ * dev.walrus.reactive.WalrusBlockHoundIntegration} is registered in {@code
+ * META-INF/services}, which BlockHound finds on the class path. It is deliberately not a
+ * {@code provides} here: a service whose type lives in a module that is absent stops the
+ * boot layer from resolving, so every module-path application would need BlockHound. On
+ * the module path, install it explicitly: {@code BlockHound.install(new
+ * WalrusBlockHoundIntegration())}.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // Reactor is one
 module dev.walrus.reactive {
@@ -18,7 +21,4 @@ module dev.walrus.reactive {
   requires static reactor.blockhound;
 
   exports dev.walrus.reactive;
-
-  provides reactor.blockhound.integration.BlockHoundIntegration
-      with dev.walrus.reactive.WalrusBlockHoundIntegration;
 }

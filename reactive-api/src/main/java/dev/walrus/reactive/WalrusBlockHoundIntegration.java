@@ -13,7 +13,8 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *
  * <p>Nothing to call: the integration is registered in {@code META-INF/services}, and
  * {@code BlockHound.install()} (or blockhound-junit-platform) loads it whenever both
- * BlockHound and this module are on the class path. BlockHound is an optional dependency
+ * BlockHound and this module are on the class path (on the module path, pass an instance
+ * to {@code BlockHound.install(..)}: see the module descriptor). BlockHound is an optional dependency
  * of this module: without it this class is never loaded. {@link ReactiveWalrus} itself
  * makes its engine calls on a bounded elastic scheduler, never on the caller's thread.
  * Stateless and thread-safe.
