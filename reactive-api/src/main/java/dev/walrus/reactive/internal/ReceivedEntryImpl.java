@@ -66,7 +66,7 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
       return Mono.empty();
     }
     // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
-    // the checkpoint's journal write. A cancelled checkpoint ran whole or not at all.
+    // the checkpoint's metadata-log write. A cancelled checkpoint ran whole or not at all.
     return new EngineCall<Void>(scheduler, d -> {
       acks.acknowledge(seq);
       group.checkpoint(acks);
