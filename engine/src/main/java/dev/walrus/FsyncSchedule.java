@@ -88,7 +88,7 @@ public final class FsyncSchedule {
   }
 
   /**
-   * The seed's default: {@code milliseconds(200)}.
+   * The default schedule: {@code milliseconds(200)}.
    *
    * @return the default schedule
    */

@@ -32,7 +32,7 @@ public final class ReadConsistency {
   }
 
   /**
-   * Every checkpoint is written before the read returns (the seed's {@code StrictlyAtOnce}).
+   * Every checkpoint is written before the read returns.
    *
    * @return the strict model
    */
@@ -41,8 +41,8 @@ public final class ReadConsistency {
   }
 
   /**
-   * The cursor is written every {@code persistEvery} checkpoints (the seed's
-   * {@code AtLeastOnce { persist_every }}); a crash replays at most that many entries.
+   * The cursor is written every {@code persistEvery} checkpoints; a crash replays at most
+   * that many entries.
    *
    * @param persistEvery how many consumed entries between cursor writes, at least 1
    * @return the model

@@ -17,8 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An embedded, durable, topic-organised write-ahead log: the blocking engine API, at
- * parity with walrus-rust 0.2 and beyond it.
+ * An embedded, durable, topic-organised write-ahead log: the blocking engine API.
  *
  * <pre>{@code
  * try (Walrus wal = Walrus.open()) {                       // ./wal_files, StrictlyAtOnce, 200 ms fsync
@@ -31,7 +30,7 @@ import java.util.Set;
  * <h2>Topics, offsets and cursors</h2>
  * A topic is a name of 1 to 255 UTF-8 bytes without NUL. Each topic numbers its entries
  * 0, 1, 2, ...; offsets never repeat and never go backwards, across restarts too. Every
- * topic has a <em>shared cursor</em> (the seed's semantics: concurrent readers compete for
+ * topic has a <em>shared cursor</em> (concurrent readers through it compete for
  * entries), which exists from the topic's first entry, at offset 0, unless the instance
  * is opened with {@link Builder#sharedCursor(boolean) sharedCursor(false)}; and any number
  * of <em>named consumers</em>, each with its own persisted cursor, created by its first
@@ -106,7 +105,7 @@ public final class Walrus implements AutoCloseable {
   public static final long DEFAULT_BLOCK_SIZE = 10L << 20;
   /** Default number of blocks per file: 100 (1 GiB files with the default block size). */
   public static final int DEFAULT_BLOCKS_PER_FILE = 100;
-  /** Largest entry payload: 1 GiB, the seed's cap. */
+  /** Largest entry payload: 1 GiB. */
   public static final int MAX_ENTRY_BYTES = EntryFormat.MAX_PAYLOAD;
   /** Most entries in one batch append or batch read. */
   public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
@@ -215,8 +214,7 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
-   * Makes the FD backend the default for instances created from now on (the seed's
-   * {@code enable_fd_backend()}). This is the initial default unless the system property
+   * Makes the FD backend the default for instances created from now on. This is the initial default unless the system property
    * {@code walrus.backend=mmap} is set. Thread-safe; open instances keep their backend.
    */
   public static void enableFdBackend() {
@@ -224,8 +222,7 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
-   * Makes the mmap backend the default for instances created from now on (the seed's
-   * {@code disable_fd_backend()}). Thread-safe; open instances keep their backend.
+   * Makes the mmap backend the default for instances created from now on. Thread-safe; open instances keep their backend.
    */
   public static void disableFdBackend() {
     processBackend = Backend.MMAP;
@@ -483,10 +480,11 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
-   * @return the backend in use, e.g. {@code "fd"}, {@code "fd+io_uring"} or {@code "mmap"}
+   * @return the I/O this instance uses: its {@link Backend} and whether io_uring is in use
+   *     ({@link BackendInfo#toString()} gives the short form, e.g. {@code "fd+io_uring"})
    */
-  public String backendDescription() {
-    return engine.config().backend().name();
+  public BackendInfo backendInfo() {
+    return engine.config().backend().info();
   }
 
   /** @return the read consistency model */
@@ -558,10 +556,10 @@ public final class Walrus implements AutoCloseable {
     /**
      * Opens the namespace {@code <data dir>/<sanitised key>/}. Sanitising keeps
      * {@code [A-Za-z0-9._-]} and replaces every other character (Unicode code point: an
-     * emoji gives one {@code _}, as in walrus-rust) with {@code _}; a result that is
+     * emoji gives one {@code _}) with {@code _}; a result that is
      * empty, all {@code _}, {@code .} or {@code ..} becomes {@code ns_<checksum>} (the
-     * FNV-1a 64 hash of the key's UTF-8 bytes in lower-case hex without leading zeros,
-     * as in walrus-rust); a result over 200 characters keeps 200 and gains
+     * FNV-1a 64 hash of the key's UTF-8 bytes in lower-case hex without leading zeros); a
+     * result over 200 characters keeps 200 and gains
      * {@code _<checksum>}. The directory never lies outside the data directory.
      *
      * @param key the namespace key; null means the data directory itself

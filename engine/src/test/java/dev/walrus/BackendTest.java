@@ -22,17 +22,20 @@ class BackendTest {
     String wanted = System.getProperty("walrus.backend", "fd");
     assertThat(Walrus.defaultBackend().name()).isEqualToIgnoringCase(wanted);
     try (Walrus w = Walrus.builder().dataDir(dir).open()) {
-      assertThat(w.backendDescription()).startsWith(wanted.toLowerCase());
+      assertThat(w.backendInfo().backend().name()).isEqualToIgnoringCase(wanted);
       if ("required".equals(System.getProperty("walrus.io_uring"))) {
-        assertThat(w.backendDescription()).as("io_uring expected, no silent fallback")
-            .isEqualTo("fd+io_uring");
+        assertThat(w.backendInfo()).as("io_uring expected, no silent fallback")
+            .isEqualTo(new BackendInfo(Backend.FD, true));
+        assertThat(w.backendInfo()).hasToString("fd+io_uring");
       } else if ("false".equals(System.getProperty("walrus.io_uring"))) {
-        assertThat(w.backendDescription()).isEqualTo(wanted.toLowerCase());
+        assertThat(w.backendInfo().ioUring()).isFalse();
+        assertThat(w.backendInfo()).hasToString(wanted.toLowerCase());
       }
     }
     try (Walrus w = Walrus.builder().dataDir(dir).namespace("no-uring").backend(Backend.FD)
         .ioUring(false).open()) {
-      assertThat(w.backendDescription()).as("the builder can turn io_uring off").isEqualTo("fd");
+      assertThat(w.backendInfo()).as("the builder can turn io_uring off")
+          .isEqualTo(new BackendInfo(Backend.FD, false));
     }
   }
 
@@ -42,15 +45,16 @@ class BackendTest {
     try {
       Walrus.disableFdBackend();
       try (Walrus w = Walrus.builder().dataDir(dir).namespace("a").open()) {
-        assertThat(w.backendDescription()).isEqualTo("mmap");
+        assertThat(w.backendInfo().backend()).isEqualTo(Backend.MMAP);
         Walrus.enableFdBackend();
-        assertThat(w.backendDescription()).as("open instances keep theirs").isEqualTo("mmap");
+        assertThat(w.backendInfo().backend()).as("open instances keep theirs")
+            .isEqualTo(Backend.MMAP);
       }
       try (Walrus w = Walrus.builder().dataDir(dir).namespace("b").open()) {
-        assertThat(w.backendDescription()).startsWith("fd");
+        assertThat(w.backendInfo().backend()).isEqualTo(Backend.FD);
       }
       try (Walrus w = Walrus.builder().dataDir(dir).namespace("c").backend(Backend.MMAP).open()) {
-        assertThat(w.backendDescription()).as("the builder wins").isEqualTo("mmap");
+        assertThat(w.backendInfo().backend()).as("the builder wins").isEqualTo(Backend.MMAP);
       }
     } finally {
       if (before == Backend.FD) {

@@ -131,7 +131,7 @@ class InterruptStormTest {
       assertThat(broken).as("no worker may see a poisoned instance or an untyped error")
           .isEmpty();
       System.out.printf("InterruptStormTest [%s, %s]: %d interrupts, %d operations, %d typed"
-              + " failures (rolled back)%n", w.backendDescription(), schedule, interrupts,
+              + " failures (rolled back)%n", w.backendInfo(), schedule, interrupts,
           operations.get(), typedFailures.get());
       assertThat(interrupts).isGreaterThan(1000);
       // Healthy: a plain append and read work, on a thread nobody interrupted.

@@ -10,7 +10,7 @@ import dev.walrus.bench.report.Measurement;
 import dev.walrus.bench.report.MemoryResult;
 import dev.walrus.bench.report.ReportWriter;
 import dev.walrus.bench.report.Results;
-import dev.walrus.bench.report.SpecTargets;
+import dev.walrus.bench.report.PerformanceTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The one command behind {@code benchmarks/run.sh}: runs every JMH case (ours and the
  * Chronicle Queue peer in the same run), the memory and disk probe for both, then prints
- * the pair-by-pair table and the SPEC §7 verdicts and writes {@code results.md},
+ * the pair-by-pair table and the performance-target verdicts and writes {@code results.md},
  * {@code results.csv}, JMH's {@code jmh-<n>.json} (one per family) and
  * {@code benchmarks.png} to {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
  *
@@ -113,7 +113,7 @@ public final class BenchmarkMain {
         (System.nanoTime() - start) / 1e9));
 
     List<ComparisonTable.Row> rows = ComparisonTable.build(results, mem);
-    List<SpecTargets.Target> targets = SpecTargets.evaluate(results, mem);
+    List<PerformanceTargets.Target> targets = PerformanceTargets.evaluate(results, mem);
     System.out.println();
     System.out.print(ReportWriter.text(rows, targets, machine));
     Files.writeString(out.resolve("results.md"),

@@ -55,8 +55,8 @@ public final class EngineQuickBench {
       Walrus.Builder builder = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
           .backend(dev.walrus.Backend.valueOf(b[1])).ioUring(Boolean.parseBoolean(b[2])).quiet(true);
       try (Walrus w = builder.open()) {
-        String used = w.backendDescription();
-        if (b[0].equals("io_uring") && !used.contains("io_uring")) {
+        String used = w.backendInfo().toString();
+        if (b[0].equals("io_uring") && !w.backendInfo().ioUring()) {
           System.out.println("io_uring unavailable here; its rows are skipped");
           continue;
         }
@@ -105,7 +105,7 @@ public final class EngineQuickBench {
         got += b.size();
       }
       double r = got / ((System.nanoTime() - t0) / 1e9);
-      rows.add(new String[] {"batchReadForTopic 1 MiB budget [" + w.backendDescription() + "]",
+      rows.add(new String[] {"batchReadForTopic 1 MiB budget [" + w.backendInfo() + "]",
           fmt(r) + " entries/s", ""});
     }
     System.out.printf("%-58s %22s %10s%n", "operation (100-byte entries, one thread)", "rate/s",

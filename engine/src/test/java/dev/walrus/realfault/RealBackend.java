@@ -17,7 +17,7 @@ enum RealBackend {
   FD_IO_URING("fd+io_uring", List.of("-Dwalrus.backend=fd", "-Dwalrus.io_uring=required")),
   MMAP("mmap", List.of("-Dwalrus.backend=mmap"));
 
-  /** What {@link Walrus#backendDescription()} reports for this backend. */
+  /** What {@link Walrus#backendInfo()} reports (as a string) for this backend. */
   final String description;
   /** The system properties that select it in a child JVM. */
   final List<String> jvmArgs;
@@ -75,8 +75,8 @@ enum RealBackend {
   }
 
   private Walrus checked(Walrus w) {
-    if (!w.backendDescription().equals(description)) {
-      String got = w.backendDescription();
+    if (!w.backendInfo().toString().equals(description)) {
+      String got = w.backendInfo().toString();
       w.close();
       throw new AssertionError("asked for backend " + description + ", got " + got);
     }

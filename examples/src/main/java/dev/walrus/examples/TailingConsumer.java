@@ -18,7 +18,7 @@ import java.time.LocalTime;
  *   [-Dexec.args="--dir /tmp/wal --count 20"]
  * </pre>
  *
- * <p>The consumer "printer" tails the topic "example-events" in MANUAL mode and commits
+ * <p>The consumer "printer" tails the topic "example-events" in MANUAL mode and checkpoints
  * each entry after printing it, so a second run resumes right after the last entry the
  * first run printed. The program exits after printing {@code --count} entries (20 by
  * default); the producer thread appends that many.
@@ -72,7 +72,7 @@ public final class TailingConsumer {
       rw.tail(TOPIC, options)
           .concatMap(r -> {
             System.out.printf("[consumer] offset %d: %s%n", r.offset(), r.dataAsString());
-            return r.commit().thenReturn(r);
+            return r.checkpoint().thenReturn(r);
           })
           .take(total)
           .blockLast(Duration.ofMinutes(1));

@@ -18,15 +18,15 @@ public enum CheckpointMode {
    * {@code AtLeastOnce{N}}. Delivered means handed to the tail's subscriber: entries
    * queued by a downstream operator ({@code publishOn}, {@code concatMap}'s prefetch)
    * are lost by a crash before they are processed; use {@link #MANUAL} to survive that.
-   * {@link ReceivedEntry#acknowledge()} and {@link ReceivedEntry#commit()} do nothing.
+   * {@link ReceivedEntry#acknowledge()} and {@link ReceivedEntry#checkpoint()} do nothing.
    */
   AUTO,
   /**
-   * The consumer's cursor moves only when the subscriber commits: each entry carries an
-   * {@link ReceivedEntry#acknowledge()} and a {@link ReceivedEntry#commit()}, modelled on
-   * Reactor Kafka's {@code ReceiverOffset}. Acknowledged progress is also committed when
+   * The consumer's cursor moves only when the subscriber checkpoints: each entry carries an
+   * {@link ReceivedEntry#acknowledge()} and a {@link ReceivedEntry#checkpoint()}, modelled on
+   * Reactor Kafka's {@code ReceiverOffset}. Acknowledged progress is also checkpointed when
    * the tail is cancelled, completes or fails. A restarted MANUAL tail starting at the
-   * committed position resumes right after the last committed entry. Requires a
+   * checkpointed position resumes right after the last checkpointed entry. Requires a
    * consumer name.
    */
   MANUAL

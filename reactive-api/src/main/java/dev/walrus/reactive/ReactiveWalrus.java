@@ -62,7 +62,7 @@ import reactor.core.scheduler.Schedulers;
  * restored after), so a stale interrupt left on a scheduler thread does not reach the
  * engine either. What a cancelled call did is stated per method: in short, an append
  * cancelled once its write was taken is written (never twice), a consuming read cancelled
- * while it ran puts its entries back, a cancelled commit is persisted whole or not at all.
+ * while it ran puts its entries back, a cancelled checkpoint is persisted whole or not at all.
  *
  * <h2>What completing an append means</h2>
  * An append's offset is emitted once the entry is readable and as durable as the
@@ -359,7 +359,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *       what a cancelled or failed one had not acknowledged goes to the others.
    *       </li>
    *   <li>Checkpointing: see {@link CheckpointMode}. In MANUAL mode acknowledged
-   *       progress is committed when the tail is cancelled, completes or fails.</li>
+   *       progress is checkpointed when the tail is cancelled, completes or fails.</li>
    *   <li>Termination: cancelling releases the engine listener and cursors; an entry
    *       read but not delivered because of the cancel is put back. Closing this
    *       instance completes every tail. Errors (e.g. an out-of-range start offset,
@@ -422,7 +422,7 @@ public final class ReactiveWalrus implements AutoCloseable {
   /**
    * Stops accepting work (new subscriptions fail with
    * {@link dev.walrus.WalrusClosedException}), completes every live tail after
-   * committing MANUAL tails' acknowledged progress, and waits until queued appends are
+   * checkpointing MANUAL tails' acknowledged progress, and waits until queued appends are
    * written and reads in flight (also those of cancelled Monos, which finish or put their
    * entries back) are over. Blocks the calling thread (do not call it on a non-blocking thread). Does
    * not close the engine. Idempotent.

@@ -13,22 +13,22 @@ import reactor.core.publisher.Mono;
  *   <li>{@link #acknowledge()} marks this entry, and every entry the same tail delivered
  *       before it, as processed (cumulative, as in Kafka). It is in memory only and
  *       never blocks.</li>
- *   <li>{@link #commit()} acknowledges this entry and persists the consumer's committed
- *       position: the lowest offset that a live tail of the consumer name was given and
+ *   <li>{@link #checkpoint()} acknowledges this entry and checkpoints the consumer's
+ *       cursor (moves it and writes it durably) to the lowest offset that a live tail of the consumer name was given and
  *       has not acknowledged (or that is waiting to be delivered again), or else the next
  *       offset to read. With a single tail that is right after the highest acknowledged
  *       entry.</li>
  *   <li>When the tail is cancelled, completes or fails, its acknowledged progress is
- *       committed, so acknowledged-but-uncommitted progress is never lost; the entries
- *       it delivered and had not acknowledged go to the name's other tails, or the next
- *       one. This entry's {@code acknowledge()} and {@code commit()} still work after
+ *       checkpointed, so acknowledged progress is never lost for want of a checkpoint; the
+ *       entries it delivered and had not acknowledged go to the name's other tails, or the next
+ *       one. This entry's {@code acknowledge()} and {@code checkpoint()} still work after
  *       that (e.g. after {@code take(n)} cancelled the tail): what is acknowledged then is
  *       not delivered again, unless another tail of the name already received it.</li>
  * </ul>
  * In {@link CheckpointMode#AUTO} mode the entry was already consumed when it was read;
- * both methods do nothing ({@code commit()} completes empty at once).
+ * both methods do nothing ({@code checkpoint()} completes empty at once).
  *
- * <p>Implementations are thread-safe: acknowledge and commit may be called from any
+ * <p>Implementations are thread-safe: acknowledge and checkpoint may be called from any
  * thread, including non-blocking ones.
  */
 public interface ReceivedEntry {
@@ -59,18 +59,18 @@ public interface ReceivedEntry {
    * Acknowledges this entry and, cumulatively, every entry this tail delivered before it
    * (in delivery order: entries a departed tail of the same name left unacknowledged can
    * come after higher offsets).
-   * The acknowledged progress is persisted by the next {@link #commit()} of any entry of
-   * the tail, or when the tail terminates. Non-blocking; does nothing in AUTO mode.
+   * The acknowledged progress is checkpointed by the next {@link #checkpoint()} of any entry
+   * of the tail, or when the tail terminates. Non-blocking; does nothing in AUTO mode.
    */
   void acknowledge();
 
   /**
-   * Acknowledges this entry and persists the consumer's committed position: the lowest
+   * Acknowledges this entry and checkpoints the consumer's cursor to the lowest
    * offset a live tail of the consumer name was given and has not acknowledged (or that
    * waits to be delivered again), else the next offset to read; never backwards.
    *
    * <pre>
-   * commit():  --subscribe--[checkpoint on the scheduler]--|   (completes once persisted)
+   * checkpoint():  --subscribe--[checkpoint on the scheduler]--|   (completes once persisted)
    * </pre>
    * Lazy: nothing happens until subscription. The checkpoint runs on the
    * {@link ReactiveWalrus}'s scheduler; completion means the position is written and,
@@ -79,12 +79,12 @@ public interface ReceivedEntry {
    * {@link dev.walrus.WalrusClosedException} after the engine is closed). In AUTO mode
    * completes empty at once.
    *
-   * <p>Cancellation never interrupts the checkpoint: a commit cancelled before its task
+   * <p>Cancellation never interrupts the checkpoint: a checkpoint cancelled before its task
    * starts does nothing (the entry is not acknowledged either); once started, the
    * checkpoint (one cursor record) is written whole, so the position is persisted or
    * not, never half.
    *
    * @return a Mono completing when the position is persisted
    */
-  Mono<Void> commit();
+  Mono<Void> checkpoint();
 }

@@ -6,7 +6,7 @@ import dev.walrus.InvalidArgumentException;
  * Where a tail starts reading.
  *
  * <ul>
- *   <li>{@link #committed()} (default): at the consumer's committed cursor, so a restarted
+ *   <li>{@link #checkpointed()} (default): at the consumer's checkpointed cursor, so a restarted
  *       tail resumes where the previous one left off;</li>
  *   <li>{@link #earliest()}: at the oldest entry still retained;</li>
  *   <li>{@link #latest()}: after the last entry at the moment the tail starts (only
@@ -16,9 +16,9 @@ import dev.walrus.InvalidArgumentException;
  *       tail fails with {@link InvalidArgumentException}.</li>
  * </ul>
  * The first tail of a consumer name (none of that name is live on the instance) applies
- * its start position; a MANUAL tail starting at the committed position then gets again
- * the entries delivered before but not committed (at-least-once). A tail joining live
- * tails of its name at {@link #committed()} simply competes with them; one with another
+ * its start position; a MANUAL tail starting at the checkpointed position then gets again
+ * the entries delivered before but not checkpointed (at-least-once). A tail joining live
+ * tails of its name at {@link #checkpointed()} simply competes with them; one with another
  * start position moves the name's read position for all of them, like a rebalance
  * (entries that live tails hold, or that departed ones left unacknowledged, are still
  * delivered).
@@ -28,8 +28,8 @@ import dev.walrus.InvalidArgumentException;
 public final class StartPosition {
   /** The kinds of start position. */
   public enum Kind {
-    /** The consumer's committed cursor. */
-    COMMITTED,
+    /** The consumer's checkpointed cursor. */
+    CHECKPOINTED,
     /** The oldest retained entry. */
     EARLIEST,
     /** The end of the topic when the tail starts. */
@@ -38,7 +38,7 @@ public final class StartPosition {
     OFFSET
   }
 
-  private static final StartPosition COMMITTED = new StartPosition(Kind.COMMITTED, -1);
+  private static final StartPosition CHECKPOINTED = new StartPosition(Kind.CHECKPOINTED, -1);
   private static final StartPosition EARLIEST = new StartPosition(Kind.EARLIEST, -1);
   private static final StartPosition LATEST = new StartPosition(Kind.LATEST, -1);
 
@@ -50,9 +50,9 @@ public final class StartPosition {
     this.offset = offset;
   }
 
-  /** @return start at the consumer's committed cursor (the default) */
-  public static StartPosition committed() {
-    return COMMITTED;
+  /** @return start at the consumer's checkpointed cursor (the default) */
+  public static StartPosition checkpointed() {
+    return CHECKPOINTED;
   }
 
   /** @return start at the oldest retained entry */

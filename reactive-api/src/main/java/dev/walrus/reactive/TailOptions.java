@@ -12,12 +12,12 @@ import java.util.Optional;
  * <pre>{@code
  * TailOptions opts = TailOptions.defaults()
  *     .consumer("billing")                      // a named consumer with its own cursor
- *     .startAt(StartPosition.committed())       // resume where "billing" left off
- *     .checkpointMode(CheckpointMode.MANUAL);   // move the cursor only on commit()
+ *     .startAt(StartPosition.checkpointed())       // resume where "billing" left off
+ *     .checkpointMode(CheckpointMode.MANUAL);   // move the cursor only on checkpoint()
  * }</pre>
  *
- * <p>Defaults: the topic's shared cursor (the seed's semantics: all users of the shared
- * cursor compete for entries), {@link StartPosition#committed()},
+ * <p>Defaults: the topic's shared cursor (all users of the shared
+ * cursor compete for entries), {@link StartPosition#checkpointed()},
  * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read (MANUAL tails).
  *
  * <p>Instances are immutable and thread-safe; every {@code with}-style method returns a
@@ -28,7 +28,7 @@ public final class TailOptions {
   public static final long DEFAULT_MAX_BATCH_BYTES = 1L << 20;
 
   private static final TailOptions DEFAULTS =
-      new TailOptions(null, StartPosition.committed(), CheckpointMode.AUTO,
+      new TailOptions(null, StartPosition.checkpointed(), CheckpointMode.AUTO,
           DEFAULT_MAX_BATCH_BYTES);
 
   private final String consumer;
@@ -44,7 +44,7 @@ public final class TailOptions {
     this.maxBatchBytes = maxBatchBytes;
   }
 
-  /** @return the default options (shared cursor, committed position, AUTO) */
+  /** @return the default options (shared cursor, checkpointed position, AUTO) */
   public static TailOptions defaults() {
     return DEFAULTS;
   }

@@ -13,11 +13,15 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *
  * <p>Nothing to call: the integration is registered in {@code META-INF/services}, and
  * {@code BlockHound.install()} (or blockhound-junit-platform) loads it whenever both
- * BlockHound and this module are on the class path. BlockHound is an optional dependency
+ * BlockHound and this module are on the class path (on the module path, pass an instance
+ * to {@code BlockHound.install(..)}: see the module descriptor). BlockHound is an optional dependency
  * of this module: without it this class is never loaded. {@link ReactiveWalrus} itself
  * makes its engine calls on a bounded elastic scheduler, never on the caller's thread.
  * Stateless and thread-safe.
  */
+// BlockHound's types in this exported class are fine without `requires transitive`: only an
+// application that has BlockHound (and so reads its module) ever loads the class.
+@SuppressWarnings("exports")
 public final class WalrusBlockHoundIntegration implements BlockHoundIntegration {
   private static final String WALRUS = "dev.walrus.Walrus";
   private static final String[][] BLOCKING_METHODS = {

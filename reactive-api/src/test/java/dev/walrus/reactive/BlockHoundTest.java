@@ -80,7 +80,7 @@ class BlockHoundTest extends WalrusFixture {
     Flux<Long> tail = rw.tail("t", TailOptions.forConsumer("c")
             .checkpointMode(CheckpointMode.MANUAL))
         .publishOn(Schedulers.parallel(), 8) // request(n) and cancel from parallel threads
-        .concatMap(r -> r.commit().thenReturn(r.offset())) // commit from a parallel thread
+        .concatMap(r -> r.checkpoint().thenReturn(r.offset())) // checkpoint from a parallel thread
         .subscribeOn(Schedulers.parallel())
         .take(300);
     Flux<Long> live = Flux.range(0, 200)

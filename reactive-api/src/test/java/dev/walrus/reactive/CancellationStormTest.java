@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 /**
  * The storm (issue 12, item 8a): thousands of random operations from 32 concurrent lanes
  * — append, appendBatch, appendAll, consuming readNext and batchRead, AUTO tails (each
- * competing with the reads) of two named consumers and of the shared cursor, and a lane of MANUAL tails committing — each cancelled at a random
+ * competing with the reads) of two named consumers and of the shared cursor, and a lane of MANUAL tails checkpointing — each cancelled at a random
  * instant (timeout, dispose, take) or not at all, with subscribers that now and then
  * leave the scheduler thread interrupted. Then the instance must be healthy and every
  * entry and cursor must match the model:
@@ -37,8 +37,8 @@ import reactor.core.publisher.Mono;
  *       that;</li>
  *   <li>every AUTO consumer's cursor stands exactly after the entries delivered to it,
  *       each delivered once (a cancelled read puts back what it did not deliver);</li>
- *   <li>the MANUAL consumer's committed position is at or after its last completed
- *       commit;</li>
+ *   <li>the MANUAL consumer's checkpointed position is at or after its last completed
+ *       checkpoint;</li>
  *   <li>a fresh tail sees exactly what was written, before and after a restart.</li>
  * </ul>
  * {@code -Dwalrus.storm.ops=N} (default 3,000 per backend) and
@@ -58,7 +58,7 @@ class CancellationStormTest extends WalrusFixture {
   private final Map<Long, String> acked = new ConcurrentHashMap<>();
   private final Map<String, Set<Long>> delivered = new ConcurrentHashMap<>();
   private final Queue<String> problems = new ConcurrentLinkedQueue<>();
-  private final AtomicLong highestCommitted = new AtomicLong(-1);
+  private final AtomicLong highestCheckpointed = new AtomicLong(-1);
   private final Map<Integer, Integer> streamSizes = new ConcurrentHashMap<>();
   private final Map<Integer, Set<Integer>> streamAcked = new ConcurrentHashMap<>();
 
@@ -182,14 +182,14 @@ class CancellationStormTest extends WalrusFixture {
     }).then(Mono.empty());
   }
 
-  /** One MANUAL tail for a while, committing some entries with random cancellation. */
+  /** One MANUAL tail for a while, checkpointing some entries with random cancellation. */
   private Mono<Object> manualSession(Random rnd) {
     return rw.tail(T, TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL))
         .take(1 + rnd.nextInt(40))
         .take(Duration.ofMillis(1 + rnd.nextInt(30)))
         .concatMap(r -> rnd.nextInt(3) == 0 ? Mono.empty()
-            : cancel(r.commit().then(Mono.fromRunnable(
-                () -> highestCommitted.accumulateAndGet(r.offset(), Math::max))), rnd))
+            : cancel(r.checkpoint().then(Mono.fromRunnable(
+                () -> highestCheckpointed.accumulateAndGet(r.offset(), Math::max))), rnd))
         .onErrorResume(e -> {
           problems.add(e.toString());
           return Mono.empty();
@@ -319,9 +319,9 @@ class CancellationStormTest extends WalrusFixture {
         assertThat(d).as("%s was given %d", c, o).contains(o);
       }
     }
-    long committed = wal.position(T, "m");
+    long checkpointed = wal.position(T, "m");
     long end = wal.stats(T).map(TopicStats::nextOffset).orElse(0L);
-    assertThat(committed).as("MANUAL committed position").isBetween(highestCommitted.get() + 1,
+    assertThat(checkpointed).as("MANUAL checkpointed position").isBetween(highestCheckpointed.get() + 1,
         end);
   }
 

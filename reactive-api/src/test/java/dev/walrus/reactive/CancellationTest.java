@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * SPEC §4.8, §5: cancelling a Mono of {@link ReactiveWalrus} at any instant (a
  * {@code timeout}, a {@code dispose()}) never interrupts the engine call, so the instance
  * stays healthy; a cancelled consuming read moves the cursor only if the entry reached
- * the subscriber; a cancelled commit persisted or not. Per backend. (The seed's version
+ * the subscriber; a cancelled checkpoint persisted or not. Per backend. (The seed's version
  * poisoned the instance within a few cancellations: Reactor interrupted the worker
  * inside the cursor journal's interruptible FileChannel.)
  */
@@ -102,7 +102,7 @@ class CancellationTest extends WalrusFixture {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void cancelledCommitsNeverPoisonAndPersistWhole(Backend b) {
+  void cancelledCheckpointsNeverPoisonAndPersistWhole(Backend b) {
     openOn(b);
     fill("t", ROUNDS);
     Random rnd = new Random(11);
@@ -110,15 +110,15 @@ class CancellationTest extends WalrusFixture {
     List<ReceivedEntry> got = rw.tail("t", TailOptions.forConsumer("m")
             .checkpointMode(CheckpointMode.MANUAL))
         .take(ROUNDS)
-        .concatMap(r -> cancelRandomly(r.commit().then(Mono.fromRunnable(
+        .concatMap(r -> cancelRandomly(r.checkpoint().then(Mono.fromRunnable(
             () -> highestCompleted.accumulateAndGet(r.offset(), Math::max))), rnd)
             .thenReturn(r))
         .collectList().block(TIMEOUT);
     assertThat(got).hasSize(ROUNDS);
-    await("in-flight commits settle", scheduler::idle);
+    await("in-flight checkpoints settle", scheduler::idle);
     assertHealthy();
-    long committed = wal.position("t", "m");
-    assertThat(committed).isBetween(highestCompleted.get() + 1, (long) ROUNDS);
+    long checkpointed = wal.position("t", "m");
+    assertThat(checkpointed).isBetween(highestCompleted.get() + 1, (long) ROUNDS);
   }
 
   @ParameterizedTest

@@ -17,7 +17,7 @@ import reactor.core.publisher.BaseSubscriber;
 
 /**
  * Several tails of one consumer name on one {@code ReactiveWalrus} (issue 19): the
- * committed position never passes an entry some tail was given and has not acknowledged,
+ * checkpointed position never passes an entry some tail was given and has not acknowledged,
  * and what a cancelled tail had not finished comes again to the others. Every check is
  * entry by entry against what was appended and acknowledged.
  */
@@ -84,7 +84,7 @@ class CompetingTailsTest extends WalrusFixture {
   }
 
   @Test
-  void aCommitNeverPassesWhatAnotherTailHoldsAndACancelledTailsEntriesComeAgain() {
+  void aCheckpointNeverPassesWhatAnotherTailHoldsAndACancelledTailsEntriesComeAgain() {
     open();
     appendN(100);
     Recorder a = new Recorder();
@@ -98,10 +98,10 @@ class CompetingTailsTest extends WalrusFixture {
     assertThat(a.offsets()).containsExactlyElementsOf(range(0, 30));
     assertThat(b.offsets()).containsExactlyElementsOf(range(30, 60));
 
-    a.got.get(9).commit().block(TIMEOUT);          // a: 0..9 done
+    a.got.get(9).checkpoint().block(TIMEOUT);          // a: 0..9 done
     assertThat(wal.position("t", "c")).isEqualTo(10);
-    b.last().commit().block(TIMEOUT);              // b: 30..59 done; a still holds 10..29
-    assertThat(wal.position("t", "c")).as("committed stops at a's first unacknowledged")
+    b.last().checkpoint().block(TIMEOUT);              // b: 30..59 done; a still holds 10..29
+    assertThat(wal.position("t", "c")).as("checkpointed stops at a's first unacknowledged")
         .isEqualTo(10);
 
     b.request(100);                                // 60..99, then it waits for more
@@ -112,7 +112,7 @@ class CompetingTailsTest extends WalrusFixture {
         .containsExactlyElementsOf(range(10, 30));
     assertThat(wal.position("t", "c")).isEqualTo(10);
 
-    b.last().commit().block(TIMEOUT);              // b has now acknowledged all it got
+    b.last().checkpoint().block(TIMEOUT);              // b has now acknowledged all it got
     assertThat(wal.position("t", "c")).isEqualTo(100);
     Set<Long> acked = new TreeSet<>(a.offsets().subList(0, 10));
     acked.addAll(b.offsets());
@@ -141,13 +141,13 @@ class CompetingTailsTest extends WalrusFixture {
     self[0] = a;
     rw.tail("t", manual()).subscribe(a);
     a.requestUnbounded();
-    await("a's cancel committed its acknowledged progress",
+    await("a's cancel checkpointed its acknowledged progress",
         () -> a.got.size() == 501 && wal.position("t", "c") == 250);
     b.requestUnbounded();
     await("b got everything a had not acknowledged", () -> b.got.size() == n - 250);
     assertThat(new TreeSet<>(b.offsets())).containsExactlyElementsOf(range(250, n));
     assertThat(wal.position("t", "c")).isEqualTo(250);
-    b.last().commit().block(TIMEOUT);
+    b.last().checkpoint().block(TIMEOUT);
     assertThat(wal.position("t", "c")).isEqualTo(n);
     assertPayloads(a.got);
     assertPayloads(b.got);

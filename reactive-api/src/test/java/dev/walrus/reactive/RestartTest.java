@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /**
- * Restarts: a MANUAL tail resumes right after the last committed entry; an AUTO tail per
+ * Restarts: a MANUAL tail resumes right after the last checkpointed entry; an AUTO tail per
  * the read consistency model. A "crash" is simulated by copying the namespace while the
  * instance is live (what a kill -9 would leave, since every write is in the page cache)
  * and opening the copy.
@@ -34,13 +34,13 @@ class RestartTest extends WalrusFixture {
   }
 
   @Test
-  void aManualTailResumesRightAfterTheLastCommittedEntry() {
+  void aManualTailResumesRightAfterTheLastCheckpointedEntry() {
     open();
     appendN(20);
     TailOptions manual = TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL);
     StepVerifier.create(rw.tail("t", manual), 8)
         .expectNextCount(4)
-        .consumeNextWith(r -> StepVerifier.create(r.commit()).verifyComplete()) // offset 4
+        .consumeNextWith(r -> StepVerifier.create(r.checkpoint()).verifyComplete()) // offset 4
         .expectNextCount(3) // delivered, never acknowledged
         .thenCancel()
         .verify(TIMEOUT);
@@ -63,7 +63,7 @@ class RestartTest extends WalrusFixture {
         .expectNextCount(9)
         .thenCancel()
         .verify(TIMEOUT);
-    closeAll(); // waits for the cancelled tail's final commit
+    closeAll(); // waits for the cancelled tail's final checkpoint
     try (Walrus reopened = engine().open()) {
       assertThat(firstOffsetAfterRestart(reopened, manual)).isEqualTo(6);
     }

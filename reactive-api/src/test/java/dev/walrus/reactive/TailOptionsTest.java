@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class TailOptionsTest {
 
   @Test
-  void defaultsAreTheSharedCursorFromTheCommittedPositionInAutoMode() {
+  void defaultsAreTheSharedCursorFromTheCheckpointedPositionInAutoMode() {
     TailOptions d = TailOptions.defaults();
     assertThat(d.consumerName()).isEmpty();
-    assertThat(d.startPosition()).isEqualTo(StartPosition.committed());
+    assertThat(d.startPosition()).isEqualTo(StartPosition.checkpointed());
     assertThat(d.mode()).isEqualTo(CheckpointMode.AUTO);
     assertThat(d.maxBatchBytesValue()).isEqualTo(TailOptions.DEFAULT_MAX_BATCH_BYTES);
   }

@@ -180,7 +180,7 @@ class TailTest extends WalrusFixture {
   }
 
   @Test
-  void manualAcknowledgeAndCommit() {
+  void manualAcknowledgeAndCheckpoint() {
     open();
     appendN("t", 0, 10);
     AtomicReference<ReceivedEntry> third = new AtomicReference<>();
@@ -190,7 +190,7 @@ class TailTest extends WalrusFixture {
         .consumeNextWith(third::set)
         .then(() -> assertThat(wal.position("t", "m")).as("acknowledge does not persist")
             .isZero())
-        .then(() -> StepVerifier.create(third.get().commit()).verifyComplete())
+        .then(() -> StepVerifier.create(third.get().checkpoint()).verifyComplete())
         .then(() -> assertThat(wal.position("t", "m")).isEqualTo(3))
         .expectNextCount(2)
         .then(() -> assertThat(wal.position("t", "m")).as("delivery alone moves nothing")
@@ -202,20 +202,20 @@ class TailTest extends WalrusFixture {
   }
 
   @Test
-  void cancellingAManualTailCommitsAcknowledgedProgress() {
+  void cancellingAManualTailCheckpointsAcknowledgedProgress() {
     open();
     appendN("t", 0, 10);
     StepVerifier.create(rw.tail("t", manual("m")).doOnNext(ReceivedEntry::acknowledge), 6)
         .expectNextCount(6)
         .thenCancel()
         .verify(TIMEOUT);
-    await("acknowledged progress committed on cancel", () -> wal.position("t", "m") == 6);
+    await("acknowledged progress checkpointed on cancel", () -> wal.position("t", "m") == 6);
     await("reader cursor released", () ->
         !wal.stats("t").orElseThrow().unread().containsKey("m#tail-reader"));
   }
 
   @Test
-  void closingCompletesTailsAndCommitsAcknowledgedProgress() {
+  void closingCompletesTailsAndCheckpointsAcknowledgedProgress() {
     open();
     appendN("t", 0, 10);
     StepVerifier.create(rw.tail("t", manual("m")).doOnNext(ReceivedEntry::acknowledge), 3)
@@ -226,16 +226,16 @@ class TailTest extends WalrusFixture {
   }
 
   @Test
-  void acknowledgementIsCumulativeAndCommitsNeverGoBackwards() {
+  void acknowledgementIsCumulativeAndCheckpointsNeverGoBackwards() {
     open();
     appendN("t", 0, 10);
     List<ReceivedEntry> got = new ArrayList<>();
     StepVerifier.create(rw.tail("t", manual("m")), 5)
         .recordWith(() -> got)
         .expectNextCount(5)
-        .then(() -> StepVerifier.create(got.get(3).commit()).verifyComplete())
+        .then(() -> StepVerifier.create(got.get(3).checkpoint()).verifyComplete())
         .then(() -> assertThat(wal.position("t", "m")).isEqualTo(4))
-        .then(() -> StepVerifier.create(got.get(1).commit()).verifyComplete())
+        .then(() -> StepVerifier.create(got.get(1).checkpoint()).verifyComplete())
         .then(() -> assertThat(wal.position("t", "m")).isEqualTo(4))
         .thenCancel()
         .verify(TIMEOUT);
@@ -257,13 +257,13 @@ class TailTest extends WalrusFixture {
   }
 
   @Test
-  void autoModeAcknowledgeAndCommitDoNothing() {
+  void autoModeAcknowledgeAndCheckpointDoNothing() {
     open();
     appendN("t", 0, 1);
     StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")).take(1)
             .flatMap(r -> {
               r.acknowledge();
-              return r.commit().thenReturn(r.offset());
+              return r.checkpoint().thenReturn(r.offset());
             }))
         .expectNext(0L).verifyComplete();
   }

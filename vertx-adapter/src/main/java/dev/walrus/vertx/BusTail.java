@@ -19,7 +19,7 @@ import io.vertx.core.Handler;
  * {@link io.vertx.core.eventbus.ReplyException} (failure type {@code TIMEOUT} or
  * {@code NO_HANDLERS}, or code {@link FailureCodes#UNKNOWN_SESSION}), then the end handler
  * is called, within about 5/6 of a lease. To resume, open a new tail of the same consumer
- * from {@code StartPosition.committed()} once the binding is back (retry while it fails
+ * from {@code StartPosition.checkpointed()} once the binding is back (retry while it fails
  * with {@code NO_HANDLERS} or {@code TIMEOUT}); nothing is resumed automatically.
  * Thread-safe: methods may be called from any thread; handlers run on the context that
  * called {@link VertxWalrus#tail}.
@@ -39,7 +39,7 @@ public interface BusTail {
 
   /**
    * Acknowledges the delivered entry at {@code offset} and every entry delivered before it
-   * (in memory on the binding; persisted by the next {@link #commit} or when the session
+   * (in memory on the binding; persisted by the next {@link #checkpoint} or when the session
    * ends). Fire-and-forget.
    *
    * @param offset the offset of the last processed entry
@@ -49,7 +49,7 @@ public interface BusTail {
 
   /**
    * Acknowledges up to {@code offset} (as {@link #ack}) and persists the consumer's
-   * committed position: right after the highest acknowledged entry, but never past an
+   * checkpointed position: right after the highest acknowledged entry, but never past an
    * entry that another live tail of the same consumer was sent and has not acknowledged.
    *
    * @param offset the offset of the last processed entry
@@ -57,10 +57,10 @@ public interface BusTail {
    *     {@link io.vertx.core.eventbus.ReplyException} (for example
    *     {@link FailureCodes#UNKNOWN_SESSION} if the session has ended)
    */
-  Future<Void> commit(long offset);
+  Future<Void> checkpoint(long offset);
 
   /**
-   * Ends the session: commits acknowledged progress, stops the tail, releases the
+   * Ends the session: checkpoints acknowledged progress, stops the tail, releases the
    * subscriber address. Idempotent.
    *
    * @return a future completing once the binding has stopped the session

@@ -28,10 +28,10 @@ public enum Operation {
    */
   READ_BATCH("readBatch"),
   /**
-   * Commit a named consumer's position: {@code JsonObject} body
+   * Checkpoint a named consumer's position: {@code JsonObject} body
    * {@code {consumer, nextOffset}}; replies with an empty body once persisted.
    */
-  COMMIT("commit"),
+  CHECKPOINT("checkpoint"),
   /**
    * Open a credit-based tail session (see {@code docs/VERTX.md}): {@code JsonObject} body
    * {@code {consumer, replyTo, start?, credits?}}; replies with

@@ -26,7 +26,7 @@ import java.util.List;
  * <pre>{@code
  * VertxWalrus wal = VertxWalrus.create(vertx);                 // prefix "walrus"
  * wal.append("orders", Buffer.buffer("hello")).onSuccess(offset -> ...);
- * wal.tail("orders", "billing", StartPosition.committed(), 100, entry -> {
+ * wal.tail("orders", "billing", StartPosition.checkpointed(), 100, entry -> {
  *       process(entry);
  *     }).onSuccess(tail -> ...);                               // tail.ack(..), tail.grant(..)
  * }</pre>
@@ -161,15 +161,15 @@ public final class VertxWalrus {
    * @param nextOffset the offset the consumer reads next
    * @return completes once persisted
    */
-  public Future<Void> commit(String topic, String consumer, long nextOffset) {
-    return request(Operation.COMMIT, topic,
+  public Future<Void> checkpoint(String topic, String consumer, long nextOffset) {
+    return request(Operation.CHECKPOINT, topic,
         new JsonObject().put("consumer", consumer).put("nextOffset", nextOffset)).mapEmpty();
   }
 
   /**
    * Opens a credit-based tail session for a named consumer. The binding sends at most
    * {@code initialCredits} entries, then more as {@link BusTail#grant} allows. The
-   * consumer's cursor moves only on {@link BusTail#ack}/{@link BusTail#commit}.
+   * consumer's cursor moves only on {@link BusTail#ack}/{@link BusTail#checkpoint}.
    *
    * @param topic the topic
    * @param consumer the consumer name (its cursor is the session's position)

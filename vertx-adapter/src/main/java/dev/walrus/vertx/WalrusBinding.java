@@ -42,7 +42,7 @@ public interface WalrusBinding {
   Future<Void> expose(String topic);
 
   /**
-   * Stops every tail session (committing its acknowledged progress and telling its
+   * Stops every tail session (checkpointing its acknowledged progress and telling its
    * subscriber with an {@code "unbound"} end notice), unregisters every address and
    * control address, and completes once all of that is done. Requests arriving meanwhile
    * fail with {@link FailureCodes#UNAVAILABLE}. Does not close the {@code ReactiveWalrus}

@@ -14,7 +14,7 @@ import io.vertx.core.Vertx;
  * WalrusEventBus.bind(vertx, ReactiveWalrus.create(wal), BindOptions.defaults().exposeTopics("orders"))
  *     .onSuccess(binding -> {
  *       // walrus.orders.append, walrus.orders.appendBatch, walrus.orders.read,
- *       // walrus.orders.readBatch, walrus.orders.commit, walrus.orders.tail
+ *       // walrus.orders.readBatch, walrus.orders.checkpoint, walrus.orders.tail
  *     });
  * vertx.eventBus().<Long>request("walrus.orders.append", Buffer.buffer("hello"))
  *     .onSuccess(reply -> System.out.println("offset " + reply.body()));

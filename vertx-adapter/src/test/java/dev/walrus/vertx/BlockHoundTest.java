@@ -63,13 +63,13 @@ class BlockHoundTest extends BusFixture {
           .compose(o -> client.appendBatch("t", List.of(Buffer.buffer("b"), Buffer.buffer("c"))))
           .compose(os -> client.readNext("t", "r", true))
           .compose(e -> client.batchRead("t", "r", 1024, false))
-          .compose(es -> client.commit("t", "r", 3))
+          .compose(es -> client.checkpoint("t", "r", 3))
           .compose(x -> client.tail("t", "c", dev.walrus.reactive.StartPosition.earliest(), 3,
               e -> {
                 received.add(e.offset());
               }))
           .compose(tail -> poll(vertx, () -> received.size() == 3)
-              .compose(x -> tail.commit(2)).compose(x -> tail.close()))
+              .compose(x -> tail.checkpoint(2)).compose(x -> tail.close()))
           .map(x -> received)
           .onComplete(done);
     });

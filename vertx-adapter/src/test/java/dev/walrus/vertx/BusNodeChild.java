@@ -25,10 +25,10 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code owner <dir> <cluster> <member> <prefix> <leaseMs>}: opens the log in
  *       {@code dir}, binds it (that prefix, every topic, that tail lease) and prints {@code READY};</li>
  *   <li>{@code consumer <cluster> <member> <prefix> <topic> <consumer> <credits> <every>}: runs a
- *       {@link LineConsumer}: tails the consumer from its committed position (retrying
+ *       {@link LineConsumer}: tails the consumer from its checkpointed position (retrying
  *       while the binding is not visible); after every {@code every} entries, and on a
- *       200 ms timer when some are uncommitted, commits the last delivered entry and, once
- *       that is persisted, grants as many credits as entries it committed. It prints what
+ *       200 ms timer when some are not yet checkpointed, checkpoints the last delivered entry and, once
+ *       that is persisted, grants as many credits as entries it checkpointed. It prints what
  *       happens, one line per event.</li>
  * </ul>
  * One unbuffered write per line, so a kill never leaves a partial line that looks whole.
@@ -86,9 +86,9 @@ public final class BusNodeChild {
   }
 
   /**
-   * The consumer role, also used in the test JVM: tails a consumer from its committed
+   * The consumer role, also used in the test JVM: tails a consumer from its checkpointed
    * position and reports what happens as lines ({@code OPEN}, {@code D <offset> <payload>},
-   * {@code S <n>} when a commit covering the first {@code n} deliveries is sent, {@code C <n>}
+   * {@code S <n>} when a checkpoint covering the first {@code n} deliveries is sent, {@code C <n>}
    * once it is persisted, {@code END <reason>}, {@code EXC <failure type> <code>}). Confined
    * to the context that calls {@link #open}.
    */
@@ -104,8 +104,8 @@ public final class BusNodeChild {
     long timer = -1;
     long delivered;
     long lastOffset = -1;
-    long committedUpTo;
-    boolean committing;
+    long checkpointedUpTo;
+    boolean checkpointing;
     boolean ended;
 
     LineConsumer(Vertx vertx, VertxWalrus client, String topic, String name, long credits,
@@ -120,17 +120,17 @@ public final class BusNodeChild {
     }
 
     void open() {
-      client.tail(topic, name, StartPosition.committed(), credits, e -> {
+      client.tail(topic, name, StartPosition.checkpointed(), credits, e -> {
         delivered++;
         lastOffset = e.offset();
         out.accept("D " + e.offset() + " " + e.dataAsString());
-        if (delivered - committedUpTo >= every) {
-          commit();
+        if (delivered - checkpointedUpTo >= every) {
+          checkpoint();
         }
       }).onSuccess(t -> {
         tail = t;
         out.accept("OPEN");
-        timer = vertx.setPeriodic(200, id -> commit());
+        timer = vertx.setPeriodic(200, id -> checkpoint());
         t.exceptionHandler(e -> {
           ReplyException r = (ReplyException) e;
           out.accept("EXC " + r.failureType() + " " + r.failureCode());
@@ -151,24 +151,24 @@ public final class BusNodeChild {
       });
     }
 
-    void commit() {
-      if (tail == null || ended || committing || delivered == committedUpTo) {
+    void checkpoint() {
+      if (tail == null || ended || checkpointing || delivered == checkpointedUpTo) {
         return;
       }
-      committing = true;
+      checkpointing = true;
       long upTo = delivered;
       out.accept("S " + upTo);
-      tail.commit(lastOffset).onComplete(ar -> {
-        committing = false;
+      tail.checkpoint(lastOffset).onComplete(ar -> {
+        checkpointing = false;
         if (ar.succeeded()) {
-          long n = upTo - committedUpTo;
-          committedUpTo = upTo;
+          long n = upTo - checkpointedUpTo;
+          checkpointedUpTo = upTo;
           out.accept("C " + upTo);
           if (!ended) {
             tail.grant(n);
           }
         } else {
-          out.accept("COMMIT-FAILED " + ar.cause().getMessage());
+          out.accept("CHECKPOINT-FAILED " + ar.cause().getMessage());
         }
       });
     }

@@ -141,8 +141,8 @@ class ClusteredTest {
     poll("50 entries on node 2", () -> got.size() == 50);
     assertThat(got).extracting(Entry::offset).containsExactlyElementsOf(range(0, 50));
     assertThat(got.get(49).dataAsString()).isEqualTo("o49");
-    await(tail.commit(29)); // 0..29 processed and persisted
-    tail.ack(39);           // 30..39 acknowledged, not committed
+    await(tail.checkpoint(29)); // 0..29 processed and persisted
+    tail.ack(39);           // 30..39 acknowledged, not checkpointed
     JsonObject afterAck = await(tail.status()); // control messages are ordered: ack applied
     assertThat(afterAck.getLong("unacked")).isEqualTo(10L);
     assertThat(wal.position("orders", "remote-consumer")).isEqualTo(30L);
@@ -153,7 +153,7 @@ class ClusteredTest {
     node2Leaving = true;
     await(leaving.close());
     poll("session released after node 2 left", () -> binding.activeTails() == 0);
-    // acknowledged progress committed; delivered-but-unacked entries 40..49 not lost
+    // acknowledged progress checkpointed; delivered-but-unacked entries 40..49 not lost
     assertThat(wal.position("orders", "remote-consumer")).isEqualTo(40L);
 
     // 4. nothing corrupted: node 1 keeps appending with the next offset, and a tail of the
@@ -161,7 +161,7 @@ class ClusteredTest {
     VertxWalrus local = VertxWalrus.create(node1);
     assertThat(await(local.append("orders", Buffer.buffer("o102")))).isEqualTo(102L);
     List<Entry> resumed = new CopyOnWriteArrayList<>();
-    BusTail t2 = await(local.tail("orders", "remote-consumer", StartPosition.committed(), 1000,
+    BusTail t2 = await(local.tail("orders", "remote-consumer", StartPosition.checkpointed(), 1000,
         resumed::add));
     poll("resumed tail", () -> resumed.size() == 63);
     assertThat(resumed).extracting(Entry::offset).containsExactlyElementsOf(range(40, 103));

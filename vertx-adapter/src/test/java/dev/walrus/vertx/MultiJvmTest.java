@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Competing tails and lost nodes across JVMs on a loopback Hazelcast cluster (issue 19):
  * the test JVM is one node; {@link BusNodeChild} processes are the others and are killed
  * with kill -9. Every check is entry by entry against what was appended and acknowledged:
- * every acknowledged append is delivered and acknowledged (a commit covering it was sent)
- * at least once, with its payload, and the committed position never passes an entry that
+ * every acknowledged append is delivered and acknowledged (a checkpoint covering it was sent)
+ * at least once, with its payload, and the checkpointed position never passes an entry that
  * was delivered and not acknowledged. Short leases keep it to well under a minute a test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,7 +84,7 @@ class MultiJvmTest {
   /**
    * Three JVMs: this one owns the log; consumer A (a child) tails {@code lc} with 300
    * credits and is killed during live appends; consumer B (another child) tails {@code lc}
-   * from committed inside A's lease while appends go on. A's dead session keeps taking
+   * from checkpointed inside A's lease while appends go on. A's dead session keeps taking
    * entries until its lease lapses; then they go to B. Nothing is lost.
    */
   @Test
@@ -134,7 +134,7 @@ class MultiJvmTest {
         acked.addAll(Deliveries.of(b.lines).acked());
         return acked.size() == total;
       });
-      poll("committed at the end", () -> wal.position(topic, "lc") == total);
+      poll("checkpointed at the end", () -> wal.position(topic, "lc") == total);
       Deliveries da = Deliveries.of(a.lines);
       Deliveries db = Deliveries.of(b.lines);
       Set<Long> acked = da.acked();
@@ -159,8 +159,8 @@ class MultiJvmTest {
   /**
    * Two JVMs: the owner of the log (a child) is killed with tails and appends in flight
    * from this JVM, then restarted on the same directory. The tail ends as {@code lost};
-   * in-flight requests fail with TIMEOUT or NO_HANDLERS; a new tail from committed starts
-   * no later than the first delivered entry no commit covered, and every acknowledged
+   * in-flight requests fail with TIMEOUT or NO_HANDLERS; a new tail from checkpointed starts
+   * no later than the first delivered entry no checkpoint covered, and every acknowledged
    * append is delivered and acknowledged with its payload.
    */
   @Test
@@ -196,7 +196,7 @@ class MultiJvmTest {
         .allSatisfy(t -> assertThat(t).isIn(ReplyFailure.TIMEOUT, ReplyFailure.NO_HANDLERS));
 
     Deliveries before = Deliveries.of(tail1);
-    long firstUncommitted = before.sentUpTo < before.offsets.size()
+    long firstNotCheckpointed = before.sentUpTo < before.offsets.size()
         ? before.offsets.get((int) before.sentUpTo) : before.offsets.get(before.offsets.size() - 1) + 1;
 
     Child owner2 = owner(data, "wb", 3000);
@@ -214,8 +214,8 @@ class MultiJvmTest {
     poll("appends after the restart settled", () -> app2.inFlight.get() == 0);
     poll("tail resumed", () -> !Deliveries.of(tail2).offsets.isEmpty());
     assertThat(Deliveries.of(tail2).offsets.get(0))
-        .as("committed never passed a delivered, unacknowledged entry")
-        .isLessThanOrEqualTo(firstUncommitted);
+        .as("checkpointed never passed a delivered, unacknowledged entry")
+        .isLessThanOrEqualTo(firstNotCheckpointed);
     poll("every acknowledged append acknowledged by a tail", () -> {
       Set<Long> acked = Deliveries.of(tail1).acked();
       acked.addAll(Deliveries.of(tail2).acked());
@@ -257,7 +257,7 @@ class MultiJvmTest {
       return d;
     }
 
-    /** @return the offsets covered by a commit the consumer sent */
+    /** @return the offsets covered by a checkpoint the consumer sent */
     Set<Long> acked() {
       return new TreeSet<>(offsets.subList(0, (int) sentUpTo));
     }

@@ -73,7 +73,7 @@ class RequestReplyTest extends BusFixture {
   }
 
   @Test
-  void readBatchAndCommitMoveANamedConsumer(Vertx vertx) throws Exception {
+  void readBatchAndCheckpointMoveANamedConsumer(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     EventBus bus = vertx.eventBus();
     JsonArray batch = new JsonArray();
@@ -86,7 +86,7 @@ class RequestReplyTest extends BusFixture {
     assertThat(r.body().size()).isEqualTo(2); // 2 bytes each, budget 4
     assertThat(r.body().getJsonObject(1).getLong("offset")).isEqualTo(1L);
     assertThat(r.body().getJsonObject(1).getBuffer("data").toString()).isEqualTo("e1");
-    await(bus.request(b.address("t", Operation.COMMIT),
+    await(bus.request(b.address("t", Operation.CHECKPOINT),
         new JsonObject().put("consumer", "c").put("nextOffset", 7), FAST));
     assertThat(wal.position("t", "c")).isEqualTo(7L);
     Message<Buffer> next = await(bus.request(b.address("t", Operation.READ),

@@ -93,14 +93,14 @@ class TailProtocolTest extends BusFixture {
   }
 
   @Test
-  void cursorMovesOnlyOnAcknowledgmentsAndCloseCommitsThem(Vertx vertx) throws Exception {
+  void cursorMovesOnlyOnAcknowledgmentsAndCloseCheckpointsThem(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     append("t", 0, 10);
     EventBus bus = vertx.eventBus();
-    Sub s = open(vertx, b, "t", "c", "committed", 10);
+    Sub s = open(vertx, b, "t", "c", "checkpointed", 10);
     poll("10 entries", () -> s.offsets.size() == 10);
     assertThat(wal.position("t", "c")).isZero(); // delivered, not acknowledged
-    control(bus, s, new JsonObject().put("op", "commit").put("offset", 3));
+    control(bus, s, new JsonObject().put("op", "checkpoint").put("offset", 3));
     assertThat(wal.position("t", "c")).isEqualTo(4L);
     control(bus, s, new JsonObject().put("op", "ack").put("offset", 5));
     control(bus, s, new JsonObject().put("op", "close"));
@@ -112,8 +112,8 @@ class TailProtocolTest extends BusFixture {
     ReplyException gone = awaitFailure(bus.request(s.control,
         new JsonObject().put("op", "ping"), FAST));
     assertThat(gone.failureType()).isEqualTo(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
-    // a new tail resumes right after the committed entry
-    Sub again = open(vertx, b, "t", "c", "committed", 2);
+    // a new tail resumes right after the checkpointed entry
+    Sub again = open(vertx, b, "t", "c", "checkpointed", 2);
     poll("2 entries", () -> again.offsets.size() == 2);
     assertThat(again.offsets).containsExactly(6L, 7L);
   }
@@ -130,8 +130,8 @@ class TailProtocolTest extends BusFixture {
     control(bus, s, new JsonObject().put("op", "ack").put("offset", 1));
     await(s.consumer.unregister()); // the subscriber vanishes without a word
     poll("lease lapsed", () -> b.activeTails() == 0);
-    assertThat(wal.position("t", "c")).isEqualTo(2L); // acked progress committed, no more
-    Sub next = open(vertx, b, "t", "c", "committed", 100);
+    assertThat(wal.position("t", "c")).isEqualTo(2L); // acked progress checkpointed, no more
+    Sub next = open(vertx, b, "t", "c", "checkpointed", 100);
     poll("the rest", () -> next.offsets.size() == 8);
     assertThat(next.offsets).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
   }
@@ -156,22 +156,22 @@ class TailProtocolTest extends BusFixture {
   }
 
   @Test
-  void competingSessionsNeverCommitPastEachOthersEntriesAndAnExpiredOnesComeAgain(Vertx vertx)
+  void competingSessionsNeverCheckpointPastEachOthersEntriesAndAnExpiredOnesComeAgain(Vertx vertx)
       throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t")
         .tailLease(Duration.ofMillis(2000)));
     append("t", 0, 30);
     EventBus bus = vertx.eventBus();
-    Sub dead = open(vertx, b, "t", "c", "committed", 10);
+    Sub dead = open(vertx, b, "t", "c", "checkpointed", 10);
     poll("10 to the first", () -> dead.offsets.size() == 10);
     control(bus, dead, new JsonObject().put("op", "ping")); // alive until it vanishes below
-    Sub live = open(vertx, b, "t", "c", "committed", 10);
+    Sub live = open(vertx, b, "t", "c", "checkpointed", 10);
     poll("10 to the second", () -> live.offsets.size() == 10);
     assertThat(b.activeTails()).as("both sessions live").isEqualTo(2);
     assertThat(dead.offsets).containsExactlyElementsOf(range(0, 10));
     assertThat(live.offsets).containsExactlyElementsOf(range(10, 20));
-    control(bus, dead, new JsonObject().put("op", "commit").put("offset", 3));
-    control(bus, live, new JsonObject().put("op", "commit").put("offset", 19));
+    control(bus, dead, new JsonObject().put("op", "checkpoint").put("offset", 3));
+    control(bus, live, new JsonObject().put("op", "checkpoint").put("offset", 19));
     assertThat(wal.position("t", "c")).as("stops at the first session's 4..9").isEqualTo(4L);
     await(dead.consumer.unregister()); // the first subscriber vanishes; its lease lapses
     control(bus, live, new JsonObject().put("op", "credit").put("n", 100));
@@ -186,7 +186,7 @@ class TailProtocolTest extends BusFixture {
     assertThat(live.offsets.subList(20, 26)).as("the vanished session's unacknowledged")
         .containsExactlyElementsOf(range(4, 10));
     assertThat(live.payloads.get(25)).isEqualTo("e9");
-    control(bus, live, new JsonObject().put("op", "commit").put("offset", 9));
+    control(bus, live, new JsonObject().put("op", "checkpoint").put("offset", 9));
     assertThat(wal.position("t", "c")).isEqualTo(30L);
   }
 
@@ -231,7 +231,7 @@ class TailProtocolTest extends BusFixture {
   }
 
   @Test
-  void unbindEndsEverySessionCommittingAcknowledgedProgress(Vertx vertx) throws Exception {
+  void unbindEndsEverySessionCheckpointingAcknowledgedProgress(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     append("t", 0, 4);
     EventBus bus = vertx.eventBus();

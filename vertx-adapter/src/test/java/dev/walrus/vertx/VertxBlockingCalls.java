@@ -10,7 +10,11 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * non-blocking; with reactive-api's {@code WalrusBlockHoundIntegration} marking every
  * engine call blocking, an engine call on an event loop fails.
  */
+@SuppressWarnings("exports") // compiled into the module for the test only; BlockHound is test scope
 public final class VertxBlockingCalls implements BlockHoundIntegration {
+  /** Loaded by BlockHound through {@code META-INF/services}. */
+  public VertxBlockingCalls() {}
+
   @Override
   public void applyTo(BlockHound.Builder builder) {
     builder.nonBlockingThreadPredicate(p -> p.or(VertxBlockingCalls::isEventLoop));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class VertxWalrusTest extends BusFixture {
 
   @Test
-  void appendsReadsAndCommitsThroughFutures(Vertx vertx) throws Exception {
+  void appendsReadsAndCheckpointsThroughFutures(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults());
     VertxWalrus c = VertxWalrus.create(vertx);
     assertThat(await(c.append("t", Buffer.buffer("a")))).isZero();
@@ -30,7 +30,7 @@ class VertxWalrusTest extends BusFixture {
     List<Entry> batch = await(c.batchRead("t", "r", 1024, true));
     assertThat(batch).extracting(Entry::dataAsString).containsExactly("a", "b", "c");
     assertThat(await(c.readNext("t", "r", true))).isNull();
-    await(c.commit("t", "r", 1));
+    await(c.checkpoint("t", "r", 1));
     assertThat(await(c.readNext("t", "r", true)).offset()).isEqualTo(1L);
     assertThat(await(c.readNext("t", null, true)).dataAsString()).isEqualTo("a");
   }
@@ -47,29 +47,29 @@ class VertxWalrusTest extends BusFixture {
   }
 
   @Test
-  void tailDeliversInOrderWithinCreditsAndResumesAfterCommits(Vertx vertx) throws Exception {
+  void tailDeliversInOrderWithinCreditsAndResumesAfterCheckpoints(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults());
     for (int i = 0; i < 50; i++) {
       wal.appendForTopic("t", ("e" + i).getBytes());
     }
     VertxWalrus c = VertxWalrus.create(vertx);
     List<Entry> got = new CopyOnWriteArrayList<>();
-    BusTail tail = await(c.tail("t", "billing", StartPosition.committed(), 10, got::add));
+    BusTail tail = await(c.tail("t", "billing", StartPosition.checkpointed(), 10, got::add));
     assertThat(tail.session()).isNotBlank();
     poll("first 10", () -> got.size() == 10);
     tail.ack(9).grant(30);
     poll("next 30", () -> got.size() == 40);
-    await(tail.commit(19));
+    await(tail.checkpoint(19));
     assertThat(wal.position("t", "billing")).isEqualTo(20L);
     await(tail.close());
     assertThat(got).extracting(Entry::offset).isSorted().doesNotHaveDuplicates();
     assertThat(got.get(39).dataAsString()).isEqualTo("e39");
-    ReplyException ended = awaitFailure(tail.commit(30));
+    ReplyException ended = awaitFailure(tail.checkpoint(30));
     assertThat(ended.failureCode()).isEqualTo(FailureCodes.UNKNOWN_SESSION);
 
     List<Entry> again = new CopyOnWriteArrayList<>();
-    BusTail t2 = await(c.tail("t", "billing", StartPosition.committed(), 1000, again::add));
-    poll("rest from the commit", () -> again.size() == 30);
+    BusTail t2 = await(c.tail("t", "billing", StartPosition.checkpointed(), 1000, again::add));
+    poll("rest from the checkpoint", () -> again.size() == 30);
     assertThat(again.get(0).offset()).isEqualTo(20L);
     wal.appendForTopic("t", "live".getBytes());
     poll("live entry", () -> again.size() == 31);
@@ -109,7 +109,7 @@ class VertxWalrusTest extends BusFixture {
     VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
-    BusTail t = await(c.tail("t", "x", StartPosition.committed(), 1, e -> { }));
+    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
     t.exceptionHandler(errors::add).endHandler(ends::add);
     poll("end", () -> ends.size() == 1);
     assertThat(ends).containsExactly("lost");
@@ -124,7 +124,7 @@ class VertxWalrusTest extends BusFixture {
     VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
-    BusTail t = await(c.tail("t", "x", StartPosition.committed(), 1, e -> { }));
+    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
     t.endHandler(ends::add);
     poll("end", () -> ends.size() == 1);
     t.exceptionHandler(errors::add); // set after the end: still called, once

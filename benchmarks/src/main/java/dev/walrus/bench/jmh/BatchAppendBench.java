@@ -50,9 +50,9 @@ public class BatchAppendBench {
     wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
         .backend(io.equals("mmap") ? Backend.MMAP : Backend.FD)
         .ioUring(io.equals("io_uring")).quiet(true).open();
-    if (io.equals("io_uring") && !wal.backendDescription().contains("io_uring")) {
+    if (io.equals("io_uring") && !wal.backendInfo().ioUring()) {
       wal.close();
-      throw new IllegalStateException("io_uring unavailable: " + wal.backendDescription());
+      throw new IllegalStateException("io_uring unavailable: " + wal.backendInfo());
     }
   }
 

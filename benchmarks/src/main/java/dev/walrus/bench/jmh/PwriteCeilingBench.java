@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The syscall ceiling for single appends: one positional {@code pwrite} of 128 bytes (a
- * 100-byte entry plus its header) per operation, appending to a fresh file. SPEC §7 asks
- * the FD backend for at least 90% of this.
+ * 100-byte entry plus its header) per operation, appending to a fresh file. A performance target
+ * asks the FD backend for at least 90% of this ({@code PerformanceTargets}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -4,7 +4,6 @@ import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
 import dev.walrus.reactive.ReactiveWalrus;
-import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public class TailLatencyBench {
         .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
     rw = ReactiveWalrus.create(wal);
     tail = rw.tail("lat", TailOptions.forConsumer("bench"))
-        .subscribe(e -> seen.set(((ReceivedEntry) e).offset()));
+        .subscribe(e -> seen.set(e.offset()));
   }
 
   /** Cancels the tail, closes and deletes the namespace. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders the run: the comparison and SPEC-target tables as plain text for the console and
+ * Renders the run: the comparison and performance-target tables as plain text for the console and
  * as Markdown (with the machine) for {@code docs/BENCHMARKS.md}, and every raw case as CSV.
  */
 public final class ReportWriter {
@@ -15,11 +15,11 @@ public final class ReportWriter {
 
   /**
    * @param rows the comparison table
-   * @param targets the SPEC §7 verdicts
+   * @param targets the performance-target verdicts
    * @param machine the machine description
    * @return the console text
    */
-  public static String text(List<ComparisonTable.Row> rows, List<SpecTargets.Target> targets,
+  public static String text(List<ComparisonTable.Row> rows, List<PerformanceTargets.Target> targets,
       Map<String, String> machine) {
     StringBuilder b = new StringBuilder();
     machine.forEach((k, v) -> b.append(String.format("%-13s %s%n", k + ":", v)));
@@ -31,10 +31,10 @@ public final class ReportWriter {
       b.append(String.format("%-44s %14s %14s %8s  %s%n", r.label(), fmt(r.ours(), r.unit()),
           r.paired() ? fmt(r.peer(), r.unit()) : "-", r.paired() ? ratio(r) : "-", r.note()));
     }
-    b.append(line).append(String.format("%-78s %-28s %s%n", "SPEC §7 target", "measured",
+    b.append(line).append(String.format("%-78s %-28s %s%n", "performance target", "measured",
         "verdict"));
     b.append(line);
-    for (SpecTargets.Target t : targets) {
+    for (PerformanceTargets.Target t : targets) {
       b.append(String.format("%-78s %-28s %s%n", t.target(), t.measured(), t.verdict()));
     }
     return b.toString();
@@ -42,12 +42,12 @@ public final class ReportWriter {
 
   /**
    * @param rows the comparison table
-   * @param targets the SPEC §7 verdicts
+   * @param targets the performance-target verdicts
    * @param machine the machine description
    * @param profile the profile's name
    * @return Markdown for the docs
    */
-  public static String markdown(List<ComparisonTable.Row> rows, List<SpecTargets.Target> targets,
+  public static String markdown(List<ComparisonTable.Row> rows, List<PerformanceTargets.Target> targets,
       Map<String, String> machine, String profile) {
     StringBuilder b = new StringBuilder();
     b.append("Profile: `").append(profile).append("`\n\n| machine | |\n|---|---|\n");
@@ -60,8 +60,8 @@ public final class ReportWriter {
           .append(r.paired() ? fmt(r.peer(), r.unit()) : "—").append(" | ")
           .append(r.paired() ? ratio(r) : "—").append(" | ").append(r.note()).append(" |\n");
     }
-    b.append("\n| SPEC §7 target | measured | verdict |\n|---|---|---|\n");
-    for (SpecTargets.Target t : targets) {
+    b.append("\n| performance target | measured | verdict |\n|---|---|---|\n");
+    for (PerformanceTargets.Target t : targets) {
       b.append("| ").append(t.target()).append(" | ").append(t.measured()).append(" | ")
           .append(t.met() ? "" : "**").append(t.verdict()).append(t.met() ? "" : "**")
           .append(" |\n");

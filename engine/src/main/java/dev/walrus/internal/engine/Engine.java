@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  /** Most entries in one batch append or batch read (the seed's limit). */
+  /** Most entries in one batch append or batch read. */
   public static final int MAX_BATCH_ENTRIES = 2000;
-  /** Most payload bytes in one batch append (the seed's ~10 GB limit, as 10 GiB). */
+  /** Most payload bytes in one batch append (10 GiB). */
   public static final long MAX_BATCH_BYTES = 10L << 30;
   /** The shared cursor's consumer name. */
   public static final String SHARED = "";

@@ -29,7 +29,7 @@ public final class EntryFormat {
   public static final int ALIGNMENT = 8;
   /** Flag: more entries of the same batch follow; this entry is not a commit point. */
   public static final int FLAG_MORE = 1;
-  /** Largest payload the format can carry (1 GiB, the seed's cap). */
+  /** Largest payload the format can carry (1 GiB). */
   public static final int MAX_PAYLOAD = 1 << 30;
 
   private EntryFormat() {}

@@ -5,15 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Turns a namespace key into a directory name under the data directory, as the seed
- * does (walrus-rust maps {@code key.chars()}): keep {@code [A-Za-z0-9._-]} and replace
+ * Turns a namespace key into a directory name under the data directory: keep {@code [A-Za-z0-9._-]} and replace
  * every other <em>character</em> (Unicode code point, so a supplementary character such
  * as an emoji, two UTF-16 units, gives one {@code _}; an unpaired surrogate also gives
  * one) with {@code _}; a result that is empty or all {@code _} becomes
  * {@code ns_<checksum>}, where the checksum is the FNV-1a 64 hash of the key's UTF-8
- * bytes in lower-case hexadecimal without leading zeros (the seed's
- * {@code format!("ns_{:x}", ..)}). Beyond the seed, so that the directory cannot be the
- * data directory itself or its parent, {@code .} and {@code ..} also become
+ * bytes in lower-case hexadecimal without leading zeros. So that the directory cannot be
+ * the data directory itself or its parent, {@code .} and {@code ..} also become
  * {@code ns_<checksum>}, and a result longer than 200 characters keeps its first 200
  * characters and gains {@code _<checksum>}. The result never contains a separator.
  */

@@ -1,5 +1,6 @@
 package dev.walrus.internal.storage;
 
+import dev.walrus.BackendInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,11 @@ public abstract class ForwardingBackend implements StorageBackend {
 
   protected ForwardingBackend(StorageBackend delegate) {
     this.delegate = delegate;
+  }
+
+  @Override
+  public BackendInfo info() {
+    return delegate.info();
   }
 
   @Override

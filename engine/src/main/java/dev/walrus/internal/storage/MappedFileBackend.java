@@ -1,5 +1,7 @@
 package dev.walrus.internal.storage;
 
+import dev.walrus.Backend;
+import dev.walrus.BackendInfo;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -81,6 +83,11 @@ public final class MappedFileBackend extends ForwardingBackend {
   @Override
   public String name() {
     return "mmap";
+  }
+
+  @Override
+  public BackendInfo info() {
+    return new BackendInfo(Backend.MMAP, false);
   }
 
   @Override

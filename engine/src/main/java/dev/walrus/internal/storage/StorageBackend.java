@@ -1,5 +1,7 @@
 package dev.walrus.internal.storage;
 
+import dev.walrus.Backend;
+import dev.walrus.BackendInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +14,14 @@ import java.util.List;
 public interface StorageBackend {
   /** @return a short name for logs and test reports ("fd", "mmap", ...) */
   String name();
+
+  /**
+   * @return the public description of this backend ({@code Walrus.backendInfo()}):
+   *     positional I/O on file descriptors unless a backend says otherwise
+   */
+  default BackendInfo info() {
+    return new BackendInfo(Backend.FD, false);
+  }
 
   /**
    * Creates a new file of {@code size} bytes (sparse where the file system allows),

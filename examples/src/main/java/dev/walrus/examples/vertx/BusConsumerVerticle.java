@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * Consumes a topic over the event bus with a credit-based tail, on the binding's node or
  * on any other node of a clustered event bus: it grants credits in batches, processes
- * each entry, and commits its position every {@code batch} entries, so a restart (or a
- * crash of this node) resumes after the last commit and loses nothing.
+ * each entry, and checkpoints its position every {@code batch} entries, so a restart (or a
+ * crash of this node) resumes after the last checkpoint and loses nothing.
  */
 public final class BusConsumerVerticle extends VerticleBase {
   private final String topic;
@@ -26,8 +26,8 @@ public final class BusConsumerVerticle extends VerticleBase {
 
   /**
    * @param topic the topic to consume
-   * @param consumer the consumer name (its committed position is where it resumes)
-   * @param batch credits granted, and entries processed between commits
+   * @param consumer the consumer name (its checkpointed position is where it resumes)
+   * @param batch credits granted, and entries processed between checkpoints
    * @param sink what to do with each entry (runs on this verticle's event loop)
    */
   public BusConsumerVerticle(String topic, String consumer, int batch, Consumer<Entry> sink) {
@@ -41,7 +41,7 @@ public final class BusConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     VertxWalrus wal = VertxWalrus.create(vertx);
     Promise<BusTail> ready = Promise.promise();
-    wal.tail(topic, consumer, StartPosition.committed(), batch, this::onEntry)
+    wal.tail(topic, consumer, StartPosition.checkpointed(), batch, this::onEntry)
         .onSuccess(t -> {
           tail = t;
           if (boundary >= 0) {
@@ -65,7 +65,7 @@ public final class BusConsumerVerticle extends VerticleBase {
 
   private void endBatch(long offset) {
     // Persist progress, then ask for the next batch.
-    tail.commit(offset).onSuccess(v -> tail.grant(batch));
+    tail.checkpoint(offset).onSuccess(v -> tail.grant(batch));
   }
 
   @Override

@@ -81,7 +81,7 @@ public final class WalrusHttpVerticle extends VerticleBase {
   private void stream(HttpServerRequest req, String topic) {
     String consumer = req.getParam("consumer", "http");
     StartPosition start = "earliest".equals(req.getParam("start"))
-        ? StartPosition.earliest() : StartPosition.committed();
+        ? StartPosition.earliest() : StartPosition.checkpointed();
     HttpServerResponse res = req.response().setChunked(true)
         .putHeader("content-type", "text/event-stream");
     BusTail[] holder = new BusTail[1];
@@ -110,7 +110,7 @@ public final class WalrusHttpVerticle extends VerticleBase {
           res.end();
         }
       });
-      req.connection().closeHandler(v -> t.close()); // commits what was acknowledged
+      req.connection().closeHandler(v -> t.close()); // checkpoints what was acknowledged
     }).onFailure(e -> fail(res, e));
   }
 

@@ -5,6 +5,7 @@ package dev.walrus.examples.webflux;
  * Mapped to {@code 413} with the limit named in the problem body.
  */
 public class BodyTooLargeException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
   private final long limit;
 
   /** @param limit the largest body accepted, in bytes */

@@ -6,6 +6,7 @@ package dev.walrus.examples.webflux;
  * in the problem body.
  */
 public class InvalidRequestValueException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
   private final String name;
   private final String value;
 

@@ -59,7 +59,7 @@ public class StreamController {
   /**
    * @param topic the topic (need not exist yet)
    * @param consumer a consumer name, or absent for a viewer
-   * @param from {@code earliest}, {@code latest}, {@code committed} or an offset
+   * @param from {@code earliest}, {@code latest}, {@code checkpointed} or an offset
    * @param lastEventId sent by a reconnecting {@code EventSource}: resume after it
    * @param lastEventIdParam the same as a query parameter, for a new {@code EventSource}
    *     (which cannot set the header); the header wins

@@ -10,8 +10,8 @@ import dev.walrus.reactive.StartPosition;
  * resumes right after that offset; if that entry is no longer retained (reclaimed, or the log was replaced) the
  * stream starts at the earliest retained entry, since a browser cannot change the header.
  * Otherwise the {@code from} parameter: {@code earliest}, {@code latest},
- * {@code committed} (a named consumer's persisted position) or an offset, which must lie
- * within the retained entries. Without either, a named consumer starts at its committed
+ * {@code checkpointed} (a named consumer's persisted position) or an offset, which must lie
+ * within the retained entries. Without either, a named consumer starts at its checkpointed
  * position and a viewer at the earliest retained entry.
  *
  * <p>Immutable; {@link #parse} checks the syntax on any thread, {@link #check} the range
@@ -40,7 +40,7 @@ public final class StreamStart {
    * @param consumer the consumer name, or null for a viewer
    * @return the requested start
    * @throws InvalidRequestValueException naming {@code from} or {@code Last-Event-ID} if
-   *     it is malformed, negative, or {@code committed} without a consumer
+   *     it is malformed, negative, or {@code checkpointed} without a consumer
    */
   public static StreamStart parse(String from, String lastEventId, String consumer) {
     return parse(from, "Last-Event-ID", lastEventId, consumer);
@@ -55,7 +55,7 @@ public final class StreamStart {
    * @param consumer the consumer name, or null for a viewer
    * @return the requested start
    * @throws InvalidRequestValueException naming {@code from} or {@code idName} if it is
-   *     malformed, negative, or {@code committed} without a consumer
+   *     malformed, negative, or {@code checkpointed} without a consumer
    */
   public static StreamStart parse(String from, String idName, String lastEventId,
       String consumer) {
@@ -72,22 +72,22 @@ public final class StreamStart {
     }
     if (from == null || from.isBlank()) {
       return new StreamStart(consumer == null ? StartPosition.earliest()
-          : StartPosition.committed(), "from", from);
+          : StartPosition.checkpointed(), "from", from);
     }
     switch (from.trim()) {
       case "earliest":
         return new StreamStart(StartPosition.earliest(), "from", from);
       case "latest":
         return new StreamStart(StartPosition.latest(), "from", from);
-      case "committed":
+      case "checkpointed":
         if (consumer == null) {
           throw new InvalidRequestValueException("from", from,
-              "from=committed needs a consumer (add consumer=<name>)");
+              "from=checkpointed needs a consumer (add consumer=<name>)");
         }
-        return new StreamStart(StartPosition.committed(), "from", from);
+        return new StreamStart(StartPosition.checkpointed(), "from", from);
       default:
         return new StreamStart(StartPosition.offset(parseOffset("from", from, from.trim(),
-            "from must be earliest, latest, committed or an offset (a non-negative integer),"
+            "from must be earliest, latest, checkpointed or an offset (a non-negative integer),"
             + " got '" + from + "'")), "from", from);
     }
   }

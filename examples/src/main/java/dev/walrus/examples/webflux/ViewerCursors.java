@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  *       which keeps the topic's files while the viewer reads, and</li>
  *   <li>a MANUAL tail under that name that never acknowledges, so only the reactive
  *       API's hidden reader cursor ({@code <name>#tail-reader}, placed with the guard)
- *       moves; when the tail leaves its group it commits its start under the viewer's
+ *       moves; when the tail leaves its group it checkpoints its start under the viewer's
  *       name and removes the reader.</li>
  * </ul>
  * However the viewer ends (its tail completes, errors or is cancelled, or its start is
@@ -95,7 +95,7 @@ public class ViewerCursors {
         // The tail's hidden reader exists from here until the tail leaves its group (which
         // removes it), so "no reader" tells the release that the tail is done with the
         // viewer's cursors, also if the tail is cancelled while it joins the group. (A
-        // topic that does not exist yet gets neither: a tail leaving it cannot commit
+        // topic that does not exist yet gets neither: a tail leaving it cannot checkpoint
         // past its first offset, so it recreates no cursor under the viewer's name.)
         wal.checkpoint(topic, viewer.readerName(), stats.firstOffset());
       }
@@ -156,7 +156,7 @@ public class ViewerCursors {
      * Idempotent. Without a tail, removes the viewer's cursors at once (a guard being
      * placed removes itself, see {@link #tail}). With a tail, first waits (bounded) until
      * the tail has left its group, which it marks by removing the hidden reader cursor:
-     * a cancelled tail may still be joining its group, and its leaving commits under the
+     * a cancelled tail may still be joining its group, and its leaving checkpoints under the
      * viewer's name, which recreates the guard if it was removed before.
      */
     void release() {

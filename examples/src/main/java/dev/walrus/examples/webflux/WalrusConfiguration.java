@@ -41,7 +41,7 @@ public class WalrusConfiguration {
     if (leftovers > 0) {
       LOG.info("removed {} viewer cursor(s) left over from an unclean stop", leftovers);
     }
-    LOG.info("Walrus log at {} ({}, {}, {})", wal.directory(), wal.backendDescription(),
+    LOG.info("Walrus log at {} ({}, {}, {})", wal.directory(), wal.backendInfo(),
         wal.consistency(), wal.fsyncSchedule());
     return wal;
   }

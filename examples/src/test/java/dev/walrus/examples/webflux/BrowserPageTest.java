@@ -126,6 +126,7 @@ class BrowserPageTest {
    * directly, before the second instance serves.
    */
   @Test
+  @SuppressWarnings("try") // the second app only has to be running while the page reconnects
   void afterTheStreamBreaksThePageResumesFromTheLastEntryItSaw() throws IOException {
     Path dir = Files.createTempDirectory(DIR, "restarted");
     int fixedPort;

@@ -130,7 +130,7 @@ class StreamApiTest {
             .as("only the named consumer's cursor is left, with the new entry unread")
             .containsOnlyKeys("reports")
             .containsEntry("reports", 1L));
-    // reconnecting without Last-Event-ID: the consumer's committed position
+    // reconnecting without Last-Event-ID: the consumer's checkpointed position
     StepVerifier.create(Sse.open(client, "/topics/consumed/stream?consumer=reports", null)
             .take(1))
         .assertNext(e -> assertThat(Sse.offset(e)).isEqualTo(3))
@@ -149,7 +149,7 @@ class StreamApiTest {
             .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 400, "invalid-request-value")
         .jsonPath("$.parameter").isEqualTo("from")
         .jsonPath("$.value").isEqualTo("abc");
-    AppendApiTest.problem(client.get().uri("/topics/bounds/stream?from=committed")
+    AppendApiTest.problem(client.get().uri("/topics/bounds/stream?from=checkpointed")
             .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 400, "invalid-request-value")
         .jsonPath("$.parameter").isEqualTo("from");
     AppendApiTest.problem(client.get().uri("/topics/bounds/stream")

@@ -28,7 +28,7 @@ class ViewerCursorsTest {
   /**
    * The start's value has been handed on when the start is cancelled (a client leaving
    * just then: WebFlux cancels the start and the tail), and the tail is subscribed after
-   * the release began. Its tail, had it joined, would leave its group by committing its
+   * the release began. Its tail, had it joined, would leave its group by checkpointing its
    * start under the viewer's name: the guard, recreated after the release removed it, and
    * left for good. (It was, 2 of 3,000 viewers in a long storm, seed 7.)
    */

@@ -4,10 +4,12 @@ import dev.walrus.InvalidArgumentException;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
@@ -38,8 +40,16 @@ import reactor.util.context.Context;
  *       but their offsets are not emitted (the subscriber has gone).</li>
  * </ul>
  * The subscriber's {@code Context} is visible to the source.
+ *
+ * <p>{@link Scannable}, as the flux and as the subscription it hands downstream: the
+ * source ({@code PARENT}), the subscriber ({@code ACTUAL}), the window ({@code PREFETCH}),
+ * the demand, the offsets waiting for it ({@code BUFFERED}), cancellation and
+ * termination.
+ *
+ * <p>Not public API: {@code ReactiveWalrus.appendAll} returns it as a plain {@code Flux};
+ * this package is not exported by the module.
  */
-public final class AppendAllFlux extends Flux<Long> {
+public final class AppendAllFlux extends Flux<Long> implements Scannable {
   private final Publisher<byte[]> source;
   private final Supplier<TopicAppender> appender;
   private final int window;
@@ -54,6 +64,21 @@ public final class AppendAllFlux extends Flux<Long> {
     this.source = source;
     this.appender = appender;
     this.window = window;
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
+  public Object scanUnsafe(Attr key) {
+    if (key == Attr.PARENT) {
+      return source; // Attr.PARENT converts (Scannable.from)
+    }
+    if (key == Attr.PREFETCH) {
+      return window;
+    }
+    if (key == Attr.RUN_STYLE) {
+      return Attr.RunStyle.ASYNC; // offsets are emitted on the appender's drain thread
+    }
+    return null;
   }
 
   @Override
@@ -72,13 +97,16 @@ public final class AppendAllFlux extends Flux<Long> {
   }
 
   /** The subscriber to the source and the subscription handed to the downstream. */
-  static final class Main implements CoreSubscriber<byte[]>, Subscription,
+  static final class Main implements CoreSubscriber<byte[]>, Subscription, Scannable,
       PendingAppend.Completion {
+    private static final AtomicLongFieldUpdater<Main> REQUESTED =
+        AtomicLongFieldUpdater.newUpdater(Main.class, "requested");
+
     private final CoreSubscriber<? super Long> actual;
     private final TopicAppender appender;
     private final int window;
     private final Queue<Long> results;
-    private final AtomicLong requested = new AtomicLong();
+    private volatile long requested;
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
 
@@ -89,7 +117,8 @@ public final class AppendAllFlux extends Flux<Long> {
     private volatile Throwable sourceError;
     /** A write failed: units not yet written are skipped. */
     private volatile Throwable writeError;
-    private boolean terminated;
+    /** Written by the drain loop only; volatile for {@link #scanUnsafe}. */
+    private volatile boolean terminated;
 
     // drain-loop state
     private long emitted;
@@ -105,6 +134,39 @@ public final class AppendAllFlux extends Flux<Long> {
     @Override
     public Context currentContext() {
       return actual.currentContext();
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
+    public Object scanUnsafe(Attr key) {
+      if (key == Attr.PARENT) {
+        return upstream;
+      }
+      if (key == Attr.ACTUAL) {
+        return actual;
+      }
+      if (key == Attr.PREFETCH) {
+        return window;
+      }
+      if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+        return requested;
+      }
+      if (key == Attr.BUFFERED) {
+        return results.size();
+      }
+      if (key == Attr.CANCELLED) {
+        return cancelled;
+      }
+      if (key == Attr.TERMINATED) {
+        return terminated;
+      }
+      if (key == Attr.ERROR) {
+        return writeError != null ? writeError : sourceError;
+      }
+      if (key == Attr.RUN_STYLE) {
+        return Attr.RunStyle.ASYNC;
+      }
+      return null;
     }
 
     @Override
@@ -158,7 +220,7 @@ public final class AppendAllFlux extends Flux<Long> {
     @Override
     public void request(long n) {
       if (Operators.validate(n)) {
-        Demand.add(requested, n);
+        Operators.addCap(REQUESTED, this, n);
         drain();
       }
     }
@@ -219,7 +281,7 @@ public final class AppendAllFlux extends Flux<Long> {
           results.clear();
           return;
         }
-        long r = requested.get();
+        long r = requested;
         long e = 0;
         while (e != r && !cancelled) {
           Long v = results.poll();
@@ -235,7 +297,7 @@ public final class AppendAllFlux extends Flux<Long> {
         }
         if (e != 0) {
           emitted += e;
-          Demand.produced(requested, e);
+          Operators.produced(REQUESTED, this, e);
         }
         // Terminate only once every unit handed to the appender has its outcome (written,
         // failed or skipped) and every written offset was emitted: so the offsets of all
@@ -266,7 +328,7 @@ public final class AppendAllFlux extends Flux<Long> {
       if (sourceDone) {
         return;
       }
-      long target = Math.min(window, requested.get());
+      long target = Math.min(window, requested);
       long outstanding = requestedUpstream - emitted;
       long deficit = target - outstanding;
       if (deficit > 0 && (deficit >= Math.min(target, Math.max(1, window / 4)))) {

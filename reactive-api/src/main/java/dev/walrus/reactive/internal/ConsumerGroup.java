@@ -22,25 +22,25 @@ import reactor.core.scheduler.Scheduler;
  * <ul>
  *   <li>AUTO: the consumer's own cursor;</li>
  *   <li>MANUAL: a hidden <em>reader</em> cursor ({@code <name>#tail-reader}) that marks
- *       how far the log has been read, while the consumer's own cursor holds the committed
+ *       how far the log has been read, while the consumer's own cursor holds the checkpointed
  *       position. The reader cursor is removed when the last tail of the group stops (so
  *       it never holds back reclamation for long).</li>
  * </ul>
  * Each tail's membership ({@link AckState}) remembers the entries handed to it until it
  * acknowledges them (AUTO: delivers them); in MANUAL mode the group also counts, per
- * offset, how many tails hold it. The <em>committable</em> position (MANUAL) is the
+ * offset, how many tails hold it. The <em>checkpointable</em> position (MANUAL) is the
  * lowest offset handed out and not acknowledged, or queued for redelivery, or else the
- * next offset to read: a commit never passes an entry some tail was given and has not
+ * next offset to read: a checkpoint never passes an entry some tail was given and has not
  * acknowledged. When a tail leaves ({@link #leave}: cancelled, failed, completed, or
  * expired over the bus) the entries it holds go to the redelivery queue and the other
  * tails are woken to take them; if it was the last tail, the consumer's cursor is left at
- * or before the first of them, so the next tail from {@code committed()} reads them again.
- * A departed MANUAL tail may still acknowledge and commit (late commits, e.g. after
+ * or before the first of them, so the next tail from {@code checkpointed()} reads them again.
+ * A departed MANUAL tail may still acknowledge and checkpoint (late checkpoints, e.g. after
  * {@code take(n)}); what it acknowledges then is taken off the redelivery queue.
  *
  * <p>Start positions: the first tail of an idle group positions the read cursor
- * ({@code committed()} moves the MANUAL reader to the committed cursor). A tail joining a
- * live group at {@code committed()} simply competes; one with an explicit start
+ * ({@code checkpointed()} moves the MANUAL reader to the checkpointed cursor). A tail joining a
+ * live group at {@code checkpointed()} simply competes; one with an explicit start
  * ({@code earliest()}, {@code latest()}, {@code offset(n)}) moves the group's read cursor
  * there (a rebalance; entries held or queued are still delivered). All tails of a group
  * use the same checkpoint mode.
@@ -55,10 +55,10 @@ public final class ConsumerGroup {
   private final Walrus wal;
   private final String topic;
   private final String consumer;
-  private final CursorRef committed;
+  private final CursorRef checkpointed;
   private final CursorRef reader;
   private final List<AckState> members = new ArrayList<>();
-  /** MANUAL: tails that left with entries queued for redelivery; they may still commit. */
+  /** MANUAL: tails that left with entries queued for redelivery; they may still checkpoint. */
   private final List<AckState> departed = new ArrayList<>();
   /** Offsets handed out and not acknowledged, with how many tails hold each. */
   private final TreeMap<Long, Integer> held = new TreeMap<>();
@@ -72,7 +72,7 @@ public final class ConsumerGroup {
     this.wal = wal;
     this.topic = topic;
     this.consumer = consumer;
-    this.committed = new CursorRef(wal, topic, consumer);
+    this.checkpointed = new CursorRef(wal, topic, consumer);
     this.reader = consumer == null ? null : new CursorRef(wal, topic, readerName(consumer));
   }
 
@@ -106,7 +106,7 @@ public final class ConsumerGroup {
       throw new InvalidArgumentException("consumer " + describe() + " of topic '" + topic
           + "' is already tailed in " + mode + " mode; cannot add a " + m + " tail");
     }
-    CursorRef read = m == CheckpointMode.MANUAL ? reader : committed;
+    CursorRef read = m == CheckpointMode.MANUAL ? reader : checkpointed;
     switch (start.kind()) {
       case EARLIEST:
         seekRead(read, read.earliest());
@@ -117,9 +117,9 @@ public final class ConsumerGroup {
       case OFFSET:
         seekRead(read, start.offsetValue());
         break;
-      default: // COMMITTED: a live group is joined as it is
+      default: // CHECKPOINTED: a live group is joined as it is
         if (idle && m == CheckpointMode.MANUAL) {
-          seekRead(read, committed.position());
+          seekRead(read, checkpointed.position());
         }
         break;
     }
@@ -157,7 +157,7 @@ public final class ConsumerGroup {
    * @param a the tail's membership
    * @param max at most this many (1 reads one entry, more reads a batch)
    * @param maxBytes payload budget of a batch (at least one entry is returned if any)
-   * @param scheduler where the entries' commits run
+   * @param scheduler where the entries' checkpoints run
    * @return the entries, in the order the tail must deliver them; empty if none
    */
   public synchronized List<ReceivedEntryImpl> take(AckState a, int max, long maxBytes,
@@ -175,7 +175,7 @@ public final class ConsumerGroup {
     if (!out.isEmpty()) {
       return out;
     }
-    CursorRef read = mode == CheckpointMode.MANUAL ? reader : committed;
+    CursorRef read = mode == CheckpointMode.MANUAL ? reader : checkpointed;
     List<Entry> got;
     if (max == 1) {
       Entry e = read.readNext();
@@ -194,7 +194,7 @@ public final class ConsumerGroup {
 
   private ReceivedEntryImpl give(AckState a, Entry e, Scheduler scheduler) {
     long seq = a.hold(e);
-    if (mode == CheckpointMode.MANUAL) { // AUTO commits nothing: only the tail's list counts
+    if (mode == CheckpointMode.MANUAL) { // AUTO checkpoints nothing: only the tail's list counts
       held.merge(e.offset(), 1, Integer::sum);
     }
     return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null,
@@ -218,8 +218,8 @@ public final class ConsumerGroup {
       return;
     }
     Entry e = a.held().pollLast().entry();
-    if (committed.position() == e.offset() + 1) {
-      committed.seek(e.offset());
+    if (checkpointed.position() == e.offset() + 1) {
+      checkpointed.seek(e.offset());
       return;
     }
     redeliver.put(e.offset(), e);
@@ -270,10 +270,10 @@ public final class ConsumerGroup {
   }
 
   /**
-   * @return the position a commit may persist (MANUAL): the lowest offset handed out and
+   * @return the position a checkpoint may persist (MANUAL): the lowest offset handed out and
    *     not acknowledged or queued for redelivery, else the next offset to read
    */
-  synchronized long committable() {
+  synchronized long checkpointable() {
     for (AckState a : members) {
       prune(a);
     }
@@ -289,34 +289,34 @@ public final class ConsumerGroup {
   }
 
   /**
-   * Persists the committable position on the consumer's cursor, if it is ahead of it
+   * Persists the checkpointable position on the consumer's cursor, if it is ahead of it
    * (never backwards), for a tail of the group, live or departed: a tail that already
-   * left may still acknowledge and commit what it delivered (e.g. after {@code take(n)}
+   * left may still acknowledge and checkpoint what it delivered (e.g. after {@code take(n)}
    * cancelled it), which spares those entries a redelivery if no other tail has taken
    * them yet. Does nothing in AUTO mode, or once a new tail has restarted an idle group
-   * (it reads again from the committed position). Blocking; persisted at once.
+   * (it reads again from the checkpointed position). Blocking; persisted at once.
    *
-   * @param a the committing tail's membership
+   * @param a the checkpointing tail's membership
    */
-  public synchronized void commit(AckState a) {
+  public synchronized void checkpoint(AckState a) {
     if (members.contains(a) || departed.contains(a)) {
-      commit();
+      checkpoint();
     }
   }
 
-  private void commit() {
+  private void checkpoint() {
     if (mode != CheckpointMode.MANUAL) {
       return;
     }
-    long c = committable();
-    if (c > committed.position()) {
-      committed.seek(c);
+    long c = checkpointable();
+    if (c > checkpointed.position()) {
+      checkpointed.seek(c);
     }
   }
 
   /**
    * Removes a tail: what it holds unacknowledged (AUTO: undelivered) goes to the
-   * redelivery queue and the other tails are woken; a MANUAL group then commits. The last
+   * redelivery queue and the other tails are woken; a MANUAL group then checkpoints. The last
    * tail out leaves the consumer's cursor at or before the first queued entry and removes
    * the MANUAL reader cursor. Blocking.
    *
@@ -338,12 +338,12 @@ public final class ConsumerGroup {
     }
     try {
       if (mode == CheckpointMode.MANUAL) {
-        commit();
+        checkpoint();
       }
       if (members.isEmpty()) {
         if (mode == CheckpointMode.AUTO && !redeliver.isEmpty()
-            && committed.position() > redeliver.firstKey()) {
-          committed.seek(redeliver.firstKey());
+            && checkpointed.position() > redeliver.firstKey()) {
+          checkpointed.seek(redeliver.firstKey());
         }
         if (mode == CheckpointMode.MANUAL) {
           wal.removeConsumer(topic, reader.consumer());
@@ -354,7 +354,7 @@ public final class ConsumerGroup {
         held.clear();
         if (mode == CheckpointMode.AUTO) {
           redeliver.clear();
-        } // MANUAL keeps the queue for departed tails' late commits until a tail joins
+        } // MANUAL keeps the queue for departed tails' late checkpoints until a tail joins
       } else if (!redeliver.isEmpty()) {
         for (AckState m : members) {
           m.wake();

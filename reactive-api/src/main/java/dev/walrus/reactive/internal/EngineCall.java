@@ -92,6 +92,7 @@ public final class EngineCall<T> extends Mono<T> {
   }
 
   private static final class Task<T> extends AtomicInteger implements Subscription, Runnable {
+    private static final long serialVersionUID = 1L; // Serializable through AtomicInteger only
     private static final int PENDING = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;

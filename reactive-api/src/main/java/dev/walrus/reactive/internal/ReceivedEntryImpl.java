@@ -10,7 +10,7 @@ import reactor.core.scheduler.Scheduler;
  * carries its sequence number in its tail's delivery order. In AUTO mode
  * ({@code group == null}) the handle does nothing, and {@link #delivered()} tells the
  * group the entry reached the subscriber. In MANUAL mode {@link #acknowledge()} updates
- * the tail's {@link AckState} and {@link #commit()} persists the group's committable
+ * the tail's {@link AckState} and {@link #checkpoint()} persists the group's checkpointable
  * position on the scheduler.
  *
  * <p>Immutable and thread-safe.
@@ -27,7 +27,7 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
    * @param seq its sequence number in the tail's delivery order
    * @param acks the tail's membership
    * @param group the tail's consumer group in MANUAL mode, null in AUTO mode
-   * @param scheduler where commits run
+   * @param scheduler where checkpoints run
    */
   ReceivedEntryImpl(Entry entry, long seq, AckState acks, ConsumerGroup group,
       Scheduler scheduler) {
@@ -61,15 +61,15 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
   }
 
   @Override
-  public Mono<Void> commit() {
+  public Mono<Void> checkpoint() {
     if (group == null) {
       return Mono.empty();
     }
     // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
-    // the checkpoint's journal write. A cancelled commit ran whole or not at all.
+    // the checkpoint's metadata-log write. A cancelled checkpoint ran whole or not at all.
     return new EngineCall<Void>(scheduler, d -> {
       acks.acknowledge(seq);
-      group.commit(acks);
+      group.checkpoint(acks);
       return null;
     });
   }

@@ -4,6 +4,7 @@ import dev.walrus.Walrus;
 import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
@@ -11,9 +12,13 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The cold, endless Flux behind {@code tail}: each subscription is an independent
  * {@link TailSubscription}. Nothing happens before subscription; subscribing never
- * blocks (all engine work starts on the scheduler).
+ * blocks (all engine work starts on the scheduler). {@link Scannable}: a source, it has no
+ * parent and runs asynchronously.
+ *
+ * <p>Not public API: {@code ReactiveWalrus.tail} returns it as a plain {@code Flux}; this
+ * package is not exported by the module.
  */
-public final class TailFlux extends Flux<ReceivedEntry> {
+public final class TailFlux extends Flux<ReceivedEntry> implements Scannable {
   private final Walrus wal;
   private final Scheduler scheduler;
   private final Lifecycle life;
@@ -40,6 +45,15 @@ public final class TailFlux extends Flux<ReceivedEntry> {
     this.locks = locks;
     this.topic = topic;
     this.options = options;
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
+  public Object scanUnsafe(Attr key) {
+    if (key == Attr.RUN_STYLE) {
+      return Attr.RunStyle.ASYNC;
+    }
+    return null;
   }
 
   @Override

@@ -8,9 +8,10 @@ import dev.walrus.reactive.TailOptions;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
@@ -28,7 +29,7 @@ import reactor.core.scheduler.Scheduler;
  * unbounded): a batch read would consume entries before they are delivered, and a crash
  * while the subscriber handles one of them would lose the rest. A MANUAL tail reads its
  * hidden reader cursor in batches of at most {@link Walrus#MAX_BATCH_ENTRIES} while that
- * many are wanted (a restart resumes from the committed cursor, not the reader). So
+ * many are wanted (a restart resumes from the checkpointed cursor, not the reader). So
  * nothing is ever buffered, a slow subscriber stops the reading, and in AUTO mode the
  * consumer's cursor stands right after the entry being delivered, never further. Entries
  * come from the {@link ConsumerGroup} ({@link ConsumerGroup#take}): those a departed tail
@@ -44,14 +45,21 @@ import reactor.core.scheduler.Scheduler;
  * thread and may leave it interrupted.
  *
  * <p>Termination. Cancel, close of the owner (completes the Flux) and errors all end in
- * the drain task, which removes the engine listener, leaves the group (which commits a
+ * the drain task, which removes the engine listener, leaves the group (which checkpoints a
  * MANUAL tail's acknowledged progress) and deregisters from the owner.
  *
  * <p>Thread-safe: {@link #request}, {@link #cancel} and {@link #stop} may be called from
- * any thread and never block.
+ * any thread and never block. {@link Scannable}: Reactor's tooling sees the subscriber,
+ * the outstanding demand and whether the tail was cancelled or has terminated.
+ *
+ * <p>Not public API (a Reactor-style operator of the internal package, which the module
+ * does not export).
  */
-public final class TailSubscription implements Subscription, Runnable, Lifecycle.Stoppable {
+final class TailSubscription implements Subscription, Scannable, Runnable,
+    Lifecycle.Stoppable {
   private static final int ENTRIES_PER_RUN = 8192;
+  private static final AtomicLongFieldUpdater<TailSubscription> REQUESTED =
+      AtomicLongFieldUpdater.newUpdater(TailSubscription.class, "requested");
 
   private final CoreSubscriber<? super ReceivedEntry> actual;
   private final Walrus wal;
@@ -61,14 +69,16 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   private final TailOptions options;
   private final ConsumerGroup group;
   private final CursorLocks locks;
-  private final AtomicLong requested = new AtomicLong();
+  private volatile long requested;
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean cancelled;
   private volatile boolean stopping;
 
+  /** Written by the drain task only; volatile for {@link #scanUnsafe}. */
+  private volatile boolean done;
+
   // drain-task state
   private boolean started;
-  private boolean done;
   private AutoCloseable listener;
   private AckState member; // set once the group is joined
   private Object readLock;
@@ -84,7 +94,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
    * @param group the consumer group of (topic, consumer name)
    * @param locks the owner's cursor monitors
    */
-  public TailSubscription(CoreSubscriber<? super ReceivedEntry> actual, Walrus wal,
+  TailSubscription(CoreSubscriber<? super ReceivedEntry> actual, Walrus wal,
       Scheduler scheduler, Lifecycle life, String topic, TailOptions options,
       ConsumerGroup group, CursorLocks locks) {
     this.actual = actual;
@@ -98,7 +108,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   /** Hands the subscription to the subscriber and schedules the start. Never blocks. */
-  public void start() {
+  void start() {
     if (!life.register(this)) {
       Operators.error(actual, new WalrusClosedException("this ReactiveWalrus is closed"));
       return;
@@ -110,7 +120,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   @Override
   public void request(long n) {
     if (Operators.validate(n)) {
-      Demand.add(requested, n);
+      Operators.addCap(REQUESTED, this, n);
       signal();
     }
   }
@@ -122,13 +132,34 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Scannable declares the raw Attr
+  public Object scanUnsafe(Attr key) {
+    if (key == Attr.ACTUAL) {
+      return actual;
+    }
+    if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+      return requested;
+    }
+    if (key == Attr.CANCELLED) {
+      return cancelled;
+    }
+    if (key == Attr.TERMINATED) {
+      return done;
+    }
+    if (key == Attr.RUN_STYLE) {
+      return Attr.RunStyle.ASYNC; // every read and emission runs on the scheduler
+    }
+    return null;
+  }
+
+  @Override
   public void stop() {
     stopping = true;
     signal();
   }
 
   private void onAppend(String t, long endOffset) {
-    if (requested.get() != 0) {
+    if (requested != 0) {
       signal();
     }
   }
@@ -188,7 +219,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
           shield();
           startUp();
         }
-        long r = requested.get();
+        long r = requested;
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
           shield();
@@ -201,7 +232,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
           budget -= n;
         }
         if (e != 0) {
-          Demand.produced(requested, e);
+          Operators.produced(REQUESTED, this, e);
         }
         if (cancelled || stopping) {
           continue;
@@ -250,7 +281,7 @@ public final class TailSubscription implements Subscription, Runnable, Lifecycle
 
   /**
    * MANUAL only (its read cursor is the hidden reader, which a crash does not trust: the
-   * committed cursor is where a restart resumes), so reading a batch ahead of delivery
+   * checkpointed cursor is where a restart resumes), so reading a batch ahead of delivery
    * loses nothing. Undelivered entries of a stopped tail go back to the group when it
    * leaves.
    *

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * {@code p} under a demand pattern and halts ({@code Runtime.halt}, no shutdown hooks, no
  * close) right after entry {@code crashAt} reached the tail's subscriber. Prints
  * {@code D k} for every entry delivered (from a {@code doOnNext} right after the tail) and,
- * in MANUAL mode, {@code C k} once a commit of entry k completed; one unbuffered write per
+ * in MANUAL mode, {@code C k} once a checkpoint of entry k completed; one unbuffered write per
  * line. Optionally appends {@code live} more entries while tailing.
  *
  * <p>Arguments: data dir, consistency ({@code strict} or {@code alo:N}), mode
@@ -73,9 +73,9 @@ public final class TailCrashChild {
       }
     });
     if (mode == CheckpointMode.MANUAL) {
-      Random commits = new Random(rnd.nextLong());
-      flux = flux.concatMap(r -> commits.nextInt(3) == 0
-          ? r.commit().then(Mono.fromRunnable(() -> line("C " + r.offset()))).thenReturn(r)
+      Random checkpoints = new Random(rnd.nextLong());
+      flux = flux.concatMap(r -> checkpoints.nextInt(3) == 0
+          ? r.checkpoint().then(Mono.fromRunnable(() -> line("C " + r.offset()))).thenReturn(r)
           : Mono.just(r));
     }
     if (live > 0) {

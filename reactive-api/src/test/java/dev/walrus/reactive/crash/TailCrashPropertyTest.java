@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>AUTO, {@code StrictlyAtOnce}: exactly k + 1;</li>
  *   <li>AUTO, {@code AtLeastOnce(N)}: between k + 1 - N and k + 1 (at most N replayed,
  *       nothing skipped);</li>
- *   <li>MANUAL: at or after the last commit reported complete, never after k + 1;</li>
+ *   <li>MANUAL: at or after the last checkpoint reported complete, never after k + 1;</li>
  * </ul>
  * and that the child was given entries 0..k in order, and a restarted tail starts at the
  * resume position. AUTO trials tail a named consumer or the topic's shared cursor. Trials: {@code -Dwalrus.tailcrash.trials=N} (default 10), seed
@@ -74,12 +74,12 @@ class TailCrashPropertyTest {
       }
       long[] seen = run(data, consistency, mode, pattern, crashAt, live, seed, shared, where,
           trial);
-      long lastCommit = seen[1];
+      long lastCheckpoint = seen[1];
       try (Walrus w = TailCrashChild.open(data, consistency)) {
         long resume = shared ? sharedPosition(w)
             : w.position(TailCrashChild.TOPIC, TailCrashChild.CONSUMER);
         if (mode == CheckpointMode.MANUAL) {
-          assertThat(resume).as(where).isBetween(lastCommit + 1, crashAt + 1);
+          assertThat(resume).as(where).isBetween(lastCheckpoint + 1, crashAt + 1);
         } else if (consistency.equals("strict")) {
           assertThat(resume).as(where).isEqualTo(crashAt + 1);
         } else {
@@ -108,7 +108,7 @@ class TailCrashPropertyTest {
     return unread == null ? s.firstOffset() : s.nextOffset() - unread;
   }
 
-  /** @return {last delivered, last commit reported complete (-1 if none)} */
+  /** @return {last delivered, last checkpoint reported complete (-1 if none)} */
   private long[] run(Path data, String consistency, CheckpointMode mode, int pattern,
       long crashAt, int live, long seed, boolean shared, String where, int trial)
       throws Exception {
@@ -129,7 +129,7 @@ class TailCrashPropertyTest {
     pb.redirectError(err);
     Process p = pb.start();
     long delivered = -1;
-    long committed = -1;
+    long checkpointed = -1;
     try (BufferedReader in = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
       String line;
@@ -141,7 +141,7 @@ class TailCrashPropertyTest {
               .isEqualTo(delivered + 1);
           delivered = o;
         } else if (f[0].equals("C")) {
-          committed = Math.max(committed, o);
+          checkpointed = Math.max(checkpointed, o);
         } else {
           fail(where + ": unexpected line from the child: " + line);
         }
@@ -156,6 +156,6 @@ class TailCrashPropertyTest {
       fail(where + ": the child exited " + p.exitValue() + " after delivering " + delivered
           + "; stderr:\n" + Files.readString(err.toPath()));
     }
-    return new long[] {delivered, committed};
+    return new long[] {delivered, checkpointed};
   }
 }

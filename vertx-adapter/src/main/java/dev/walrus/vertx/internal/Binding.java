@@ -212,7 +212,7 @@ public final class Binding implements WalrusBinding {
       case APPEND_BATCH: return requests.appendBatch(topic, msg);
       case READ: return requests.read(topic, msg);
       case READ_BATCH: return requests.readBatch(topic, msg);
-      case COMMIT: return requests.commit(topic, msg);
+      case CHECKPOINT: return requests.checkpoint(topic, msg);
       case TAIL: return openTail(topic, msg);
       default: throw new IllegalStateException("unknown operation " + op);
     }
@@ -265,8 +265,8 @@ public final class Binding implements WalrusBinding {
   }
 
   static StartPosition start(Object v) {
-    if (v == null || "committed".equals(v)) {
-      return StartPosition.committed();
+    if (v == null || "checkpointed".equals(v)) {
+      return StartPosition.checkpointed();
     }
     if ("earliest".equals(v)) {
       return StartPosition.earliest();
@@ -277,7 +277,7 @@ public final class Binding implements WalrusBinding {
     if (v instanceof Number) {
       return StartPosition.offset(((Number) v).longValue());
     }
-    throw new InvalidArgumentException("start must be committed, earliest, latest or an "
+    throw new InvalidArgumentException("start must be checkpointed, earliest, latest or an "
         + "offset, got " + v);
   }
 

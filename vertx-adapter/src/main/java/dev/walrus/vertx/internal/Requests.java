@@ -15,7 +15,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Executes the request/reply operations (append, batch append, read, batch read, commit)
+ * Executes the request/reply operations (append, batch append, read, batch read, checkpoint)
  * against the {@link ReactiveWalrus}. Called on the binding's context; replies are sent
  * from the ReactiveWalrus scheduler thread that completed the work (replying is
  * thread-safe in Vert.x, and the reply is delivered on the requester's own context), which
@@ -95,13 +95,13 @@ final class Requests {
     });
   }
 
-  /** Commits {@code {consumer, nextOffset}}; replies with null once persisted. */
-  Future<Void> commit(String topic, Message<?> msg) {
+  /** Checkpoints {@code {consumer, nextOffset}}; replies with null once persisted. */
+  Future<Void> checkpoint(String topic, Message<?> msg) {
     JsonObject req = json(msg);
     String consumer = req.getString("consumer");
     Long next = req.getLong("nextOffset");
     if (consumer == null || next == null) {
-      throw new InvalidArgumentException("commit expects {consumer, nextOffset}");
+      throw new InvalidArgumentException("checkpoint expects {consumer, nextOffset}");
     }
     Mono<Void> m = Mono.<Void>fromRunnable(() -> rw.engine().checkpoint(topic, consumer, next))
         .subscribeOn(rw.scheduler());

@@ -118,7 +118,7 @@ public final class TailClient implements BusTail {
       case EARLIEST: return "earliest";
       case LATEST: return "latest";
       case OFFSET: return s.offsetValue();
-      default: return "committed";
+      default: return "checkpointed";
     }
   }
 
@@ -206,11 +206,11 @@ public final class TailClient implements BusTail {
   }
 
   @Override
-  public Future<Void> commit(long offset) {
+  public Future<Void> checkpoint(long offset) {
     if (ended) {
       return Future.failedFuture(Failures.of(FailureCodes.UNKNOWN_SESSION, "tail has ended"));
     }
-    return bus.request(control, new JsonObject().put("op", "commit").put("offset", offset),
+    return bus.request(control, new JsonObject().put("op", "checkpoint").put("offset", offset),
         requests).mapEmpty();
   }
 

@@ -180,9 +180,9 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
           ack(offset(msg, body));
           replyStats(msg);
           return;
-        case "commit":
+        case "checkpoint":
           ack(offset(msg, body));
-          commitAcked().onComplete(ar -> {
+          checkpointAcked().onComplete(ar -> {
             if (ar.succeeded()) {
               replyStats(msg);
             } else {
@@ -251,17 +251,17 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
   }
 
-  private Future<Void> commitAcked() {
+  private Future<Void> checkpointAcked() {
     if (lastAcked == null) {
       return Future.succeededFuture();
     }
-    return OnContext.future(lastAcked.commit(), ctx);
+    return OnContext.future(lastAcked.checkpoint(), ctx);
   }
 
   // ------------------------------------------------------------ ending
 
   /**
-   * Stops the session (on the context): commits acknowledged progress, cancels the tail,
+   * Stops the session (on the context): checkpoints acknowledged progress, cancels the tail,
    * tells the subscriber why, unregisters the control address. Idempotent.
    *
    * @param reason the {@link WalrusHeaders#END} value
@@ -278,10 +278,10 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    Future<Void> committed = "failed".equals(reason) ? Future.succeededFuture()
-        : commitAcked().recover(e -> Future.succeededFuture());
-    committed.onComplete(ar -> {
-      cancel(); // a MANUAL tail commits acknowledged progress on cancel too
+    Future<Void> checkpointed = "failed".equals(reason) ? Future.succeededFuture()
+        : checkpointAcked().recover(e -> Future.succeededFuture());
+    checkpointed.onComplete(ar -> {
+      cancel(); // a MANUAL tail checkpoints acknowledged progress on cancel too
       DeliveryOptions o = new DeliveryOptions().addHeader(WalrusHeaders.END, reason)
           .addHeader(WalrusHeaders.SESSION, id);
       if (code != 0) {

@@ -1,5 +1,7 @@
 package dev.walrus.internal.storage.uring;
 
+import dev.walrus.Backend;
+import dev.walrus.BackendInfo;
 import dev.walrus.internal.storage.DescriptorCache;
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.ForwardingBackend;
@@ -45,6 +47,11 @@ public final class IoUringBackend extends ForwardingBackend {
   @Override
   public String name() {
     return "fd+io_uring";
+  }
+
+  @Override
+  public BackendInfo info() {
+    return new BackendInfo(Backend.FD, true);
   }
 
   @Override

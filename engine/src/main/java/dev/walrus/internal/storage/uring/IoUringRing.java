@@ -219,7 +219,7 @@ public final class IoUringRing implements AutoCloseable {
   }
 
   private void run(byte opcode, List<Op> ops, boolean exact) throws IOException {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: no other way to create it
     CompletableFuture<Integer>[] fs = new CompletableFuture[ops.size()];
     for (int i = 0; i < fs.length; i++) {
       Op op = ops.get(i);
@@ -272,7 +272,7 @@ public final class IoUringRing implements AutoCloseable {
 
   /** Fsyncs (fdatasync) every descriptor with one submission, then waits for all. */
   public void fsyncAll(int[] fds) throws IOException {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: no other way to create it
     CompletableFuture<Integer>[] fs = new CompletableFuture[fds.length];
     for (int i = 0; i < fds.length; i++) {
       fs[i] = submit(OP_FSYNC, fds[i], 0, 0, 0, FSYNC_DATASYNC, null);
@@ -303,8 +303,10 @@ public final class IoUringRing implements AutoCloseable {
       do {
         id = (short) (ids.incrementAndGet() & 0x7FFF);
       } while (id == 0 || pending.putIfAbsent(id, p) != null);
+      // user data = the id, which fits in 16 bits: Netty's fast path routes the completion
+      // back to this handle with it (IoUringIoEvent.userData)
       IoUringIoOps ops = new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, addr, len,
-          opFlags, id, (short) 0, (short) 0, 0, 0L);
+          opFlags, (long) id, (short) 0, (short) 0, 0, 0L);
       long token;
       try {
         token = registration.submit(ops);
@@ -435,7 +437,7 @@ public final class IoUringRing implements AutoCloseable {
     @Override
     public void handle(IoRegistration reg, IoEvent event) {
       IoUringIoEvent e = (IoUringIoEvent) event;
-      Pending p = pending.remove(e.data());
+      Pending p = pending.remove((short) e.userData());
       if (p != null) {
         p.result.complete(e.res());
         if (closed && pending.isEmpty()) {
