@@ -142,12 +142,22 @@ public final class BlockHeader {
   public static final int SEAL_DEAD = 1;
 
   /**
-   * Encodes the seal for this header.
+   * Encodes the seal for this header (the writer's form: it holds the four values in
+   * fields).
    *
    * @return the 40-byte seal, ready to write at {@link #sealPosition}
    */
   public ByteBuffer encodeSeal(long endPos, long endOffset, long commitPos, long commitOffset) {
     return encodeSeal(endPos, endOffset, commitPos, commitOffset, 0);
+  }
+
+  /**
+   * Encodes the seal for this header that records {@code ends}.
+   *
+   * @return the 40-byte seal, ready to write at {@link #sealPosition}
+   */
+  public ByteBuffer encodeSeal(BlockEnds ends) {
+    return encodeSeal(ends.endPos(), ends.endOffset(), ends.commitPos(), ends.commitOffset(), 0);
   }
 
   /**
@@ -181,10 +191,10 @@ public final class BlockHeader {
    * Decodes the seal of this header.
    *
    * @param b little-endian buffer holding the block's first bytes from position 0
-   * @return {endPos, endOffset, commitPos, commitOffset, flags}, or null if there is no
-   *     valid seal
+   * @return the seal, or null if there is no valid seal (never written, torn, corrupt, or
+   *     describing positions or offsets outside the block)
    */
-  public long[] decodeSeal(ByteBuffer b) {
+  public BlockSeal decodeSeal(ByteBuffer b) {
     int s = sealPosition;
     if (b.limit() < s + SEAL_SIZE) {
       return null;
@@ -203,6 +213,7 @@ public final class BlockHeader {
         || commitOffset < firstOffset || commitOffset > endOffset) {
       return null;
     }
-    return new long[] {endPos, endOffset, commitPos, commitOffset, b.getInt(s + 32)};
+    return new BlockSeal(new BlockEnds(endPos, endOffset, commitPos, commitOffset),
+        (b.getInt(s + 32) & SEAL_DEAD) != 0);
   }
 }

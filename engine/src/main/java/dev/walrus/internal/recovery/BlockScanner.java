@@ -1,5 +1,6 @@
 package dev.walrus.internal.recovery;
 
+import dev.walrus.internal.format.BlockEnds;
 import dev.walrus.internal.format.BlockHeader;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.StorageFile;
@@ -23,9 +24,12 @@ final class BlockScanner {
   private int windowLen;
 
   /**
-   * @return {endPos, endOffset, commitPos, commitOffset} of the valid prefix
+   * Scans the block of header {@code h} at {@code base} of {@code f}.
+   *
+   * @return where the block's valid prefix ends: after its last valid entry, and after
+   *     the last valid committed one
    */
-  long[] scan(StorageFile f, long base, BlockHeader h) throws IOException {
+  BlockEnds scan(StorageFile f, long base, BlockHeader h) throws IOException {
     long fileSize = f.size(); // a file cut short ends the block, padding included
     long pos = h.entriesStart();
     long offset = h.firstOffset;
@@ -55,7 +59,7 @@ final class BlockScanner {
         commitOffset = offset;
       }
     }
-    return new long[] {pos, offset, commitPos, commitOffset};
+    return new BlockEnds(pos, offset, commitPos, commitOffset);
   }
 
   private boolean verify(StorageFile f, long abs, int at, int len) throws IOException {

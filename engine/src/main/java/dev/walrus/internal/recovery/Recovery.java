@@ -6,9 +6,11 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
+import dev.walrus.internal.format.BlockEnds;
 import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.format.BlockHeader;
+import dev.walrus.internal.format.BlockSeal;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
@@ -34,7 +36,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *   <li>A block with a valid seal is trusted as the seal says; any other block is scanned
  *       entry by entry and ends at its first invalid entry: the torn tail is cut.</li>
  *   <li>Each topic's blocks are chained in sequence order by {@link ChainBuilder}, which
- *       drops batches whose last entry is missing and blocks that lie beyond a gap.</li>
+ *       drops batches whose last entry is missing and blocks that lie beyond a gap; each
+ *       block is decided by the table in {@link ChainRule}.</li>
  *   <li>Scanned blocks are sealed and blocks outside their chain are sealed dead, after
  *       forcing the file, so later recoveries take the same decisions without rescanning.</li>
  *   <li>Each topic's next offset is the largest of its chain's end, its floor, its
@@ -229,26 +232,23 @@ public final class Recovery {
       boolean cutShort = h.length > size - pos;
       Block b = new Block(df, pos, h);
       df.addBlock(b);
-      ChainBuilder.Candidate c = new ChainBuilder.Candidate(b);
-      long[] seal = h.decodeSeal(hb);
-      if (cutShort && seal != null && (seal[4] & BlockHeader.SEAL_DEAD) == 0) {
+      BlockSeal seal = h.decodeSeal(hb);
+      if (cutShort && seal != null && !seal.dead()) {
         seal = null;
       }
-      if (seal != null && (seal[4] & BlockHeader.SEAL_DEAD) == 0
-          && seal[1] - h.firstOffset > (seal[0] - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
+      if (seal != null && !seal.dead() && seal.ends().endOffset() - h.firstOffset
+          > (seal.ends().endPos() - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
         seal = null; // more entries than its bytes can hold: scan the block instead
       }
-      if (seal != null && (seal[4] & BlockHeader.SEAL_DEAD) != 0) {
-        c.dead = true;
-        c.markedDead = true;
+      ChainBuilder.Candidate c;
+      if (seal != null && seal.dead()) {
+        c = ChainBuilder.Candidate.markedDead(b, seal.ends());
         b.seal();
       } else if (seal != null) {
-        c.set(seal[0], seal[1], seal[2], seal[3]);
-        c.sealedByWriter = true;
+        c = ChainBuilder.Candidate.sealed(b, seal.ends());
       } else {
-        long[] s = scanner.scan(df.file(), pos, h);
-        c.set(s[0], s[1], s[2], s[3]);
-        c.pendingSeal = h.encodeSeal(s[0], s[1], s[2], s[3]);
+        BlockEnds ends = scanner.scan(df.file(), pos, h);
+        c = ChainBuilder.Candidate.scanned(b, ends, h.encodeSeal(ends));
         r.blocksScanned++;
       }
       out.add(c);

@@ -32,8 +32,9 @@ public interface StorageFile extends Closeable {
   int read(ByteBuffer dst, long position) throws IOException;
 
   /**
-   * Writes each buffer's remaining bytes at the matching position. Backends that can
-   * submit them together (io_uring) do; the default writes them one after the other.
+   * Writes each buffer's remaining bytes at the matching position ({@code positions} has
+   * at least {@code buffers.size()} entries; any after those are ignored). Backends that
+   * can submit them together (io_uring) do; the default writes them one after the other.
    * On failure some of the writes may have happened: the caller rolls back.
    */
   default void writeBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {

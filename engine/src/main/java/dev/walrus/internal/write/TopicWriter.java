@@ -42,11 +42,9 @@ public final class TopicWriter {
   private final Health health;
   private final CRC32C crc = new CRC32C();
   private final StagingBuffers staging = new StagingBuffers(STAGING);
-  private final List<Block> touched = new ArrayList<>(4);
-  private final List<long[]> touchedEnds = new ArrayList<>(4);
+  /** Blocks rolled during the current operation: sealed after its bytes, ended at its commit. */
+  private final List<RolledBlock> rolled = new ArrayList<>(4);
   private final List<Block> allocated = new ArrayList<>(4);
-  /** Blocks rolled during the current operation and their seals, written after its bytes. */
-  private final List<Object> sealsAfterWrite = new ArrayList<>(4);
 
   /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
@@ -68,6 +66,12 @@ public final class TopicWriter {
   private long startWritePos;
   private long startCommitPos;
   private long startCommitOffset;
+
+  /**
+   * A block the current operation left for a new one: where its entries end, and the
+   * seal that records it (written only after the operation's bytes, see writeOut).
+   */
+  private record RolledBlock(Block block, long endPos, long endOffset, ByteBuffer seal) {}
 
   public TopicWriter(Topic topic, BlockAllocator allocator, Durability durability, Health health) {
     this.topic = topic;
@@ -127,10 +131,8 @@ public final class TopicWriter {
 
   private void begin(long offset, boolean batch) {
     writeOffset = offset;
-    sealsAfterWrite.clear();
     deferring = batch;
-    touched.clear();
-    touchedEnds.clear();
+    rolled.clear();
     allocated.clear();
     startBlock = block;
     startTail = topic.tail();
@@ -194,25 +196,25 @@ public final class TopicWriter {
   private void writeOut() throws IOException {
     spill();
     writeQueued();
-    for (int i = 0; i < sealsAfterWrite.size(); i += 2) {
-      durability.sealed((Block) sealsAfterWrite.get(i), (ByteBuffer) sealsAfterWrite.get(i + 1));
+    for (int i = 0; i < rolled.size(); i++) {
+      durability.sealed(rolled.get(i).block(), rolled.get(i).seal());
     }
-    sealsAfterWrite.clear();
   }
 
   /** Writes the queued buffers, one {@code writeBatch} per file. */
   private void writeQueued() throws IOException {
     try {
-      for (StagingBuffers.FileRun run : staging.runs()) {
+      for (int r = 0; r < staging.runCount(); r++) {
+        StagingBuffers.FileRun run = staging.run(r);
         if (deferring) {
-          run.file.file().writeBatch(run.buffers, run.positions); // io_uring, where available
+          run.file().file().writeBatch(run.buffers(), run.positions()); // io_uring, where available
         } else {
           // A single append: one positional write is the floor; a ring round trip is not.
-          for (int i = 0; i < run.buffers.size(); i++) {
-            run.file.file().write(run.buffers.get(i), run.positions[i]);
+          for (int i = 0; i < run.buffers().size(); i++) {
+            run.file().file().write(run.buffers().get(i), run.positions()[i]);
           }
         }
-        run.file.markDirty();
+        run.file().markDirty();
       }
     } finally {
       staging.recycle();
@@ -226,12 +228,10 @@ public final class TopicWriter {
     Block fresh = allocator.allocate(topic, writeOffset, size);
     allocated.add(fresh);
     if (old != null) {
-      touchedEnds.add(new long[] {writePos, writeOffset});
-      touched.add(old);
       // The seal goes out only after this operation's bytes are written (see writeOut):
       // a seal must never describe bytes that are not there yet.
-      sealsAfterWrite.add(old);
-      sealsAfterWrite.add(old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset));
+      rolled.add(new RolledBlock(old, writePos, writeOffset,
+          old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset)));
       topic.link(fresh);
     } else {
       topic.link(fresh);
@@ -245,10 +245,10 @@ public final class TopicWriter {
 
   /** Makes everything written since the last commit readable, then publishes it. */
   private void commit() {
-    for (int i = 0; i < touched.size(); i++) {
-      long[] end = touchedEnds.get(i);
-      touched.get(i).setEnd(end[0], end[1]);
-      touched.get(i).seal(); // sealed only once its end is final
+    for (int i = 0; i < rolled.size(); i++) {
+      RolledBlock r = rolled.get(i);
+      r.block().setEnd(r.endPos(), r.endOffset());
+      r.block().seal(); // sealed only once its end is final
     }
     block.setEnd(writePos, writeOffset);
     topic.publish(writeOffset);
