@@ -2,7 +2,7 @@ package dev.walrus;
 
 /**
  * Thrown when a batch has more than 2,000 entries or more than 10 GiB of payload.
- * Checked before anything is written: the log is unchanged.
+ * Checked before anything is written: the log is unchanged. See the README's error table.
  */
 public class BatchTooLargeException extends InvalidArgumentException {
   private static final long serialVersionUID = 1L;

@@ -5,7 +5,12 @@ package dev.walrus;
  *
  * <p>Corrupt data is never returned as an entry. Recovery cuts torn tails of the log;
  * this exception reports damage found inside data that recovery had no reason to
- * rescan (for example a flipped bit in a sealed block). The cursor does not move.
+ * rescan (for example a flipped bit in a sealed block). The cursor does not move (a batch
+ * read returns the valid entries before the damaged one; the next call throws). Nothing is
+ * changed on disk and the instance stays usable: other topics, cursors and appends are
+ * unaffected. The damaged entry is lost; a consumer moves past it with
+ * {@link Walrus#checkpoint(String, String, long)} (its position plus one), or the data is
+ * restored from elsewhere. See the README's error table.
  */
 public class CorruptEntryException extends WalrusException {
   private static final long serialVersionUID = 1L;

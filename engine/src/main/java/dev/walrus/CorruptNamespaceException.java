@@ -13,7 +13,9 @@ package dev.walrus;
  * <p>Such damage is reported rather than cut silently, because cutting a record that
  * passed its checksum would discard the records after it. Nothing is changed on disk or in
  * memory when it is thrown: the namespace stays as found, for inspection. Torn writes
- * (a record that fails its checksum) are not this error: recovery cuts those.
+ * (a record that fails its checksum) are not this error: recovery cuts those. Refused at
+ * open, there is no instance; refused at an append, nothing was written and the instance
+ * stays usable. See the README's error table.
  */
 public class CorruptNamespaceException extends WalrusIOException {
   private static final long serialVersionUID = 1L;

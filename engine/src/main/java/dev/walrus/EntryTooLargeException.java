@@ -2,7 +2,7 @@ package dev.walrus;
 
 /**
  * Thrown when a single entry's payload exceeds the configured maximum entry size
- * (1 GiB by default). Nothing is written.
+ * (1 GiB by default). Nothing is written. See the README's error table.
  */
 public class EntryTooLargeException extends InvalidArgumentException {
   private static final long serialVersionUID = 1L;

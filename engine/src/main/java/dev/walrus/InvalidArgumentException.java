@@ -3,7 +3,8 @@ package dev.walrus;
 /**
  * Thrown when an argument is invalid (null payload, negative budget, bad consumer name,
  * offset out of range...). Thrown before anything is read, created or written: the log
- * is unchanged, in memory and on disk (no topic, no consumer, no cursor move, no file).
+ * is unchanged, in memory and on disk (no topic, no consumer, no cursor move, no file),
+ * and the instance stays usable. See the README's error table.
  */
 public class InvalidArgumentException extends WalrusException {
   private static final long serialVersionUID = 1L;

@@ -2,7 +2,7 @@ package dev.walrus;
 
 /**
  * Thrown when a namespace key is null or would resolve outside the data directory.
- * Nothing is created on disk.
+ * Nothing is created on disk. See the README's error table.
  */
 public class InvalidNamespaceKeyException extends InvalidArgumentException {
   private static final long serialVersionUID = 1L;

@@ -1,8 +1,9 @@
 package dev.walrus;
 
 /**
- * Thrown when a topic name is null, empty, longer than 255 UTF-8 bytes, contains NUL or
- * cannot be encoded as UTF-8 (an unpaired surrogate). Nothing is written.
+ * Thrown when a topic name breaks the rule of {@link TopicNames} (null, empty, longer than
+ * 255 UTF-8 bytes, containing NUL, or not encodable as UTF-8: an unpaired surrogate).
+ * Nothing is written; the message names the value. See the README's error table.
  */
 public class InvalidTopicException extends InvalidArgumentException {
   private static final long serialVersionUID = 1L;

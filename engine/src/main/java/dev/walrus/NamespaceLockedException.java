@@ -11,7 +11,9 @@ package dev.walrus;
  * and no cursor journal (it may re-create a deleted lock file, which the owner then
  * locks again). If both
  * files are deleted and another process locks new ones before the owner notices, the
- * owner stops: its calls fail with {@link WalrusPoisonedException}.
+ * owner stops: its calls fail with {@link WalrusPoisonedException} (an append that finds
+ * out, before it creates a data file, with {@link FatalIOException}). See the README's
+ * error table.
  */
 public class NamespaceLockedException extends WalrusException {
   private static final long serialVersionUID = 1L;

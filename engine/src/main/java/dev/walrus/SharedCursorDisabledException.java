@@ -5,7 +5,8 @@ package dev.walrus;
  * with {@link Walrus.Builder#sharedCursor(boolean) sharedCursor(false)}: such an instance
  * has no shared cursor (it reads only through named consumers), so the call is refused
  * before anything is read, moved or written. Open the namespace with
- * {@code sharedCursor(true)} (the default), or read through a named consumer.
+ * {@code sharedCursor(true)} (the default), or read through a named consumer. See the
+ * README's error table.
  */
 public class SharedCursorDisabledException extends WalrusException {
   private static final long serialVersionUID = 1L;

@@ -7,7 +7,7 @@ package dev.walrus;
  * link or not a regular file. The engine never follows a symbolic link it did not create,
  * so it refuses instead, before reading or writing anything there; the message names the
  * path. Remove or replace what is at that path (after finding out who put it there) and
- * open again.
+ * open again. See the README's error table.
  */
 public class UnsafePathException extends WalrusException {
   private static final long serialVersionUID = 1L;

@@ -28,7 +28,8 @@ import java.util.Set;
  * }</pre>
  *
  * <h2>Topics, offsets and cursors</h2>
- * A topic is a name of 1 to 255 UTF-8 bytes without NUL. Each topic numbers its entries
+ * A topic is a name of 1 to 255 UTF-8 bytes without NUL (the rule, also for consumer
+ * names, is {@link TopicNames}'s). Each topic numbers its entries
  * 0, 1, 2, ...; offsets never repeat and never go backwards, across restarts too. Every
  * topic has a <em>shared cursor</em> (concurrent readers through it compete for
  * entries), which exists from the topic's first entry, at offset 0, unless the instance
@@ -52,15 +53,29 @@ import java.util.Set;
  * process crash loses no acknowledged entry; a torn tail is detected by checksum and cut
  * when the namespace is next opened; a corrupt entry is never returned.
  *
- * <h2>Threads and errors</h2>
+ * <h2>Threads</h2>
  * An instance is thread-safe; appends to different topics proceed in parallel. One
- * instance owns a namespace directory at a time (in this process or any other). All
- * failures are {@link WalrusException}s; bad input is rejected before anything is
- * written. A refused call (bad input, {@link SharedCursorDisabledException}) changes
- * nothing, in memory or on disk: no topic, consumer or cursor appears, no cursor moves, no
- * file is written. After a failed write or fsync, or if the instance finds it no longer
- * owns its namespace, it is poisoned ({@link WalrusPoisonedException}) until closed and
- * reopened.
+ * instance owns a namespace directory at a time (in this process or any other).
+ *
+ * <h2>Errors</h2>
+ * All failures are {@link WalrusException}s, unchecked. The contract is the README's error
+ * table (failure class, type thrown, what is on disk, whether the instance stays usable,
+ * what to do); in short:
+ * <ul>
+ *   <li>a refused call ({@link InvalidArgumentException} and its subclasses,
+ *       {@link SharedCursorDisabledException}) changes nothing, in memory or on disk;
+ *   <li>a failed write of an append or batch (a full disk, say) is rolled back
+ *       ({@link WriteRolledBackException}): nothing of it is visible, the instance stays
+ *       usable, and the call can be retried once space is freed;
+ *   <li>a failed force ({@code fsync}, {@code msync}), a failed rollback, a failed cursor
+ *       write, read or reclamation, or lost ownership of the namespace poisons the
+ *       instance: that call throws {@link FatalIOException}, every later one
+ *       {@link WalrusPoisonedException}, until it is closed and the namespace reopened;
+ *   <li>a damaged entry is never returned ({@link CorruptEntryException}); the instance
+ *       stays usable;
+ *   <li>an interrupt fails nothing (see below); a call after {@link #close()} throws
+ *       {@link WalrusClosedException}.
+ * </ul>
  *
  * <h2>Files, permissions and links</h2>
  * Every file the engine creates is {@code rw-------} and every directory it creates (the
@@ -251,10 +266,14 @@ public final class Walrus implements AutoCloseable {
    * @throws InvalidTopicException if the topic name is invalid
    * @throws InvalidArgumentException if {@code data} is null
    * @throws EntryTooLargeException if {@code data} exceeds the maximum entry size
-   * @throws WalrusIOException if the write fails: it is rolled back (nothing of it becomes
-   *     visible) and the instance stays usable, unless the failure was a failed
-   *     synchronous flush ({@code msync} under {@code SyncEach} on mmap) or the rollback
-   *     failed too, which poison it
+   * @throws WriteRolledBackException if the write fails and is rolled back: nothing of it
+   *     becomes visible, no offset is used up, the instance stays usable
+   * @throws FatalIOException if the failure was a failed force ({@code msync} under
+   *     {@code SyncEach} on mmap), the rollback failed too, or the instance found it no
+   *     longer owns its namespace: the instance is poisoned, and the entry is there after
+   *     a reopen or not
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
    */
   public long appendForTopic(String topic, byte[] data) {
     return engine.append(topic, data);
@@ -274,9 +293,13 @@ public final class Walrus implements AutoCloseable {
    * @throws EntryTooLargeException if one entry exceeds the maximum entry size
    * @throws InvalidArgumentException if the list or an entry is null
    * @throws InvalidTopicException if the topic name is invalid
-   * @throws WalrusIOException if the write fails: the whole batch is rolled back (none of it
-   *     becomes visible, now or after a crash) and the instance stays usable, unless the
-   *     failure was a failed synchronous flush or the rollback failed too, which poison it
+   * @throws WriteRolledBackException if the write fails and is rolled back: none of the
+   *     batch becomes visible, now or after a crash; the instance stays usable
+   * @throws FatalIOException if the failure was a failed force, the rollback failed too,
+   *     or the instance found it no longer owns its namespace: the instance is poisoned, and
+   *     the batch is wholly there after a reopen or wholly absent
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
    */
   public long batchAppendForTopic(String topic, List<byte[]> entries) {
     return engine.appendBatch(topic, entries);
@@ -294,6 +317,8 @@ public final class Walrus implements AutoCloseable {
    * @throws CorruptEntryException if the next entry fails its checksum (the cursor stays)
    * @throws SharedCursorDisabledException if the instance was opened with
    *     {@code sharedCursor(false)}
+   * @throws FatalIOException if reading the data or writing the cursor fails (the instance
+   *     is then poisoned; after a reopen the cursor is at its old or its new position)
    */
   public Optional<Entry> readNext(String topic, boolean checkpoint) {
     return Optional.ofNullable(engine.readNext(topic, Engine.SHARED, checkpoint));
@@ -366,6 +391,7 @@ public final class Walrus implements AutoCloseable {
    *     and its next offset (inclusive)
    * @throws InvalidArgumentException if {@code nextOffset} is out of that range (then no
    *     consumer is created and no cursor moves)
+   * @throws FatalIOException if writing the cursor fails (the instance is then poisoned)
    */
   public void checkpoint(String topic, String consumer, long nextOffset) {
     engine.checkpoint(topic, named(consumer), nextOffset);
@@ -459,7 +485,8 @@ public final class Walrus implements AutoCloseable {
   /**
    * Forces everything written so far to stable storage, whatever the schedule.
    *
-   * @throws WalrusIOException if the fsync fails (the instance is then poisoned)
+   * @throws FatalIOException if the fsync fails: the instance is then poisoned (no fsync is
+   *     retried: the kernel may have dropped the pages it could not write)
    */
   public void sync() {
     engine.sync();
@@ -501,7 +528,8 @@ public final class Walrus implements AutoCloseable {
    * Persists every cursor, forces all data (in every schedule), releases the namespace.
    * Idempotent. Operations after close throw {@link WalrusClosedException}.
    *
-   * @throws WalrusIOException if the final fsync fails
+   * @throws FatalIOException if the final fsync fails (the instance is closed all the same;
+   *     reopening recovers from what is on disk)
    */
   @Override
   public void close() {

@@ -1,7 +1,9 @@
 package dev.walrus;
 
 /**
- * Thrown when an operation is called on a closed {@link Walrus} instance.
+ * Thrown when an operation is called on a closed {@link Walrus} instance (also on an
+ * instance whose {@link Walrus#close()} failed with {@link FatalIOException}). Nothing is
+ * read or written. Open the namespace again to go on. See the README's error table.
  */
 public class WalrusClosedException extends WalrusException {
   private static final long serialVersionUID = 1L;

@@ -5,7 +5,26 @@ package dev.walrus;
  *
  * <p>All Walrus exceptions are unchecked so that they travel unchanged through
  * reactive pipelines ({@code onError}) and event-bus replies. Catch this type to
- * handle every failure of the library; catch a subclass to handle one kind.
+ * handle every failure of the library; catch a subclass to handle one kind:
+ *
+ * <ul>
+ *   <li>{@link InvalidArgumentException} and its subclasses, {@link SharedCursorDisabledException}:
+ *       a refused call; nothing changed, the instance stays usable;
+ *   <li>{@link WriteRolledBackException}: a failed write, rolled back; the instance stays
+ *       usable;
+ *   <li>{@link FatalIOException}, then {@link WalrusPoisonedException} for every later call:
+ *       an I/O failure stopped the instance; close it and open the namespace again;
+ *   <li>{@link CorruptEntryException}: a damaged entry, never returned; the instance stays
+ *       usable;
+ *   <li>{@link CorruptNamespaceException}, {@link NamespaceLockedException},
+ *       {@link UnsafePathException}, {@link WalrusIOException}: an open that was refused;
+ *   <li>{@link WalrusClosedException}: a call after {@link Walrus#close()}.
+ * </ul>
+ *
+ * <p>An interrupt of the calling thread is never one of them: the call completes and the
+ * thread keeps its interrupt status. The README's error table gives, for each failure
+ * class, the type thrown, what is on disk, whether the instance stays usable and what the
+ * caller should do.
  */
 public class WalrusException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -101,7 +101,7 @@ class FaultsTest {
         } else {
           w.batchAppendForTopic(T, batch(10, 30));
         }
-      }).isInstanceOf(WalrusIOException.class).isNotInstanceOf(WalrusPoisonedException.class)
+      }).isInstanceOf(WriteRolledBackException.class)
           .hasMessageContaining("No space left on device").hasMessageContaining("rolled back");
       assertThat(w.stats(T).orElseThrow().nextOffset()).isEqualTo(10);
       assertThat(w.appendForTopic(T, p(10))).isEqualTo(10);
@@ -122,7 +122,7 @@ class FaultsTest {
       s.sticky = true;
       s.failWriteIn.set(1);
       assertThatThrownBy(() -> w.batchAppendForTopic(T, batch(10, 30)))
-          .isInstanceOf(WalrusIOException.class).hasMessageContaining("No space left on device");
+          .isInstanceOf(FatalIOException.class).hasMessageContaining("No space left on device");
       s.heal();
       assertThatThrownBy(() -> w.appendForTopic(T, p(10)))
           .isInstanceOf(WalrusPoisonedException.class).hasMessageContaining("reopen");
@@ -201,7 +201,7 @@ class FaultsTest {
       w.batchAppendForTopic(T, batch(0, 7));
       w.checkpoint(T, "holder", 0);
       s.failForceIn.set(1);
-      assertThatThrownBy(w::sync).isInstanceOf(WalrusIOException.class)
+      assertThatThrownBy(w::sync).isInstanceOf(FatalIOException.class)
           .hasMessageContaining("fsync");
       assertThatThrownBy(() -> w.appendForTopic(T, p(7)))
           .isInstanceOf(WalrusPoisonedException.class);

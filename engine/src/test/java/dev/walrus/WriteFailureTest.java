@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failed write rolls back cleanly; a failed fsync poisons the instance (SPEC §4.8). */
+/** A failed write rolls back cleanly; a failed fsync poisons the instance (the README's error table). */
 class WriteFailureTest {
   @TempDir Path dir;
 
@@ -47,8 +47,7 @@ class WriteFailureTest {
         s.failWriteIn.set(1);
         // 60 entries of ~120 bytes span two blocks: the failure hits a multi-block batch
         assertThatThrownBy(() -> w.batchAppendForTopic("t", batch(60, 2)))
-            .isInstanceOf(WalrusIOException.class)
-            .isNotInstanceOf(WalrusPoisonedException.class)
+            .isInstanceOf(WriteRolledBackException.class)
             .hasMessageContaining("rolled back");
         assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(20);
         assertThat(w.batchAppendForTopic("t", batch(5, 3))).isEqualTo(20);
@@ -74,7 +73,7 @@ class WriteFailureTest {
       w.checkpoint("t", "holder", 0);
       s.failWriteIn.set(1);
       assertThatThrownBy(() -> w.appendForTopic("t", "lost-1".getBytes()))
-          .isInstanceOf(WalrusIOException.class).hasMessageContaining("rolled back");
+          .isInstanceOf(WriteRolledBackException.class).hasMessageContaining("rolled back");
       assertThat(w.appendForTopic("t", "second".getBytes())).isEqualTo(1);
     }
     try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4).open()) {
@@ -89,7 +88,7 @@ class WriteFailureTest {
       w.appendForTopic("t", "acked-0".getBytes());
       w.checkpoint("t", "holder", 0);
       s.failForceIn.set(1);
-      assertThatThrownBy(w::sync).isInstanceOf(WalrusIOException.class)
+      assertThatThrownBy(w::sync).isInstanceOf(FatalIOException.class)
           .hasMessageContaining("fsync");
       assertThatThrownBy(() -> w.appendForTopic("t", "x".getBytes()))
           .isInstanceOf(WalrusPoisonedException.class).hasMessageContaining("reopen");

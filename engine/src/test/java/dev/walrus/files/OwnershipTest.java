@@ -149,7 +149,7 @@ class OwnershipTest {
       await("the owner stops with an error", () -> lines.stream().anyMatch(l -> l.startsWith("E ")));
       String error = lines.stream().filter(l -> l.startsWith("E ")).findFirst().orElseThrow();
       // the call that found out fails with the I/O error, every later one as poisoned
-      assertThat(error).matches("E (WalrusIOException|WalrusPoisonedException) .*")
+      assertThat(error).matches("E (FatalIOException|WalrusPoisonedException) .*")
           .contains("ownership of namespace " + dir.toRealPath() + " is lost");
     } finally {
       second.close();

@@ -173,8 +173,9 @@ final class AckModel {
   }
 
   /**
-   * If the child reported a failure: it is a typed {@code WalrusIOException} or
-   * {@code WalrusPoisonedException} naming the EIO, and there is no silent retry: after a
+   * If the child reported a failure: it is a {@code FatalIOException} or a
+   * {@code WalrusPoisonedException} naming the EIO (the README's error table: an EIO that
+   * no rollback can repair poisons), and there is no silent retry: after a
    * failed append, batch or checkpoint (a write or fsync) the instance is poisoned, so the
    * append and the read tried after it are refused with {@code WalrusPoisonedException};
    * after a failed consuming read (which may have failed reading, not writing) the append
@@ -185,14 +186,14 @@ final class AckModel {
       return;
     }
     assertThat(failure).as("%s: the failure is typed", where)
-        .matches("dev\\.walrus\\.Walrus(IO|Poisoned)Exception: .*");
+        .matches("dev\\.walrus\\.(FatalIO|WalrusPoisoned)Exception: .*");
     assertThat(failure).as("%s: the failure names its cause", where)
         .containsAnyOf("Input/output error", "EIO");
     assertThat(probes).as("%s: the calls tried after the failure", where).hasSize(2);
     boolean reading = pending != null && (pending.kind == 'r' || pending.kind == 'q');
     if (reading) {
       assertThat(probes.get(0)).as("%s: an append after the failed read is refused, typed", where)
-          .matches("append dev\\.walrus\\.Walrus(IO|Poisoned)Exception: .*");
+          .matches("append dev\\.walrus\\.(FatalIO|WalrusPoisoned)Exception: .*");
     } else {
       assertThat(probes).as("%s: after the failure the instance is poisoned", where)
           .allMatch(p -> p.matches("(append|read) dev\\.walrus\\.WalrusPoisonedException: .*"));

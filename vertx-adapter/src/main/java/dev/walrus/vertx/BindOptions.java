@@ -91,11 +91,14 @@ public final class BindOptions {
    * @param topics the topic names
    * @return new options
    * @throws InvalidArgumentException if {@code topics} is null or contains null
+   * @throws dev.walrus.InvalidTopicException if a name breaks the engine's rule
+   *     ({@link dev.walrus.TopicNames}), naming it
    */
   public BindOptions exposeTopics(Collection<String> topics) {
     if (topics == null || topics.stream().anyMatch(Objects::isNull)) {
       throw new InvalidArgumentException("topics must not be null or contain null");
     }
+    topics.forEach(dev.walrus.TopicNames::checkTopic);
     Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(topics));
     return new BindOptions(prefix, set, set::contains, interceptor, localOnly, tailLease);
   }

@@ -15,9 +15,13 @@ package dev.walrus.vertx;
  *   <tr><td>410</td><td>{@link #UNKNOWN_SESSION}</td><td>a tail control message for a session that is ending, or a {@link BusTail} call after its tail ended</td></tr>
  *   <tr><td>413</td><td>{@link #TOO_LARGE}</td><td>entry or batch over the engine's limits</td></tr>
  *   <tr><td>422</td><td>{@link #BAD_REQUEST}</td><td>malformed message body or invalid argument (e.g. a tail start offset outside the retained range, or a request without {@code consumer} when the engine was opened with {@code sharedCursor(false)})</td></tr>
- *   <tr><td>500</td><td>{@link #INTERNAL}</td><td>anything else (I/O error, corrupt entry, bug)</td></tr>
+ *   <tr><td>500</td><td>{@link #INTERNAL}</td><td>anything else (an I/O error that poisoned the engine, a corrupt entry, a bug)</td></tr>
  *   <tr><td>503</td><td>{@link #UNAVAILABLE}</td><td>the engine is closed or poisoned, or the binding is gone</td></tr>
+ *   <tr><td>507</td><td>{@link #ROLLED_BACK}</td><td>a write failed and was rolled back ({@code WriteRolledBackException}: a full disk, say); nothing was written</td></tr>
  * </table>
+ *
+ * <p>The engine's failure classes (what is on disk, whether it stays usable) are the
+ * README's error table.
  *
  * <p>Constants only; thread-safe.
  */
@@ -39,10 +43,21 @@ public final class FailureCodes {
   public static final int TOO_LARGE = 413;
   /** The message body or an argument is malformed or out of range; nothing was written. */
   public static final int BAD_REQUEST = 422;
-  /** An unexpected failure: an I/O error, a corrupt entry, a bug. */
+  /**
+   * An unexpected failure: an I/O error that poisoned the engine
+   * ({@code FatalIOException}; later requests get {@link #UNAVAILABLE}), a corrupt entry, a
+   * bug.
+   */
   public static final int INTERNAL = 500;
   /** The engine is closed or poisoned, or the binding is being unbound. */
   public static final int UNAVAILABLE = 503;
+  /**
+   * An append or batch failed to write and was rolled back
+   * ({@code WriteRolledBackException}, e.g. a full disk): nothing of it was written, no
+   * offset was used up, and the engine stays usable, so the request can be retried (once
+   * space is freed) without creating a duplicate.
+   */
+  public static final int ROLLED_BACK = 507;
 
   private FailureCodes() {}
 
@@ -60,6 +75,7 @@ public final class FailureCodes {
       case BAD_REQUEST: return "BAD_REQUEST";
       case INTERNAL: return "INTERNAL";
       case UNAVAILABLE: return "UNAVAILABLE";
+      case ROLLED_BACK: return "ROLLED_BACK";
       default: return "UNKNOWN(" + code + ")";
     }
   }

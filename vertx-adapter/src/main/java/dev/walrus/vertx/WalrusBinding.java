@@ -36,8 +36,9 @@ public interface WalrusBinding {
    * @param topic the topic
    * @return a future completing once the addresses are registered (cluster-wide when
    *     clustered); fails with a {@link io.vertx.core.eventbus.ReplyException} coded
-   *     {@link FailureCodes#NOT_EXPOSED} if the options do not expose it, or
-   *     {@link FailureCodes#UNAVAILABLE} after {@link #unbind()}
+   *     {@link FailureCodes#BAD_TOPIC} if the name breaks the engine's rule
+   *     ({@link dev.walrus.TopicNames}), {@link FailureCodes#NOT_EXPOSED} if the options do
+   *     not expose it, or {@link FailureCodes#UNAVAILABLE} after {@link #unbind()}
    */
   Future<Void> expose(String topic);
 

@@ -1,15 +1,17 @@
 package dev.walrus.internal.core;
 
+import dev.walrus.FatalIOException;
 import dev.walrus.WalrusClosedException;
-import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusPoisonedException;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether an instance may still do work: open, closed, or poisoned by a failed write or
- * fsync. Once poisoned it stays poisoned: the only way on is to reopen, which recovers
- * from what is really on disk.
+ * Whether an instance may still do work: open, closed, or poisoned by an I/O failure after
+ * which the engine no longer knows what is on disk (a failed force, a failed rollback of a
+ * failed write, a failed cursor write, read or reclamation, lost ownership). A failed
+ * write that was rolled back does not poison. Once poisoned it stays poisoned: the only
+ * way on is to reopen, which recovers from what is really on disk.
  */
 public final class Health {
   private final AtomicReference<Throwable> poison = new AtomicReference<>();
@@ -36,9 +38,10 @@ public final class Health {
   /**
    * Poisons the instance and returns the exception to throw to the caller that hit it.
    */
-  public WalrusIOException poison(String what, IOException e) {
+  public FatalIOException poison(String what, IOException e) {
     poison.compareAndSet(null, e);
-    return new WalrusIOException(what + " failed in " + where + ": " + e, e);
+    return new FatalIOException(what + " failed in " + where + ": " + e
+        + "; the instance is poisoned: close and reopen it to recover", e);
   }
 
   public boolean isPoisoned() {

@@ -535,8 +535,8 @@ public final class Engine implements AutoCloseable {
       closeQuietly(lock);
     }
     if (failure != null) {
-      throw new WalrusIOException("final fsync of " + config.directory() + " failed: " + failure,
-          failure);
+      throw new dev.walrus.FatalIOException("final fsync of " + config.directory() + " failed: "
+          + failure + "; the instance is closed", failure);
     }
   }
 }

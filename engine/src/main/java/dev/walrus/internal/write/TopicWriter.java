@@ -291,7 +291,7 @@ public final class TopicWriter {
     }
     topic.rollbackTo(startTail);
     block = null;
-    return new dev.walrus.WalrusIOException(what + " failed and was rolled back (nothing of it"
+    return new dev.walrus.WriteRolledBackException(what + " failed and was rolled back (nothing of it"
         + " is visible; the instance stays usable): " + cause, cause);
   }
 }

@@ -56,7 +56,8 @@ public class AppendController {
    * @return {@code 201 Created} with {@link AppendResult} and a {@code Location} of the
    *     topic's stream starting at the new entry; errors (RFC 9457 problem bodies):
    *     400 invalid topic (also percent-encoded bytes that are not UTF-8), 413 entry or
-   *     body too large, 503 log closed or poisoned. If the client disconnects before the
+   *     body too large, 503 log closed or poisoned, 507 write rolled back (nothing
+   *     written; retry later). If the client disconnects before the
    *     answer, the entry is written or not (it is if the engine call had started) and
    *     nothing else happens: a DEBUG line is logged
    */

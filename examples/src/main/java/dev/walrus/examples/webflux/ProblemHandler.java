@@ -10,6 +10,7 @@ import dev.walrus.WalrusClosedException;
 import dev.walrus.WalrusException;
 import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusPoisonedException;
+import dev.walrus.WriteRolledBackException;
 import java.net.URI;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -61,10 +62,14 @@ import reactor.core.publisher.Mono;
  *   <tr><td>anything else</td><td>500 internal-error</td></tr>
  *   <tr><td>{@link WalrusClosedException}, {@link WalrusPoisonedException},
  *       {@link NamespaceLockedException}</td><td>503 unavailable</td></tr>
+ *   <tr><td>{@link WriteRolledBackException}</td><td>507 write-rolled-back</td></tr>
  *   <tr><td>{@link CorruptEntryException}</td><td>500 corrupt-entry</td></tr>
  *   <tr><td>{@link WalrusIOException}, other {@link WalrusException}s</td>
  *       <td>500 storage-error</td></tr>
  * </table>
+ *
+ * <p>What each engine failure leaves on disk, and whether the log stays usable, is the
+ * README's error table.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE) // before Spring Boot's problem-details advice
@@ -188,6 +193,24 @@ public class ProblemHandler {
             + " shutting down" : "the log's data directory is locked by another process";
     return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Log unavailable",
         detail));
+  }
+
+  /**
+   * A write that failed and was rolled back (a full disk, say): nothing of the request was
+   * written and the log stays usable, so the client may retry it later without creating a
+   * duplicate. 507 (Insufficient Storage: the server could not store what the request
+   * needed; a temporary condition), not 500, so that a client can tell it from a failure
+   * whose outcome is unknown.
+   *
+   * @param e the rolled-back write
+   * @return 507 write-rolled-back (the cause goes to the server log)
+   */
+  @ExceptionHandler(WriteRolledBackException.class)
+  public ResponseEntity<ProblemDetail> rolledBack(WriteRolledBackException e) {
+    LOG.warn("write rolled back: {}", e.toString());
+    return respond(problem(HttpStatus.INSUFFICIENT_STORAGE, "write-rolled-back",
+        "Write rolled back", "the log could not write the entries (the server log has the"
+            + " cause, e.g. a full disk); nothing of this request was written: retry later"));
   }
 
   /**

@@ -78,7 +78,7 @@ public final class ConsumerGroup {
 
   static String readerName(String consumer) {
     String name = consumer + READER_SUFFIX;
-    if (name.getBytes(StandardCharsets.UTF_8).length <= 255) {
+    if (name.getBytes(StandardCharsets.UTF_8).length <= dev.walrus.TopicNames.MAX_BYTES) {
       return name;
     }
     return "~" + Integer.toHexString(consumer.hashCode()) + READER_SUFFIX + "-"

@@ -25,9 +25,10 @@ import reactor.util.concurrent.Queues;
  * <p>Units are written whole and in order. Coalescing never changes which entries are
  * written: when a combined write fails for a reason specific to one unit (a bad topic,
  * an oversized entry), nothing was written (the engine checks before writing) and each
- * unit is retried on its own, so only the offending unit fails. When it fails because
- * the instance is broken (I/O error, poisoned, closed), every unit of the group fails
- * with that exception.
+ * unit is retried on its own, so only the offending unit fails. When it fails on I/O
+ * (a write rolled back, {@code WriteRolledBackException}: none of the group was written;
+ * or the failure that poisoned the instance), or the instance is poisoned or closed,
+ * every unit of the group fails with that exception.
  *
  * <p>Every unit ends in exactly one of written, failed or skipped (cancelled before its
  * group was taken, or before its retry alone). The drain task is submitted with

@@ -1,6 +1,8 @@
 package dev.walrus.vertx.internal;
 
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.InvalidTopicException;
+import dev.walrus.TopicNames;
 import dev.walrus.TopicStats;
 import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReactiveWalrus;
@@ -124,6 +126,11 @@ public final class Binding implements WalrusBinding {
 
   @Override
   public Future<Void> expose(String topic) {
+    try {
+      TopicNames.checkTopic(topic);
+    } catch (InvalidTopicException e) {
+      return Future.failedFuture(Failures.of(FailureCodes.BAD_TOPIC, e.getMessage()));
+    }
     Promise<Void> p = Promise.promise();
     ctx.runOnContext(v -> {
       if (unbound != null) {

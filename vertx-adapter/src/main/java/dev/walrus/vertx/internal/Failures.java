@@ -6,6 +6,7 @@ import dev.walrus.InvalidArgumentException;
 import dev.walrus.InvalidTopicException;
 import dev.walrus.WalrusClosedException;
 import dev.walrus.WalrusPoisonedException;
+import dev.walrus.WriteRolledBackException;
 import dev.walrus.vertx.FailureCodes;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -36,6 +37,9 @@ public final class Failures {
     }
     if (e instanceof WalrusClosedException || e instanceof WalrusPoisonedException) {
       return FailureCodes.UNAVAILABLE;
+    }
+    if (e instanceof WriteRolledBackException) {
+      return FailureCodes.ROLLED_BACK;
     }
     return FailureCodes.INTERNAL;
   }
