@@ -7,11 +7,8 @@ import dev.walrus.Entry;
 import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.walrus.testkit.ChildJvm;
+import dev.walrus.testkit.WholeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,8 +47,6 @@ class CrashTest {
       Boolean.parseBoolean(System.getProperty("walrus.crash.alo", "true"));
   private static final int ITERATIONS = Math.max(1, (KILLS + 2) / 3);
   private static final int PERSIST_EVERY = 5;
-  private static final String VERIFIER = "crash-verifier";
-  private static final String HOLDER = "crash-holder";
 
   @TempDir Path dir;
   private long verified;
@@ -149,32 +140,17 @@ class CrashTest {
   private Pending runAndKill(Path data, String schedule, String consistency, long seed,
       int killAfter, Map<String, Model> model, String where, int iter, boolean checkpoints)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    String backend = System.getProperty("walrus.backend");
-    if (backend != null) {
-      cmd.add("-Dwalrus.backend=" + backend);
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-        data.toString(), schedule, consistency, Long.toString(seed),
-        checkpoints ? "checkpoints" : "plain"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("WALRUS_QUIET", "1");
-    File err = logs.resolve("child-" + schedule + "-" + iter + ".err").toFile();
-    pb.redirectError(err);
-    Process p = pb.start();
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    // never a hang: a child that stops acknowledging is killed, and the acks fall short
-    ScheduledFuture<?> guard = watchdog.schedule(() -> p.toHandle().destroyForcibly(), 60,
-        TimeUnit.SECONDS);
+    Path err = logs.resolve("child-" + schedule + "-" + iter + ".err");
     Pending pending = null;
     int acks = 0;
     boolean killed = false;
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+    // never a hang: a child that stops acknowledging is killed, and the acks fall short
+    try (ChildJvm child = ChildJvm.builder(CrashChild.class).inheritProperties("walrus.backend")
+        .args(data.toString(), schedule, consistency, Long.toString(seed),
+            checkpoints ? "checkpoints" : "plain")
+        .stderrTo(err).killAfterSeconds(60).start()) {
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = child.readLine()) != null) {
         String[] f = line.split(" ");
         switch (f[0]) {
           case "S":
@@ -241,23 +217,16 @@ class CrashTest {
             fail(where + ": unexpected line from the child: " + line);
         }
         if (acks >= killAfter && !killed) {
-          // SIGKILL. Through the ProcessHandle: Process.destroyForcibly() would also close our
-          // end of the pipe, and the acks already written to it must still be read below.
-          p.toHandle().destroyForcibly();
+          // SIGKILL; the acks already written to the pipe are still read
+          child.kill();
           killed = true;
         }
       }
-    } finally {
-      guard.cancel(false);
-      watchdog.shutdownNow();
+      child.killAndAwait(where);
       if (!killed) {
-        p.destroyForcibly();
+        fail(where + ": the child stopped after " + acks + " acks (exit " + child.exitValue()
+            + "); stderr:\n" + child.stderr());
       }
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s: the child is gone", where).isTrue();
-    }
-    if (!killed) {
-      fail(where + ": the child stopped after " + acks + " acks (exit " + p.exitValue()
-          + "); stderr:\n" + Files.readString(err.toPath()));
     }
     return pending;
   }
@@ -307,7 +276,7 @@ class CrashTest {
         }
 
         // every retained entry, in order, with its bytes; only consumed ones may be gone
-        List<Entry> all = readAll(w, t);
+        List<Entry> all = WholeTopic.read(w, t);
         long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
         assertThat(first).as("%s: first retained offset of %s (consumed up to %d)", where, t,
             m.cursor).isLessThanOrEqualTo(m.cursor + ahead);
@@ -332,26 +301,6 @@ class CrashTest {
         m.end = end;
         m.cursor = pos;
       }
-    }
-  }
-
-  /** Reads a topic from its first retained entry without letting the reads reclaim anything. */
-  private static List<Entry> readAll(Walrus w, String t) {
-    List<Entry> out = new ArrayList<>();
-    // an unmoving registered cursor (a peek registers none) at the first retained entry
-    w.stats(t).ifPresent(s -> w.checkpoint(t, HOLDER, s.firstOffset()));
-    try {
-      for (int guard = 0; guard < 100_000; guard++) {
-        List<Entry> b = w.batchReadForTopic(t, VERIFIER, Long.MAX_VALUE, true);
-        if (b.isEmpty()) {
-          return out;
-        }
-        out.addAll(b);
-      }
-      throw new AssertionError("reading " + t + " never ends");
-    } finally {
-      w.removeConsumer(t, VERIFIER);
-      w.removeConsumer(t, HOLDER);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.crash.CrashChild;
+import dev.walrus.testkit.WholeTopic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -303,7 +304,7 @@ final class AckModel {
 
   private static List<Entry> readAll(Walrus w, String t, String where) {
     try {
-      return Entries.readAll(w, t);
+      return WholeTopic.read(w, t);
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": reading " + t + " after the fault: "
           + Entries.describe(e), e);

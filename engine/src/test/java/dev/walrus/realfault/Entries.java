@@ -1,15 +1,8 @@
 package dev.walrus.realfault;
 
-import dev.walrus.Entry;
-import dev.walrus.Walrus;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Payloads derived from topic and offset, reading a topic whole, and describing failures. */
+/** Payloads derived from topic and offset, and describing failures. */
 final class Entries {
-  private static final String VERIFIER = "realfault-verifier";
-  private static final String HOLDER = "realfault-holder";
-
   private Entries() {}
 
   /** @return the payload of {@code topic} at {@code offset}: 0 to {@code max - 1} bytes */
@@ -26,29 +19,6 @@ final class Entries {
       b[i] = (byte) (x >>> 56);
     }
     return b;
-  }
-
-  /**
-   * Reads a topic from its first retained entry through a fresh consumer, holding
-   * reclamation back with a second, unmoving one; removes both.
-   */
-  static List<Entry> readAll(Walrus w, String t) {
-    List<Entry> out = new ArrayList<>();
-    // a registered cursor (a peek registers none) at the first retained entry
-    w.stats(t).ifPresent(s -> w.checkpoint(t, HOLDER, s.firstOffset()));
-    try {
-      for (int guard = 0; guard < 1_000_000; guard++) {
-        List<Entry> b = w.batchReadForTopic(t, VERIFIER, Long.MAX_VALUE, true);
-        if (b.isEmpty()) {
-          return out;
-        }
-        out.addAll(b);
-      }
-      throw new AssertionError("reading " + t + " never ends");
-    } finally {
-      w.removeConsumer(t, VERIFIER);
-      w.removeConsumer(t, HOLDER);
-    }
   }
 
   /** @return the class and message of {@code e} and of each of its causes, on one line */

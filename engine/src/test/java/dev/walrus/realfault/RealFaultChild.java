@@ -5,6 +5,7 @@ import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.crash.CrashChild;
+import dev.walrus.testkit.WholeTopic;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -216,7 +217,7 @@ public final class RealFaultChild {
       }
     }
     try (Walrus w = backend.open(backend.builder(dir, RealBackend.schedule("nofsync"), 4096, 1))) {
-      List<Entry> all = Entries.readAll(w, t);
+      List<Entry> all = WholeTopic.read(w, t);
       expect(all.size(), n, "entries of " + t + " after reopening");
       for (Entry e : all) {
         if (!Arrays.equals(e.data(), block(t, e.offset()))) {

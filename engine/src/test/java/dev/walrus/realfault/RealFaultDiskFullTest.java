@@ -9,6 +9,7 @@ import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusPoisonedException;
+import dev.walrus.testkit.WholeTopic;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,7 +227,7 @@ class RealFaultDiskFullTest {
       String t = TOPICS[i];
       List<Entry> all;
       try {
-        all = Entries.readAll(w, t);
+        all = WholeTopic.read(w, t);
       } catch (RuntimeException e) {
         throw new AssertionError(where + ": reading " + t + ": " + Entries.describe(e), e);
       }
