@@ -3,48 +3,59 @@ package dev.walrus.reactive;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Opens a small engine in a temp dir and its reactive view; closes both after each test. */
-abstract class WalrusFixture {
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+/**
+ * Opens a small engine in a temp dir and its reactive view; closes both after each test.
+ * Public (in the reactive module's test-jar) so that the Vert.x adapter's fixture shares it.
+ */
+public abstract class WalrusFixture {
+  /** How long a step, a poll or a future may take before the test fails. */
+  protected static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   static {
     // A broken implementation must fail a test, never hang the suite.
     reactor.test.StepVerifier.setDefaultTimeout(TIMEOUT);
   }
 
+  /** The engine's data directory (fresh for each test). */
   @TempDir
-  Path dir;
+  protected Path dir;
 
-  Walrus wal;
-  ReactiveWalrus rw;
+  /** The engine, once opened. */
+  protected Walrus wal;
+  /** Its reactive view, once opened. */
+  protected ReactiveWalrus rw;
 
-  Walrus.Builder engine() {
+  /** @return a builder of a small engine (64 KiB blocks, 16 a file) in {@link #dir} */
+  protected Walrus.Builder engine() {
     return Walrus.builder().dataDir(dir).blockSize(64 * 1024).blocksPerFile(16).quiet(true);
   }
 
-  void open() {
+  /** Opens {@link #engine()} and its reactive view. */
+  protected void open() {
     open(engine());
   }
 
-  void open(Walrus.Builder b) {
+  /** @param b opened, with its reactive view */
+  protected void open(Walrus.Builder b) {
     wal = b.open();
     rw = ReactiveWalrus.create(wal);
   }
 
-  void open(ReadConsistency c, FsyncSchedule s) {
+  /** Opens {@link #engine()} with this consistency and fsync schedule. */
+  protected void open(ReadConsistency c, FsyncSchedule s) {
     open(engine().consistency(c).fsyncSchedule(s));
   }
 
   /** Closes both (the reactive view first), for restart tests. */
-  void closeAll() {
+  protected void closeAll() {
     if (rw != null) {
       rw.close();
       rw = null;
@@ -55,23 +66,19 @@ abstract class WalrusFixture {
     }
   }
 
+  /** Closes what is open. */
   @AfterEach
-  void tearDown() {
+  protected void tearDown() {
     closeAll();
   }
 
-  static byte[] bytes(String s) {
+  /** @return the UTF-8 bytes of {@code s} */
+  protected static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Polls a condition until it holds or the deadline passes; fails on timeout. */
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
+  protected static void await(String what, BooleanSupplier condition) {
+    Poll.until(what, TIMEOUT, condition);
   }
 }
