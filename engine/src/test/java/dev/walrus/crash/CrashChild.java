@@ -5,6 +5,7 @@ import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.Payloads;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -43,18 +44,7 @@ public final class CrashChild {
 
   /** @return the payload of {@code topic} at {@code offset}: 0 to 299 bytes */
   public static byte[] payload(String topic, long offset) {
-    long h = topic.hashCode() * 0x9E3779B97F4A7C15L ^ (offset + 1) * 0xC2B2AE3D27D4EB4FL;
-    h ^= h >>> 29;
-    h *= 0xBF58476D1CE4E5B9L;
-    h ^= h >>> 32;
-    int len = (int) Long.remainderUnsigned(h, 300);
-    byte[] b = new byte[len];
-    long x = h;
-    for (int i = 0; i < len; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      b[i] = (byte) (x >>> 56);
-    }
-    return b;
+    return Payloads.of(topic, offset, 300);
   }
 
   static FsyncSchedule schedule(String s) {

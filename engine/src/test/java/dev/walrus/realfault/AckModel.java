@@ -307,7 +307,7 @@ final class AckModel {
       return WholeTopic.read(w, t);
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": reading " + t + " after the fault: "
-          + Entries.describe(e), e);
+          + Failures.describe(e), e);
     }
   }
 

@@ -74,7 +74,7 @@ public final class RealFaultChild {
       List<String> opts = args.length > 4 ? List.of(args[4].split(",")) : List.of();
       work(w, new Random(Long.parseLong(args[3])), opts.contains("hold"), opts.contains("appends"));
     } catch (Throwable e) {
-      line("F " + Entries.describe(e));
+      line("F " + Failures.describe(e));
       probe(w);
       line("Z");
       Runtime.getRuntime().halt(5);
@@ -86,13 +86,13 @@ public final class RealFaultChild {
       w.appendForTopic(PROBE, new byte[] {1});
       line("P append accepted");
     } catch (Throwable e) {
-      line("P append " + Entries.describe(e));
+      line("P append " + Failures.describe(e));
     }
     try {
       w.readNext(TOPICS[0], false);
       line("P read accepted");
     } catch (Throwable e) {
-      line("P read " + Entries.describe(e));
+      line("P read " + Failures.describe(e));
     }
   }
 
