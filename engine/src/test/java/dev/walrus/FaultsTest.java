@@ -1,5 +1,6 @@
 package dev.walrus;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -63,14 +64,6 @@ class FaultsTest {
     }
     w.removeConsumer(T, "verify");
     return out;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   private void assertReopenedHolds(long acked, long inFlight) {

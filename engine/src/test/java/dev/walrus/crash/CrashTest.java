@@ -140,95 +140,94 @@ class CrashTest {
   private Pending runAndKill(Path data, String schedule, String consistency, long seed,
       int killAfter, Map<String, Model> model, String where, int iter, boolean checkpoints)
       throws Exception {
-    Path err = logs.resolve("child-" + schedule + "-" + iter + ".err");
-    Pending pending = null;
-    int acks = 0;
-    boolean killed = false;
+    Acks acks = new Acks(model, where);
     // never a hang: a child that stops acknowledging is killed, and the acks fall short
     try (ChildJvm child = ChildJvm.builder(CrashChild.class).inheritProperties("walrus.backend")
         .args(data.toString(), schedule, consistency, Long.toString(seed),
             checkpoints ? "checkpoints" : "plain")
-        .stderrTo(err).killAfterSeconds(60).start()) {
-      String line;
-      while ((line = child.readLine()) != null) {
-        String[] f = line.split(" ");
-        switch (f[0]) {
-          case "S":
-            break;
-          case "K": // a checkpoint the engine refused (the floor rose meanwhile); nothing moved
-            pending = null;
-            break;
-          case "X":
-            fail(where + ": the child saw a wrong read: " + line);
-            break;
-          case "a":
-            pending = new Pending('a', f[1], Long.parseLong(f[2]), 1);
-            break;
-          case "b":
-            pending = new Pending('b', f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
-            break;
-          case "r":
-            pending = new Pending('r', f[1], 0, 1);
-            break;
-          case "q":
-            pending = new Pending('q', f[1], 0, Walrus.MAX_BATCH_ENTRIES);
-            break;
-          case "c":
-            pending = new Pending('c', f[1], Long.parseLong(f[2]), 0);
-            break;
-          case "C":
-            model.get(f[1]).cp = Long.parseLong(f[2]);
-            pending = null;
-            acks++;
-            break;
-          case "A":
-          case "B": {
-            Model m = model.get(f[1]);
-            long first = Long.parseLong(f[2]);
-            long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
-            assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
-            if (f[0].equals("A")) {
-              assertThat(Integer.parseInt(f[3])).isEqualTo(CrashChild.payload(f[1], first).length);
-            }
-            m.end = first + n;
-            pending = null;
-            acks++;
-            break;
+        .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err")).killAfterSeconds(60)
+        .start()) {
+      child.killAfterAcks(killAfter, where, acks::accept);
+    }
+    return acks.pending;
+  }
+
+  /** Checks the child's lines against the model as they come; knows the operation in flight. */
+  private static final class Acks {
+    private final Map<String, Model> model;
+    private final String where;
+    Pending pending;
+
+    Acks(Map<String, Model> model, String where) {
+      this.model = model;
+      this.where = where;
+    }
+
+    /** @return whether {@code line} acknowledged an operation */
+    boolean accept(String line) {
+      String[] f = line.split(" ");
+      switch (f[0]) {
+        case "S":
+          return false;
+        case "K": // a checkpoint the engine refused (the floor rose meanwhile); nothing moved
+          pending = null;
+          return false;
+        case "X":
+          fail(where + ": the child saw a wrong read: " + line);
+          return false;
+        case "a":
+          pending = new Pending('a', f[1], Long.parseLong(f[2]), 1);
+          return false;
+        case "b":
+          pending = new Pending('b', f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+          return false;
+        case "r":
+          pending = new Pending('r', f[1], 0, 1);
+          return false;
+        case "q":
+          pending = new Pending('q', f[1], 0, Walrus.MAX_BATCH_ENTRIES);
+          return false;
+        case "c":
+          pending = new Pending('c', f[1], Long.parseLong(f[2]), 0);
+          return false;
+        case "C":
+          model.get(f[1]).cp = Long.parseLong(f[2]);
+          pending = null;
+          return true;
+        case "A":
+        case "B": {
+          Model m = model.get(f[1]);
+          long first = Long.parseLong(f[2]);
+          long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
+          assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
+          if (f[0].equals("A")) {
+            assertThat(Integer.parseInt(f[3])).isEqualTo(CrashChild.payload(f[1], first).length);
           }
-          case "R":
-          case "Q": {
-            Model m = model.get(f[1]);
-            long first = Long.parseLong(f[2]);
-            long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
-            assertThat(first).as("%s: the shared cursor continues (%s)", where, line)
-                .isEqualTo(m.cursor);
-            m.cursor = first + n;
-            pending = null;
-            acks++;
-            break;
-          }
-          case "E":
-            assertThat(model.get(f[1]).cursor).as("%s: empty read only at the end", where)
-                .isEqualTo(model.get(f[1]).end);
-            pending = null;
-            acks++;
-            break;
-          default:
-            fail(where + ": unexpected line from the child: " + line);
+          m.end = first + n;
+          pending = null;
+          return true;
         }
-        if (acks >= killAfter && !killed) {
-          // SIGKILL; the acks already written to the pipe are still read
-          child.kill();
-          killed = true;
+        case "R":
+        case "Q": {
+          Model m = model.get(f[1]);
+          long first = Long.parseLong(f[2]);
+          long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
+          assertThat(first).as("%s: the shared cursor continues (%s)", where, line)
+              .isEqualTo(m.cursor);
+          m.cursor = first + n;
+          pending = null;
+          return true;
         }
-      }
-      child.killAndAwait(where);
-      if (!killed) {
-        fail(where + ": the child stopped after " + acks + " acks (exit " + child.exitValue()
-            + "); stderr:\n" + child.stderr());
+        case "E":
+          assertThat(model.get(f[1]).cursor).as("%s: empty read only at the end", where)
+              .isEqualTo(model.get(f[1]).end);
+          pending = null;
+          return true;
+        default:
+          fail(where + ": unexpected line from the child: " + line);
+          return false;
       }
     }
-    return pending;
   }
 
   private void verify(Path data, String schedule, String consistency, Map<String, Model> model,

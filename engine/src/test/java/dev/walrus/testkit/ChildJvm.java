@@ -262,6 +262,47 @@ public final class ChildJvm implements AutoCloseable {
     return l;
   }
 
+  /** Checks one line of a child as it comes (with assertions). */
+  @FunctionalInterface
+  public interface LineCheck {
+    /**
+     * @param line the child's line
+     * @return whether it acknowledged an operation
+     */
+    boolean accept(String line);
+  }
+
+  /**
+   * The kill loop: hands every line to {@code check}; once {@code killAfter} lines were
+   * acknowledgments, SIGKILL, and the lines written before the child died are still read
+   * and checked; then waits for its end.
+   *
+   * @param killAfter the acknowledgments after which the child is killed
+   * @param where the failure messages' prefix
+   * @param check checks each line and says whether it was an acknowledgment
+   * @throws AssertionError if the child ended by itself (or at the watchdog's deadline)
+   *     before it was killed, with its exit code and standard error
+   * @throws IOException if the pipe cannot be read
+   */
+  public void killAfterAcks(int killAfter, String where, LineCheck check) throws IOException {
+    int acks = 0;
+    boolean killed = false;
+    for (String line = readLine(); line != null; line = readLine()) {
+      if (check.accept(line)) {
+        acks++;
+      }
+      if (acks >= killAfter && !killed) {
+        kill();
+        killed = true;
+      }
+    }
+    killAndAwait(where);
+    if (!killed) {
+      throw new AssertionError(where + ": the child stopped after " + acks + " acks (exit "
+          + exitValue() + "); stderr:\n" + stderr());
+    }
+  }
+
   /** @return the lines read so far by the {@link Builder#collectLines()} thread */
   public List<String> lines() {
     return lines;

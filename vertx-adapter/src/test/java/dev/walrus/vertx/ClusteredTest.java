@@ -1,5 +1,6 @@
 package dev.walrus.vertx;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
@@ -165,14 +166,6 @@ class ClusteredTest {
     poll("resumed tail", () -> resumed.size() == 63);
     assertThat(resumed).extracting(Entry::offset).containsExactlyElementsOf(range(40, 103));
     await(t2.close());
-  }
-
-  static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   static <T> T await(Future<T> f) throws Exception {

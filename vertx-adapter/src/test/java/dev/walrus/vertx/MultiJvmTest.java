@@ -1,5 +1,6 @@
 package dev.walrus.vertx;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Walrus;
@@ -366,14 +367,6 @@ class MultiJvmTest {
   Child owner(Path data, String prefix, long leaseMs) throws IOException {
     return new Child("owner", "owner", data.toString(), cluster, member, prefix,
         Long.toString(leaseMs));
-  }
-
-  static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   static <T> T await(Future<T> f) throws Exception {

@@ -81,41 +81,30 @@ class ReactiveCrashTest {
   /** @return the stream in flight at the kill: {topic index, first, n}, or null */
   private long[] runAndKill(Path data, String schedule, long seed, int killAfter,
       Map<String, Long> acked, String where, int iter) throws Exception {
-    long[] inflight = null;
-    int acks = 0;
-    boolean killed = false;
+    long[][] inflight = {null};
     try (ChildJvm child = ChildJvm.builder(ReactiveCrashChild.class)
         .inheritProperties("walrus.backend").args(data.toString(), schedule, Long.toString(seed))
         .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err")).killAfterSeconds(60)
         .start()) {
-      String line;
-      while ((line = child.readLine()) != null) {
+      child.killAfterAcks(killAfter, where, line -> {
         String[] f = line.split(" ");
         if (f[0].equals("s")) {
-          inflight = new long[] {f[1].charAt(1) - '0', Long.parseLong(f[2]),
+          inflight[0] = new long[] {f[1].charAt(1) - '0', Long.parseLong(f[2]),
               Long.parseLong(f[3])};
-          assertThat(inflight[1]).as("%s: a stream starts at the acked end", where)
+          assertThat(inflight[0][1]).as("%s: a stream starts at the acked end", where)
               .isEqualTo(acked.getOrDefault(f[1], 0L));
         } else if (f[0].equals("A")) {
           long off = Long.parseLong(f[2]);
           assertThat(off).as("%s: offsets continue (%s)", where, line)
               .isEqualTo(acked.getOrDefault(f[1], 0L));
           acked.put(f[1], off + 1);
-          acks++;
+          return true;
         } else if (!f[0].equals("S")) {
           fail(where + ": unexpected line from the child: " + line);
         }
-        if (acks >= killAfter && !killed) {
-          child.kill();
-          killed = true;
-        }
-      }
-      child.killAndAwait(where);
-      if (!killed) {
-        fail(where + ": the child stopped after " + acks + " acks (exit " + child.exitValue()
-            + "); stderr:\n" + child.stderr());
-      }
+        return false;
+      });
     }
-    return inflight;
+    return inflight[0];
   }
 }
