@@ -32,7 +32,7 @@ public final class ChildJvm implements AutoCloseable {
   private final BufferedReader in;
   private final BufferedWriter copy;
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService watchdog;
+  private ScheduledExecutorService watchdog;
   private ScheduledFuture<?> deadline;
 
   private ChildJvm(Process process, Builder b) throws IOException {
@@ -41,8 +41,7 @@ public final class ChildJvm implements AutoCloseable {
     this.in = b.stdout == null ? new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) : null;
     this.copy = b.copyLinesTo == null ? null : Files.newBufferedWriter(b.copyLinesTo);
-    this.watchdog = b.killAfterSeconds > 0 ? Executors.newSingleThreadScheduledExecutor() : null;
-    if (watchdog != null) {
+    if (b.killAfterSeconds > 0) {
       killAfterSeconds(b.killAfterSeconds);
     }
     if (b.collect) {
@@ -315,6 +314,9 @@ public final class ChildJvm implements AutoCloseable {
    * @throws IOException if the file cannot be written
    */
   public void note(String note) throws IOException {
+    if (copy == null) {
+      throw new IllegalStateException("no copyLinesTo file to write the note into");
+    }
     synchronized (copy) {
       copy.write("# " + note);
       copy.newLine();
@@ -326,7 +328,14 @@ public final class ChildJvm implements AutoCloseable {
    *
    * @param seconds how long the child may still live
    */
-  public void killAfterSeconds(int seconds) {
+  public synchronized void killAfterSeconds(int seconds) {
+    if (watchdog == null) {
+      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "child-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+    }
     if (deadline != null) {
       deadline.cancel(false);
     }
@@ -397,8 +406,10 @@ public final class ChildJvm implements AutoCloseable {
   /** Stops the watchdog, kills the child if it still runs and waits (30 s) for its end. */
   @Override
   public void close() throws IOException {
-    if (watchdog != null) {
-      watchdog.shutdownNow();
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.shutdownNow();
+      }
     }
     killAndAwait("closing");
     if (in != null) {
