@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * entry and never hang.
  */
 class FaultsTest {
-  private static final String T = "t";
+  static final String T = "t";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
@@ -38,11 +38,13 @@ class FaultsTest {
         .fsyncSchedule(s).quiet(true);
   }
 
-  private static byte[] p(long offset) {
+  /** @return the payload at {@code offset} of topic {@link #T} (MmapFaultsTest shares them) */
+  static byte[] p(long offset) {
     return CrashChild.payload(T, offset);
   }
 
-  private static List<byte[]> batch(long first, int n) {
+  /** @return the payloads of {@code n} entries of {@link #T} from {@code first} */
+  static List<byte[]> batch(long first, int n) {
     List<byte[]> b = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       b.add(p(first + i));
