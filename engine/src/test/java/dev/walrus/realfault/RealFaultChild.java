@@ -1,7 +1,6 @@
 package dev.walrus.realfault;
 
 import dev.walrus.Entry;
-import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.crash.CrashChild;
@@ -134,23 +133,7 @@ public final class RealFaultChild {
         next[i] += n;
         held[i] = hold && !held[i] ? holdAtZero(w, t) : held[i];
       } else if (op < 55) {
-        long lo = cp[i] >= 0 ? cp[i] : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
-        if (next[i] == 0 || lo > next[i]) {
-          continue;
-        }
-        long x = lo + rnd.nextInt((int) Math.min(50, next[i] - lo) + 1);
-        line("c " + t + " " + x);
-        try {
-          w.checkpoint(t, CHECKPOINTER, x);
-        } catch (InvalidArgumentException raced) { // reclamation raised the floor past x
-          if (x >= w.stats(t).map(TopicStats::firstOffset).orElse(0L)) {
-            throw raced;
-          }
-          line("K " + t);
-          continue;
-        }
-        cp[i] = x;
-        line("C " + t + " " + x);
+        cp[i] = CrashChild.checkpointForwards(w, t, cp[i], next[i], rnd, RealFaultChild::line);
       } else if (op < 80) {
         line("r " + t);
         Optional<Entry> e = w.readNext(t, true);

@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,16 +33,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ballast file (written first) is removed, the instance (or, if the failure poisoned it, a
  * reopened one) appends and reads again.
  */
-class RealFaultDiskFullTest {
+class RealFaultDiskFullTest extends MountingTest {
   private static final String[] TOPICS = {"f0", "f1"};
   private static final int MAX_PAYLOAD = 6000;
   private static final long BLOCK = 64 << 10;
   private static final int BLOCKS_PER_FILE = 8;
-
-  @BeforeEach
-  void machine() {
-    RealFaultMachine.assumeMounting();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> a = new ArrayList<>();
