@@ -3,8 +3,7 @@ package dev.walrus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.walrus.testkit.ChildJvm;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -149,24 +148,17 @@ class ConcurrencyTest {
 
   @Test
   void aSecondProcessGetsAClearErrorAndACrashedOwnerDoesNotBlockTheNext() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), LockHolder.class.getName(), dir.toString());
-    pb.environment().put("WALRUS_QUIET", "1");
-    pb.redirectErrorStream(true);
-    Process child = pb.start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (ChildJvm child = ChildJvm.builder(LockHolder.class).heap(null).args(dir.toString())
+        .start()) {
       String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
+      while ((line = child.readLine()) != null && !line.equals("READY")) {
         // skip anything else the child prints
       }
       assertThat(line).isEqualTo("READY");
       assertThatThrownBy(() -> Walrus.builder().dataDir(dir).namespace("locked").open())
           .isInstanceOf(NamespaceLockedException.class)
           .hasMessageContaining("another process");
-      child.destroyForcibly(); // SIGKILL: the OS releases the lock with the process
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      child.killAndAwait("the lock holder"); // SIGKILL: the OS releases the lock with the process
     }
     try (Walrus w = Walrus.builder().dataDir(dir).namespace("locked").open()) {
       assertThat(w.readNext("t", true).orElseThrow().dataAsString()).isEqualTo("held");

@@ -2,12 +2,10 @@ package dev.walrus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walrus.testkit.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -25,26 +23,14 @@ class DescriptorLimitTest {
 
   @Test
   void threeHundredDataFilesUnderUlimit200() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    for (String p : new String[] {"walrus.backend", "walrus.io_uring"}) {
-      if (System.getProperty(p) != null) {
-        cmd.add("-D" + p + "=" + System.getProperty(p));
-      }
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        DescriptorLimitChild.class.getName(), dir.resolve("ns").toString(), "300"));
-    StringBuilder shell = new StringBuilder("ulimit -n 200 && exec");
-    for (String c : cmd) {
-      shell.append(" '").append(c.replace("'", "'\\''")).append('\'');
-    }
     Path out = dir.resolve("child.out");
-    Process p = new ProcessBuilder("bash", "-c", shell.toString()).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+    ChildJvm child = ChildJvm.builder(DescriptorLimitChild.class)
+        .inheritProperties("walrus.backend", "walrus.io_uring")
+        .args(dir.resolve("ns").toString(), "300").underShell("ulimit -n 200").stdoutTo(out)
+        .start();
+    assertThat(child.awaitExit(120)).as("child finished").isTrue();
     String log = Files.readString(out, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(log).isZero();
+    assertThat(child.exitValue()).as(log).isZero();
     assertThat(log).contains("OK 300");
   }
 }

@@ -1,5 +1,6 @@
 package dev.walrus;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * entry and never hang.
  */
 class FaultsTest {
-  private static final String T = "t";
+  static final String T = "t";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
@@ -37,11 +38,13 @@ class FaultsTest {
         .fsyncSchedule(s).quiet(true);
   }
 
-  private static byte[] p(long offset) {
+  /** @return the payload at {@code offset} of topic {@link #T} (MmapFaultsTest shares them) */
+  static byte[] p(long offset) {
     return CrashChild.payload(T, offset);
   }
 
-  private static List<byte[]> batch(long first, int n) {
+  /** @return the payloads of {@code n} entries of {@link #T} from {@code first} */
+  static List<byte[]> batch(long first, int n) {
     List<byte[]> b = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       b.add(p(first + i));
@@ -63,14 +66,6 @@ class FaultsTest {
     }
     w.removeConsumer(T, "verify");
     return out;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   private void assertReopenedHolds(long acked, long inFlight) {

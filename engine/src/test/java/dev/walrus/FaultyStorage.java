@@ -2,6 +2,7 @@ package dev.walrus;
 
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.ForwardingBackend;
+import dev.walrus.internal.storage.ForwardingStorageFile;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -76,18 +77,12 @@ final class FaultyStorage extends ForwardingBackend {
     return new Faulty(delegate.open(path, create, syncWrites)); // the cursor journal
   }
 
-  private final class Faulty implements StorageFile {
-    private final StorageFile f;
+  private final class Faulty extends ForwardingStorageFile {
     private final boolean data;
 
     Faulty(StorageFile f) {
-      this.f = f;
+      super(f);
       this.data = f.path().getFileName().toString().startsWith("wal-");
-    }
-
-    @Override
-    public Path path() {
-      return f.path();
     }
 
     private boolean failNow() {
@@ -107,11 +102,11 @@ final class FaultyStorage extends ForwardingBackend {
         if (shortWrite) {
           ByteBuffer half = src.duplicate();
           half.limit(half.position() + half.remaining() / 2);
-          f.write(half, position);
+          delegate.write(half, position);
         }
         throw new IOException(writeError);
       }
-      f.write(src, position);
+      delegate.write(src, position);
     }
 
     @Override
@@ -121,19 +116,14 @@ final class FaultyStorage extends ForwardingBackend {
           for (int i = 0; i < buffers.size(); i++) {
             ByteBuffer half = buffers.get(i).duplicate();
             half.limit(half.position() + half.remaining() / 2);
-            f.write(half, positions[i]);
+            delegate.write(half, positions[i]);
           }
         }
         throw new IOException(writeError);
       }
       for (int i = 0; i < buffers.size(); i++) {
-        f.write(buffers.get(i), positions[i]);
+        delegate.write(buffers.get(i), positions[i]);
       }
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return f.read(dst, position);
     }
 
     @Override
@@ -141,22 +131,7 @@ final class FaultyStorage extends ForwardingBackend {
       if (due(failForceIn)) {
         throw new IOException("Input/output error");
       }
-      f.force();
-    }
-
-    @Override
-    public long size() throws IOException {
-      return f.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      f.truncate(size);
-    }
-
-    @Override
-    public void close() throws IOException {
-      f.close();
+      delegate.force();
     }
   }
 }

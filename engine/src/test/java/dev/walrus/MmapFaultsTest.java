@@ -1,14 +1,14 @@
 package dev.walrus;
 
+import static dev.walrus.FaultsTest.batch;
+import static dev.walrus.FaultsTest.p;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.walrus.crash.CrashChild;
 import dev.walrus.internal.storage.MappedFileBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * versions (a full tmpfs) run in the real-fault suite.
  */
 class MmapFaultsTest {
-  private static final String T = "t";
+  private static final String T = FaultsTest.T;
 
   @TempDir Path dir;
 
@@ -44,18 +44,6 @@ class MmapFaultsTest {
   private Walrus.Builder builder(FsyncSchedule s) {
     return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
         .fsyncSchedule(s).quiet(true);
-  }
-
-  private static byte[] p(long offset) {
-    return CrashChild.payload(T, offset);
-  }
-
-  private static List<byte[]> batch(long first, int n) {
-    List<byte[]> b = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      b.add(p(first + i));
-    }
-    return b;
   }
 
   private void assertReopenedHolds(long acked) {

@@ -2,6 +2,7 @@ package dev.walrus;
 
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.StorageBackend;
+import dev.walrus.internal.storage.ForwardingStorageFile;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -463,14 +464,13 @@ final class PowerLossStorage implements StorageBackend {
     return pos - Math.floorMod(pos, SECTOR);
   }
 
-  private final class Recorded implements StorageFile {
-    private final StorageFile f;
+  private final class Recorded extends ForwardingStorageFile {
     private final Inode inode;
     private final boolean syncWrites;
     private final int gen = generation;
 
     Recorded(StorageFile f, Inode inode, boolean syncWrites) {
-      this.f = f;
+      super(f);
       this.inode = inode;
       this.syncWrites = syncWrites;
     }
@@ -478,11 +478,6 @@ final class PowerLossStorage implements StorageBackend {
     /** @return true if the process that opened this file was killed */
     private boolean killed() {
       return gen != generation;
-    }
-
-    @Override
-    public Path path() {
-      return f.path();
     }
 
     @Override
@@ -495,7 +490,7 @@ final class PowerLossStorage implements StorageBackend {
         tick();
         byte[] data = new byte[src.remaining()];
         src.duplicate().get(data);
-        f.write(src, position);
+        delegate.write(src, position);
         inode.write(position, data, syncWrites);
       }
     }
@@ -508,13 +503,8 @@ final class PowerLossStorage implements StorageBackend {
     }
 
     @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return f.read(dst, position);
-    }
-
-    @Override
     public void force() throws IOException {
-      beforeForce.accept(f.path());
+      beforeForce.accept(delegate.path());
       synchronized (lock) {
         if (killed()) {
           return;
@@ -525,29 +515,19 @@ final class PowerLossStorage implements StorageBackend {
     }
 
     @Override
-    public long size() throws IOException {
-      return f.size();
-    }
-
-    @Override
     public void truncate(long size) throws IOException {
       synchronized (lock) {
         if (killed()) {
           return;
         }
         tick();
-        f.truncate(size);
+        delegate.truncate(size);
         if (syncWrites) {
           inode.applyDurable(new Op(0, null, size));
         } else {
           inode.pending.add(new Op(0, null, size));
         }
       }
-    }
-
-    @Override
-    public void close() throws IOException {
-      f.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.walrus.crash.CrashChild;
+import dev.walrus.testkit.WholeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -608,28 +609,10 @@ class PowerLossTest {
   }
 
   private static List<Entry> readAll(Walrus w, String t, String where) {
-    List<Entry> out = new ArrayList<>();
-    // a registered cursor at the first retained offset keeps every file while the verifier
-    // reads (a peek would register nothing and hold nothing back)
-    w.stats(t).ifPresent(s -> w.checkpoint(t, "holder", s.firstOffset()));
     try {
-      for (int guard = 0; guard < 100_000; guard++) {
-        List<Entry> b;
-        try {
-          b = w.batchReadForTopic(t, "verifier", Long.MAX_VALUE, true);
-        } catch (WalrusException e) {
-          throw new AssertionError(where + ": reading after the power cut failed after "
-              + out.size() + " entries: " + e, e);
-        }
-        if (b.isEmpty()) {
-          return out;
-        }
-        out.addAll(b);
-      }
-      throw new AssertionError(where + ": reading never ends");
-    } finally {
-      w.removeConsumer(t, "verifier");
-      w.removeConsumer(t, "holder");
+      return WholeTopic.read(w, t);
+    } catch (WalrusException e) {
+      throw new AssertionError(where + ": reading after the power cut failed: " + e, e);
     }
   }
 }

@@ -2,9 +2,11 @@ package dev.walrus.crash;
 
 import dev.walrus.Entry;
 import dev.walrus.FsyncSchedule;
+import dev.walrus.InvalidArgumentException;
 import dev.walrus.ReadConsistency;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.Payloads;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -43,18 +45,7 @@ public final class CrashChild {
 
   /** @return the payload of {@code topic} at {@code offset}: 0 to 299 bytes */
   public static byte[] payload(String topic, long offset) {
-    long h = topic.hashCode() * 0x9E3779B97F4A7C15L ^ (offset + 1) * 0xC2B2AE3D27D4EB4FL;
-    h ^= h >>> 29;
-    h *= 0xBF58476D1CE4E5B9L;
-    h ^= h >>> 32;
-    int len = (int) Long.remainderUnsigned(h, 300);
-    byte[] b = new byte[len];
-    long x = h;
-    for (int i = 0; i < len; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      b[i] = (byte) (x >>> 56);
-    }
-    return b;
+    return Payloads.of(topic, offset, 300);
   }
 
   static FsyncSchedule schedule(String s) {
@@ -140,27 +131,7 @@ public final class CrashChild {
         next[i] += n;
         line("B " + t + " " + first + " " + n);
       } else if (op < 55 && checkpoints) {
-        // an explicit checkpoint of the named consumer, forwards (it holds back reclamation)
-        long lo = cp[i] >= 0 ? cp[i] : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
-        if (next[i] == 0 || lo > next[i]) {
-          continue;
-        }
-        long x = lo + rnd.nextInt((int) Math.min(50, next[i] - lo) + 1);
-        line("c " + t + " " + x);
-        try {
-          w.checkpoint(t, CHECKPOINTER, x);
-        } catch (dev.walrus.InvalidArgumentException raced) {
-          // The shared cursor's progress let reclamation raise the floor past x since lo
-          // was read: the engine refuses (correctly); nothing moved.
-          long first = w.stats(t).map(TopicStats::firstOffset).orElse(0L);
-          if (x >= first) {
-            throw raced;
-          }
-          line("K " + t); // refused: nothing moved
-          continue;
-        }
-        cp[i] = x;
-        line("C " + t + " " + x);
+        cp[i] = checkpointForwards(w, t, cp[i], next[i], rnd, CrashChild::line);
       } else if (op < 80) {
         line("r " + t);
         Optional<Entry> e = w.readNext(t, true);
@@ -192,6 +163,49 @@ public final class CrashChild {
         }
       }
     }
+  }
+
+  /**
+   * Where a child prints its protocol lines.
+   *
+   * @param <E> what printing may throw
+   */
+  @FunctionalInterface
+  public interface Lines<E extends Exception> {
+    /** @param line printed and flushed before the call goes on */
+    void print(String line) throws E;
+  }
+
+  /**
+   * An explicit checkpoint of {@link #CHECKPOINTER} on {@code t}, forwards from its last one
+   * (or the first retained offset), up to 50 entries, never past {@code next}: prints
+   * {@code c T X} before and {@code C T X} after it, or {@code K T} if the engine refused it
+   * because reclamation raised the floor past X meanwhile (the shared cursor's progress let
+   * it; nothing moved). Does nothing on an empty topic or with the floor above {@code next}.
+   *
+   * @param cp the last acknowledged checkpoint, or -1
+   * @param next the topic's next offset
+   * @return the checkpoint now
+   */
+  public static <E extends Exception> long checkpointForwards(Walrus w, String t, long cp,
+      long next, Random rnd, Lines<E> out) throws E {
+    long lo = cp >= 0 ? cp : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
+    if (next == 0 || lo > next) {
+      return cp;
+    }
+    long x = lo + rnd.nextInt((int) Math.min(50, next - lo) + 1);
+    out.print("c " + t + " " + x);
+    try {
+      w.checkpoint(t, CHECKPOINTER, x);
+    } catch (InvalidArgumentException raced) {
+      if (x >= w.stats(t).map(TopicStats::firstOffset).orElse(0L)) {
+        throw raced;
+      }
+      out.print("K " + t); // refused: nothing moved
+      return cp;
+    }
+    out.print("C " + t + " " + x);
+    return x;
   }
 
   private static void check(Entry e, String t, long expected) throws IOException {

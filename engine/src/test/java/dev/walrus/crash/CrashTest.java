@@ -7,24 +7,18 @@ import dev.walrus.Entry;
 import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.walrus.crash.AckLog.Pending;
+import dev.walrus.crash.AckLog.TopicModel;
+import dev.walrus.testkit.ChildJvm;
+import dev.walrus.testkit.WholeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,22 +48,10 @@ class CrashTest {
       Boolean.parseBoolean(System.getProperty("walrus.crash.alo", "true"));
   private static final int ITERATIONS = Math.max(1, (KILLS + 2) / 3);
   private static final int PERSIST_EVERY = 5;
-  private static final String VERIFIER = "crash-verifier";
-  private static final String HOLDER = "crash-holder";
 
   @TempDir Path dir;
   private long verified;
   @TempDir Path logs;
-
-  /** What the acks say about one topic. */
-  private static final class Model {
-    long end; // offset after the last acknowledged entry
-    long cursor; // shared cursor after the last acknowledged consuming read
-    long cp = -1; // the named consumer's last acknowledged explicit checkpoint (-1: none)
-  }
-
-  /** The operation whose intent was printed but whose ack never came. */
-  private record Pending(char kind, String topic, long first, long count) {}
 
   @ParameterizedTest
   @ValueSource(strings = {"nofsync", "ms200", "synceach"})
@@ -103,10 +85,7 @@ class CrashTest {
         "-Dwalrus.crash.schedules=synceach kills children under SyncEach only");
     Path data = dir.resolve("ns");
     Files.createDirectories(data);
-    Map<String, Model> model = new HashMap<>();
-    for (String t : CrashChild.TOPICS) {
-      model.put(t, new Model());
-    }
+    AckLog log = new AckLog(CrashChild.TOPICS);
     Random rnd = new Random(("crash-" + schedule).hashCode());
     long totalAcks = 0;
     verified = 0;
@@ -115,7 +94,7 @@ class CrashTest {
       int killAfter = 20 + rnd.nextInt(400);
       String where = schedule + " iteration " + iter + " (" + consistency + ", kill after "
           + killAfter + " acks)";
-      Pending pending = runAndKill(data, schedule, consistency, rnd.nextLong(), killAfter, model,
+      Pending pending = runAndKill(data, schedule, consistency, rnd.nextLong(), killAfter, log,
           where, iter, checkpoints);
       totalAcks += killAfter;
       Path snapshot = null;
@@ -125,7 +104,7 @@ class CrashTest {
         NamespaceFiles.copy(data, snapshot);
       }
       try {
-        verify(data, schedule, consistency, model, pending, where);
+        verify(data, schedule, consistency, log.topics, pending, where);
       } catch (AssertionError e) {
         if (snapshot != null) {
           Path failed = Path.of(KEEP, "failed-" + schedule + "-" + iter + "-" + System.nanoTime());
@@ -147,147 +126,72 @@ class CrashTest {
   private static final String KEEP = System.getProperty("walrus.crash.keep");
 
   private Pending runAndKill(Path data, String schedule, String consistency, long seed,
-      int killAfter, Map<String, Model> model, String where, int iter, boolean checkpoints)
+      int killAfter, AckLog log, String where, int iter, boolean checkpoints)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    String backend = System.getProperty("walrus.backend");
-    if (backend != null) {
-      cmd.add("-Dwalrus.backend=" + backend);
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-        data.toString(), schedule, consistency, Long.toString(seed),
-        checkpoints ? "checkpoints" : "plain"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("WALRUS_QUIET", "1");
-    File err = logs.resolve("child-" + schedule + "-" + iter + ".err").toFile();
-    pb.redirectError(err);
-    Process p = pb.start();
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    log.pending = null; // a new child: nothing of it is in flight yet
     // never a hang: a child that stops acknowledging is killed, and the acks fall short
-    ScheduledFuture<?> guard = watchdog.schedule(() -> p.toHandle().destroyForcibly(), 60,
-        TimeUnit.SECONDS);
-    Pending pending = null;
-    int acks = 0;
-    boolean killed = false;
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        String[] f = line.split(" ");
-        switch (f[0]) {
-          case "S":
-            break;
-          case "K": // a checkpoint the engine refused (the floor rose meanwhile); nothing moved
-            pending = null;
-            break;
-          case "X":
-            fail(where + ": the child saw a wrong read: " + line);
-            break;
-          case "a":
-            pending = new Pending('a', f[1], Long.parseLong(f[2]), 1);
-            break;
-          case "b":
-            pending = new Pending('b', f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
-            break;
-          case "r":
-            pending = new Pending('r', f[1], 0, 1);
-            break;
-          case "q":
-            pending = new Pending('q', f[1], 0, Walrus.MAX_BATCH_ENTRIES);
-            break;
-          case "c":
-            pending = new Pending('c', f[1], Long.parseLong(f[2]), 0);
-            break;
-          case "C":
-            model.get(f[1]).cp = Long.parseLong(f[2]);
-            pending = null;
-            acks++;
-            break;
-          case "A":
-          case "B": {
-            Model m = model.get(f[1]);
-            long first = Long.parseLong(f[2]);
-            long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
-            assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
-            if (f[0].equals("A")) {
-              assertThat(Integer.parseInt(f[3])).isEqualTo(CrashChild.payload(f[1], first).length);
-            }
-            m.end = first + n;
-            pending = null;
-            acks++;
-            break;
-          }
-          case "R":
-          case "Q": {
-            Model m = model.get(f[1]);
-            long first = Long.parseLong(f[2]);
-            long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
-            assertThat(first).as("%s: the shared cursor continues (%s)", where, line)
-                .isEqualTo(m.cursor);
-            m.cursor = first + n;
-            pending = null;
-            acks++;
-            break;
-          }
-          case "E":
-            assertThat(model.get(f[1]).cursor).as("%s: empty read only at the end", where)
-                .isEqualTo(model.get(f[1]).end);
-            pending = null;
-            acks++;
-            break;
-          default:
-            fail(where + ": unexpected line from the child: " + line);
-        }
-        if (acks >= killAfter && !killed) {
-          // SIGKILL. Through the ProcessHandle: Process.destroyForcibly() would also close our
-          // end of the pipe, and the acks already written to it must still be read below.
-          p.toHandle().destroyForcibly();
-          killed = true;
-        }
-      }
-    } finally {
-      guard.cancel(false);
-      watchdog.shutdownNow();
-      if (!killed) {
-        p.destroyForcibly();
-      }
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s: the child is gone", where).isTrue();
+    try (ChildJvm child = ChildJvm.builder(CrashChild.class).inheritProperties("walrus.backend")
+        .args(data.toString(), schedule, consistency, Long.toString(seed),
+            checkpoints ? "checkpoints" : "plain")
+        .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err")).killAfterSeconds(60)
+        .start()) {
+      child.killAfterAcks(killAfter, where, line -> accept(log, line, where));
     }
-    if (!killed) {
-      fail(where + ": the child stopped after " + acks + " acks (exit " + p.exitValue()
-          + "); stderr:\n" + Files.readString(err.toPath()));
-    }
-    return pending;
+    return log.pending;
   }
 
-  private void verify(Path data, String schedule, String consistency, Map<String, Model> model,
-      Pending pending, String where) {
+  /** @return whether {@code line} acknowledged an operation */
+  private static boolean accept(AckLog log, String line, String where) {
+    String[] f = line.split(" ");
+    switch (f[0]) {
+      case "S":
+        return false;
+      case "K": // a checkpoint the engine refused (the floor rose meanwhile); nothing moved
+        log.pending = null;
+        return false;
+      case "X":
+        fail(where + ": the child saw a wrong read: " + line);
+        return false;
+      case "A":
+        assertThat(Integer.parseInt(f[3]))
+            .isEqualTo(CrashChild.payload(f[1], Long.parseLong(f[2])).length);
+        break;
+      default:
+        break;
+    }
+    int before = log.acks;
+    if (!log.apply(line, where)) {
+      fail(where + ": unexpected line from the child: " + line);
+    }
+    return log.acks > before;
+  }
+
+  private void verify(Path data, String schedule, String consistency,
+      Map<String, TopicModel> model, Pending pending, String where) {
     try (Walrus w = CrashChild.open(data, schedule, "strict")) {
       for (String t : CrashChild.TOPICS) {
-        Model m = model.get(t);
+        TopicModel m = model.get(t);
         Optional<TopicStats> s = w.stats(t);
         if (s.isEmpty()) {
           assertThat(m.end).as("%s: topic %s has acknowledged entries", where, t).isZero();
           continue;
         }
         long end = s.get().nextOffset();
-        boolean appending = pending != null && pending.topic.equals(t)
-            && (pending.kind == 'a' || pending.kind == 'b');
+        boolean appending = pending != null && pending.topic().equals(t)
+            && (pending.kind() == 'a' || pending.kind() == 'b');
         if (appending) {
           assertThat(end).as("%s: end of %s with an in-flight %s of %d at %d (all or nothing)",
-              where, t, pending.kind == 'a' ? "append" : "batch", pending.count, pending.first)
-              .isIn(m.end, m.end + pending.count);
+              where, t, pending.kind() == 'a' ? "append" : "batch", pending.count(), pending.first())
+              .isIn(m.end, m.end + pending.count());
         } else {
           assertThat(end).as("%s: end of %s (every ack kept, nothing more)", where, t)
               .isEqualTo(m.end);
         }
 
         long pos = CrashChild.sharedPosition(s.get());
-        boolean reading = pending != null && pending.topic.equals(t)
-            && (pending.kind == 'r' || pending.kind == 'q');
-        long ahead = reading ? Math.min(pending.count, end - m.cursor) : 0;
+        boolean reading = pending != null && pending.topic().equals(t)
+            && (pending.kind() == 'r' || pending.kind() == 'q');
+        long ahead = reading ? Math.min(pending.count(), end - m.cursor) : 0;
         if (consistency.equals("strict")) {
           assertThat(pos).as("%s: shared cursor of %s (StrictlyAtOnce, acked at %d)", where, t,
               m.cursor).isBetween(m.cursor, m.cursor + ahead);
@@ -297,17 +201,17 @@ class CrashTest {
         }
 
         // an explicit checkpoint is persisted before it returns (any schedule: kill -9 only)
-        if (m.cp >= 0 || pending != null && pending.kind == 'c' && pending.topic.equals(t)) {
+        if (m.cp >= 0 || pending != null && pending.kind() == 'c' && pending.topic().equals(t)) {
           long cpPos = w.position(t, CrashChild.CHECKPOINTER);
-          long inFlight = pending != null && pending.kind == 'c' && pending.topic.equals(t)
-              ? pending.first : m.cp;
+          long inFlight = pending != null && pending.kind() == 'c' && pending.topic().equals(t)
+              ? pending.first() : m.cp;
           assertThat(cpPos).as("%s: checkpoint of %s (acked %d, in flight %d)", where, t, m.cp,
               inFlight).isIn(m.cp, inFlight);
           m.cp = cpPos;
         }
 
         // every retained entry, in order, with its bytes; only consumed ones may be gone
-        List<Entry> all = readAll(w, t);
+        List<Entry> all = WholeTopic.read(w, t);
         long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
         assertThat(first).as("%s: first retained offset of %s (consumed up to %d)", where, t,
             m.cursor).isLessThanOrEqualTo(m.cursor + ahead);
@@ -332,26 +236,6 @@ class CrashTest {
         m.end = end;
         m.cursor = pos;
       }
-    }
-  }
-
-  /** Reads a topic from its first retained entry without letting the reads reclaim anything. */
-  private static List<Entry> readAll(Walrus w, String t) {
-    List<Entry> out = new ArrayList<>();
-    // an unmoving registered cursor (a peek registers none) at the first retained entry
-    w.stats(t).ifPresent(s -> w.checkpoint(t, HOLDER, s.firstOffset()));
-    try {
-      for (int guard = 0; guard < 100_000; guard++) {
-        List<Entry> b = w.batchReadForTopic(t, VERIFIER, Long.MAX_VALUE, true);
-        if (b.isEmpty()) {
-          return out;
-        }
-        out.addAll(b);
-      }
-      throw new AssertionError("reading " + t + " never ends");
-    } finally {
-      w.removeConsumer(t, VERIFIER);
-      w.removeConsumer(t, HOLDER);
     }
   }
 }

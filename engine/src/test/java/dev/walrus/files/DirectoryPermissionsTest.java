@@ -3,12 +3,12 @@ package dev.walrus.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Walrus;
+import dev.walrus.testkit.ChildJvm;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +40,11 @@ class DirectoryPermissionsTest {
   @Test
   void underUmask000CreatedDirectoriesAndFilesAreStillOwnerOnly() throws Exception {
     Path data = tmp.resolve("x").resolve("data");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cmd = "umask 000; exec '" + java + "' -Xshare:auto -XX:TieredStopAtLevel=1 -cp '"
-        + System.getProperty("java.class.path") + "' " + FilesChild.class.getName()
-        + " create '" + data + "' tenant";
-    ProcessBuilder pb = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile());
-    pb.environment().put("WALRUS_QUIET", "1");
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
-    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("child.log"))).isZero();
+    Path log = tmp.resolve("child.log");
+    ChildJvm child = ChildJvm.builder(FilesChild.class).heap(null).args("create", data.toString(),
+        "tenant").underShell("umask 000").stdoutTo(log).start();
+    assertThat(child.awaitExit(60)).as("child finished").isTrue();
+    assertThat(child.exitValue()).as(Files.readString(log)).isZero();
     for (Path d : List.of(tmp.resolve("x"), data, data.resolve("tenant"))) {
       assertThat(perms(d)).as(d.toString()).isEqualTo("rwx------");
     }

@@ -2,21 +2,17 @@ package dev.walrus.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.walrus.Entry;
 import dev.walrus.NamespaceLockedException;
 import dev.walrus.Walrus;
-import java.io.BufferedReader;
+import dev.walrus.testkit.ChildJvm;
+import dev.walrus.testkit.Poll;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,51 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
 class OwnershipTest {
   @TempDir Path dir;
   @TempDir Path logs;
-  private Process child;
-  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private ChildJvm child;
 
   @AfterEach
-  void killChild() throws InterruptedException {
-    if (child != null && child.isAlive()) {
-      child.toHandle().destroyForcibly();
-      child.waitFor(30, TimeUnit.SECONDS);
+  void killChild() throws IOException {
+    if (child != null) {
+      child.close();
     }
   }
 
   private void startOwner() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        FilesChild.class.getName(), "owner", dir.toString());
-    pb.environment().put("WALRUS_QUIET", "1");
-    pb.redirectError(logs.resolve("owner.err").toFile());
-    child = pb.start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-        for (String l = in.readLine(); l != null; l = in.readLine()) {
-          lines.add(l);
-        }
-      } catch (IOException ignored) {
-        // the child died
-      }
-    }, "owner-output");
-    reader.setDaemon(true);
-    reader.start();
+    child = ChildJvm.builder(FilesChild.class).args("owner", dir.toString())
+        .stderrTo(logs.resolve("owner.err")).collectLines().start();
   }
 
   private long acks() {
-    return lines.stream().filter(l -> l.startsWith("A ")).count();
+    return child.lines().stream().filter(l -> l.startsWith("A ")).count();
   }
 
   private static void await(String what, BooleanSupplier cond) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
+    Poll.until(what, Duration.ofSeconds(30), cond);
   }
 
   private Walrus openHere() {
@@ -107,12 +78,11 @@ class OwnershipTest {
     assertThatThrownBy(this::openHere).isInstanceOf(NamespaceLockedException.class);
     long more = acks();
     await("the owner still appends", () -> acks() > more + 20);
-    assertThat(lines).noneMatch(l -> l.startsWith("E "));
+    assertThat(child.lines()).noneMatch(l -> l.startsWith("E "));
 
-    child.toHandle().destroyForcibly();
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    child.killAndAwait("the owner");
     long acked = -1;
-    for (String l : lines) {
+    for (String l : child.lines()) {
       if (l.startsWith("A ")) {
         acked = Math.max(acked, Long.parseLong(l.substring(2)));
       }
@@ -146,8 +116,8 @@ class OwnershipTest {
     }
     assertThat(second).as("a second opener got both files at least once").isNotNull();
     try {
-      await("the owner stops with an error", () -> lines.stream().anyMatch(l -> l.startsWith("E ")));
-      String error = lines.stream().filter(l -> l.startsWith("E ")).findFirst().orElseThrow();
+      await("the owner stops with an error", () -> child.lines().stream().anyMatch(l -> l.startsWith("E ")));
+      String error = child.lines().stream().filter(l -> l.startsWith("E ")).findFirst().orElseThrow();
       // the call that found out fails with the I/O error, every later one as poisoned
       assertThat(error).matches("E (FatalIOException|WalrusPoisonedException) .*")
           .contains("ownership of namespace " + dir.toRealPath() + " is lost");

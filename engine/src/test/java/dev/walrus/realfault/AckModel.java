@@ -7,14 +7,14 @@ import dev.walrus.Entry;
 import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
+import dev.walrus.crash.AckLog;
 import dev.walrus.crash.CrashChild;
+import dev.walrus.testkit.WholeTopic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,33 +24,16 @@ import java.util.Optional;
  * (Milliseconds/NoFsync after a power cut: what survived is a correct prefix without
  * holes, and offsets never go backwards).
  */
-final class AckModel {
-  /** What the acks say about one topic. */
-  static final class TopicModel {
-    long end; // offset after the last acknowledged entry
-    long cursor; // shared cursor after the last acknowledged consuming read
-    long cp = -1; // the named consumer's last acknowledged checkpoint (-1: none)
-  }
-
-  /** The operation whose intent was printed but whose ack never came. */
-  record Pending(char kind, String topic, long first, long count) {}
-
-  final Map<String, TopicModel> topics = new LinkedHashMap<>();
-  Pending pending;
+final class AckModel extends AckLog {
   /** The first failure the child reported ({@code F} line), or null. */
   String failure;
   final List<String> probes = new ArrayList<>();
-  int acks;
-  /** Entries acknowledged (appends and batch members). */
-  long entries;
   boolean done;
   /** Entries read back by the last {@link #verifyDurable} or {@link #verifyPrefix}. */
   long readBack;
 
   AckModel() {
-    for (String t : RealFaultChild.TOPICS) {
-      topics.put(t, new TopicModel());
-    }
+    super(RealFaultChild.TOPICS);
   }
 
   /**
@@ -67,15 +50,15 @@ final class AckModel {
         long next = Long.parseLong(s[2]);
         long cursor = Long.parseLong(s[3]);
         long cp = Long.parseLong(s[4]);
-        long extra = pendingOn(s[1], "ab") ? pending.count : 0;
+        long extra = pendingOn(s[1], "ab") ? pending.count() : 0;
         assertThat(next).as("%s: next offset of %s seen by the next process (acked end %d)",
             where, s[1], m.end).isIn(m.end, m.end + extra);
-        long ahead = pendingOn(s[1], "rq") ? Math.min(pending.count, next - m.cursor) : 0;
+        long ahead = pendingOn(s[1], "rq") ? Math.min(pending.count(), next - m.cursor) : 0;
         assertThat(cursor).as("%s: shared cursor of %s seen by the next process", where, s[1])
             .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
         if (m.cp >= 0 || pendingOn(s[1], "c")) {
           assertThat(cp).as("%s: checkpoint of %s seen by the next process", where, s[1])
-              .isIn(m.cp, pendingOn(s[1], "c") ? pending.first : m.cp);
+              .isIn(m.cp, pendingOn(s[1], "c") ? pending.first() : m.cp);
         }
         m.end = next;
         m.cursor = cursor;
@@ -100,76 +83,11 @@ final class AckModel {
       case "K":
         pending = null;
         break;
-      case "a":
-      case "b":
-      case "r":
-      case "q":
-      case "c":
-        intent(line.split(" "));
-        break;
       default:
-        ack(line.split(" "), line, where);
+        if (!apply(line, where)) {
+          fail(where + ": unexpected line from the child: " + line);
+        }
     }
-  }
-
-  private void intent(String[] f) {
-    switch (f[0]) {
-      case "a":
-        pending = new Pending('a', f[1], Long.parseLong(f[2]), 1);
-        break;
-      case "b":
-        pending = new Pending('b', f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
-        break;
-      case "r":
-        pending = new Pending('r', f[1], 0, 1);
-        break;
-      case "q":
-        pending = new Pending('q', f[1], 0, Walrus.MAX_BATCH_ENTRIES);
-        break;
-      default:
-        pending = new Pending('c', f[1], Long.parseLong(f[2]), 0);
-    }
-  }
-
-  private void ack(String[] f, String line, String where) {
-    TopicModel m = topics.get(f.length > 1 ? f[1] : "");
-    if (m == null) {
-      fail(where + ": unexpected line from the child: " + line);
-    }
-    switch (f[0]) {
-      case "A":
-      case "B": {
-        long first = Long.parseLong(f[2]);
-        long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
-        assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
-        m.end = first + n;
-        entries += n;
-        break;
-      }
-      case "R":
-      case "Q": {
-        long first = Long.parseLong(f[2]);
-        long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
-        assertThat(first).as("%s: the shared cursor continues (%s)", where, line)
-            .isEqualTo(m.cursor);
-        m.cursor = first + n;
-        break;
-      }
-      case "E":
-        assertThat(m.cursor).as("%s: empty read only at the end", where).isEqualTo(m.end);
-        break;
-      case "C":
-        m.cp = Long.parseLong(f[2]);
-        break;
-      default:
-        fail(where + ": unexpected line from the child: " + line);
-    }
-    pending = null;
-    acks++;
-  }
-
-  private boolean pendingOn(String t, String kinds) {
-    return pending != null && pending.topic.equals(t) && kinds.indexOf(pending.kind) >= 0;
   }
 
   /**
@@ -190,7 +108,7 @@ final class AckModel {
     assertThat(failure).as("%s: the failure names its cause", where)
         .containsAnyOf("Input/output error", "EIO");
     assertThat(probes).as("%s: the calls tried after the failure", where).hasSize(2);
-    boolean reading = pending != null && (pending.kind == 'r' || pending.kind == 'q');
+    boolean reading = pending != null && (pending.kind() == 'r' || pending.kind() == 'q');
     if (reading) {
       assertThat(probes.get(0)).as("%s: an append after the failed read is refused, typed", where)
           .matches("append dev\\.walrus\\.(FatalIO|WalrusPoisoned)Exception: .*");
@@ -236,16 +154,16 @@ final class AckModel {
         continue;
       }
       long end = s.get().nextOffset();
-      long extra = pendingOn(t, "ab") ? pending.count : 0;
+      long extra = pendingOn(t, "ab") ? pending.count() : 0;
       assertThat(end).as("%s: end of %s (every acknowledged entry kept; an in-flight call of %d"
           + " all or nothing)", where, t, extra).isIn(m.end, m.end + extra);
       long pos = sharedPosition(s.get());
-      long ahead = pendingOn(t, "rq") ? Math.min(pending.count, end - m.cursor) : 0;
+      long ahead = pendingOn(t, "rq") ? Math.min(pending.count(), end - m.cursor) : 0;
       assertThat(pos).as("%s: shared cursor of %s (acknowledged at %d)", where, t, m.cursor)
           .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
       long cp = -1;
       if (m.cp >= 0 || pendingOn(t, "c")) {
-        long inFlight = pendingOn(t, "c") ? pending.first : m.cp;
+        long inFlight = pendingOn(t, "c") ? pending.first() : m.cp;
         cp = w.position(t, RealFaultChild.CHECKPOINTER);
         assertThat(cp)
             .as("%s: checkpoint of %s (acknowledged %d, in flight %d)", where, t, m.cp, inFlight)
@@ -281,7 +199,7 @@ final class AckModel {
       long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
       long readEnd = checkContinuous(all, first, t, where);
       readBack += all.size();
-      long extra = pendingOn(t, "ab") ? pending.count : 0;
+      long extra = pendingOn(t, "ab") ? pending.count() : 0;
       assertThat(readEnd).as("%s: surviving entries of %s (written up to %d)", where, t, m.end)
           .isLessThanOrEqualTo(m.end + extra);
       long next = s.get().nextOffset();
@@ -304,10 +222,10 @@ final class AckModel {
 
   private static List<Entry> readAll(Walrus w, String t, String where) {
     try {
-      return Entries.readAll(w, t);
+      return WholeTopic.read(w, t);
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": reading " + t + " after the fault: "
-          + Entries.describe(e), e);
+          + Failures.describe(e), e);
     }
   }
 

@@ -1,79 +1,50 @@
 package dev.walrus.realfault;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import dev.walrus.testkit.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link RealFaultChild} JVM: its lines are read here and copied to a log outside any
  * mounted image (the acknowledgment record must survive the fault it is checked against);
- * a watchdog kills it with SIGKILL at a deadline, so a child never hangs a test.
+ * a watchdog kills it with SIGKILL at a deadline, so a child never hangs a test. Adds to
+ * {@link ChildJvm} the freezing of the child while a fault is injected.
  */
 final class ChildRun implements AutoCloseable {
-  private final Process process;
-  private final BufferedReader in;
-  private final BufferedWriter log;
-  private final Path err;
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-  private ScheduledFuture<?> deadline;
+  private final ChildJvm child;
 
-  private ChildRun(Process process, Path logFile, Path err) throws IOException {
-    this.process = process;
-    this.err = err;
-    this.in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-    this.log = Files.newBufferedWriter(logFile);
-    killAfterSeconds(60);
+  private ChildRun(ChildJvm child) {
+    this.child = child;
   }
 
   /**
    * Starts a child.
    *
-   * @param ulimitFiles if positive, the child runs under {@code sh -c 'ulimit -n N; exec java ...'}
+   * @param ulimitFiles if positive, the child runs under {@code sh -c 'ulimit -n N && exec java ...'}
    * @param logs where its lines ({@code NAME.acks}) and standard error ({@code NAME.err}) go
    */
   static ChildRun start(RealBackend backend, List<String> args, int ulimitFiles, Path logs,
       String name) throws IOException {
-    List<String> cmd = RealFaultMachine.javaCommand(RealFaultChild.class, backend.jvmArgs, args);
+    ChildJvm.Builder b = ChildJvm.builder(RealFaultChild.class).jvmArgs(backend.jvmArgs)
+        .args(args).stderrTo(logs.resolve(name + ".err"))
+        .copyLinesTo(logs.resolve(name + ".acks")).killAfterSeconds(60);
     if (ulimitFiles > 0) {
-      List<String> sh = new ArrayList<>(List.of("sh", "-c",
-          "ulimit -n " + ulimitFiles + " && exec \"$@\"", "sh"));
-      sh.addAll(cmd);
-      cmd = sh;
+      b.underShell("ulimit -n " + ulimitFiles);
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("WALRUS_QUIET", "1");
-    Path err = logs.resolve(name + ".err");
-    pb.redirectError(err.toFile());
-    return new ChildRun(pb.start(), logs.resolve(name + ".acks"), err);
+    return new ChildRun(b.start());
   }
 
   /** Replaces the deadline: the child is killed {@code seconds} from now. */
   void killAfterSeconds(int seconds) {
-    if (deadline != null) {
-      deadline.cancel(false);
-    }
-    deadline = watchdog.schedule(this::kill, seconds, TimeUnit.SECONDS);
+    child.killAfterSeconds(seconds);
   }
 
   /** @return the next line, or null once the child is gone and every line was read */
   String readLine() throws IOException {
-    String l = in.readLine();
-    if (l != null) {
-      log.write(l);
-      log.newLine();
-    }
-    return l;
+    return child.readLine();
   }
 
   /**
@@ -84,7 +55,7 @@ final class ChildRun implements AutoCloseable {
    * and must be durable; an acknowledgment can never race the fault.
    */
   void freeze() throws IOException, InterruptedException {
-    long pid = process.pid();
+    long pid = child.pid();
     RealFaultMachine.run(10, "kill", "-STOP", Long.toString(pid));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
@@ -119,13 +90,12 @@ final class ChildRun implements AutoCloseable {
 
   /** SIGCONT after {@link #freeze()}. */
   void resume() throws IOException {
-    RealFaultMachine.run(10, "kill", "-CONT", Long.toString(process.pid()));
+    RealFaultMachine.run(10, "kill", "-CONT", Long.toString(child.pid()));
   }
 
   /** Writes {@code # note} into the log, between the child's lines (e.g. when the fault struck). */
   void note(String note) throws IOException {
-    log.write("# " + note);
-    log.newLine();
+    child.note(note);
   }
 
   /**
@@ -133,7 +103,7 @@ final class ChildRun implements AutoCloseable {
    * child wrote before it died can still be read.
    */
   void kill() {
-    process.toHandle().destroyForcibly();
+    child.kill();
   }
 
   /** Reads what is left, waits for the child's end and returns its exit code. */
@@ -141,32 +111,19 @@ final class ChildRun implements AutoCloseable {
     while (readLine() != null) {
       // nothing: the caller decided it no longer cares
     }
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    if (!child.awaitExit(30)) {
       throw new AssertionError("the child did not end after SIGKILL");
     }
-    return process.exitValue();
+    return child.exitValue();
   }
 
   /** @return the child's standard error so far (for failure messages) */
   String stderr() {
-    try {
-      String s = Files.readString(err);
-      return s.length() > 4000 ? s.substring(0, 4000) + "..." : s;
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
+    return child.stderr();
   }
 
   @Override
   public void close() throws IOException {
-    watchdog.shutdownNow();
-    kill();
-    try {
-      process.waitFor(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    in.close();
-    log.close();
+    child.close();
   }
 }

@@ -1,10 +1,10 @@
 package dev.walrus.realfault;
 
 import dev.walrus.Entry;
-import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.crash.CrashChild;
+import dev.walrus.testkit.WholeTopic;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -73,7 +73,7 @@ public final class RealFaultChild {
       List<String> opts = args.length > 4 ? List.of(args[4].split(",")) : List.of();
       work(w, new Random(Long.parseLong(args[3])), opts.contains("hold"), opts.contains("appends"));
     } catch (Throwable e) {
-      line("F " + Entries.describe(e));
+      line("F " + Failures.describe(e));
       probe(w);
       line("Z");
       Runtime.getRuntime().halt(5);
@@ -85,13 +85,13 @@ public final class RealFaultChild {
       w.appendForTopic(PROBE, new byte[] {1});
       line("P append accepted");
     } catch (Throwable e) {
-      line("P append " + Entries.describe(e));
+      line("P append " + Failures.describe(e));
     }
     try {
       w.readNext(TOPICS[0], false);
       line("P read accepted");
     } catch (Throwable e) {
-      line("P read " + Entries.describe(e));
+      line("P read " + Failures.describe(e));
     }
   }
 
@@ -133,23 +133,7 @@ public final class RealFaultChild {
         next[i] += n;
         held[i] = hold && !held[i] ? holdAtZero(w, t) : held[i];
       } else if (op < 55) {
-        long lo = cp[i] >= 0 ? cp[i] : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
-        if (next[i] == 0 || lo > next[i]) {
-          continue;
-        }
-        long x = lo + rnd.nextInt((int) Math.min(50, next[i] - lo) + 1);
-        line("c " + t + " " + x);
-        try {
-          w.checkpoint(t, CHECKPOINTER, x);
-        } catch (InvalidArgumentException raced) { // reclamation raised the floor past x
-          if (x >= w.stats(t).map(TopicStats::firstOffset).orElse(0L)) {
-            throw raced;
-          }
-          line("K " + t);
-          continue;
-        }
-        cp[i] = x;
-        line("C " + t + " " + x);
+        cp[i] = CrashChild.checkpointForwards(w, t, cp[i], next[i], rnd, RealFaultChild::line);
       } else if (op < 80) {
         line("r " + t);
         Optional<Entry> e = w.readNext(t, true);
@@ -216,7 +200,7 @@ public final class RealFaultChild {
       }
     }
     try (Walrus w = backend.open(backend.builder(dir, RealBackend.schedule("nofsync"), 4096, 1))) {
-      List<Entry> all = Entries.readAll(w, t);
+      List<Entry> all = WholeTopic.read(w, t);
       expect(all.size(), n, "entries of " + t + " after reopening");
       for (Entry e : all) {
         if (!Arrays.equals(e.data(), block(t, e.offset()))) {

@@ -9,6 +9,8 @@ import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusPoisonedException;
+import dev.walrus.testkit.Payloads;
+import dev.walrus.testkit.WholeTopic;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,16 +33,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ballast file (written first) is removed, the instance (or, if the failure poisoned it, a
  * reopened one) appends and reads again.
  */
-class RealFaultDiskFullTest {
+class RealFaultDiskFullTest extends MountingTest {
   private static final String[] TOPICS = {"f0", "f1"};
   private static final int MAX_PAYLOAD = 6000;
   private static final long BLOCK = 64 << 10;
   private static final int BLOCKS_PER_FILE = 8;
-
-  @BeforeEach
-  void machine() {
-    RealFaultMachine.assumeMounting();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> a = new ArrayList<>();
@@ -109,7 +105,7 @@ class RealFaultDiskFullTest {
             } catch (AssertionError e) {
               throw e;
             } catch (Throwable e) { // possibly surfacing from an earlier, acknowledged call
-              untyped.add(Entries.describe(e) + " (after " + acked + " acknowledged entries)");
+              untyped.add(Failures.describe(e) + " (after " + acked + " acknowledged entries)");
               tm.pendingCount = n;
               reopen = true;
             }
@@ -117,7 +113,7 @@ class RealFaultDiskFullTest {
         } catch (AssertionError e) {
           throw e;
         } catch (Throwable e) { // the JVM raises a mapping's SIGBUS late, anywhere in this thread
-          untyped.add("surfacing in the test's own code: " + Entries.describe(e));
+          untyped.add("surfacing in the test's own code: " + Failures.describe(e));
           reopen = true;
         }
         assertThat(failures.size() + untyped.size()).as("%s: the disk filled up", where)
@@ -141,7 +137,7 @@ class RealFaultDiskFullTest {
         }
       } catch (AssertionError | RuntimeException e) {
         broken = e instanceof AssertionError ? (AssertionError) e
-            : new AssertionError(where + ": " + Entries.describe(e), e);
+            : new AssertionError(where + ": " + Failures.describe(e), e);
       } finally {
         closeQuietly(w);
       }
@@ -154,7 +150,7 @@ class RealFaultDiskFullTest {
       }
       WalrusException first = failures.get(0);
       assertThat(first).as("%s: the first failure", where).isInstanceOf(WalrusIOException.class);
-      assertThat(Entries.describe(first)).as("%s: the failure names its cause", where)
+      assertThat(Failures.describe(first)).as("%s: the failure names its cause", where)
           .containsAnyOf("No space left on device", "ENOSPC");
       System.out.printf("RealFaultDiskFullTest %s: %d entries acknowledged before ENOSPC, %d"
           + " typed failures (%s), %s, 0 lost%n", where, acked, failures.size(),
@@ -168,11 +164,11 @@ class RealFaultDiskFullTest {
 
   private static long append(Walrus w, String t, long first, int n, boolean batches) {
     if (!batches) {
-      return w.appendForTopic(t, Entries.payload(t, first, MAX_PAYLOAD));
+      return w.appendForTopic(t, Payloads.of(t, first, MAX_PAYLOAD));
     }
     List<byte[]> ps = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
-      ps.add(Entries.payload(t, first + k, MAX_PAYLOAD));
+      ps.add(Payloads.of(t, first + k, MAX_PAYLOAD));
     }
     return w.batchAppendForTopic(t, ps);
   }
@@ -184,7 +180,7 @@ class RealFaultDiskFullTest {
     } catch (WalrusPoisonedException e) {
       return true;
     } catch (Throwable e) { // e.g. the InternalError of a fault in a mapping, surfacing late
-      untyped.add("in stats(): " + Entries.describe(e));
+      untyped.add("in stats(): " + Failures.describe(e));
       return true;
     }
   }
@@ -212,7 +208,7 @@ class RealFaultDiskFullTest {
           got = append(w, TOPICS[i], tm.end, n, n > 1);
         } catch (RuntimeException e) {
           throw new AssertionError(where + ": appending to " + TOPICS[i] + " after space was freed: "
-              + Entries.describe(e), e);
+              + Failures.describe(e), e);
         }
         assertThat(got).as("%s: offset of %s after space was freed", where, TOPICS[i])
             .isEqualTo(tm.end);
@@ -226,15 +222,15 @@ class RealFaultDiskFullTest {
       String t = TOPICS[i];
       List<Entry> all;
       try {
-        all = Entries.readAll(w, t);
+        all = WholeTopic.read(w, t);
       } catch (RuntimeException e) {
-        throw new AssertionError(where + ": reading " + t + ": " + Entries.describe(e), e);
+        throw new AssertionError(where + ": reading " + t + ": " + Failures.describe(e), e);
       }
       assertThat(all.size()).as("%s: entries of %s", where, t).isEqualTo(model[i].end);
       for (int k = 0; k < all.size(); k++) {
         Entry e = all.get(k);
         assertThat(e.offset()).as("%s: offsets of %s", where, t).isEqualTo(k);
-        if (!Arrays.equals(e.data(), Entries.payload(t, k, MAX_PAYLOAD))) {
+        if (!Arrays.equals(e.data(), Payloads.of(t, k, MAX_PAYLOAD))) {
           fail("%s: wrong bytes in %s @%d (%d bytes)", where, t, k, e.data().length);
         }
       }
@@ -247,7 +243,7 @@ class RealFaultDiskFullTest {
     } catch (WalrusException e) {
       // a poisoned or full instance may fail its last fsync: typed, and nothing to do
     } catch (Throwable e) {
-      untyped.add("in close(): " + Entries.describe(e));
+      untyped.add("in close(): " + Failures.describe(e));
     }
   }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,13 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never reads: with nothing to reclaim, opening the namespace forces nothing by chance (a
  * reclamation pass at open forces the journal and would hide the bug).
  */
-class RealFaultLeftoverTest {
+class RealFaultLeftoverTest extends MountingTest {
   @TempDir Path logs;
-
-  @BeforeEach
-  void machine() {
-    RealFaultMachine.assumeMounting();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> a = new ArrayList<>();

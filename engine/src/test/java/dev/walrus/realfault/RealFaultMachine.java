@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -123,16 +121,5 @@ final class RealFaultMachine {
    */
   static Random random(String where) {
     return new Random(where.hashCode() ^ Long.getLong("walrus.realfault.seed", 0L) * 0x9E3779B97F4A7C15L);
-  }
-
-  /** @return the command line of a child JVM running {@code main} with {@code args} */
-  static List<String> javaCommand(Class<?> main, List<String> jvmArgs, List<String> args) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-    cmd.addAll(args);
-    return cmd;
   }
 }

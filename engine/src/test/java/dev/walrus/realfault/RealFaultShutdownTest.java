@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,13 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * call to meet the EIO is a data write or its fsync — for mmap, an {@code msync} — and not a
  * cursor write).
  */
-class RealFaultShutdownTest {
+class RealFaultShutdownTest extends MountingTest {
   @TempDir Path logs;
-
-  @BeforeEach
-  void machine() {
-    RealFaultMachine.assumeMounting();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> a = new ArrayList<>();

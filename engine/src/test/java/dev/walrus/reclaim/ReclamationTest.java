@@ -6,16 +6,17 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.walrus.Entry;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -85,13 +86,7 @@ class ReclamationTest {
 
   /** Polls a condition until a deadline (reclamation runs on a background thread). */
   private static void awaitTrue(String what, BooleanSupplier cond) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
+    Poll.until(what, Duration.ofSeconds(20), cond);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.walrus.reactive;
 
+import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;

@@ -1,5 +1,7 @@
 package dev.walrus.reactive;
 
+import dev.walrus.reactive.testkit.WalrusFixture;
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Walrus;
@@ -66,14 +68,6 @@ class CompetingTailsTest extends WalrusFixture {
 
   private static TailOptions manual() {
     return TailOptions.forConsumer("c").checkpointMode(CheckpointMode.MANUAL);
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   /** Every entry's payload is the one appended at its offset. */

@@ -1,28 +1,28 @@
 package dev.walrus.vertx;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.Walrus;
 import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.StartPosition;
+import dev.walrus.testkit.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,43 +168,17 @@ class ClusteredTest {
     await(t2.close());
   }
 
-  static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
-  }
-
   static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+    return Futures.await(f, TIMEOUT_S);
   }
 
   static void poll(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      LockSupport.parkNanos(5_000_000);
-    }
+    Poll.until(what, Duration.ofSeconds(TIMEOUT_S), condition);
   }
 
   /** Retries an operation that fails with NO_HANDLERS until it succeeds or the deadline. */
   static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (true) {
-      try {
-        return await(op.get());
-      } catch (java.util.concurrent.ExecutionException e) {
-        boolean noHandlers = e.getCause() instanceof ReplyException
-            && ((ReplyException) e.getCause()).failureType() == ReplyFailure.NO_HANDLERS;
-        if (!noHandlers || System.nanoTime() > deadline) {
-          throw new AssertionError("failed waiting for: " + what, e);
-        }
-        LockSupport.parkNanos(20_000_000);
-      }
-    }
+    return Futures.retry(what, TIMEOUT_S, EnumSet.of(ReplyFailure.NO_HANDLERS), op);
   }
 }

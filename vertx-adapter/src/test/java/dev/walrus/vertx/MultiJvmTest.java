@@ -1,23 +1,25 @@
 package dev.walrus.vertx;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Walrus;
 import dev.walrus.reactive.ReactiveWalrus;
+import dev.walrus.testkit.ChildJvm;
+import dev.walrus.testkit.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -340,43 +342,19 @@ class MultiJvmTest {
 
   /** A child JVM running {@link BusNodeChild}; its stdout lines are collected. */
   final class Child {
-    final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    final ChildJvm jvm;
+    final List<String> lines;
 
     Child(String name, String... args) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          BusNodeChild.class.getName()));
-      cmd.addAll(List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().put("WALRUS_QUIET", "1");
-      pb.redirectError(tmp.resolve(name + "-" + System.nanoTime() + ".err").toFile());
-      process = pb.start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String l;
-          while ((l = in.readLine()) != null) {
-            lines.add(l);
-          }
-        } catch (IOException ignored) {
-          // the child was killed
-        }
-      }, "child-" + name);
-      reader.setDaemon(true);
-      reader.start();
+      jvm = ChildJvm.builder(BusNodeChild.class).heap("256m").args(args)
+          .stderrTo(tmp.resolve(name + "-" + System.nanoTime() + ".err")).collectLines().start();
+      lines = jvm.lines();
       children.add(this);
     }
 
     /** kill -9, and waits until the process is gone. */
     void kill() {
-      process.toHandle().destroyForcibly();
-      try {
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child gone").isTrue();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      jvm.killAndAwait("child");
     }
   }
 
@@ -391,44 +369,18 @@ class MultiJvmTest {
         Long.toString(leaseMs));
   }
 
-  static List<Long> range(long from, long to) {
-    List<Long> l = new ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
-  }
-
   static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+    return Futures.await(f, TIMEOUT_S);
   }
 
   static void poll(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      LockSupport.parkNanos(10_000_000);
-    }
+    Poll.until(what, Duration.ofSeconds(TIMEOUT_S), condition);
   }
 
   /** Retries an operation while no binding answers (NO_HANDLERS, TIMEOUT). */
   static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (true) {
-      try {
-        return await(op.get());
-      } catch (java.util.concurrent.ExecutionException e) {
-        boolean absent = e.getCause() instanceof ReplyException
-            && (((ReplyException) e.getCause()).failureType() == ReplyFailure.NO_HANDLERS
-            || ((ReplyException) e.getCause()).failureType() == ReplyFailure.TIMEOUT);
-        if (!absent || System.nanoTime() > deadline) {
-          throw new AssertionError("failed waiting for: " + what, e);
-        }
-        LockSupport.parkNanos(50_000_000);
-      }
-    }
+    return Futures.retry(what, TIMEOUT_S,
+        EnumSet.of(ReplyFailure.NO_HANDLERS, ReplyFailure.TIMEOUT), op);
   }
 }

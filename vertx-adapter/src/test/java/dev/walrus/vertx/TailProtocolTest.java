@@ -1,5 +1,6 @@
 package dev.walrus.vertx;
 
+import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -188,14 +189,6 @@ class TailProtocolTest extends BusFixture {
     assertThat(live.payloads.get(25)).isEqualTo("e9");
     control(bus, live, new JsonObject().put("op", "checkpoint").put("offset", 9));
     assertThat(wal.position("t", "c")).isEqualTo(30L);
-  }
-
-  static List<Long> range(long from, long to) {
-    List<Long> l = new java.util.ArrayList<>();
-    for (long i = from; i < to; i++) {
-      l.add(i);
-    }
-    return l;
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.walrus.FsyncSchedule;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.reactive.ReactiveWalrus;
+import dev.walrus.testkit.Payloads;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -30,17 +31,7 @@ public final class ReactiveCrashChild {
 
   /** @return the payload of {@code topic} at {@code offset}: 0 to 199 bytes */
   static byte[] payload(String topic, long offset) {
-    long h = topic.hashCode() * 0x9E3779B97F4A7C15L ^ (offset + 1) * 0xC2B2AE3D27D4EB4FL;
-    h ^= h >>> 29;
-    h *= 0xBF58476D1CE4E5B9L;
-    h ^= h >>> 32;
-    byte[] b = new byte[(int) Long.remainderUnsigned(h, 200)];
-    long x = h;
-    for (int i = 0; i < b.length; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      b[i] = (byte) (x >>> 56);
-    }
-    return b;
+    return Payloads.of(topic, offset, 200);
   }
 
   static Walrus open(Path dir, String schedule) {

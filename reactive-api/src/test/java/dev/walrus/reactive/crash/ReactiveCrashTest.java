@@ -6,22 +6,15 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.walrus.Entry;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.walrus.testkit.ChildJvm;
+import dev.walrus.testkit.WholeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,24 +59,17 @@ class ReactiveCrashTest {
               ? inflight[1] + inflight[2] : a;
           assertThat(end).as("%s: end of %s (acked up to %d, in flight up to %d)", where, t, a,
               max).isBetween(a, Math.max(a, max));
-          if (end > 0) {
-            w.checkpoint(t, "holder", 0); // nothing is consumed: every entry stays retained
-          }
           long expect = 0;
-          List<Entry> got;
-          while (!(got = w.batchReadForTopic(t, "verify", 1 << 20, true)).isEmpty()) {
-            for (Entry e : got) {
-              assertThat(e.offset()).as("%s: offsets of %s continue", where, t).isEqualTo(expect);
-              if (!Arrays.equals(e.data(), ReactiveCrashChild.payload(t, expect))) {
-                fail("%s: wrong bytes in %s@%d", where, t, expect);
-              }
-              expect++;
-              verified++;
+          for (Entry e : WholeTopic.read(w, t)) { // nothing is consumed: every entry is retained
+            assertThat(e.offset()).as("%s: offsets of %s continue", where, t).isEqualTo(expect);
+            if (!Arrays.equals(e.data(), ReactiveCrashChild.payload(t, expect))) {
+              fail("%s: wrong bytes in %s@%d", where, t, expect);
             }
+            expect++;
+            verified++;
           }
           assertThat(expect).as("%s: entries of %s end at its next offset", where, t)
               .isEqualTo(end);
-          w.removeConsumer(t, "verify");
           acked.put(t, end);
         }
       }
@@ -95,60 +81,30 @@ class ReactiveCrashTest {
   /** @return the stream in flight at the kill: {topic index, first, n}, or null */
   private long[] runAndKill(Path data, String schedule, long seed, int killAfter,
       Map<String, Long> acked, String where, int iter) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    String backend = System.getProperty("walrus.backend");
-    if (backend != null) {
-      cmd.add("-Dwalrus.backend=" + backend);
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        ReactiveCrashChild.class.getName(), data.toString(), schedule, Long.toString(seed)));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("WALRUS_QUIET", "1");
-    File err = logs.resolve("child-" + schedule + "-" + iter + ".err").toFile();
-    pb.redirectError(err);
-    Process p = pb.start();
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    watchdog.schedule(() -> p.toHandle().destroyForcibly(), 60, TimeUnit.SECONDS);
-    long[] inflight = null;
-    int acks = 0;
-    boolean killed = false;
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-      String line;
-      while ((line = in.readLine()) != null) {
+    long[][] inflight = {null};
+    try (ChildJvm child = ChildJvm.builder(ReactiveCrashChild.class)
+        .inheritProperties("walrus.backend").args(data.toString(), schedule, Long.toString(seed))
+        .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err")).killAfterSeconds(60)
+        .start()) {
+      child.killAfterAcks(killAfter, where, line -> {
         String[] f = line.split(" ");
         if (f[0].equals("s")) {
-          inflight = new long[] {f[1].charAt(1) - '0', Long.parseLong(f[2]),
+          inflight[0] = new long[] {f[1].charAt(1) - '0', Long.parseLong(f[2]),
               Long.parseLong(f[3])};
-          assertThat(inflight[1]).as("%s: a stream starts at the acked end", where)
+          assertThat(inflight[0][1]).as("%s: a stream starts at the acked end", where)
               .isEqualTo(acked.getOrDefault(f[1], 0L));
         } else if (f[0].equals("A")) {
           long off = Long.parseLong(f[2]);
           assertThat(off).as("%s: offsets continue (%s)", where, line)
               .isEqualTo(acked.getOrDefault(f[1], 0L));
           acked.put(f[1], off + 1);
-          acks++;
+          return true;
         } else if (!f[0].equals("S")) {
           fail(where + ": unexpected line from the child: " + line);
         }
-        if (acks >= killAfter && !killed) {
-          p.toHandle().destroyForcibly();
-          killed = true;
-        }
-      }
-    } finally {
-      watchdog.shutdownNow();
-      if (!killed) {
-        p.destroyForcibly();
-      }
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s: the child is gone", where).isTrue();
+        return false;
+      });
     }
-    if (!killed) {
-      fail(where + ": the child stopped after " + acks + " acks (exit " + p.exitValue()
-          + "); stderr:\n" + Files.readString(err.toPath()));
-    }
-    return inflight;
+    return inflight[0];
   }
 }

@@ -9,17 +9,11 @@ import dev.walrus.reactive.CheckpointMode;
 import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.walrus.testkit.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,28 +106,17 @@ class TailCrashPropertyTest {
   private long[] run(Path data, String consistency, CheckpointMode mode, int pattern,
       long crashAt, int live, long seed, boolean shared, String where, int trial)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-Xmx128m"));
-    String backend = System.getProperty("walrus.backend");
-    if (backend != null) {
-      cmd.add("-Dwalrus.backend=" + backend);
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        TailCrashChild.class.getName(), data.toString(), consistency, mode.name(),
-        Integer.toString(pattern), Long.toString(crashAt), Integer.toString(live),
-        Long.toString(seed), shared ? "shared" : "named"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("WALRUS_QUIET", "1");
-    File err = logs.resolve("tailchild-" + trial + ".err").toFile();
-    pb.redirectError(err);
-    Process p = pb.start();
     long delivered = -1;
     long checkpointed = -1;
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+    // the child halts itself after entry crashAt; a hung one is killed and the test fails
+    try (ChildJvm child = ChildJvm.builder(TailCrashChild.class)
+        .inheritProperties("walrus.backend")
+        .args(data.toString(), consistency, mode.name(), Integer.toString(pattern),
+            Long.toString(crashAt), Integer.toString(live), Long.toString(seed),
+            shared ? "shared" : "named")
+        .stderrTo(logs.resolve("tailchild-" + trial + ".err")).killAfterSeconds(60).start()) {
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = child.readLine()) != null) {
         String[] f = line.split(" ");
         long o = Long.parseLong(f[1]);
         if (f[0].equals("D")) {
@@ -146,15 +129,11 @@ class TailCrashPropertyTest {
           fail(where + ": unexpected line from the child: " + line);
         }
       }
-    } finally {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+      int exit = child.awaitExit(60) ? child.exitValue() : -1;
+      if (exit != 0 || delivered != crashAt) {
+        fail(where + ": the child exited " + exit + " after delivering " + delivered
+            + "; stderr:\n" + child.stderr());
       }
-    }
-    if (p.exitValue() != 0 || delivered != crashAt) {
-      fail(where + ": the child exited " + p.exitValue() + " after delivering " + delivered
-          + "; stderr:\n" + Files.readString(err.toPath()));
     }
     return new long[] {delivered, checkpointed};
   }

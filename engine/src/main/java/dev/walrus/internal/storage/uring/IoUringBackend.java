@@ -5,6 +5,7 @@ import dev.walrus.BackendInfo;
 import dev.walrus.internal.storage.DescriptorCache;
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.ForwardingBackend;
+import dev.walrus.internal.storage.ForwardingStorageFile;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -123,15 +124,15 @@ public final class IoUringBackend extends ForwardingBackend {
   }
 
   /**
-   * A data file with a positional channel and a ring descriptor. Ring operations hold a
+   * A data file with a positional channel (the delegate: single reads and writes, size,
+   * truncate) and a ring descriptor (batches and forces). Ring operations hold a
    * use count; closing or evicting the descriptor waits for them and forbids new ones, so
    * a descriptor number is never used after it was closed (and perhaps reused by the
    * kernel for another file).
    */
-  static final class UringFile implements StorageFile, DescriptorCache.Holder {
+  static final class UringFile extends ForwardingStorageFile implements DescriptorCache.Holder {
     private static final int EVICTING = -1;
     private static final int CLOSED = Integer.MIN_VALUE;
-    private final StorageFile channel;
     private final IoUringRing ring;
     private final boolean sync;
     private final DescriptorCache cache;
@@ -141,8 +142,9 @@ public final class IoUringBackend extends ForwardingBackend {
     private final AtomicInteger users = new AtomicInteger();
     private boolean used;
 
+    /** @param channel the positional channel: single reads and writes, size, truncate */
     UringFile(StorageFile channel, IoUringRing ring, boolean sync, DescriptorCache cache) {
-      this.channel = channel;
+      super(channel);
       this.ring = ring;
       this.sync = sync;
       this.cache = cache;
@@ -178,7 +180,7 @@ public final class IoUringBackend extends ForwardingBackend {
       synchronized (this) {
         if (fd < 0) {
           try {
-            fd = ring.open(channel.path(), sync);
+            fd = ring.open(delegate.path(), sync);
           } catch (IOException | RuntimeException e) {
             exit();
             throw e;
@@ -224,21 +226,6 @@ public final class IoUringBackend extends ForwardingBackend {
     }
 
     @Override
-    public Path path() {
-      return channel.path();
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      channel.write(src, position);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return channel.read(dst, position);
-    }
-
-    @Override
     public void writeBatch(List<ByteBuffer> buffers, long[] positions) throws IOException {
       int f = enter();
       try {
@@ -277,16 +264,6 @@ public final class IoUringBackend extends ForwardingBackend {
     }
 
     @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      channel.truncate(size);
-    }
-
-    @Override
     public void close() throws IOException {
       while (!users.compareAndSet(0, CLOSED)) {
         if (users.get() == CLOSED) {
@@ -296,7 +273,7 @@ public final class IoUringBackend extends ForwardingBackend {
       }
       cache.forget(this);
       try {
-        channel.close();
+        delegate.close();
       } finally {
         int f = fd;
         fd = -1;
