@@ -150,7 +150,7 @@ public final class BindOptions {
 
   /**
    * How long a tail session lives without hearing from its subscriber (any control
-   * message renews it; {@link VertxWalrus} renews automatically). When it lapses the
+   * message renews it; {@link WalrusBusClient} renews automatically). When it lapses the
    * session is stopped, its acknowledged progress checkpointed and its resources released;
    * entries delivered but not acknowledged are delivered again to the consumer's next tail.
    *

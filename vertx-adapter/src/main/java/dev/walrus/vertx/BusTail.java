@@ -5,7 +5,7 @@ import io.vertx.core.Handler;
 
 /**
  * The subscriber's end of a credit-based tail session opened with
- * {@link VertxWalrus#tail}. Entries go to the handler given there, in offset order, and
+ * {@link WalrusBusClient#tail}. Entries go to the handler given there, in offset order, and
  * never more than the credits granted so far (entries redelivered after another tail of
  * the consumer went away may come after higher offsets). Acknowledging moves the
  * consumer's cursor; entries delivered but not acknowledged when the session ends come
@@ -22,7 +22,7 @@ import io.vertx.core.Handler;
  * from {@code StartPosition.checkpointed()} once the binding is back (retry while it fails
  * with {@code NO_HANDLERS} or {@code TIMEOUT}); nothing is resumed automatically.
  * Thread-safe: methods may be called from any thread; handlers run on the context that
- * called {@link VertxWalrus#tail}.
+ * called {@link WalrusBusClient#tail}.
  */
 public interface BusTail {
   /** @return the session id given by the binding */

@@ -54,7 +54,7 @@ class BlockHoundTest extends BusFixture {
   @Test
   void everyOperationDrivenFromAnEventLoopNeverBlocksIt(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults());
-    VertxWalrus client = VertxWalrus.create(vertx);
+    WalrusBusClient client = WalrusBusClient.create(vertx);
     Context ctx = vertx.getOrCreateContext();
     Promise<List<Long>> done = Promise.promise();
     ctx.runOnContext(v -> {

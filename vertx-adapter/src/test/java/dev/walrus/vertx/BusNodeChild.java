@@ -80,7 +80,7 @@ public final class BusNodeChild {
   private static void consumer(String cluster, String member, String prefix, String topic,
       String name, long credits, int every) throws Exception {
     Vertx vertx = node(cluster, member);
-    VertxWalrus client = VertxWalrus.create(vertx, prefix, Duration.ofSeconds(10));
+    WalrusBusClient client = WalrusBusClient.create(vertx, prefix, Duration.ofSeconds(10));
     vertx.runOnContext(v -> new LineConsumer(vertx, client, topic, name, credits, every,
         BusNodeChild::line).open());
   }
@@ -94,7 +94,7 @@ public final class BusNodeChild {
    */
   static final class LineConsumer {
     final Vertx vertx;
-    final VertxWalrus client;
+    final WalrusBusClient client;
     final String topic;
     final String name;
     final long credits;
@@ -108,7 +108,7 @@ public final class BusNodeChild {
     boolean checkpointing;
     boolean ended;
 
-    LineConsumer(Vertx vertx, VertxWalrus client, String topic, String name, long credits,
+    LineConsumer(Vertx vertx, WalrusBusClient client, String topic, String name, long credits,
         int every, java.util.function.Consumer<String> out) {
       this.vertx = vertx;
       this.client = client;

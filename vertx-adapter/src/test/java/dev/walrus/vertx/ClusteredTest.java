@@ -105,7 +105,7 @@ class ClusteredTest {
   /** Appends through node 2 once the binding's addresses are visible there. */
   @Test
   void aSecondNodeAppendsTailsWithCreditsAndLeavesWithoutDamage() throws Exception {
-    VertxWalrus remote = VertxWalrus.create(node2, "walrus", Duration.ofSeconds(10));
+    WalrusBusClient remote = WalrusBusClient.create(node2, "walrus", Duration.ofSeconds(10));
     // Registrations propagate through the cluster map; retry until node 2 sees them.
     pollFuture("binding visible from node 2", () -> remote.append("orders", Buffer.buffer("o0")));
 
@@ -158,7 +158,7 @@ class ClusteredTest {
 
     // 4. nothing corrupted: node 1 keeps appending with the next offset, and a tail of the
     // same consumer resumes at 40 and sees every later entry exactly once, in order
-    VertxWalrus local = VertxWalrus.create(node1);
+    WalrusBusClient local = WalrusBusClient.create(node1);
     assertThat(await(local.append("orders", Buffer.buffer("o102")))).isEqualTo(102L);
     List<Entry> resumed = new CopyOnWriteArrayList<>();
     BusTail t2 = await(local.tail("orders", "remote-consumer", StartPosition.checkpointed(), 1000,

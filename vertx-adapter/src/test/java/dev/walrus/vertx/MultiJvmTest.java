@@ -173,7 +173,7 @@ class MultiJvmTest {
     Files.createDirectories(data);
     Child owner = owner(data, "wb", 3000);
     poll("owner ready", () -> owner.lines.contains("READY"));
-    VertxWalrus client = VertxWalrus.create(node, "wb", Duration.ofSeconds(5));
+    WalrusBusClient client = WalrusBusClient.create(node, "wb", Duration.ofSeconds(5));
     Map<Long, String> appended = new ConcurrentHashMap<>();
     Set<String> attempted = ConcurrentHashMap.newKeySet();
     FailureLog failures = new FailureLog();
@@ -272,7 +272,7 @@ class MultiJvmTest {
 
   /** Keeps appends in flight from the test node until stopped or one fails. */
   static final class Appender {
-    final VertxWalrus client;
+    final WalrusBusClient client;
     final String topic;
     final AtomicLong seq;
     final Map<Long, String> appended;
@@ -283,7 +283,7 @@ class MultiJvmTest {
     final AtomicInteger done = new AtomicInteger();
     final boolean retry;
 
-    Appender(VertxWalrus client, String topic, AtomicLong seq, Map<Long, String> appended,
+    Appender(WalrusBusClient client, String topic, AtomicLong seq, Map<Long, String> appended,
         Set<String> attempted, FailureLog failures, boolean retry) {
       this.client = client;
       this.topic = topic;

@@ -3,7 +3,7 @@ package dev.walrus.examples.vertx;
 import dev.walrus.Entry;
 import dev.walrus.reactive.StartPosition;
 import dev.walrus.vertx.BusTail;
-import dev.walrus.vertx.VertxWalrus;
+import dev.walrus.vertx.WalrusBusClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -39,7 +39,7 @@ public final class BusConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    VertxWalrus wal = VertxWalrus.create(vertx);
+    WalrusBusClient wal = WalrusBusClient.create(vertx);
     Promise<BusTail> ready = Promise.promise();
     wal.tail(topic, consumer, StartPosition.checkpointed(), batch, this::onEntry)
         .onSuccess(t -> {

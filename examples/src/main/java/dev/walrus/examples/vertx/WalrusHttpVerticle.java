@@ -3,7 +3,7 @@ package dev.walrus.examples.vertx;
 import dev.walrus.Entry;
 import dev.walrus.reactive.StartPosition;
 import dev.walrus.vertx.BusTail;
-import dev.walrus.vertx.VertxWalrus;
+import dev.walrus.vertx.WalrusBusClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -39,7 +39,7 @@ public final class WalrusHttpVerticle extends VerticleBase {
   static final int CREDITS = 64;
 
   private final int port;
-  private VertxWalrus wal;
+  private WalrusBusClient wal;
   private HttpServer server;
 
   /** @param port the HTTP port (0 for any free port) */
@@ -54,7 +54,7 @@ public final class WalrusHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    wal = VertxWalrus.create(vertx);
+    wal = WalrusBusClient.create(vertx);
     server = vertx.createHttpServer().requestHandler(this::handle);
     return server.listen(port, "127.0.0.1");
   }

@@ -24,7 +24,7 @@ import java.util.List;
  * any other node.
  *
  * <pre>{@code
- * VertxWalrus wal = VertxWalrus.create(vertx);                 // prefix "walrus"
+ * WalrusBusClient wal = WalrusBusClient.create(vertx);                 // prefix "walrus"
  * wal.append("orders", Buffer.buffer("hello")).onSuccess(offset -> ...);
  * wal.tail("orders", "billing", StartPosition.checkpointed(), 100, entry -> {
  *       process(entry);
@@ -44,13 +44,13 @@ import java.util.List;
  * <p>Immutable and thread-safe; no method blocks. Futures complete on the caller's
  * context (or an event loop when called from outside Vert.x).
  */
-public final class VertxWalrus {
+public final class WalrusBusClient {
   private final Vertx vertx;
   private final EventBus bus;
   private final String prefix;
   private final DeliveryOptions delivery;
 
-  private VertxWalrus(Vertx vertx, String prefix, Duration timeout) {
+  private WalrusBusClient(Vertx vertx, String prefix, Duration timeout) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.prefix = prefix;
@@ -61,7 +61,7 @@ public final class VertxWalrus {
    * @param vertx the Vert.x instance
    * @return a client of the binding with prefix {@link BindOptions#DEFAULT_PREFIX}
    */
-  public static VertxWalrus create(Vertx vertx) {
+  public static WalrusBusClient create(Vertx vertx) {
     return create(vertx, BindOptions.DEFAULT_PREFIX, Duration.ofSeconds(30));
   }
 
@@ -72,12 +72,12 @@ public final class VertxWalrus {
    * @return a client
    * @throws InvalidArgumentException if an argument is null or the timeout not positive
    */
-  public static VertxWalrus create(Vertx vertx, String prefix, Duration timeout) {
+  public static WalrusBusClient create(Vertx vertx, String prefix, Duration timeout) {
     if (vertx == null || prefix == null || timeout == null || timeout.isNegative()
         || timeout.isZero()) {
       throw new InvalidArgumentException("vertx, prefix and a positive timeout are required");
     }
-    return new VertxWalrus(vertx, prefix, timeout);
+    return new WalrusBusClient(vertx, prefix, timeout);
   }
 
   /**

@@ -14,12 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The Future-returning client over the local bus. */
-class VertxWalrusTest extends BusFixture {
+class WalrusBusClientTest extends BusFixture {
 
   @Test
   void appendsReadsAndCheckpointsThroughFutures(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults());
-    VertxWalrus c = VertxWalrus.create(vertx);
+    WalrusBusClient c = WalrusBusClient.create(vertx);
     assertThat(await(c.append("t", Buffer.buffer("a")))).isZero();
     assertThat(await(c.appendBatch("t", List.of(Buffer.buffer("b"), Buffer.buffer("c")))))
         .containsExactly(1L, 2L);
@@ -38,10 +38,10 @@ class VertxWalrusTest extends BusFixture {
   @Test
   void failuresAreReplyExceptionsWithCodes(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults().exposeTopics("t"));
-    VertxWalrus c = VertxWalrus.create(vertx);
+    WalrusBusClient c = WalrusBusClient.create(vertx);
     assertThat(awaitFailure(c.append("other", Buffer.buffer("x"))).failureCode())
         .isEqualTo(FailureCodes.NOT_EXPOSED);
-    VertxWalrus nobody = VertxWalrus.create(vertx, "nobody", Duration.ofSeconds(5));
+    WalrusBusClient nobody = WalrusBusClient.create(vertx, "nobody", Duration.ofSeconds(5));
     assertThat(awaitFailure(nobody.append("t", Buffer.buffer("x"))).failureType())
         .isEqualTo(ReplyFailure.NO_HANDLERS);
   }
@@ -52,7 +52,7 @@ class VertxWalrusTest extends BusFixture {
     for (int i = 0; i < 50; i++) {
       wal.appendForTopic("t", ("e" + i).getBytes());
     }
-    VertxWalrus c = VertxWalrus.create(vertx);
+    WalrusBusClient c = WalrusBusClient.create(vertx);
     List<Entry> got = new CopyOnWriteArrayList<>();
     BusTail tail = await(c.tail("t", "billing", StartPosition.checkpointed(), 10, got::add));
     assertThat(tail.session()).isNotBlank();
@@ -81,7 +81,7 @@ class VertxWalrusTest extends BusFixture {
   void aTailWithAnOutOfRangeStartIsRefused(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults());
     wal.appendForTopic("t", "a".getBytes());
-    VertxWalrus c = VertxWalrus.create(vertx);
+    WalrusBusClient c = WalrusBusClient.create(vertx);
     ReplyException refused = awaitFailure(c.tail("t", "x", StartPosition.offset(5), 1, e -> { }));
     assertThat(refused.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     assertThat(refused.getMessage()).contains("5").contains("[0, 1]");
@@ -106,7 +106,7 @@ class VertxWalrusTest extends BusFixture {
   @Test
   void aTailWhoseBindingVanishedEndsAsLost(Vertx vertx) throws Exception {
     fakeBinding(vertx, false);
-    VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
+    WalrusBusClient c = WalrusBusClient.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
     BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
@@ -121,7 +121,7 @@ class VertxWalrusTest extends BusFixture {
   @Test
   void aTailWhoseBindingStoppedAnsweringEndsAsLost(Vertx vertx) throws Exception {
     fakeBinding(vertx, true);
-    VertxWalrus c = VertxWalrus.create(vertx, "fake", Duration.ofSeconds(5));
+    WalrusBusClient c = WalrusBusClient.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
     BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
