@@ -50,8 +50,7 @@ public final class ReadConsistency {
    */
   public static ReadConsistency atLeastOnce(int persistEvery) {
     if (persistEvery < 1) {
-      throw new InvalidArgumentException(
-          "persistEvery must be at least 1, got " + persistEvery);
+      throw new InvalidArgumentException("persistEvery must be at least 1, got " + persistEvery);
     }
     return new ReadConsistency(persistEvery, false);
   }

@@ -88,7 +88,8 @@ public final class TopicNames {
         bytes += 2;
       } else if (!Character.isSurrogate(c)) {
         bytes += 3;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
           && Character.isLowSurrogate(name.charAt(i + 1))) {
         bytes += 4;
         i++;

@@ -7,8 +7,8 @@ import dev.walrus.internal.config.ResolvedConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
-import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.format.Names;
+import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,22 +110,31 @@ import java.util.Set;
 public final class Walrus implements AutoCloseable {
   /** Environment variable naming the data directory. */
   public static final String ENV_DATA_DIR = ConfigResolver.ENV_DATA_DIR;
+
   /** Environment variable naming the default namespace key. */
   public static final String ENV_INSTANCE_KEY = ConfigResolver.ENV_INSTANCE_KEY;
+
   /** Environment variable that, set to {@code 1}, silences info/debug logging. */
   public static final String ENV_QUIET = ConfigResolver.ENV_QUIET;
+
   /** Default data directory. */
   public static final String DEFAULT_DATA_DIR = ConfigResolver.DEFAULT_DATA_DIR;
+
   /** Default block size: 10 MiB. */
   public static final long DEFAULT_BLOCK_SIZE = 10L << 20;
+
   /** Default number of blocks per file: 100 (1 GiB files with the default block size). */
   public static final int DEFAULT_BLOCKS_PER_FILE = 100;
+
   /** Largest entry payload: 1 GiB. */
   public static final int MAX_ENTRY_BYTES = EntryFormat.MAX_PAYLOAD;
+
   /** Most entries in one batch append or batch read. */
   public static final int MAX_BATCH_ENTRIES = Engine.MAX_BATCH_ENTRIES;
+
   /** Most payload bytes in one batch append: 10 GiB. */
   public static final long MAX_BATCH_BYTES = Engine.MAX_BATCH_BYTES;
+
   /**
    * The largest next offset a topic can have, 2<sup>62</sup>: offsets never wrap. Recovery
    * reports a recorded offset beyond it, and an append that would pass it is refused, with
@@ -173,8 +182,8 @@ public final class Walrus implements AutoCloseable {
    * @param schedule when writes reach stable storage
    * @return the open instance
    */
-  public static Walrus withConsistencyAndSchedule(ReadConsistency consistency,
-      FsyncSchedule schedule) {
+  public static Walrus withConsistencyAndSchedule(
+      ReadConsistency consistency, FsyncSchedule schedule) {
     return builder().consistency(consistency).fsyncSchedule(schedule).open();
   }
 
@@ -208,9 +217,12 @@ public final class Walrus implements AutoCloseable {
    * @param schedule when writes reach stable storage
    * @return the open instance
    */
-  public static Walrus withConsistencyAndScheduleForKey(String key, ReadConsistency consistency,
-      FsyncSchedule schedule) {
-    return builder().namespace(requireKey(key)).consistency(consistency).fsyncSchedule(schedule)
+  public static Walrus withConsistencyAndScheduleForKey(
+      String key, ReadConsistency consistency, FsyncSchedule schedule) {
+    return builder()
+        .namespace(requireKey(key))
+        .consistency(consistency)
+        .fsyncSchedule(schedule)
         .open();
   }
 
@@ -375,8 +387,8 @@ public final class Walrus implements AutoCloseable {
    * @return the entries in offset order, empty if none
    * @throws CorruptEntryException if the first entry to read is corrupt (the cursor stays)
    */
-  public List<Entry> batchReadForTopic(String topic, String consumer, long maxBytes,
-      boolean checkpoint) {
+  public List<Entry> batchReadForTopic(
+      String topic, String consumer, long maxBytes, boolean checkpoint) {
     return engine.batchRead(topic, named(consumer), maxBytes, checkpoint);
   }
 
@@ -733,9 +745,23 @@ public final class Walrus implements AutoCloseable {
      *     file is at its path) or recovered
      */
     public Walrus open() {
-      ResolvedConfig c = ConfigResolver.system().resolve(new Requested(dataDir, namespaceSet,
-          namespace, backend, processBackend, Boolean.FALSE.equals(ioUring), quiet, consistency,
-          schedule, blockSize, blocksPerFile, maxEntryBytes, sharedCursor));
+      ResolvedConfig c =
+          ConfigResolver.system()
+              .resolve(
+                  new Requested(
+                      dataDir,
+                      namespaceSet,
+                      namespace,
+                      backend,
+                      processBackend,
+                      Boolean.FALSE.equals(ioUring),
+                      quiet,
+                      consistency,
+                      schedule,
+                      blockSize,
+                      blocksPerFile,
+                      maxEntryBytes,
+                      sharedCursor));
       String key = c.namespaceKey();
       Path dir = key == null ? userDirectory(c.dataDir()) : NamespaceKeys.resolve(c.dataDir(), key);
       c.logAtOpen();

@@ -38,13 +38,16 @@ class ArchitectureTest {
   private static final String API = "dev.walrus";
   private static final String INTERNAL = "dev.walrus.internal.";
   private static JavaClasses classes;
+
   /** Package (full name) to the internal packages it may use, as the document says. */
   private static Map<String, Set<String>> mayUse;
 
   @BeforeAll
   static void importClasses() throws IOException {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages(API);
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(API);
     mayUse = documentedLayering(Files.readString(architectureDocument()));
   }
 
@@ -56,7 +59,8 @@ class ArchitectureTest {
         return p;
       }
     }
-    throw new AssertionError("docs/ARCHITECTURE.md not found above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "docs/ARCHITECTURE.md not found above " + Path.of("").toAbsolutePath());
   }
 
   /**
@@ -85,7 +89,8 @@ class ArchitectureTest {
   }
 
   private static String fullName(String documented) {
-    return documented.equals(API) ? API
+    return documented.equals(API)
+        ? API
         : documented.startsWith("internal.") ? "dev.walrus." + documented : INTERNAL + documented;
   }
 
@@ -102,7 +107,8 @@ class ArchitectureTest {
         actual.add(c.getPackageName());
       }
     }
-    assertThat(mayUse.keySet()).as("the packages of ARCHITECTURE.md's table")
+    assertThat(mayUse.keySet())
+        .as("the packages of ARCHITECTURE.md's table")
         .containsExactlyInAnyOrderElementsOf(actual);
   }
 
@@ -136,14 +142,15 @@ class ArchitectureTest {
       }
       for (Dependency d : c.getDirectDependenciesFromSelf()) {
         String target = d.getTargetClass().getPackageName();
-        if (target.startsWith(INTERNAL) && !target.equals(c.getPackageName())
+        if (target.startsWith(INTERNAL)
+            && !target.equals(c.getPackageName())
             && !allowed.contains(target)) {
-          violations.add(c.getPackageName() + " may not use " + target + ": "
-              + d.getDescription());
+          violations.add(c.getPackageName() + " may not use " + target + ": " + d.getDescription());
         }
       }
     }
-    assertThat(violations).as("dependencies ARCHITECTURE.md's package table does not allow")
+    assertThat(violations)
+        .as("dependencies ARCHITECTURE.md's package table does not allow")
         .isEmpty();
   }
 
@@ -156,12 +163,14 @@ class ArchitectureTest {
       }
       for (Dependency d : c.getDirectDependenciesFromSelf()) {
         String target = d.getTargetClass().getName();
-        if (target.equals(Walrus.class.getName()) || target.startsWith(Walrus.class.getName() + "$")) {
+        if (target.equals(Walrus.class.getName())
+            || target.startsWith(Walrus.class.getName() + "$")) {
           violations.add(d.getDescription());
         }
       }
     }
-    assertThat(violations).as("internal code uses the dev.walrus value types, never Walrus")
+    assertThat(violations)
+        .as("internal code uses the dev.walrus value types, never Walrus")
         .isEmpty();
   }
 
@@ -169,8 +178,10 @@ class ArchitectureTest {
   void thePublicApiExposesNoInternalType() {
     List<String> violations = new ArrayList<>();
     for (JavaClass c : classes) {
-      if (!c.getPackageName().equals(API) || !isVisible(c.getModifiers())
-          || (c.isNestedClass() && !isVisible(c.getEnclosingClass().orElseThrow().getModifiers()))) {
+      if (!c.getPackageName().equals(API)
+          || !isVisible(c.getModifiers())
+          || (c.isNestedClass()
+              && !isVisible(c.getEnclosingClass().orElseThrow().getModifiers()))) {
         continue;
       }
       c.getRawSuperclass().ifPresent(s -> check(c.getName() + " extends", List.of(s), violations));

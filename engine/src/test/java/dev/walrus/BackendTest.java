@@ -24,7 +24,8 @@ class BackendTest {
     try (Walrus w = Walrus.builder().dataDir(dir).open()) {
       assertThat(w.backendInfo().backend().name()).isEqualToIgnoringCase(wanted);
       if ("required".equals(System.getProperty("walrus.io_uring"))) {
-        assertThat(w.backendInfo()).as("io_uring expected, no silent fallback")
+        assertThat(w.backendInfo())
+            .as("io_uring expected, no silent fallback")
             .isEqualTo(new BackendInfo(Backend.FD, true));
         assertThat(w.backendInfo()).hasToString("fd+io_uring");
       } else if ("false".equals(System.getProperty("walrus.io_uring"))) {
@@ -32,9 +33,15 @@ class BackendTest {
         assertThat(w.backendInfo()).hasToString(wanted.toLowerCase());
       }
     }
-    try (Walrus w = Walrus.builder().dataDir(dir).namespace("no-uring").backend(Backend.FD)
-        .ioUring(false).open()) {
-      assertThat(w.backendInfo()).as("the builder can turn io_uring off")
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .namespace("no-uring")
+            .backend(Backend.FD)
+            .ioUring(false)
+            .open()) {
+      assertThat(w.backendInfo())
+          .as("the builder can turn io_uring off")
           .isEqualTo(new BackendInfo(Backend.FD, false));
     }
   }
@@ -47,7 +54,8 @@ class BackendTest {
       try (Walrus w = Walrus.builder().dataDir(dir).namespace("a").open()) {
         assertThat(w.backendInfo().backend()).isEqualTo(Backend.MMAP);
         Walrus.enableFdBackend();
-        assertThat(w.backendInfo().backend()).as("open instances keep theirs")
+        assertThat(w.backendInfo().backend())
+            .as("open instances keep theirs")
             .isEqualTo(Backend.MMAP);
       }
       try (Walrus w = Walrus.builder().dataDir(dir).namespace("b").open()) {
@@ -87,8 +95,13 @@ class BackendTest {
   @EnabledOnOs(OS.LINUX)
   void mmapReleasesTheMappingsOfReclaimedFilesAndOnClose() throws Exception {
     Path ns;
-    try (Walrus w = Walrus.builder().dataDir(dir).backend(Backend.MMAP).blockSize(4096)
-        .blocksPerFile(2).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .backend(Backend.MMAP)
+            .blockSize(4096)
+            .blocksPerFile(2)
+            .open()) {
       ns = w.directory();
       for (int i = 0; i < 2_000; i++) {
         w.appendForTopic("t", new byte[100]);
@@ -110,7 +123,8 @@ class BackendTest {
 
   private static List<Path> dataFiles(Path ns) throws IOException {
     try (Stream<Path> s = Files.list(ns)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("wal-")).collect(Collectors.toList());
+      return s.filter(p -> p.getFileName().toString().startsWith("wal-"))
+          .collect(Collectors.toList());
     }
   }
 

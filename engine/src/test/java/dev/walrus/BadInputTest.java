@@ -43,7 +43,8 @@ class BadInputTest {
       String[] bad = {"", "a\0b", "x".repeat(256), "é".repeat(128), "bad\uD800surrogate"};
       for (String t : bad) {
         assertThatThrownBy(() -> w.appendForTopic(t, new byte[1]))
-            .isInstanceOf(InvalidTopicException.class).hasMessageContaining("invalid topic");
+            .isInstanceOf(InvalidTopicException.class)
+            .hasMessageContaining("invalid topic");
         assertThatThrownBy(() -> w.batchAppendForTopic(t, List.of(new byte[1])))
             .isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> w.readNext(t, true)).isInstanceOf(InvalidTopicException.class);
@@ -51,7 +52,8 @@ class BadInputTest {
             .isInstanceOf(InvalidTopicException.class);
       }
       assertThatThrownBy(() -> w.appendForTopic(null, new byte[1]))
-          .isInstanceOf(InvalidTopicException.class).hasMessageContaining("null");
+          .isInstanceOf(InvalidTopicException.class)
+          .hasMessageContaining("null");
       assertThat(w.topics()).containsExactly("ok");
       w.sync();
       assertThat(snapshot()).isEqualTo(before);
@@ -74,20 +76,26 @@ class BadInputTest {
       w.sync();
       List<String> before = snapshot();
       assertThatThrownBy(() -> w.appendForTopic("t", null))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("payload");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("payload");
       assertThatThrownBy(() -> w.batchAppendForTopic("t", null))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("batch");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("batch");
       List<byte[]> withNull = new ArrayList<>();
       withNull.add(new byte[1]);
       withNull.add(null);
       assertThatThrownBy(() -> w.batchAppendForTopic("t", withNull))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("batch entry 1");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("batch entry 1");
       assertThatThrownBy(() -> w.batchReadForTopic("t", -5, true))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("-5");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("-5");
       assertThatThrownBy(() -> w.readNext("t", "", true))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("consumer");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("consumer");
       assertThatThrownBy(() -> w.readNext("t", (String) null, true))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("null");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("null");
       assertThatThrownBy(() -> w.checkpoint("t", "c\0", 0))
           .isInstanceOf(InvalidArgumentException.class);
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(1);
@@ -99,11 +107,14 @@ class BadInputTest {
   @Test
   void badConfigurationIsRefusedNamingTheValue() {
     assertThatThrownBy(() -> ReadConsistency.atLeastOnce(0))
-        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("0");
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("0");
     assertThatThrownBy(() -> FsyncSchedule.milliseconds(-3))
-        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("-3");
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("-3");
     assertThatThrownBy(() -> Walrus.builder().blockSize(1000))
-        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("1000");
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("1000");
     assertThatThrownBy(() -> Walrus.builder().blocksPerFile(0))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> Walrus.builder().maxEntryBytes(-1))

@@ -35,18 +35,20 @@ class ConcurrencyTest {
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        fs.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            if (i % 10 == 0) {
-              w.batchAppendForTopic("shared", List.of(payload(id, i), payload(id, i + 1)));
-              i++;
-            } else {
-              w.appendForTopic("shared", payload(id, i));
-            }
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    if (i % 10 == 0) {
+                      w.batchAppendForTopic("shared", List.of(payload(id, i), payload(id, i + 1)));
+                      i++;
+                    } else {
+                      w.appendForTopic("shared", payload(id, i));
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : fs) {
@@ -78,12 +80,14 @@ class ConcurrencyTest {
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < topics; t++) {
         String topic = "topic-" + t;
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < 3_000; i++) {
-            assertThat(w.appendForTopic(topic, payload(0, i))).isEqualTo(i);
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 3_000; i++) {
+                    assertThat(w.appendForTopic(topic, payload(0, i))).isEqualTo(i);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get(60, TimeUnit.SECONDS);
@@ -112,15 +116,17 @@ class ConcurrencyTest {
   void readersSeeWholeBatchesWhileWritersAppend() throws Exception {
     try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(64).open()) {
       int batches = 400;
-      Thread writer = new Thread(() -> {
-        for (int i = 0; i < batches; i++) {
-          List<byte[]> b = new ArrayList<>();
-          for (int k = 0; k < 25; k++) {
-            b.add(new byte[100]);
-          }
-          w.batchAppendForTopic("t", b);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < batches; i++) {
+                  List<byte[]> b = new ArrayList<>();
+                  for (int k = 0; k < 25; k++) {
+                    b.add(new byte[100]);
+                  }
+                  w.batchAppendForTopic("t", b);
+                }
+              });
       writer.start();
       long read = 0;
       while (read < batches * 25L) {
@@ -148,8 +154,8 @@ class ConcurrencyTest {
 
   @Test
   void aSecondProcessGetsAClearErrorAndACrashedOwnerDoesNotBlockTheNext() throws Exception {
-    try (ChildJvm child = ChildJvm.builder(LockHolder.class).heap(null).args(dir.toString())
-        .start()) {
+    try (ChildJvm child =
+        ChildJvm.builder(LockHolder.class).heap(null).args(dir.toString()).start()) {
       String line;
       while ((line = child.readLine()) != null && !line.equals("READY")) {
         // skip anything else the child prints

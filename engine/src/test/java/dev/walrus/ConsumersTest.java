@@ -55,8 +55,13 @@ class ConsumersTest {
 
   @Test
   void checkpointMovesAConsumerWithoutReadingAndIsPersisted() {
-    try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4)
-        .consistency(ReadConsistency.atLeastOnce(1000)).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .blockSize(4096)
+            .blocksPerFile(4)
+            .consistency(ReadConsistency.atLeastOnce(1000))
+            .open()) {
       fill(w, "t", 1000);
       w.checkpoint("t", "holder", 0); // a cursor at 0 keeps every file from reclamation
       w.checkpoint("t", "indexer", 777);
@@ -78,11 +83,14 @@ class ConsumersTest {
     try (Walrus w = open()) {
       fill(w, "t", 10);
       assertThatThrownBy(() -> w.checkpoint("t", "c", 11))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("11");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("11");
       assertThatThrownBy(() -> w.checkpoint("t", "c", -1))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("-1");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("-1");
       assertThatThrownBy(() -> w.checkpoint("nope", "c", 3))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("nope");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("nope");
       assertThat(w.position("t", "c")).isZero();
     }
   }
@@ -110,7 +118,9 @@ class ConsumersTest {
       assertThat(s.nextOffset()).isEqualTo(20);
       assertThat(s.retainedEntries()).isEqualTo(20);
       assertThat(s.retainedBytes()).isGreaterThanOrEqualTo(20 * 32);
-      assertThat(s.unread()).containsEntry(TopicStats.DEFAULT_CONSUMER, 19L).containsEntry("c", 15L);
+      assertThat(s.unread())
+          .containsEntry(TopicStats.DEFAULT_CONSUMER, 19L)
+          .containsEntry("c", 15L);
       assertThat(w.stats("missing")).isEmpty();
     }
   }
@@ -134,20 +144,23 @@ class ConsumersTest {
     try (Walrus w = open()) {
       fill(w, "t", 20_000);
       java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      java.util.concurrent.atomic.AtomicInteger dups = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger dups =
+          new java.util.concurrent.atomic.AtomicInteger();
       Thread[] ts = new Thread[4];
       for (int i = 0; i < ts.length; i++) {
-        ts[i] = new Thread(() -> {
-          while (true) {
-            var e = w.readNext("t", "workers", true);
-            if (e.isEmpty()) {
-              return;
-            }
-            if (!seen.add(e.get().offset())) {
-              dups.incrementAndGet();
-            }
-          }
-        });
+        ts[i] =
+            new Thread(
+                () -> {
+                  while (true) {
+                    var e = w.readNext("t", "workers", true);
+                    if (e.isEmpty()) {
+                      return;
+                    }
+                    if (!seen.add(e.get().offset())) {
+                      dups.incrementAndGet();
+                    }
+                  }
+                });
         ts[i].start();
       }
       for (Thread t : ts) {

@@ -16,9 +16,15 @@ public final class DescriptorLimitChild {
     Path dir = Path.of(args[0]);
     int n = Integer.parseInt(args[1]);
     for (int round = 0; round < 2; round++) {
-      try (Walrus w = Walrus.builder().dataDir(dir).namespace(null).blockSize(4096)
-          .blocksPerFile(1).fsyncSchedule(FsyncSchedule.milliseconds(3_600_000)).quiet(true)
-          .open()) {
+      try (Walrus w =
+          Walrus.builder()
+              .dataDir(dir)
+              .namespace(null)
+              .blockSize(4096)
+              .blocksPerFile(1)
+              .fsyncSchedule(FsyncSchedule.milliseconds(3_600_000))
+              .quiet(true)
+              .open()) {
         if (round == 0) {
           w.appendForTopic("t", CrashChild.payload("t", 0));
           w.checkpoint("t", "holder", 0);

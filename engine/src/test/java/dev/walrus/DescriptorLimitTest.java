@@ -24,10 +24,13 @@ class DescriptorLimitTest {
   @Test
   void threeHundredDataFilesUnderUlimit200() throws Exception {
     Path out = dir.resolve("child.out");
-    ChildJvm child = ChildJvm.builder(DescriptorLimitChild.class)
-        .inheritProperties("walrus.backend", "walrus.io_uring")
-        .args(dir.resolve("ns").toString(), "300").underShell("ulimit -n 200").stdoutTo(out)
-        .start();
+    ChildJvm child =
+        ChildJvm.builder(DescriptorLimitChild.class)
+            .inheritProperties("walrus.backend", "walrus.io_uring")
+            .args(dir.resolve("ns").toString(), "300")
+            .underShell("ulimit -n 200")
+            .stdoutTo(out)
+            .start();
     assertThat(child.awaitExit(120)).as("child finished").isTrue();
     String log = Files.readString(out, StandardCharsets.UTF_8);
     assertThat(child.exitValue()).as(log).isZero();

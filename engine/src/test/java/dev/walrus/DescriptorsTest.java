@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 class DescriptorsTest {
   private static final int BOUND = 4;
+
   /** {@code LOCK} and {@code OWNER}, held open for the instance's lifetime, outside the bound. */
   private static final int LOCK_FILES = 2;
+
   private static final String[] TOPICS = {"a", "b", "c"};
 
   @TempDir Path dir;
@@ -50,8 +52,14 @@ class DescriptorsTest {
   }
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(FsyncSchedule.milliseconds(3_600_000)).quiet(true).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .fsyncSchedule(FsyncSchedule.milliseconds(3_600_000))
+        .quiet(true)
+        .open();
   }
 
   /** @return how many of this process's descriptors are open on files in the namespace */
@@ -106,7 +114,8 @@ class DescriptorsTest {
       System.setProperty(ConfigResolver.MAX_OPEN_FILES, bad);
       org.assertj.core.api.Assertions.assertThatThrownBy(this::open)
           .isInstanceOf(InvalidArgumentException.class)
-          .hasMessageContaining(ConfigResolver.MAX_OPEN_FILES).hasMessageContaining("'" + bad + "'");
+          .hasMessageContaining(ConfigResolver.MAX_OPEN_FILES)
+          .hasMessageContaining("'" + bad + "'");
     }
   }
 
@@ -122,8 +131,11 @@ class DescriptorsTest {
         }
         for (int t = 0; t < TOPICS.length; t++) {
           if (round % 3 == 0) {
-            w.batchAppendForTopic(TOPICS[t], List.of(CrashChild.payload(TOPICS[t], ends[t]),
-                CrashChild.payload(TOPICS[t], ends[t] + 1)));
+            w.batchAppendForTopic(
+                TOPICS[t],
+                List.of(
+                    CrashChild.payload(TOPICS[t], ends[t]),
+                    CrashChild.payload(TOPICS[t], ends[t] + 1)));
             ends[t] += 2;
           } else {
             assertThat(w.appendForTopic(TOPICS[t], CrashChild.payload(TOPICS[t], ends[t])))
@@ -131,7 +143,9 @@ class DescriptorsTest {
             ends[t]++;
           }
         }
-        assertThat(descriptorsInNamespace()).as("round %d", round).isLessThanOrEqualTo(BOUND + LOCK_FILES);
+        assertThat(descriptorsInNamespace())
+            .as("round %d", round)
+            .isLessThanOrEqualTo(BOUND + LOCK_FILES);
       }
       w.sync();
       assertThat(dataFiles()).as("many more files than descriptors").isGreaterThan(4 * BOUND);
@@ -139,11 +153,15 @@ class DescriptorsTest {
       assertThat(descriptorsInNamespace()).isLessThanOrEqualTo(BOUND + LOCK_FILES);
     }
     try (Walrus w = open()) {
-      assertThat(descriptorsInNamespace()).as("after recovery").isLessThanOrEqualTo(BOUND + LOCK_FILES);
+      assertThat(descriptorsInNamespace())
+          .as("after recovery")
+          .isLessThanOrEqualTo(BOUND + LOCK_FILES);
       for (int t = 0; t < TOPICS.length; t++) {
-        assertThat(w.stats(TOPICS[t]).orElseThrow().nextOffset()).as("end of %s", TOPICS[t])
+        assertThat(w.stats(TOPICS[t]).orElseThrow().nextOffset())
+            .as("end of %s", TOPICS[t])
             .isEqualTo(ends[t]);
-        assertThat(w.stats(TOPICS[t]).orElseThrow().firstOffset()).as("first of %s", TOPICS[t])
+        assertThat(w.stats(TOPICS[t]).orElseThrow().firstOffset())
+            .as("first of %s", TOPICS[t])
             .isZero();
       }
       readAll(w, "again", ends);

@@ -27,8 +27,13 @@ class ErrorContractTest {
   @TempDir Path dir;
 
   private Walrus.Builder builder() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(FsyncSchedule.syncEach()).quiet(true);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(FsyncSchedule.syncEach())
+        .quiet(true);
   }
 
   /** What a caller's {@code catch (type e)} block would get; fails if nothing is thrown. */
@@ -79,12 +84,14 @@ class ErrorContractTest {
   void theRolledBackAndTheFatalTypesAreIoExceptionsButAPoisonedRefusalIsNot() {
     // Existing catch (WalrusIOException) blocks still see both new failures; a retry loop
     // over WalrusIOException does not spin on a poisoned instance.
-    assertThat(WalrusIOException.class).isAssignableFrom(WriteRolledBackException.class)
+    assertThat(WalrusIOException.class)
+        .isAssignableFrom(WriteRolledBackException.class)
         .isAssignableFrom(FatalIOException.class);
-    assertThat(WalrusIOException.class.isAssignableFrom(WalrusPoisonedException.class))
+    assertThat(WalrusIOException.class.isAssignableFrom(WalrusPoisonedException.class)).isFalse();
+    assertThat(
+            WriteRolledBackException.class.isAssignableFrom(FatalIOException.class)
+                || FatalIOException.class.isAssignableFrom(WriteRolledBackException.class))
         .isFalse();
-    assertThat(WriteRolledBackException.class.isAssignableFrom(FatalIOException.class)
-        || FatalIOException.class.isAssignableFrom(WriteRolledBackException.class)).isFalse();
   }
 
   @Test
@@ -94,12 +101,12 @@ class ErrorContractTest {
       w.batchAppendForTopic(T, batch(0, 5));
       w.checkpoint(T, "holder", 0);
       s.failWriteIn.set(1);
-      WriteRolledBackException single = caught(WriteRolledBackException.class,
-          () -> w.appendForTopic(T, "lost".getBytes()));
+      WriteRolledBackException single =
+          caught(WriteRolledBackException.class, () -> w.appendForTopic(T, "lost".getBytes()));
       assertThat(single).hasMessageContaining("No space left on device");
       s.failWriteIn.set(1);
-      WriteRolledBackException whole = caught(WriteRolledBackException.class,
-          () -> w.batchAppendForTopic(T, batch(100, 40)));
+      WriteRolledBackException whole =
+          caught(WriteRolledBackException.class, () -> w.batchAppendForTopic(T, batch(100, 40)));
       assertThat(whole).hasMessageContaining("rolled back");
       assertThat(w.appendForTopic(T, p(5))).as("no offset used up").isEqualTo(5);
       assertThat(w.batchAppendForTopic(T, batch(6, 3))).isEqualTo(6);
@@ -143,39 +150,47 @@ class ErrorContractTest {
       w.checkpoint(T, "holder", 0);
       s.sticky = true;
       s.failWriteIn.set(1); // the write and the rollback's seal writes fail
-      FatalIOException fatal = caught(FatalIOException.class,
-          () -> w.batchAppendForTopic(T, batch(10, 30)));
+      FatalIOException fatal =
+          caught(FatalIOException.class, () -> w.batchAppendForTopic(T, batch(10, 30)));
       assertThat(fatal).hasMessageContaining("No space left on device");
       s.heal();
-      WalrusPoisonedException refused = caught(WalrusPoisonedException.class,
-          () -> w.appendForTopic(T, p(10)));
-      assertThat(refused).hasMessageContaining("reopen").hasCauseInstanceOf(
-          java.io.IOException.class);
+      WalrusPoisonedException refused =
+          caught(WalrusPoisonedException.class, () -> w.appendForTopic(T, p(10)));
+      assertThat(refused)
+          .hasMessageContaining("reopen")
+          .hasCauseInstanceOf(java.io.IOException.class);
     }
     List<String> after = reopenedEntries();
-    assertThat(after).as("the failed batch is wholly there or wholly absent")
+    assertThat(after)
+        .as("the failed batch is wholly there or wholly absent")
         .isIn(expected(10), expected(40));
   }
 
   @Test
   void aFailedForceIsFatalThenEveryCallIsRefusedAsPoisonedWithTheCause() {
     FaultyStorage s = new FaultyStorage();
-    try (Walrus w = builder().fsyncSchedule(FsyncSchedule.noFsync()).storageBackend(s)
-        .open()) {
+    try (Walrus w = builder().fsyncSchedule(FsyncSchedule.noFsync()).storageBackend(s).open()) {
       w.batchAppendForTopic(T, batch(0, 4));
       w.sync();
       w.appendForTopic(T, p(4)); // in the page cache only
       s.failForceIn.set(1);
       FatalIOException fatal = caught(FatalIOException.class, w::sync);
       assertThat(fatal).hasMessageContaining("fsync").hasRootCauseMessage("Input/output error");
-      for (Runnable call : List.<Runnable>of(() -> w.appendForTopic(T, p(5)),
-          () -> w.readNext(T, true), () -> w.checkpoint(T, "c", 0), w::sync)) {
+      for (Runnable call :
+          List.<Runnable>of(
+              () -> w.appendForTopic(T, p(5)),
+              () -> w.readNext(T, true),
+              () -> w.checkpoint(T, "c", 0),
+              w::sync)) {
         WalrusPoisonedException refused = caught(WalrusPoisonedException.class, call::run);
         assertThat(refused).hasRootCauseMessage("Input/output error");
       }
     }
-    assertThat(reopenedEntries()).as("what the first sync made durable, and perhaps the entry"
-        + " the failed one was to force").isIn(expected(4), expected(5));
+    assertThat(reopenedEntries())
+        .as(
+            "what the first sync made durable, and perhaps the entry"
+                + " the failed one was to force")
+        .isIn(expected(4), expected(5));
   }
 
   @Test
@@ -221,8 +236,11 @@ class ErrorContractTest {
     }
     Path data;
     try (Stream<Path> l = Files.list(dir)) {
-      data = l.filter(f -> f.getFileName().toString().startsWith("wal-")).sorted().findFirst()
-          .orElseThrow();
+      data =
+          l.filter(f -> f.getFileName().toString().startsWith("wal-"))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
     }
     try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
       long at = 88 + 128 * 5 + 24 + 10; // a payload byte of entry 5 (see ReadsAfterDamageTest)
@@ -235,8 +253,8 @@ class ErrorContractTest {
       for (long i = 0; i < 5; i++) {
         assertThat(w.readNext(T, "c", true)).map(Entry::offset).contains(i);
       }
-      CorruptEntryException corrupt = caught(CorruptEntryException.class,
-          () -> w.readNext(T, "c", true));
+      CorruptEntryException corrupt =
+          caught(CorruptEntryException.class, () -> w.readNext(T, "c", true));
       assertThat(corrupt).hasMessageContaining("offset 5");
       assertThat(w.position(T, "c")).as("the cursor stays").isEqualTo(5);
       assertThat(w.appendForTopic(T, new byte[1])).as("the instance stays usable").isEqualTo(10);

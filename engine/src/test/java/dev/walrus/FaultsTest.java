@@ -34,8 +34,13 @@ class FaultsTest {
   @TempDir Path dir;
 
   private Walrus.Builder builder(FsyncSchedule s) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(s).quiet(true);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .fsyncSchedule(s)
+        .quiet(true);
   }
 
   /** @return the payload at {@code offset} of topic {@link #T} (MmapFaultsTest shares them) */
@@ -69,10 +74,17 @@ class FaultsTest {
   }
 
   private void assertReopenedHolds(long acked, long inFlight) {
-    try (Walrus w = Walrus.builder().dataDir(dir).namespace(null).blockSize(4096)
-        .blocksPerFile(2).quiet(true).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .namespace(null)
+            .blockSize(4096)
+            .blocksPerFile(2)
+            .quiet(true)
+            .open()) {
       List<Long> got = readAll(w);
-      assertThat(got.size()).as("entries after reopen (acked %d)", acked)
+      assertThat(got.size())
+          .as("entries after reopen (acked %d)", acked)
           .isIn((int) acked, (int) (acked + inFlight));
       assertThat(got).isEqualTo(range(0, got.size()));
     }
@@ -90,14 +102,17 @@ class FaultsTest {
       w.batchAppendForTopic(T, batch(0, 10));
       w.checkpoint(T, "holder", 0); // keeps the files from reclamation
       s.failWriteIn.set(1);
-      assertThatThrownBy(() -> {
-        if (kind.startsWith("single")) {
-          w.appendForTopic(T, p(10));
-        } else {
-          w.batchAppendForTopic(T, batch(10, 30));
-        }
-      }).isInstanceOf(WriteRolledBackException.class)
-          .hasMessageContaining("No space left on device").hasMessageContaining("rolled back");
+      assertThatThrownBy(
+              () -> {
+                if (kind.startsWith("single")) {
+                  w.appendForTopic(T, p(10));
+                } else {
+                  w.batchAppendForTopic(T, batch(10, 30));
+                }
+              })
+          .isInstanceOf(WriteRolledBackException.class)
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("rolled back");
       assertThat(w.stats(T).orElseThrow().nextOffset()).isEqualTo(10);
       assertThat(w.appendForTopic(T, p(10))).isEqualTo(10);
       assertThat(w.batchAppendForTopic(T, batch(11, 5))).isEqualTo(11);
@@ -117,10 +132,12 @@ class FaultsTest {
       s.sticky = true;
       s.failWriteIn.set(1);
       assertThatThrownBy(() -> w.batchAppendForTopic(T, batch(10, 30)))
-          .isInstanceOf(FatalIOException.class).hasMessageContaining("No space left on device");
+          .isInstanceOf(FatalIOException.class)
+          .hasMessageContaining("No space left on device");
       s.heal();
       assertThatThrownBy(() -> w.appendForTopic(T, p(10)))
-          .isInstanceOf(WalrusPoisonedException.class).hasMessageContaining("reopen");
+          .isInstanceOf(WalrusPoisonedException.class)
+          .hasMessageContaining("reopen");
     }
     assertReopenedHolds(10, 0);
   }
@@ -130,8 +147,8 @@ class FaultsTest {
   void enospcOnPreallocatingADataFileIsATypedErrorAndLosesNothing(String sched) {
     FaultyStorage s = new FaultyStorage();
     long acked = 0;
-    FsyncSchedule schedule = sched.equals("synceach") ? FsyncSchedule.syncEach()
-        : FsyncSchedule.noFsync();
+    FsyncSchedule schedule =
+        sched.equals("synceach") ? FsyncSchedule.syncEach() : FsyncSchedule.noFsync();
     try (Walrus w = builder(schedule).storageBackend(s).open()) {
       w.appendForTopic(T, p(0)); // the first file exists
       w.checkpoint(T, "holder", 0);
@@ -146,7 +163,9 @@ class FaultsTest {
           failure = e;
         }
       }
-      assertThat(failure).as("an append needing a new file fails").isNotNull()
+      assertThat(failure)
+          .as("an append needing a new file fails")
+          .isNotNull()
           .isInstanceOf(WalrusIOException.class)
           .hasMessageContaining("No space left on device");
       // once space is back, the instance either carries on or says it must be reopened
@@ -169,18 +188,23 @@ class FaultsTest {
     try (Walrus w = builder(FsyncSchedule.milliseconds(1)).storageBackend(s).open()) {
       w.checkpoint(T, "holder", 0);
       s.failForceIn.set(1);
-      WalrusException failure = assertTimeoutPreemptively(DEADLINE, () -> {
-        while (true) { // until the background fsync has failed
-          try {
-            assertThat(w.appendForTopic(T, p(acked[0]))).isEqualTo(acked[0]);
-            acked[0]++;
-          } catch (WalrusException e) {
-            return e;
-          }
-        }
-      });
-      assertThat(failure).isInstanceOf(WalrusPoisonedException.class)
-          .hasMessageContaining("reopen").hasRootCauseMessage("Input/output error");
+      WalrusException failure =
+          assertTimeoutPreemptively(
+              DEADLINE,
+              () -> {
+                while (true) { // until the background fsync has failed
+                  try {
+                    assertThat(w.appendForTopic(T, p(acked[0]))).isEqualTo(acked[0]);
+                    acked[0]++;
+                  } catch (WalrusException e) {
+                    return e;
+                  }
+                }
+              });
+      assertThat(failure)
+          .isInstanceOf(WalrusPoisonedException.class)
+          .hasMessageContaining("reopen")
+          .hasRootCauseMessage("Input/output error");
       assertThatThrownBy(() -> w.readNext(T, true)).isInstanceOf(WalrusPoisonedException.class);
       assertThatThrownBy(() -> w.batchAppendForTopic(T, batch(0, 2)))
           .isInstanceOf(WalrusPoisonedException.class);
@@ -196,7 +220,8 @@ class FaultsTest {
       w.batchAppendForTopic(T, batch(0, 7));
       w.checkpoint(T, "holder", 0);
       s.failForceIn.set(1);
-      assertThatThrownBy(w::sync).isInstanceOf(FatalIOException.class)
+      assertThatThrownBy(w::sync)
+          .isInstanceOf(FatalIOException.class)
           .hasMessageContaining("fsync");
       assertThatThrownBy(() -> w.appendForTopic(T, p(7)))
           .isInstanceOf(WalrusPoisonedException.class);
@@ -224,25 +249,33 @@ class FaultsTest {
 
   /** Reopens and reads everything: a clean typed error or a prefix of correct entries. */
   private void reopenReadsOnlyCorrectEntries(String what) {
-    assertTimeoutPreemptively(DEADLINE, () -> {
-      try (Walrus w = Walrus.builder().dataDir(dir).namespace(null).blockSize(4096)
-          .blocksPerFile(2).quiet(true).open()) {
-        List<Long> got;
-        try {
-          got = readAll(w);
-        } catch (WalrusException e) {
-          return; // a clean, typed error
-        }
-        long prev = -1;
-        for (long o : got) {
-          assertThat(o).as("%s: offsets increase", what).isGreaterThan(prev);
-          prev = o;
-        }
-      } catch (WalrusException e) {
-        // refusing to open with a typed error is acceptable too
-        assertThat(e.getMessage()).isNotBlank();
-      }
-    });
+    assertTimeoutPreemptively(
+        DEADLINE,
+        () -> {
+          try (Walrus w =
+              Walrus.builder()
+                  .dataDir(dir)
+                  .namespace(null)
+                  .blockSize(4096)
+                  .blocksPerFile(2)
+                  .quiet(true)
+                  .open()) {
+            List<Long> got;
+            try {
+              got = readAll(w);
+            } catch (WalrusException e) {
+              return; // a clean, typed error
+            }
+            long prev = -1;
+            for (long o : got) {
+              assertThat(o).as("%s: offsets increase", what).isGreaterThan(prev);
+              prev = o;
+            }
+          } catch (WalrusException e) {
+            // refusing to open with a typed error is acceptable too
+            assertThat(e.getMessage()).isNotBlank();
+          }
+        });
   }
 
   @ParameterizedTest
@@ -299,14 +332,16 @@ class FaultsTest {
       try (RandomAccessFile f = new RandomAccessFile(files.get(0).toFile(), "rw")) {
         f.setLength(1000);
       }
-      assertTimeoutPreemptively(DEADLINE, () -> {
-        try {
-          List<Long> got = readAll(w);
-          assertThat(got).isSubsetOf(range(0, n));
-        } catch (WalrusException e) {
-          assertThat(e).hasMessageContaining("wal-");
-        }
-      });
+      assertTimeoutPreemptively(
+          DEADLINE,
+          () -> {
+            try {
+              List<Long> got = readAll(w);
+              assertThat(got).isSubsetOf(range(0, n));
+            } catch (WalrusException e) {
+              assertThat(e).hasMessageContaining("wal-");
+            }
+          });
     }
   }
 
@@ -321,10 +356,14 @@ class FaultsTest {
   void aDataDirectoryThatCannotBeCreatedIsATypedErrorAtOpen() throws Exception {
     Path file = Files.writeString(dir.resolve("plain-file"), "not a directory");
     assertThatThrownBy(() -> Walrus.builder().dataDir(file.resolve("sub")).quiet(true).open())
-        .isInstanceOf(WalrusIOException.class).hasMessageContaining("sub");
+        .isInstanceOf(WalrusIOException.class)
+        .hasMessageContaining("sub");
     assertThatThrownBy(() -> Walrus.builder().dataDir(file).namespace(null).quiet(true).open())
-        .isInstanceOf(WalrusIOException.class).hasMessageContaining("plain-file");
-    assertThatThrownBy(() -> Walrus.builder().dataDir(dir).namespace("plain-file").quiet(true)
-        .open()).isInstanceOf(WalrusIOException.class).hasMessageContaining("plain-file");
+        .isInstanceOf(WalrusIOException.class)
+        .hasMessageContaining("plain-file");
+    assertThatThrownBy(
+            () -> Walrus.builder().dataDir(dir).namespace("plain-file").quiet(true).open())
+        .isInstanceOf(WalrusIOException.class)
+        .hasMessageContaining("plain-file");
   }
 }

@@ -21,16 +21,22 @@ final class FaultyStorage extends ForwardingBackend {
 
   /** Fails the n-th next data-file write (single or batch). */
   final AtomicInteger failWriteIn = new AtomicInteger();
+
   /** Fails the n-th next data-file creation (preallocation). */
   final AtomicInteger failCreateIn = new AtomicInteger();
+
   /** Fails the n-th next force of any file. */
   final AtomicInteger failForceIn = new AtomicInteger();
+
   /** The message of write and create failures ({@code strerror}). */
   volatile String writeError = "No space left on device";
+
   /** A failing write first writes half its bytes (a short write). */
   volatile boolean shortWrite;
+
   /** Once a failure fired, every later one of the same kind fails too. */
   volatile boolean sticky;
+
   private volatile boolean writeBroken;
   private volatile boolean createBroken;
 

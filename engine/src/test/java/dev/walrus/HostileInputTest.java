@@ -29,8 +29,14 @@ class HostileInputTest {
   }
 
   private Walrus open(int maxEntry) {
-    return Walrus.builder().dataDir(data()).namespace("ns").blockSize(4096).blocksPerFile(4)
-        .maxEntryBytes(maxEntry).quiet(true).open();
+    return Walrus.builder()
+        .dataDir(data())
+        .namespace("ns")
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .maxEntryBytes(maxEntry)
+        .quiet(true)
+        .open();
   }
 
   private List<String> tree() throws Exception {
@@ -64,7 +70,8 @@ class HostileInputTest {
       Path p = root.resolve(f);
       if (f.startsWith("data/ns/")) {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
-            .as(f).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+            .as(f)
+            .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
       }
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data().resolve("ns"))))
@@ -102,10 +109,12 @@ class HostileInputTest {
       assertThat(w.appendForTopic("t", new byte[0])).isZero();
       assertThat(w.appendForTopic("t", new byte[1000])).isEqualTo(1);
       assertThatThrownBy(() -> w.appendForTopic("t", new byte[1001]))
-          .isInstanceOf(EntryTooLargeException.class).hasMessageContaining("1001");
+          .isInstanceOf(EntryTooLargeException.class)
+          .hasMessageContaining("1001");
       List<byte[]> batch = new ArrayList<>(List.of(new byte[0], new byte[1000], new byte[1001]));
       assertThatThrownBy(() -> w.batchAppendForTopic("t", batch))
-          .isInstanceOf(EntryTooLargeException.class).hasMessageContaining("1001");
+          .isInstanceOf(EntryTooLargeException.class)
+          .hasMessageContaining("1001");
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(2);
       assertThat(w.readNext("t", true).orElseThrow().data()).isEmpty();
       assertThat(w.readNext("t", true).orElseThrow().data()).hasSize(1000);
@@ -119,13 +128,13 @@ class HostileInputTest {
   @Test
   void batchesOf2000And2001Entries() {
     try (Walrus w = open(1000)) {
-      List<byte[]> ok = new ArrayList<>(Collections.nCopies(Walrus.MAX_BATCH_ENTRIES,
-          new byte[3]));
+      List<byte[]> ok = new ArrayList<>(Collections.nCopies(Walrus.MAX_BATCH_ENTRIES, new byte[3]));
       assertThat(w.batchAppendForTopic("t", ok)).isZero();
       List<byte[]> tooMany = new ArrayList<>(ok);
       tooMany.add(new byte[3]);
       assertThatThrownBy(() -> w.batchAppendForTopic("t", tooMany))
-          .isInstanceOf(BatchTooLargeException.class).hasMessageContaining("2001");
+          .isInstanceOf(BatchTooLargeException.class)
+          .hasMessageContaining("2001");
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(2000);
       assertThat(w.batchReadForTopic("t", Long.MAX_VALUE, true)).hasSize(2000);
     }
@@ -137,7 +146,8 @@ class HostileInputTest {
       w.batchAppendForTopic("t", List.of(new byte[10], new byte[10], new byte[10]));
       for (long bad : new long[] {-1, Long.MIN_VALUE}) {
         assertThatThrownBy(() -> w.batchReadForTopic("t", bad, true))
-            .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(Long.toString(bad));
+            .isInstanceOf(InvalidArgumentException.class)
+            .hasMessageContaining(Long.toString(bad));
         assertThatThrownBy(() -> w.batchReadForTopic("t", "c", bad, false))
             .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> w.checkpoint("t", "c", bad))
@@ -146,11 +156,11 @@ class HostileInputTest {
             .isInstanceOf(InvalidArgumentException.class);
       }
       assertThatThrownBy(() -> w.checkpoint("t", "c", 4))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("4");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("4");
       assertThatThrownBy(() -> w.checkpoint("t", "c", Long.MAX_VALUE))
           .isInstanceOf(InvalidArgumentException.class);
-      assertThat(w.batchReadForTopic("t", 0, true)).as("a zero budget still reads one")
-          .hasSize(1);
+      assertThat(w.batchReadForTopic("t", 0, true)).as("a zero budget still reads one").hasSize(1);
       assertThat(w.batchReadForTopic("t", Long.MAX_VALUE, true)).hasSize(2);
     }
   }

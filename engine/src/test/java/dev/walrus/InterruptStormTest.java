@@ -36,8 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class InterruptStormTest {
   private static final int WORKERS = 5;
-  private static final double SECONDS = Double.parseDouble(
-      System.getProperty("walrus.storm.seconds", "2"));
+  private static final double SECONDS =
+      Double.parseDouble(System.getProperty("walrus.storm.seconds", "2"));
 
   @TempDir Path dir;
 
@@ -46,17 +46,25 @@ class InterruptStormTest {
   }
 
   private Walrus open(String schedule) {
-    FsyncSchedule s = schedule.equals("syncEach") ? FsyncSchedule.syncEach()
-        : FsyncSchedule.milliseconds(5);
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(s).quiet(true).open();
+    FsyncSchedule s =
+        schedule.equals("syncEach") ? FsyncSchedule.syncEach() : FsyncSchedule.milliseconds(5);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(s)
+        .quiet(true)
+        .open();
   }
 
   /** What one worker's topic and cursors must look like. */
   private static final class Model {
     final String topic;
+
     /** Offset the next append gets: one writer per topic, rolled-back appends take none. */
     volatile long end;
+
     long named; // next offset of consumer "c"
     long batched; // next offset of consumer "b"
     long checkpointed; // next offset of consumer "k"
@@ -70,8 +78,8 @@ class InterruptStormTest {
   @ParameterizedTest
   @ValueSource(strings = {"syncEach", "milliseconds"})
   void interruptsNeverPoisonLoseOrCorruptAnything(String schedule) throws Exception {
-    assertTimeoutPreemptively(Duration.ofSeconds(120 + (long) (4 * SECONDS)), () ->
-        storm(schedule));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(120 + (long) (4 * SECONDS)), () -> storm(schedule));
   }
 
   private void storm(String schedule) throws Exception {
@@ -92,27 +100,30 @@ class InterruptStormTest {
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < WORKERS; i++) {
         int me = i;
-        Thread t = new Thread(() -> {
-          started.countDown();
-          Random rnd = new Random(me * 7919L + schedule.hashCode());
-          while (!stop.get()) {
-            try {
-              step(w, models, me, rnd);
-              operations.incrementAndGet();
-            } catch (WalrusPoisonedException e) {
-              broken.add(e);
-              return;
-            } catch (WalrusException e) {
-              typedFailures.incrementAndGet(); // rolled back: the model did not move
-            } catch (Throwable e) {
-              broken.add(e);
-              return;
-            }
-            if (rnd.nextBoolean()) {
-              Thread.interrupted(); // half the time the next call starts with no interrupt
-            }
-          }
-        }, "storm-worker-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  started.countDown();
+                  Random rnd = new Random(me * 7919L + schedule.hashCode());
+                  while (!stop.get()) {
+                    try {
+                      step(w, models, me, rnd);
+                      operations.incrementAndGet();
+                    } catch (WalrusPoisonedException e) {
+                      broken.add(e);
+                      return;
+                    } catch (WalrusException e) {
+                      typedFailures.incrementAndGet(); // rolled back: the model did not move
+                    } catch (Throwable e) {
+                      broken.add(e);
+                      return;
+                    }
+                    if (rnd.nextBoolean()) {
+                      Thread.interrupted(); // half the time the next call starts with no interrupt
+                    }
+                  }
+                },
+                "storm-worker-" + i);
         threads.add(t);
         t.start();
       }
@@ -128,11 +139,11 @@ class InterruptStormTest {
       for (Thread t : threads) {
         t.join();
       }
-      assertThat(broken).as("no worker may see a poisoned instance or an untyped error")
-          .isEmpty();
-      System.out.printf("InterruptStormTest [%s, %s]: %d interrupts, %d operations, %d typed"
-              + " failures (rolled back)%n", w.backendInfo(), schedule, interrupts,
-          operations.get(), typedFailures.get());
+      assertThat(broken).as("no worker may see a poisoned instance or an untyped error").isEmpty();
+      System.out.printf(
+          "InterruptStormTest [%s, %s]: %d interrupts, %d operations, %d typed"
+              + " failures (rolled back)%n",
+          w.backendInfo(), schedule, interrupts, operations.get(), typedFailures.get());
       assertThat(interrupts).isGreaterThan(1000);
       // Healthy: a plain append and read work, on a thread nobody interrupted.
       for (Model m : models) {
@@ -170,8 +181,9 @@ class InterruptStormTest {
       Optional<Entry> e = w.readNext(m.topic, "c", true);
       if (e.isPresent()) {
         checkEntry(m.topic, e.get());
-        check(e.get().offset() == m.named, "consumer c read " + e.get().offset()
-            + ", expected " + m.named);
+        check(
+            e.get().offset() == m.named,
+            "consumer c read " + e.get().offset() + ", expected " + m.named);
         m.named++;
       } else {
         check(m.named == m.end, "consumer c found nothing at " + m.named + " < " + m.end);
@@ -180,8 +192,7 @@ class InterruptStormTest {
       List<Entry> got = w.batchReadForTopic(m.topic, "b", 1 + rnd.nextInt(4096), true);
       for (Entry e : got) {
         checkEntry(m.topic, e);
-        check(e.offset() == m.batched, "consumer b read " + e.offset() + ", expected "
-            + m.batched);
+        check(e.offset() == m.batched, "consumer b read " + e.offset() + ", expected " + m.batched);
         m.batched++;
       }
     } else if (op < 76) {
@@ -189,13 +200,16 @@ class InterruptStormTest {
       Optional<Entry> e = w.readNext(other.topic, true); // the shared cursor, competing
       if (e.isPresent()) {
         checkEntry(other.topic, e.get());
-        check(other.sharedConsumed.add(e.get().offset()), "shared cursor delivered "
-            + e.get().offset() + " of " + other.topic + " twice");
+        check(
+            other.sharedConsumed.add(e.get().offset()),
+            "shared cursor delivered " + e.get().offset() + " of " + other.topic + " twice");
       }
     } else if (op < 86) {
       Model other = models[rnd.nextInt(models.length)];
-      Optional<Entry> e = rnd.nextBoolean() ? w.readNext(other.topic, false)
-          : w.readNext(other.topic, "c", false); // peeks, never moving a cursor
+      Optional<Entry> e =
+          rnd.nextBoolean()
+              ? w.readNext(other.topic, false)
+              : w.readNext(other.topic, "c", false); // peeks, never moving a cursor
       e.ifPresent(x -> checkEntry(other.topic, x));
     } else if (op < 97) {
       long next = (long) (rnd.nextDouble() * (m.end + 1));
@@ -213,7 +227,8 @@ class InterruptStormTest {
   }
 
   private static void checkEntry(String topic, Entry e) {
-    check(Arrays.equals(e.data(), CrashChild.payload(topic, e.offset())),
+    check(
+        Arrays.equals(e.data(), CrashChild.payload(topic, e.offset())),
         "wrong bytes at offset " + e.offset() + " of " + topic);
   }
 
@@ -228,18 +243,21 @@ class InterruptStormTest {
       }
     }
     w.removeConsumer(m.topic, "verify");
-    assertThat(next).as("every acknowledged entry of %s, and nothing else", m.topic)
+    assertThat(next)
+        .as("every acknowledged entry of %s, and nothing else", m.topic)
         .isEqualTo(m.end);
     assertThat(w.position(m.topic, "c")).as("consumer c of %s", m.topic).isEqualTo(m.named);
     assertThat(w.position(m.topic, "b")).as("consumer b of %s", m.topic).isEqualTo(m.batched);
     if (w.position(m.topic, "k") != m.checkpointed) {
-      assertThat(w.position(m.topic, "k")).as("consumer k of %s", m.topic)
+      assertThat(w.position(m.topic, "k"))
+          .as("consumer k of %s", m.topic)
           .isEqualTo(m.checkpointed);
     }
     TopicStats st = w.stats(m.topic).orElseThrow();
     long shared = st.nextOffset() - st.unread().get(TopicStats.DEFAULT_CONSUMER);
-    assertThat(m.sharedConsumed).as("the shared cursor of %s delivered each entry below its"
-        + " position once", m.topic).hasSize((int) shared);
+    assertThat(m.sharedConsumed)
+        .as("the shared cursor of %s delivered each entry below its" + " position once", m.topic)
+        .hasSize((int) shared);
     for (long o = 0; o < shared; o++) {
       assertThat(m.sharedConsumed).contains(o);
     }

@@ -31,10 +31,18 @@ class InterruptTest {
   @TempDir Path dir;
 
   private Walrus open(String schedule) {
-    FsyncSchedule s = schedule.equals("syncEach") ? FsyncSchedule.syncEach()
-        : FsyncSchedule.milliseconds(3_600_000);
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(s).quiet(true).open();
+    FsyncSchedule s =
+        schedule.equals("syncEach")
+            ? FsyncSchedule.syncEach()
+            : FsyncSchedule.milliseconds(3_600_000);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(s)
+        .quiet(true)
+        .open();
   }
 
   private static byte[] p(long offset) {
@@ -63,8 +71,8 @@ class InterruptTest {
   void eachInterruptedOperationCompletesAndLeavesTheInstanceHealthy(String schedule) {
     try (Walrus w = open(schedule)) {
       interrupted(w, x -> assertThat(x.appendForTopic(T, p(0))).isZero());
-      interrupted(w, x -> assertThat(x.batchAppendForTopic(T, List.of(p(1), p(2), p(3))))
-          .isEqualTo(1));
+      interrupted(
+          w, x -> assertThat(x.batchAppendForTopic(T, List.of(p(1), p(2), p(3)))).isEqualTo(1));
       checkHealthy(w, 4);
       interrupted(w, x -> assertThat(x.readNext(T, "c", true).get().offset()).isZero());
       interrupted(w, x -> assertThat(x.readNext(T, true).get().offset()).isZero());
@@ -89,7 +97,8 @@ class InterruptTest {
     try (Walrus w = open(schedule)) {
       assertThat(w.position(T, "c")).isEqualTo(195);
       TopicStats st = w.stats(T).orElseThrow();
-      assertThat(st.nextOffset() - st.unread().get(TopicStats.DEFAULT_CONSUMER)).as("shared")
+      assertThat(st.nextOffset() - st.unread().get(TopicStats.DEFAULT_CONSUMER))
+          .as("shared")
           .isEqualTo(1);
       assertThat(w.position(T, "b")).isEqualTo(5);
       assertThat(w.position(T, "k")).isEqualTo(3);
@@ -135,19 +144,21 @@ class InterruptTest {
         for (int round = 0; round < 20; round++) {
           CountDownLatch working = new CountDownLatch(1);
           int skip = round;
-          Future<?> f = pool.submit(() -> {
-            try {
-              for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                w.readNext(T, "c", false);
-                w.checkpoint(T, "k", 1);
-                if (i == skip) {
-                  working.countDown(); // cancelled some calls in: anywhere in one of them
-                }
-              }
-            } finally {
-              working.countDown();
-            }
-          });
+          Future<?> f =
+              pool.submit(
+                  () -> {
+                    try {
+                      for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                        w.readNext(T, "c", false);
+                        w.checkpoint(T, "k", 1);
+                        if (i == skip) {
+                          working.countDown(); // cancelled some calls in: anywhere in one of them
+                        }
+                      }
+                    } finally {
+                      working.countDown();
+                    }
+                  });
           working.await();
           f.cancel(true);
         }

@@ -33,17 +33,24 @@ class MmapFaultsTest {
   private final AtomicBoolean msyncFails = new AtomicBoolean();
 
   private MappedFileBackend backend(FaultyStorage positional) {
-    return new MappedFileBackend(positional, (file, chunk, index, length) -> {
-      if (msyncFails.get()) {
-        throw new UncheckedIOException(new IOException("Input/output error"));
-      }
-      chunk.force(index, length);
-    });
+    return new MappedFileBackend(
+        positional,
+        (file, chunk, index, length) -> {
+          if (msyncFails.get()) {
+            throw new UncheckedIOException(new IOException("Input/output error"));
+          }
+          chunk.force(index, length);
+        });
   }
 
   private Walrus.Builder builder(FsyncSchedule s) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(s).quiet(true);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .fsyncSchedule(s)
+        .quiet(true);
   }
 
   private void assertReopenedHolds(long acked) {
@@ -62,7 +69,8 @@ class MmapFaultsTest {
           next++;
         }
       }
-      assertThat(next).as("every acknowledged entry, and nothing else")
+      assertThat(next)
+          .as("every acknowledged entry, and nothing else")
           .isBetween(acked, acked + inFlight);
     }
   }
@@ -87,8 +95,10 @@ class MmapFaultsTest {
             next += 7;
           }
         } catch (WalrusIOException e) {
-          assertThat(e).isInstanceOf(WriteRolledBackException.class)
-              .hasMessageContaining("No space left on device").hasMessageContaining("rolled back");
+          assertThat(e)
+              .isInstanceOf(WriteRolledBackException.class)
+              .hasMessageContaining("No space left on device")
+              .hasMessageContaining("rolled back");
           failures++;
         }
       }
@@ -109,22 +119,26 @@ class MmapFaultsTest {
   @ValueSource(strings = {"single", "batch"})
   void aFailedMsyncUnderSyncEachIsTypedAndPoisons(String kind) {
     long acked;
-    try (Walrus w = builder(FsyncSchedule.syncEach()).storageBackend(backend(new FaultyStorage()))
-        .open()) {
+    try (Walrus w =
+        builder(FsyncSchedule.syncEach()).storageBackend(backend(new FaultyStorage())).open()) {
       w.batchAppendForTopic(T, batch(0, 10));
       acked = 10;
       msyncFails.set(true);
-      assertThatThrownBy(() -> {
-        if (kind.equals("single")) {
-          w.appendForTopic(T, p(10));
-        } else {
-          w.batchAppendForTopic(T, batch(10, 5));
-        }
-      }).isInstanceOf(FatalIOException.class).hasMessageContaining("Input/output error")
+      assertThatThrownBy(
+              () -> {
+                if (kind.equals("single")) {
+                  w.appendForTopic(T, p(10));
+                } else {
+                  w.batchAppendForTopic(T, batch(10, 5));
+                }
+              })
+          .isInstanceOf(FatalIOException.class)
+          .hasMessageContaining("Input/output error")
           .hasMessageContaining("wal-");
       msyncFails.set(false);
       assertThatThrownBy(() -> w.appendForTopic(T, p(10)))
-          .isInstanceOf(WalrusPoisonedException.class).hasMessageContaining("reopen");
+          .isInstanceOf(WalrusPoisonedException.class)
+          .hasMessageContaining("reopen");
     }
     // The failed append was not acknowledged; its bytes may have reached the disk anyway.
     assertReopenedHolds(acked, kind.equals("single") ? 1 : 5);
@@ -133,14 +147,15 @@ class MmapFaultsTest {
   @ParameterizedTest
   @ValueSource(strings = {"milliseconds", "noFsync"})
   void aFailedMsyncOfAnExplicitSyncIsTypedAndPoisons(String sched) {
-    FsyncSchedule s = sched.equals("noFsync") ? FsyncSchedule.noFsync()
-        : FsyncSchedule.milliseconds(3_600_000);
+    FsyncSchedule s =
+        sched.equals("noFsync") ? FsyncSchedule.noFsync() : FsyncSchedule.milliseconds(3_600_000);
     try (Walrus w = builder(s).storageBackend(backend(new FaultyStorage())).open()) {
       w.batchAppendForTopic(T, batch(0, 10));
       w.sync();
       w.appendForTopic(T, p(10));
       msyncFails.set(true);
-      assertThatThrownBy(w::sync).isInstanceOf(FatalIOException.class)
+      assertThatThrownBy(w::sync)
+          .isInstanceOf(FatalIOException.class)
           .hasMessageContaining("Input/output error");
       msyncFails.set(false);
       assertThatThrownBy(() -> w.appendForTopic(T, p(11)))

@@ -62,8 +62,14 @@ class ModelCheckTest {
   }
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(8192).blocksPerFile(4)
-        .fsyncSchedule(FsyncSchedule.milliseconds(5)).quiet(true).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(8192)
+        .blocksPerFile(4)
+        .fsyncSchedule(FsyncSchedule.milliseconds(5))
+        .quiet(true)
+        .open();
   }
 
   /** One acknowledged append: its first offset, its entries' ids, the writer. */
@@ -92,109 +98,131 @@ class ModelCheckTest {
       List<Future<?>> writers = new ArrayList<>();
       for (int wi = 0; wi < WRITERS; wi++) {
         final int writer = wi;
-        writers.add(pool.submit(() -> {
-          Random r = new Random(writer);
-          Map<String, Long> last = new HashMap<>();
-          start.await();
-          for (int seq = 0; seq < OPS_PER_WRITER; seq++) {
-            String t = TOPICS[r.nextInt(TOPICS.length)];
-            int n = r.nextInt(4) == 0 ? 2 + r.nextInt(30) : 1;
-            List<byte[]> ps = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (int k = 0; k < n; k++) {
-              byte[] p = payload(writer, seq, k, n, r);
-              ps.add(p);
-              ids.add(id(p));
-            }
-            long first = n == 1 && r.nextBoolean() ? w.appendForTopic(t, ps.get(0))
-                : w.batchAppendForTopic(t, ps);
-            Long prev = last.put(t, first + n - 1);
-            if (prev != null && first <= prev) {
-              violations.add("writer " + writer + " got " + first + " in " + t + " after " + prev);
-            }
-            acks.add(new Ack(t, first, ids, writer, seq));
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(writer);
+                  Map<String, Long> last = new HashMap<>();
+                  start.await();
+                  for (int seq = 0; seq < OPS_PER_WRITER; seq++) {
+                    String t = TOPICS[r.nextInt(TOPICS.length)];
+                    int n = r.nextInt(4) == 0 ? 2 + r.nextInt(30) : 1;
+                    List<byte[]> ps = new ArrayList<>();
+                    List<String> ids = new ArrayList<>();
+                    for (int k = 0; k < n; k++) {
+                      byte[] p = payload(writer, seq, k, n, r);
+                      ps.add(p);
+                      ids.add(id(p));
+                    }
+                    long first =
+                        n == 1 && r.nextBoolean()
+                            ? w.appendForTopic(t, ps.get(0))
+                            : w.batchAppendForTopic(t, ps);
+                    Long prev = last.put(t, first + n - 1);
+                    if (prev != null && first <= prev) {
+                      violations.add(
+                          "writer " + writer + " got " + first + " in " + t + " after " + prev);
+                    }
+                    acks.add(new Ack(t, first, ids, writer, seq));
+                  }
+                  return null;
+                }));
       }
       List<Future<?>> others = new ArrayList<>();
       for (int ri = 0; ri < READERS; ri++) {
         final int reader = ri;
-        others.add(pool.submit(() -> {
-          Random r = new Random(100 + reader);
-          Map<String, List<Long>> mine = new HashMap<>();
-          for (String t : TOPICS) {
-            List<Long> l = new ArrayList<>();
-            mine.put(t, l);
-            delivered.computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>()))
-                .add(l);
-          }
-          start.await();
-          while (writing.get()) {
-            String t = TOPICS[r.nextInt(TOPICS.length)];
-            List<Entry> got = r.nextBoolean() ? w.readNext(t, true).map(List::of).orElse(List.of())
-                : w.batchReadForTopic(t, r.nextInt(3000), true);
-            for (Entry e : got) {
-              List<Long> l = mine.get(t);
-              if (!l.isEmpty() && e.offset() <= l.get(l.size() - 1)) {
-                violations.add("reader " + reader + " went back in " + t + " to " + e.offset());
-              }
-              l.add(e.offset());
-              seenByReaders.computeIfAbsent(t, k -> new ConcurrentHashMap<>())
-                  .put(e.offset(), id(e.data()));
-            }
-          }
-          return null;
-        }));
-      }
-      others.add(pool.submit(() -> { // the watcher: its own consumer, unlimited batch reads
-        Random r = new Random(200);
-        Map<String, Long> next = new HashMap<>();
-        start.await();
-        while (writing.get()) {
-          String t = TOPICS[r.nextInt(TOPICS.length)];
-          long before = w.stats(t).map(TopicStats::nextOffset).orElse(0L);
-          if (before < next.getOrDefault(t, 0L)) {
-            violations.add("next offset of " + t + " fell to " + before);
-          }
-          next.put(t, before);
-          List<Entry> got = w.batchReadForTopic(t, "watcher", Long.MAX_VALUE, true);
-          if (!got.isEmpty() && got.size() < Walrus.MAX_BATCH_ENTRIES) {
-            readEnds.add(new long[] {t.charAt(1) - '0', got.get(got.size() - 1).offset() + 1});
-          }
-          for (Entry e : got) {
-            seenByReaders.computeIfAbsent(t, k -> new ConcurrentHashMap<>())
-                .merge(e.offset(), id(e.data()), (a, b) -> {
-                  if (!a.equals(b)) {
-                    violations.add(t + "@" + e.offset() + " read as " + a + " and as " + b);
+        others.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(100 + reader);
+                  Map<String, List<Long>> mine = new HashMap<>();
+                  for (String t : TOPICS) {
+                    List<Long> l = new ArrayList<>();
+                    mine.put(t, l);
+                    delivered
+                        .computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(l);
                   }
-                  return a;
-                });
-          }
-        }
-        return null;
-      }));
-      others.add(pool.submit(() -> { // the checkpointer
-        Random r = new Random(300);
-        Map<String, Long> cp = new HashMap<>();
-        start.await();
-        while (writing.get()) {
-          String t = TOPICS[r.nextInt(TOPICS.length)];
-          long end = w.stats(t).map(TopicStats::nextOffset).orElse(0L);
-          long lo = cp.getOrDefault(t, 0L);
-          if (end <= lo) {
-            continue;
-          }
-          long x = lo + r.nextInt((int) Math.min(end - lo, 100) + 1);
-          w.checkpoint(t, "cp", x);
-          cp.put(t, x);
-          long pos = w.position(t, "cp");
-          if (pos != x) {
-            violations.add("checkpoint of " + t + " at " + x + " reads back as " + pos);
-          }
-        }
-        return null;
-      }));
+                  start.await();
+                  while (writing.get()) {
+                    String t = TOPICS[r.nextInt(TOPICS.length)];
+                    List<Entry> got =
+                        r.nextBoolean()
+                            ? w.readNext(t, true).map(List::of).orElse(List.of())
+                            : w.batchReadForTopic(t, r.nextInt(3000), true);
+                    for (Entry e : got) {
+                      List<Long> l = mine.get(t);
+                      if (!l.isEmpty() && e.offset() <= l.get(l.size() - 1)) {
+                        violations.add(
+                            "reader " + reader + " went back in " + t + " to " + e.offset());
+                      }
+                      l.add(e.offset());
+                      seenByReaders
+                          .computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+                          .put(e.offset(), id(e.data()));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      others.add(
+          pool.submit(
+              () -> { // the watcher: its own consumer, unlimited batch reads
+                Random r = new Random(200);
+                Map<String, Long> next = new HashMap<>();
+                start.await();
+                while (writing.get()) {
+                  String t = TOPICS[r.nextInt(TOPICS.length)];
+                  long before = w.stats(t).map(TopicStats::nextOffset).orElse(0L);
+                  if (before < next.getOrDefault(t, 0L)) {
+                    violations.add("next offset of " + t + " fell to " + before);
+                  }
+                  next.put(t, before);
+                  List<Entry> got = w.batchReadForTopic(t, "watcher", Long.MAX_VALUE, true);
+                  if (!got.isEmpty() && got.size() < Walrus.MAX_BATCH_ENTRIES) {
+                    readEnds.add(
+                        new long[] {t.charAt(1) - '0', got.get(got.size() - 1).offset() + 1});
+                  }
+                  for (Entry e : got) {
+                    seenByReaders
+                        .computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+                        .merge(
+                            e.offset(),
+                            id(e.data()),
+                            (a, b) -> {
+                              if (!a.equals(b)) {
+                                violations.add(
+                                    t + "@" + e.offset() + " read as " + a + " and as " + b);
+                              }
+                              return a;
+                            });
+                  }
+                }
+                return null;
+              }));
+      others.add(
+          pool.submit(
+              () -> { // the checkpointer
+                Random r = new Random(300);
+                Map<String, Long> cp = new HashMap<>();
+                start.await();
+                while (writing.get()) {
+                  String t = TOPICS[r.nextInt(TOPICS.length)];
+                  long end = w.stats(t).map(TopicStats::nextOffset).orElse(0L);
+                  long lo = cp.getOrDefault(t, 0L);
+                  if (end <= lo) {
+                    continue;
+                  }
+                  long x = lo + r.nextInt((int) Math.min(end - lo, 100) + 1);
+                  w.checkpoint(t, "cp", x);
+                  cp.put(t, x);
+                  long pos = w.position(t, "cp");
+                  if (pos != x) {
+                    violations.add("checkpoint of " + t + " at " + x + " reads back as " + pos);
+                  }
+                }
+                return null;
+              }));
       start.countDown();
       for (Future<?> f : writers) {
         f.get();
@@ -210,7 +238,8 @@ class ModelCheckTest {
         while (!(got = w.batchReadForTopic(t, Long.MAX_VALUE, true)).isEmpty()) {
           got.forEach(e -> rest.add(e.offset()));
         }
-        delivered.computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>()))
+        delivered
+            .computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>()))
             .add(rest);
       }
       assertThat(violations).isEmpty();
@@ -224,8 +253,10 @@ class ModelCheckTest {
     }
   }
 
-  private static Map<String, Map<Long, String>> check(List<Ack> acks,
-      Map<String, List<List<Long>>> delivered, List<long[]> readEnds,
+  private static Map<String, Map<Long, String>> check(
+      List<Ack> acks,
+      Map<String, List<List<Long>>> delivered,
+      List<long[]> readEnds,
       Map<String, Map<Long, String>> seen) {
     Map<String, Map<Long, String>> byOffset = new HashMap<>();
     Map<String, List<long[]>> batches = new HashMap<>();
@@ -234,12 +265,14 @@ class ModelCheckTest {
       for (int k = 0; k < a.ids.size(); k++) {
         String prev = m.put(a.first + k, a.ids.get(k));
         if (prev != null) {
-          fail("offset %s@%d handed out twice (%s and %s)", a.topic, a.first + k, prev,
-              a.ids.get(k));
+          fail(
+              "offset %s@%d handed out twice (%s and %s)",
+              a.topic, a.first + k, prev, a.ids.get(k));
         }
       }
       if (a.ids.size() > 1) {
-        batches.computeIfAbsent(a.topic, k -> new ArrayList<>())
+        batches
+            .computeIfAbsent(a.topic, k -> new ArrayList<>())
             .add(new long[] {a.first, a.ids.size()});
       }
     }
@@ -249,8 +282,7 @@ class ModelCheckTest {
         assertThat(m).as("offsets of %s are exactly 0..%d", t, m.size() - 1).containsKey(o);
       }
       for (Map.Entry<Long, String> e : seen.getOrDefault(t, Map.of()).entrySet()) {
-        assertThat(e.getValue()).as("%s@%d as read", t, e.getKey())
-            .isEqualTo(m.get(e.getKey()));
+        assertThat(e.getValue()).as("%s@%d as read", t, e.getKey()).isEqualTo(m.get(e.getKey()));
       }
       if (delivered.containsKey(t)) {
         List<Long> all = new ArrayList<>();
@@ -260,7 +292,8 @@ class ModelCheckTest {
         for (long o = 0; o < m.size(); o++) {
           want.add(o);
         }
-        assertThat(all).as("the shared cursor of %s delivers every offset exactly once", t)
+        assertThat(all)
+            .as("the shared cursor of %s delivers every offset exactly once", t)
             .isEqualTo(want);
       }
       int ti = t.charAt(1) - '0';
@@ -270,8 +303,9 @@ class ModelCheckTest {
         }
         for (long[] b : batches.getOrDefault(t, List.of())) {
           if (end[1] > b[0] && end[1] < b[0] + b[1]) {
-            fail("a read of %s ended at %d, inside the batch [%d, %d)", t, end[1], b[0],
-                b[0] + b[1]);
+            fail(
+                "a read of %s ended at %d, inside the batch [%d, %d)",
+                t, end[1], b[0], b[0] + b[1]);
           }
         }
       }

@@ -28,7 +28,8 @@ class NamespaceTest {
     // U+1F600 is one character (two UTF-16 units): one '_', as walrus-rust's chars() gives
     assertThat(NamespaceKeys.sanitize("a\uD83D\uDE00b")).isEqualTo("a_b");
     assertThat(NamespaceKeys.sanitize("\uD83D\uDE00x\uD83D\uDE00\uD83D\uDE00")).isEqualTo("_x__");
-    assertThat(NamespaceKeys.sanitize("a\uD800b")).as("an unpaired surrogate is one character")
+    assertThat(NamespaceKeys.sanitize("a\uD800b"))
+        .as("an unpaired surrogate is one character")
         .isEqualTo("a_b");
     try (Walrus w = Walrus.builder().dataDir(dir).namespace("a\uD83D\uDE00b").open()) {
       assertThat(w.directory().getFileName().toString()).isEqualTo("a_b");
@@ -51,8 +52,9 @@ class NamespaceTest {
 
   @Test
   void hostileKeysStayInsideTheDataDirectory() {
-    String[] keys = {"..", "../..", "/etc/passwd", "a/../../b", "\0", "..\\..", "x".repeat(10_000),
-        "\uD800"};
+    String[] keys = {
+      "..", "../..", "/etc/passwd", "a/../../b", "\0", "..\\..", "x".repeat(10_000), "\uD800"
+    };
     for (String k : keys) {
       try (Walrus w = Walrus.builder().dataDir(dir).namespace(k).open()) {
         w.appendForTopic("t", new byte[] {1});
@@ -81,7 +83,8 @@ class NamespaceTest {
       try (Stream<Path> files = Files.list(w.directory())) {
         for (Path p : (Iterable<Path>) files::iterator) {
           assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
-              .as(p.toString()).isEqualTo("rw-------");
+              .as(p.toString())
+              .isEqualTo("rw-------");
         }
       }
     }
@@ -93,14 +96,15 @@ class NamespaceTest {
     String env = System.getenv(Walrus.ENV_DATA_DIR);
     assertThat(env).isNotNull();
     try (Walrus w = Walrus.newForKey("factory-test")) {
-      assertThat(w.directory()).isEqualTo(Path.of(env).toAbsolutePath().normalize()
-          .resolve("factory-test"));
+      assertThat(w.directory())
+          .isEqualTo(Path.of(env).toAbsolutePath().normalize().resolve("factory-test"));
     }
     try (Walrus w = Walrus.withConsistencyForKey("factory-test", ReadConsistency.atLeastOnce(5))) {
       assertThat(w.consistency()).isEqualTo(ReadConsistency.atLeastOnce(5));
     }
-    try (Walrus w = Walrus.withConsistencyAndScheduleForKey("factory-test",
-        ReadConsistency.strictlyAtOnce(), FsyncSchedule.noFsync())) {
+    try (Walrus w =
+        Walrus.withConsistencyAndScheduleForKey(
+            "factory-test", ReadConsistency.strictlyAtOnce(), FsyncSchedule.noFsync())) {
       assertThat(w.fsyncSchedule()).isEqualTo(FsyncSchedule.noFsync());
     }
     try (Walrus w = Walrus.open()) {
@@ -109,8 +113,9 @@ class NamespaceTest {
     try (Walrus w = Walrus.withConsistency(ReadConsistency.atLeastOnce(2))) {
       assertThat(w.consistency().persistEvery()).isEqualTo(2);
     }
-    try (Walrus w = Walrus.withConsistencyAndSchedule(ReadConsistency.atLeastOnce(2),
-        FsyncSchedule.syncEach())) {
+    try (Walrus w =
+        Walrus.withConsistencyAndSchedule(
+            ReadConsistency.atLeastOnce(2), FsyncSchedule.syncEach())) {
       assertThat(w.fsyncSchedule()).isEqualTo(FsyncSchedule.syncEach());
     }
   }

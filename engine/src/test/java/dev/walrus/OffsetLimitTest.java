@@ -24,14 +24,24 @@ class OffsetLimitTest {
   @TempDir Path dir;
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .quiet(true).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .quiet(true)
+        .open();
   }
 
   /** Appends a RESTART record for topic "t" at {@code offset}, as a forger would. */
   private void forgeRestart(long offset) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(8 + 10).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(0).putShort((short) 10).put((byte) 3).put((byte) 0).put((byte) 1).put((byte) 't')
+    b.putInt(0)
+        .putShort((short) 10)
+        .put((byte) 3)
+        .put((byte) 0)
+        .put((byte) 1)
+        .put((byte) 't')
         .putLong(offset);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 4, 14);
@@ -45,7 +55,8 @@ class OffsetLimitTest {
       w.appendForTopic("t", new byte[10]);
     }
     forgeRestart(Long.MAX_VALUE);
-    assertThatThrownBy(this::open).isInstanceOf(CorruptNamespaceException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptNamespaceException.class)
         .hasMessageContaining(Long.toString(Long.MAX_VALUE));
   }
 
@@ -66,7 +77,8 @@ class OffsetLimitTest {
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(Walrus.MAX_OFFSET);
     }
     try (Walrus w = open()) {
-      assertThat(w.stats("t").orElseThrow().nextOffset()).as("nothing written by the refusals")
+      assertThat(w.stats("t").orElseThrow().nextOffset())
+          .as("nothing written by the refusals")
           .isEqualTo(Walrus.MAX_OFFSET);
     }
   }

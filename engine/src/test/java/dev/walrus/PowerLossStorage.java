@@ -1,8 +1,8 @@
 package dev.walrus;
 
 import dev.walrus.internal.storage.FileChannelBackend;
-import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.ForwardingStorageFile;
+import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,8 +55,10 @@ final class PowerLossStorage implements StorageBackend {
   private Random crashRandom;
   private Path image;
   private volatile boolean crashed;
+
   /** Statistics for the reliability report. */
   long writesTorn;
+
   long writesDropped;
   long writesKept;
 
@@ -108,7 +110,8 @@ final class PowerLossStorage implements StorageBackend {
   /** Writes what a power cut now could leave of {@code root} into {@code out}. */
   void crash(Random rnd, Path out) throws IOException {
     synchronized (lock) {
-      Map<Path, Inode> survive = new java.util.TreeMap<>(durableNames); // a stable order: seeds replay
+      Map<Path, Inode> survive =
+          new java.util.TreeMap<>(durableNames); // a stable order: seeds replay
       for (DirOp op : dirOps) {
         if (!rnd.nextBoolean()) {
           continue;
@@ -150,7 +153,8 @@ final class PowerLossStorage implements StorageBackend {
   void crash(Path out, boolean keepDirOps, java.util.function.BiPredicate<Path, byte[]> keepWrite)
       throws IOException {
     synchronized (lock) {
-      Map<Path, Inode> survive = new java.util.TreeMap<>(durableNames); // a stable order: seeds replay
+      Map<Path, Inode> survive =
+          new java.util.TreeMap<>(durableNames); // a stable order: seeds replay
       if (keepDirOps) {
         for (DirOp op : dirOps) {
           switch (op.kind) {
@@ -193,6 +197,7 @@ final class PowerLossStorage implements StorageBackend {
 
   /** Files opened before the last {@link #kill()} belong to a dead process. */
   private int generation;
+
   private volatile boolean dead;
 
   /**
@@ -215,7 +220,7 @@ final class PowerLossStorage implements StorageBackend {
   }
 
   /** Test hook run before every force, outside the lock, with the file's path. */
-  volatile Consumer<Path> beforeForce = p -> { };
+  volatile Consumer<Path> beforeForce = p -> {};
 
   private Inode inode(Path p) throws IOException {
     Path k = p.toAbsolutePath().normalize();
@@ -355,7 +360,11 @@ final class PowerLossStorage implements StorageBackend {
     return real.list(dir, glob);
   }
 
-  private enum DirKind { CREATE, DELETE, RENAME }
+  private enum DirKind {
+    CREATE,
+    DELETE,
+    RENAME
+  }
 
   private record DirOp(DirKind kind, Path path, Path target, Inode inode) {}
 
@@ -406,7 +415,8 @@ final class PowerLossStorage implements StorageBackend {
      * never survives in a sector without the earlier ones.
      */
     byte[] afterPowerLoss(Random rnd) {
-      Map<Long, int[]> cut = new java.util.TreeMap<>(); // sector -> {ops touching it, how many persist}
+      Map<Long, int[]> cut =
+          new java.util.TreeMap<>(); // sector -> {ops touching it, how many persist}
       for (Op op : pending) {
         if (op.data != null) {
           for (long s = sectorOf(op.pos); s < op.pos + op.data.length; s += SECTOR) {

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Power loss (SPEC §4.5, §8): a workload of appends, batches, consuming reads, checkpoints
@@ -48,6 +48,7 @@ class PowerLossTest {
    * {@code -Dwalrus.powerloss.seeds=N}; the deterministic regressions below always run.
    */
   private static final int SEEDS = Integer.getInteger("walrus.powerloss.seeds", 20);
+
   private static final int ROUNDS = 2;
   private static final String[] TOPICS = {"p0", "p1"};
   private static final String CP = "cp";
@@ -60,9 +61,10 @@ class PowerLossTest {
 
   @AfterAll
   static void report() {
-    System.out.printf("PowerLossTest: %d power cuts, %d entries verified, %d unsynced writes"
-        + " torn, %d dropped, 0 acknowledged-durable entries lost%n", CRASHES.get(),
-        VERIFIED.get(), TORN.get(), DROPPED.get());
+    System.out.printf(
+        "PowerLossTest: %d power cuts, %d entries verified, %d unsynced writes"
+            + " torn, %d dropped, 0 acknowledged-durable entries lost%n",
+        CRASHES.get(), VERIFIED.get(), TORN.get(), DROPPED.get());
   }
 
   /** What the acknowledgments say about one topic. */
@@ -81,12 +83,19 @@ class PowerLossTest {
   }
 
   private static Walrus.Builder base(Path dir, FsyncSchedule s) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(s).consistency(ReadConsistency.strictlyAtOnce()).quiet(true);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(s)
+        .consistency(ReadConsistency.strictlyAtOnce())
+        .quiet(true);
   }
 
   private static FsyncSchedule schedule(String s) {
-    return s.equals("synceach") ? FsyncSchedule.syncEach()
+    return s.equals("synceach")
+        ? FsyncSchedule.syncEach()
         : s.equals("nofsync") ? FsyncSchedule.noFsync() : FsyncSchedule.milliseconds(2);
   }
 
@@ -141,8 +150,10 @@ class PowerLossTest {
           }
           throw e;
         }
-        Path kept = keep == null || !Files.isDirectory(image) ? null
-            : NamespaceFiles.copy(image, Path.of(keep, "image-" + System.nanoTime()));
+        Path kept =
+            keep == null || !Files.isDirectory(image)
+                ? null
+                : NamespaceFiles.copy(image, Path.of(keep, "image-" + System.nanoTime()));
         try {
           verify(image, schedule, model, where);
         } catch (AssertionError e) {
@@ -173,8 +184,10 @@ class PowerLossTest {
       s.crash(img, false, d -> false); // the power fails right after sync() returned
     }
     try (Walrus w = base(img, FsyncSchedule.noFsync()).open()) {
-      assertThat(w.readNext("t", true)).as("the entry sync() made durable")
-          .map(Entry::offset).contains(0L);
+      assertThat(w.readNext("t", true))
+          .as("the entry sync() made durable")
+          .map(Entry::offset)
+          .contains(0L);
     }
   }
 
@@ -197,30 +210,39 @@ class PowerLossTest {
         w.appendForTopic("t", new byte[300]);
       }
       assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith("wal-")))
-          .as("two data files").hasSize(2);
+          .as("two data files")
+          .hasSize(2);
       String first = firstDataFile(dir);
       s.crash(img, true, (file, data) -> !file.getFileName().toString().equals(first));
     }
     for (int reopen = 0; reopen < 2; reopen++) {
       try (Walrus w = base(img, hourly).open()) {
-        assertThat(readAll(w, "t", "after the power cut")).as("nothing beyond the gap")
-            .allMatch(e -> e.offset() >= 60).hasSize(reopen);
+        assertThat(readAll(w, "t", "after the power cut"))
+            .as("nothing beyond the gap")
+            .allMatch(e -> e.offset() >= 60)
+            .hasSize(reopen);
         long next = w.stats("t").map(TopicStats::nextOffset).orElse(0L);
-        assertThat(next).as("offsets of the lost entries are not handed out again")
+        assertThat(next)
+            .as("offsets of the lost entries are not handed out again")
             .isGreaterThanOrEqualTo(60);
         if (reopen == 0) {
           assertThat(w.appendForTopic("t", new byte[300])).isEqualTo(next);
         }
-        assertThat(w.readNext("t", false)).as("the entry appended after recovery")
-            .map(Entry::offset).contains(next - reopen);
+        assertThat(w.readNext("t", false))
+            .as("the entry appended after recovery")
+            .map(Entry::offset)
+            .contains(next - reopen);
       }
     }
   }
 
   private static String firstDataFile(Path dir) throws java.io.IOException {
     try (var l = Files.list(dir)) {
-      return l.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wal-")).sorted()
-          .findFirst().orElseThrow();
+      return l.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("wal-"))
+          .sorted()
+          .findFirst()
+          .orElseThrow();
     }
   }
 
@@ -278,18 +300,19 @@ class PowerLossTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
-    s.beforeForce = p -> {
-      if (p.getFileName().toString().equals("cursors.log")
-          && Thread.currentThread().getName().startsWith("walrus-maintenance")
-          && armed.compareAndSet(true, false)) {
-        entered.countDown();
-        try { // a fixed engine may wait for this force: do not hold it forever
-          release.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+    s.beforeForce =
+        p -> {
+          if (p.getFileName().toString().equals("cursors.log")
+              && Thread.currentThread().getName().startsWith("walrus-maintenance")
+              && armed.compareAndSet(true, false)) {
+            entered.countDown();
+            try { // a fixed engine may wait for this force: do not hold it forever
+              release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
     try (Walrus w = base(dir, FsyncSchedule.milliseconds(1)).storageBackend(s).open()) {
       for (int i = 0; i < 3; i++) {
         w.appendForTopic("t", CrashChild.payload("t", i));
@@ -297,7 +320,8 @@ class PowerLossTest {
       w.sync();
       armed.set(true);
       assertThat(w.readNext("t", true)).map(Entry::offset).contains(0L); // cursor record: 1
-      assertThat(entered.await(30, TimeUnit.SECONDS)).as("background force of the journal")
+      assertThat(entered.await(30, TimeUnit.SECONDS))
+          .as("background force of the journal")
           .isTrue();
       w.sync(); // must not return before the cursor record is durable
       s.crash(img, false, d -> false);
@@ -305,12 +329,19 @@ class PowerLossTest {
     }
     try (Walrus w = base(img, FsyncSchedule.milliseconds(1)).open()) {
       assertThat(sharedPosition(w.stats("t").orElseThrow()))
-          .as("the shared cursor a completed sync() made durable").isEqualTo(1);
+          .as("the shared cursor a completed sync() made durable")
+          .isEqualTo(1);
     }
   }
 
-  private static void runUntilPowerCut(Path dir, Path image, FsyncSchedule schedule, Random rnd,
-      Map<String, Model> model, String where) throws Exception {
+  private static void runUntilPowerCut(
+      Path dir,
+      Path image,
+      FsyncSchedule schedule,
+      Random rnd,
+      Map<String, Model> model,
+      String where)
+      throws Exception {
     PowerLossStorage storage = new PowerLossStorage(dir);
     storage.crashAtOp(1 + rnd.nextInt(220), new Random(rnd.nextLong()), image);
     boolean syncEach = schedule.kind() == FsyncSchedule.Kind.SYNC_EACH;
@@ -353,9 +384,20 @@ class PowerLossTest {
           long to = m.cursor;
           if (e.isPresent()) {
             from = startOfNewCursor(w, t, from, created, e.get().offset());
-            checkEntry(e.get(), t, skipGaps(m, from), e.get().offset() == skipGaps(m, from) ? where
-                : where + " (readNext; model cursor " + m.cursor + ", gaps " + gaps(m) + ", now "
-                + w.stats(t) + ")");
+            checkEntry(
+                e.get(),
+                t,
+                skipGaps(m, from),
+                e.get().offset() == skipGaps(m, from)
+                    ? where
+                    : where
+                        + " (readNext; model cursor "
+                        + m.cursor
+                        + ", gaps "
+                        + gaps(m)
+                        + ", now "
+                        + w.stats(t)
+                        + ")");
             to = e.get().offset() + 1;
           }
           if (storage.crashed()) {
@@ -372,9 +414,22 @@ class PowerLossTest {
           }
           long to = from;
           for (Entry e : l) {
-            checkEntry(e, t, skipGaps(m, to), e.offset() == skipGaps(m, to) ? where
-                : where + " (batch read of " + l.size() + "; model cursor " + m.cursor + ", gaps "
-                + gaps(m) + ", now " + w.stats(t) + ")");
+            checkEntry(
+                e,
+                t,
+                skipGaps(m, to),
+                e.offset() == skipGaps(m, to)
+                    ? where
+                    : where
+                        + " (batch read of "
+                        + l.size()
+                        + "; model cursor "
+                        + m.cursor
+                        + ", gaps "
+                        + gaps(m)
+                        + ", now "
+                        + w.stats(t)
+                        + ")");
             to = e.offset() + 1;
           }
           if (storage.crashed()) {
@@ -398,9 +453,22 @@ class PowerLossTest {
             // if x is below the first retained offset now, and then nothing changed.
             TopicStats now = w.stats(t).orElseThrow();
             if (x >= now.firstOffset()) {
-              fail(where + ": checkpoint of " + CP + " to " + x + " refused (model cp " + m.cp
-                  + ", acked end " + m.ackedEnd + "; stats before " + seen + ", now " + now
-                  + ")", refused);
+              fail(
+                  where
+                      + ": checkpoint of "
+                      + CP
+                      + " to "
+                      + x
+                      + " refused (model cp "
+                      + m.cp
+                      + ", acked end "
+                      + m.ackedEnd
+                      + "; stats before "
+                      + seen
+                      + ", now "
+                      + now
+                      + ")",
+                  refused);
             }
             continue;
           }
@@ -457,8 +525,8 @@ class PowerLossTest {
     }
   }
 
-  private static void verify(Path image, FsyncSchedule schedule, Map<String, Model> model,
-      String where) {
+  private static void verify(
+      Path image, FsyncSchedule schedule, Map<String, Model> model, String where) {
     boolean syncEach = schedule.kind() == FsyncSchedule.Kind.SYNC_EACH;
     try (Walrus w = base(image, schedule).open()) {
       for (String t : TOPICS) {
@@ -476,16 +544,36 @@ class PowerLossTest {
         long next = st.get().nextOffset();
         long pos = w.position(t); // unread counts entries: not the position past a lost range
         if (Boolean.getBoolean("walrus.powerloss.debug")) {
-          System.out.println(where + " " + t + " recovered " + st.get() + " model end " + m.ackedEnd
-              + " synced " + m.syncedEnd + " cursor " + m.cursor + "/" + m.syncedCursor);
+          System.out.println(
+              where
+                  + " "
+                  + t
+                  + " recovered "
+                  + st.get()
+                  + " model end "
+                  + m.ackedEnd
+                  + " synced "
+                  + m.syncedEnd
+                  + " cursor "
+                  + m.cursor
+                  + "/"
+                  + m.syncedCursor);
         }
-        String w0 = where + ", topic " + t + " (acked end " + m.ackedEnd + ", synced end "
-            + m.syncedEnd + ", in flight " + m.inflightN + ")";
+        String w0 =
+            where
+                + ", topic "
+                + t
+                + " (acked end "
+                + m.ackedEnd
+                + ", synced end "
+                + m.syncedEnd
+                + ", in flight "
+                + m.inflightN
+                + ")";
 
         List<Entry> all = readAll(w, t, w0);
         // reclamation at open may run while we read: entries every cursor had passed go
-        long first = all.isEmpty() ? w.stats(t).orElseThrow().firstOffset()
-            : all.get(0).offset();
+        long first = all.isEmpty() ? w.stats(t).orElseThrow().firstOffset() : all.get(0).offset();
         long readEnd = first;
         for (Entry e : all) {
           if (e.offset() != readEnd && !isGap(m, readEnd, e.offset())) {
@@ -496,30 +584,44 @@ class PowerLossTest {
         }
         VERIFIED.addAndGet(all.size());
         if (Boolean.getBoolean("walrus.powerloss.debug")) {
-          System.out.println(where + " " + t + " read " + all.size() + " entries from " + first
-              + " to " + readEnd + ", batches " + m.batches.stream()
-              .map(b -> "[" + b[0] + "," + (b[0] + b[1]) + ")").toList());
+          System.out.println(
+              where
+                  + " "
+                  + t
+                  + " read "
+                  + all.size()
+                  + " entries from "
+                  + first
+                  + " to "
+                  + readEnd
+                  + ", batches "
+                  + m.batches.stream().map(b -> "[" + b[0] + "," + (b[0] + b[1]) + ")").toList());
         }
         if (m.syncedEnd > m.cursor + m.inflightRead) {
           // Synced entries the cursor had not consumed must still be there. (Without any,
           // every unconsumed entry may have been lost, and the topic may restart past them.)
-          assertThat(first).as("%s: nothing unconsumed reclaimed (cursor %d+%d)", w0, m.cursor,
-              m.inflightRead).isLessThanOrEqualTo(Math.max(m.cursor + m.inflightRead,
-              m.syncedEnd));
+          assertThat(first)
+              .as("%s: nothing unconsumed reclaimed (cursor %d+%d)", w0, m.cursor, m.inflightRead)
+              .isLessThanOrEqualTo(Math.max(m.cursor + m.inflightRead, m.syncedEnd));
         }
         long maxEnd = m.ackedEnd + m.inflightN;
-        assertThat(Math.max(readEnd, first)).as("%s: every synced entry survives", w0)
+        assertThat(Math.max(readEnd, first))
+            .as("%s: every synced entry survives", w0)
             .isGreaterThanOrEqualTo(m.syncedEnd);
-        assertThat(readEnd).as("%s: nothing beyond what was written", w0)
+        assertThat(readEnd)
+            .as("%s: nothing beyond what was written", w0)
             .isLessThanOrEqualTo(maxEnd);
         for (long[] b : m.batches) {
           if (readEnd > first && readEnd > b[0] && readEnd < b[0] + b[1]) { // its last entry read
-            fail("%s: batch [%d, %d) half present (entries end at %d)", w0, b[0], b[0] + b[1],
-                readEnd);
+            fail(
+                "%s: batch [%d, %d) half present (entries end at %d)",
+                w0, b[0], b[0] + b[1], readEnd);
           }
         }
-        assertThat(next).as("%s: next offset at or past the entries", w0)
-            .isGreaterThanOrEqualTo(readEnd).isGreaterThanOrEqualTo(m.syncedEnd)
+        assertThat(next)
+            .as("%s: next offset at or past the entries", w0)
+            .isGreaterThanOrEqualTo(readEnd)
+            .isGreaterThanOrEqualTo(m.syncedEnd)
             .isGreaterThanOrEqualTo(pos);
         if (syncEach) {
           assertThat(readEnd).as("%s: SyncEach keeps every ack", w0).isIn(m.ackedEnd, maxEnd);
@@ -527,16 +629,21 @@ class PowerLossTest {
         }
         // the shared cursor: at or past its durable position, never past what was read
         long curLo = syncEach ? m.cursor : m.syncedCursor;
-        assertThat(pos).as("%s: shared cursor (acked %d, synced %d, in flight +%d)", w0,
-            m.cursor, m.syncedCursor, m.inflightRead)
+        assertThat(pos)
+            .as(
+                "%s: shared cursor (acked %d, synced %d, in flight +%d)",
+                w0, m.cursor, m.syncedCursor, m.inflightRead)
             .isBetween(Math.min(curLo, next), Math.max(m.cursor + m.inflightRead, first));
         if (m.cp >= 0 || m.inflightCp >= 0) {
           long cpPos = w.position(t, CP);
           long cpLo = syncEach ? m.cp : m.syncedCp;
           long cpHi = Math.max(Math.max(m.cp, m.inflightCp), first);
           if (cpLo >= 0) {
-            assertThat(cpPos).as("%s: checkpoint of %s (acked %d, synced %d, in flight %d)",
-                w0, CP, m.cp, m.syncedCp, m.inflightCp).isBetween(Math.min(cpLo, next), cpHi);
+            assertThat(cpPos)
+                .as(
+                    "%s: checkpoint of %s (acked %d, synced %d, in flight %d)",
+                    w0, CP, m.cp, m.syncedCp, m.inflightCp)
+                .isBetween(Math.min(cpLo, next), cpHi);
           }
           m.cp = m.syncedCp = cpPos;
         } else {
@@ -579,8 +686,7 @@ class PowerLossTest {
    * up to the first retained offset after the read. An existing cursor holds reclamation
    * back, so it must read exactly {@code from}.
    */
-  private static long startOfNewCursor(Walrus w, String t, long from, boolean created,
-      long got) {
+  private static long startOfNewCursor(Walrus w, String t, long from, boolean created, long got) {
     long firstNow = w.stats(t).map(TopicStats::firstOffset).orElse(from);
     return created && got > from && got <= Math.max(from, firstNow) ? got : from;
   }

@@ -21,14 +21,20 @@ class ReadsAfterDamageTest {
   @TempDir Path tmp;
 
   private static Walrus.Builder base(Path dir) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
         .fsyncSchedule(FsyncSchedule.milliseconds(3_600_000))
-        .consistency(ReadConsistency.strictlyAtOnce()).quiet(true);
+        .consistency(ReadConsistency.strictlyAtOnce())
+        .quiet(true);
   }
 
   private static List<Long> readAll(Walrus w, String consumer) {
     List<Long> out = new ArrayList<>();
-    for (List<Entry> b; !(b = w.batchReadForTopic("t", consumer, Long.MAX_VALUE, true)).isEmpty(); ) {
+    for (List<Entry> b;
+        !(b = w.batchReadForTopic("t", consumer, Long.MAX_VALUE, true)).isEmpty(); ) {
       b.forEach(e -> out.add(e.offset()));
     }
     return out;
@@ -62,8 +68,7 @@ class ReadsAfterDamageTest {
       assertThat(st.firstOffset()).isZero();
       assertThat(st.nextOffset()).as("offsets of lost entries are not reused").isEqualTo(6);
       assertThat(st.retainedEntries()).as("entries reads return").isEqualTo(read.size());
-      assertThat(st.unread()).containsEntry("v", 3L)
-          .containsEntry(TopicStats.DEFAULT_CONSUMER, 0L);
+      assertThat(st.unread()).containsEntry("v", 3L).containsEntry(TopicStats.DEFAULT_CONSUMER, 0L);
       assertThat(w.readNext("t", true)).as("the shared cursor's unread 0").isEmpty();
     }
   }
@@ -100,12 +105,16 @@ class ReadsAfterDamageTest {
       }
     }
     try (Walrus w = base(dir).open()) {
-      assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(10); // recovery sealed the block
+      assertThat(w.stats("t").orElseThrow().nextOffset())
+          .isEqualTo(10); // recovery sealed the block
     }
     Path data;
     try (Stream<Path> l = Files.list(dir)) {
-      data = l.filter(p -> p.getFileName().toString().startsWith("wal-")).sorted().findFirst()
-          .orElseThrow();
+      data =
+          l.filter(p -> p.getFileName().toString().startsWith("wal-"))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
     }
     // Block header 48 bytes (topic "t") + seal 40: entries from 88, 128 bytes each.
     try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
@@ -119,7 +128,8 @@ class ReadsAfterDamageTest {
       List<Entry> first = w.batchReadForTopic("t", Long.MAX_VALUE, true);
       assertThat(first).extracting(Entry::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
       assertThatThrownBy(() -> w.batchReadForTopic("t", Long.MAX_VALUE, true))
-          .isInstanceOf(CorruptEntryException.class).hasMessageContaining("offset 5");
+          .isInstanceOf(CorruptEntryException.class)
+          .hasMessageContaining("offset 5");
       assertThat(w.position("t")).as("the cursor stays before the corrupt entry").isEqualTo(5);
       assertThatThrownBy(() -> w.batchReadForTopic("t", Long.MAX_VALUE, false))
           .isInstanceOf(CorruptEntryException.class);

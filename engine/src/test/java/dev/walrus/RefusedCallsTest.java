@@ -38,8 +38,13 @@ class RefusedCallsTest {
   @TempDir Path dir;
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .maxEntryBytes(MAX_ENTRY).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .maxEntryBytes(MAX_ENTRY)
+        .open();
   }
 
   private static byte[] payload(long i) {
@@ -47,8 +52,8 @@ class RefusedCallsTest {
   }
 
   /** Everything a refused call could change that a user can see. */
-  private record State(Set<String> topics, Map<String, TopicStats> stats,
-      Map<String, String> files) {}
+  private record State(
+      Set<String> topics, Map<String, TopicStats> stats, Map<String, String> files) {}
 
   private State state(Walrus w) {
     Map<String, TopicStats> stats = new TreeMap<>();
@@ -58,8 +63,10 @@ class RefusedCallsTest {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        files.put(p.getFileName().toString(), HexFormat.of().formatHex(
-            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        files.put(
+            p.getFileName().toString(),
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,8 +85,10 @@ class RefusedCallsTest {
   }
 
   private static void drain(Walrus w, String consumer) {
-    while (!(consumer == null ? w.batchReadForTopic("t", 1 << 20, true)
-        : w.batchReadForTopic("t", consumer, 1 << 20, true)).isEmpty()) {
+    while (!(consumer == null
+            ? w.batchReadForTopic("t", 1 << 20, true)
+            : w.batchReadForTopic("t", consumer, 1 << 20, true))
+        .isEmpty()) {
       // consume everything
     }
   }
@@ -93,81 +102,146 @@ class RefusedCallsTest {
     List<byte[]> hugeInside = List.of(new byte[] {1}, new byte[MAX_ENTRY + 1]);
     String longName = "n".repeat(256);
     return Stream.of(
-        call("appendForTopic: empty topic", w -> w.appendForTopic("", new byte[] {1}),
+        call(
+            "appendForTopic: empty topic",
+            w -> w.appendForTopic("", new byte[] {1}),
             InvalidTopicException.class),
-        call("appendForTopic: null topic", w -> w.appendForTopic(null, new byte[] {1}),
+        call(
+            "appendForTopic: null topic",
+            w -> w.appendForTopic(null, new byte[] {1}),
             InvalidTopicException.class),
-        call("appendForTopic: NUL in topic", w -> w.appendForTopic("a\0b", new byte[] {1}),
+        call(
+            "appendForTopic: NUL in topic",
+            w -> w.appendForTopic("a\0b", new byte[] {1}),
             InvalidTopicException.class),
-        call("appendForTopic: topic over 255 bytes", w -> w.appendForTopic(longName, new byte[1]),
+        call(
+            "appendForTopic: topic over 255 bytes",
+            w -> w.appendForTopic(longName, new byte[1]),
             InvalidTopicException.class),
-        call("appendForTopic: null payload (new topic)", w -> w.appendForTopic("new", null),
+        call(
+            "appendForTopic: null payload (new topic)",
+            w -> w.appendForTopic("new", null),
             InvalidArgumentException.class),
-        call("appendForTopic: null payload", w -> w.appendForTopic("t", null),
+        call(
+            "appendForTopic: null payload",
+            w -> w.appendForTopic("t", null),
             InvalidArgumentException.class),
-        call("appendForTopic: payload too large (new topic)",
-            w -> w.appendForTopic("new", new byte[MAX_ENTRY + 1]), EntryTooLargeException.class),
-        call("appendForTopic: payload too large",
-            w -> w.appendForTopic("t", new byte[MAX_ENTRY + 1]), EntryTooLargeException.class),
-        call("batchAppendForTopic: null list", w -> w.batchAppendForTopic("t", null),
+        call(
+            "appendForTopic: payload too large (new topic)",
+            w -> w.appendForTopic("new", new byte[MAX_ENTRY + 1]),
+            EntryTooLargeException.class),
+        call(
+            "appendForTopic: payload too large",
+            w -> w.appendForTopic("t", new byte[MAX_ENTRY + 1]),
+            EntryTooLargeException.class),
+        call(
+            "batchAppendForTopic: null list",
+            w -> w.batchAppendForTopic("t", null),
             InvalidArgumentException.class),
-        call("batchAppendForTopic: null entry", w -> w.batchAppendForTopic("new", nullInside),
+        call(
+            "batchAppendForTopic: null entry",
+            w -> w.batchAppendForTopic("new", nullInside),
             InvalidArgumentException.class),
-        call("batchAppendForTopic: entry too large",
-            w -> w.batchAppendForTopic("t", hugeInside), EntryTooLargeException.class),
-        call("batchAppendForTopic: too many entries",
-            w -> w.batchAppendForTopic("new", tooMany), BatchTooLargeException.class),
-        call("batchAppendForTopic: bad topic",
-            w -> w.batchAppendForTopic("", List.of(new byte[1])), InvalidTopicException.class),
+        call(
+            "batchAppendForTopic: entry too large",
+            w -> w.batchAppendForTopic("t", hugeInside),
+            EntryTooLargeException.class),
+        call(
+            "batchAppendForTopic: too many entries",
+            w -> w.batchAppendForTopic("new", tooMany),
+            BatchTooLargeException.class),
+        call(
+            "batchAppendForTopic: bad topic",
+            w -> w.batchAppendForTopic("", List.of(new byte[1])),
+            InvalidTopicException.class),
         call("readNext: bad topic", w -> w.readNext("", true), InvalidTopicException.class),
-        call("readNext: empty consumer", w -> w.readNext("t", "", true),
+        call(
+            "readNext: empty consumer",
+            w -> w.readNext("t", "", true),
             InvalidArgumentException.class),
-        call("readNext: null consumer", w -> w.readNext("t", null, true),
+        call(
+            "readNext: null consumer",
+            w -> w.readNext("t", null, true),
             InvalidArgumentException.class),
-        call("readNext: NUL in consumer", w -> w.readNext("t", "a\0", true),
+        call(
+            "readNext: NUL in consumer",
+            w -> w.readNext("t", "a\0", true),
             InvalidArgumentException.class),
-        call("readNext: consumer over 255 bytes", w -> w.readNext("t", longName, false),
+        call(
+            "readNext: consumer over 255 bytes",
+            w -> w.readNext("t", longName, false),
             InvalidArgumentException.class),
-        call("batchReadForTopic: negative budget (shared)",
-            w -> w.batchReadForTopic("t", -1, true), InvalidArgumentException.class),
-        call("batchReadForTopic: negative budget (new consumer)",
-            w -> w.batchReadForTopic("t", "ghost", -1, true), InvalidArgumentException.class),
-        call("batchReadForTopic: bad consumer",
-            w -> w.batchReadForTopic("t", "", 10, true), InvalidArgumentException.class),
-        call("batchReadForTopic: bad topic",
-            w -> w.batchReadForTopic("\0", "billing", 10, true), InvalidTopicException.class),
-        call("checkpoint: past the end (new consumer)", w -> w.checkpoint("t", "ghost", 99_999),
+        call(
+            "batchReadForTopic: negative budget (shared)",
+            w -> w.batchReadForTopic("t", -1, true),
             InvalidArgumentException.class),
-        call("checkpoint: negative (new consumer)", w -> w.checkpoint("t", "ghost", -1),
+        call(
+            "batchReadForTopic: negative budget (new consumer)",
+            w -> w.batchReadForTopic("t", "ghost", -1, true),
             InvalidArgumentException.class),
-        call("checkpoint: below the first retained offset (new consumer)",
+        call(
+            "batchReadForTopic: bad consumer",
+            w -> w.batchReadForTopic("t", "", 10, true),
+            InvalidArgumentException.class),
+        call(
+            "batchReadForTopic: bad topic",
+            w -> w.batchReadForTopic("\0", "billing", 10, true),
+            InvalidTopicException.class),
+        call(
+            "checkpoint: past the end (new consumer)",
+            w -> w.checkpoint("t", "ghost", 99_999),
+            InvalidArgumentException.class),
+        call(
+            "checkpoint: negative (new consumer)",
+            w -> w.checkpoint("t", "ghost", -1),
+            InvalidArgumentException.class),
+        call(
+            "checkpoint: below the first retained offset (new consumer)",
             w -> w.checkpoint("t", "ghost", w.stats("t").orElseThrow().firstOffset() - 1),
             InvalidArgumentException.class),
-        call("checkpoint: past the end (existing consumer)",
-            w -> w.checkpoint("t", "billing", 99_999), InvalidArgumentException.class),
-        call("checkpoint: past the end (shared)", w -> w.checkpoint("t", 99_999),
+        call(
+            "checkpoint: past the end (existing consumer)",
+            w -> w.checkpoint("t", "billing", 99_999),
             InvalidArgumentException.class),
-        call("checkpoint: past the end of a topic that does not exist",
-            w -> w.checkpoint("new", "ghost", 5), InvalidArgumentException.class),
-        call("checkpoint: bad consumer", w -> w.checkpoint("t", "", 0),
+        call(
+            "checkpoint: past the end (shared)",
+            w -> w.checkpoint("t", 99_999),
+            InvalidArgumentException.class),
+        call(
+            "checkpoint: past the end of a topic that does not exist",
+            w -> w.checkpoint("new", "ghost", 5),
+            InvalidArgumentException.class),
+        call(
+            "checkpoint: bad consumer",
+            w -> w.checkpoint("t", "", 0),
             InvalidArgumentException.class),
         call("position: bad consumer", w -> w.position("t", ""), InvalidArgumentException.class),
         call("position: bad topic", w -> w.position("", "billing"), InvalidTopicException.class),
-        call("removeConsumer: the shared cursor's name", w -> w.removeConsumer("t", ""),
+        call(
+            "removeConsumer: the shared cursor's name",
+            w -> w.removeConsumer("t", ""),
             InvalidArgumentException.class),
-        call("removeConsumer: null consumer", w -> w.removeConsumer("t", null),
+        call(
+            "removeConsumer: null consumer",
+            w -> w.removeConsumer("t", null),
             InvalidArgumentException.class),
-        call("removeConsumer: bad topic", w -> w.removeConsumer(null, "billing"),
+        call(
+            "removeConsumer: bad topic",
+            w -> w.removeConsumer(null, "billing"),
             InvalidTopicException.class),
-        call("addAppendListener: null listener", w -> w.addAppendListener("t", null),
+        call(
+            "addAppendListener: null listener",
+            w -> w.addAppendListener("t", null),
             InvalidArgumentException.class),
-        call("addAppendListener: bad topic", w -> w.addAppendListener("", (t, e) -> {}),
+        call(
+            "addAppendListener: bad topic",
+            w -> w.addAppendListener("", (t, e) -> {}),
             InvalidTopicException.class),
         call("stats: bad topic", w -> w.stats(""), InvalidTopicException.class));
   }
 
-  private static Arguments call(String name, Consumer<Walrus> call,
-      Class<? extends WalrusException> type) {
+  private static Arguments call(
+      String name, Consumer<Walrus> call, Class<? extends WalrusException> type) {
     return Arguments.of(Named.of(name, call), type);
   }
 

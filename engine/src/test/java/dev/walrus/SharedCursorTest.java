@@ -24,8 +24,13 @@ class SharedCursorTest {
   @TempDir Path dir;
 
   private Walrus open(boolean shared) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .sharedCursor(shared).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .sharedCursor(shared)
+        .open();
   }
 
   private static byte[] payload(long i) {
@@ -50,8 +55,10 @@ class SharedCursorTest {
   private static long consume(Walrus w, String consumer, long from, long to) {
     long next = from;
     while (next < to) {
-      List<Entry> got = consumer == null ? w.batchReadForTopic("events", 4096, true)
-          : w.batchReadForTopic("events", consumer, 4096, true);
+      List<Entry> got =
+          consumer == null
+              ? w.batchReadForTopic("events", 4096, true)
+              : w.batchReadForTopic("events", consumer, 4096, true);
       assertThat(got).isNotEmpty();
       for (Entry e : got) {
         assertThat(e.offset()).isEqualTo(next);
@@ -69,9 +76,11 @@ class SharedCursorTest {
       consume(w, "billing", 0, N);
       w.reclaim();
       assertThat(w.stats("events").orElseThrow().firstOffset())
-          .as("nothing the shared cursor has not read is deleted").isZero();
+          .as("nothing the shared cursor has not read is deleted")
+          .isZero();
       assertThat(w.stats("events").orElseThrow().unread())
-          .containsEntry(TopicStats.DEFAULT_CONSUMER, (long) N).containsEntry("billing", 0L);
+          .containsEntry(TopicStats.DEFAULT_CONSUMER, (long) N)
+          .containsEntry("billing", 0L);
       Entry first = w.readNext("events", true).orElseThrow();
       assertThat(first.offset()).isZero();
       assertThat(first.data()).isEqualTo(payload(0));
@@ -81,7 +90,8 @@ class SharedCursorTest {
       assertThat(w.readNext("events", false).orElseThrow().offset()).isEqualTo(1);
       consume(w, null, 1, N);
       w.reclaim();
-      assertThat(dataFiles()).as("files once both cursors have read everything")
+      assertThat(dataFiles())
+          .as("files once both cursors have read everything")
           .isLessThanOrEqualTo(1);
       assertThat(w.readNext("events", true)).isEmpty();
     }
@@ -109,7 +119,8 @@ class SharedCursorTest {
       assertThat(before.unread()).containsOnlyKeys("billing");
       assertThatThrownBy(() -> w.readNext("events", true))
           .isInstanceOf(SharedCursorDisabledException.class)
-          .hasMessageContaining("sharedCursor(false)").hasMessageContaining("'events'");
+          .hasMessageContaining("sharedCursor(false)")
+          .hasMessageContaining("'events'");
       assertThatThrownBy(() -> w.readNext("events", false))
           .isInstanceOf(SharedCursorDisabledException.class);
       assertThatThrownBy(() -> w.batchReadForTopic("events", 100, true))
@@ -139,20 +150,28 @@ class SharedCursorTest {
       consume(w, "billing", billing, N);
       w.reclaim();
       assertThat(w.stats("events").orElseThrow().firstOffset())
-          .as("the shared cursor now holds the files it has not read").isEqualTo(first);
+          .as("the shared cursor now holds the files it has not read")
+          .isEqualTo(first);
       assertThat(w.readNext("events", true).orElseThrow().offset()).isEqualTo(first);
     }
   }
 
   @Test
   void underAtLeastOnceReclamationKeepsWhatACrashWouldReplay() {
-    try (Walrus w = Walrus.builder().dataDir(dir).namespace(null).blockSize(4096)
-        .blocksPerFile(2).consistency(ReadConsistency.atLeastOnce(N)).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .namespace(null)
+            .blockSize(4096)
+            .blocksPerFile(2)
+            .consistency(ReadConsistency.atLeastOnce(N))
+            .open()) {
       appendAll(w, 0, N);
       consume(w, null, 0, N - 100); // read, not yet persisted (every N checkpoints)
       w.reclaim();
       assertThat(w.stats("events").orElseThrow().firstOffset())
-          .as("entries read since the last persisted position are kept").isZero();
+          .as("entries read since the last persisted position are kept")
+          .isZero();
     }
   }
 
@@ -169,7 +188,8 @@ class SharedCursorTest {
     }
     try (Walrus w = open(true)) {
       assertThat(w.readNext("events", false).orElseThrow().offset())
-          .as("resumes where it was").isEqualTo(100);
+          .as("resumes where it was")
+          .isEqualTo(100);
     }
     long first;
     try (Walrus w = open(false)) {
@@ -180,7 +200,8 @@ class SharedCursorTest {
     }
     try (Walrus w = open(true)) {
       assertThat(w.readNext("events", true).orElseThrow().offset())
-          .as("what it had not read was reclaimed meanwhile").isEqualTo(first);
+          .as("what it had not read was reclaimed meanwhile")
+          .isEqualTo(first);
     }
   }
 }

@@ -53,17 +53,18 @@ class TopicNamesTest {
   void theRuleHoldsAtItsBoundaries(String name, boolean valid, String problem) {
     assertThat(TopicNames.isValid(name)).as("isValid").isEqualTo(valid);
     if (valid) {
-      assertThat(name.getBytes(StandardCharsets.UTF_8).length)
-          .isBetween(1, TopicNames.MAX_BYTES);
+      assertThat(name.getBytes(StandardCharsets.UTF_8).length).isBetween(1, TopicNames.MAX_BYTES);
       assertThatCode(() -> TopicNames.checkTopic(name)).doesNotThrowAnyException();
       assertThatCode(() -> TopicNames.checkConsumer(name)).doesNotThrowAnyException();
     } else {
       assertThatThrownBy(() -> TopicNames.checkTopic(name))
           .isExactlyInstanceOf(InvalidTopicException.class)
-          .hasMessageStartingWith("invalid topic '").hasMessageContaining(problem);
+          .hasMessageStartingWith("invalid topic '")
+          .hasMessageContaining(problem);
       assertThatThrownBy(() -> TopicNames.checkConsumer(name))
           .isExactlyInstanceOf(InvalidArgumentException.class)
-          .hasMessageStartingWith("invalid consumer name '").hasMessageContaining(problem);
+          .hasMessageStartingWith("invalid consumer name '")
+          .hasMessageContaining(problem);
     }
   }
 
@@ -72,11 +73,11 @@ class TopicNamesTest {
   void theEngineAppliesTheSameRule(String name, boolean valid, String problem) {
     // the engine's own entry points go through TopicNames
     if (valid) {
-      assertThatCode(() -> dev.walrus.internal.format.Names.topic(name))
-          .doesNotThrowAnyException();
+      assertThatCode(() -> dev.walrus.internal.format.Names.topic(name)).doesNotThrowAnyException();
     } else {
       assertThatThrownBy(() -> dev.walrus.internal.format.Names.consumer(name))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(problem);
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining(problem);
     }
   }
 
@@ -84,7 +85,8 @@ class TopicNamesTest {
   void nullIsInvalidAndNamedAsSuch() {
     assertThat(TopicNames.isValid(null)).isFalse();
     assertThatThrownBy(() -> TopicNames.checkTopic(null))
-        .isExactlyInstanceOf(InvalidTopicException.class).hasMessage("topic must not be null");
+        .isExactlyInstanceOf(InvalidTopicException.class)
+        .hasMessage("topic must not be null");
     assertThatThrownBy(() -> TopicNames.checkConsumer(null))
         .isExactlyInstanceOf(InvalidArgumentException.class)
         .hasMessage("consumer name must not be null");

@@ -122,7 +122,8 @@ class WalrusApiTest {
       assertThat(w.batchReadForTopic("t", 50, false)).hasSize(1);
       List<Entry> first = w.batchReadForTopic("t", 300, true);
       assertThat(first).extracting(Entry::offset).containsExactly(0L, 1L, 2L);
-      assertThat(w.batchReadForTopic("t", 1 << 20, true)).extracting(Entry::offset)
+      assertThat(w.batchReadForTopic("t", 1 << 20, true))
+          .extracting(Entry::offset)
           .containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
       assertThat(w.batchReadForTopic("t", 1 << 20, true)).isEmpty();
 
@@ -187,8 +188,11 @@ class WalrusApiTest {
       assertThat(w.fsyncSchedule()).isEqualTo(FsyncSchedule.milliseconds(200));
       w.appendForTopic("t", b("x"));
       try (Stream<Path> files = Files.list(dir)) {
-        Path data = files.filter(p -> p.getFileName().toString().startsWith("wal-"))
-            .findFirst().orElseThrow();
+        Path data =
+            files
+                .filter(p -> p.getFileName().toString().startsWith("wal-"))
+                .findFirst()
+                .orElseThrow();
         assertThat(Files.size(data)).isEqualTo(100L * 10 * 1024 * 1024); // 100 blocks of 10 MiB
       }
     }
@@ -197,14 +201,21 @@ class WalrusApiTest {
   @Test
   void everyConsistencyAndScheduleWorksAndSurvivesReopen() {
     ReadConsistency[] cs = {ReadConsistency.strictlyAtOnce(), ReadConsistency.atLeastOnce(3)};
-    FsyncSchedule[] ss = {FsyncSchedule.syncEach(), FsyncSchedule.milliseconds(5),
-        FsyncSchedule.noFsync()};
+    FsyncSchedule[] ss = {
+      FsyncSchedule.syncEach(), FsyncSchedule.milliseconds(5), FsyncSchedule.noFsync()
+    };
     int k = 0;
     for (ReadConsistency c : cs) {
       for (FsyncSchedule s : ss) {
         String key = "combo" + k++;
-        try (Walrus w = Walrus.builder().dataDir(dir).namespace(key).consistency(c)
-            .fsyncSchedule(s).blockSize(4096).open()) {
+        try (Walrus w =
+            Walrus.builder()
+                .dataDir(dir)
+                .namespace(key)
+                .consistency(c)
+                .fsyncSchedule(s)
+                .blockSize(4096)
+                .open()) {
           for (int i = 0; i < 100; i++) {
             w.appendForTopic("t", b("v" + i));
           }
@@ -212,8 +223,14 @@ class WalrusApiTest {
             assertThat(w.readNext("t", true).orElseThrow().offset()).isEqualTo(i);
           }
         }
-        try (Walrus w = Walrus.builder().dataDir(dir).namespace(key).consistency(c)
-            .fsyncSchedule(s).blockSize(4096).open()) {
+        try (Walrus w =
+            Walrus.builder()
+                .dataDir(dir)
+                .namespace(key)
+                .consistency(c)
+                .fsyncSchedule(s)
+                .blockSize(4096)
+                .open()) {
           // a clean close persists every cursor, whatever the model
           assertThat(w.readNext("t", true).orElseThrow().offset()).as("%s %s", c, s).isEqualTo(40);
           assertThat(w.appendForTopic("t", b("more"))).isEqualTo(100);
@@ -227,7 +244,8 @@ class WalrusApiTest {
     Walrus w = open();
     w.close();
     w.close(); // idempotent
-    assertThatThrownBy(() -> w.appendForTopic("t", b("x"))).isInstanceOf(WalrusClosedException.class);
+    assertThatThrownBy(() -> w.appendForTopic("t", b("x")))
+        .isInstanceOf(WalrusClosedException.class);
     assertThatThrownBy(() -> w.readNext("t", true)).isInstanceOf(WalrusClosedException.class);
   }
 
@@ -235,11 +253,14 @@ class WalrusApiTest {
   void appendListenerIsToldAfterEntriesAreReadable() throws Exception {
     try (Walrus w = open()) {
       List<Long> seen = Collections.synchronizedList(new ArrayList<>());
-      AutoCloseable reg = w.addAppendListener("t", (topic, end) -> {
-        // the entry must already be readable when the listener runs
-        assertThat(w.batchReadForTopic("t", Long.MAX_VALUE, false)).hasSize((int) end);
-        seen.add(end);
-      });
+      AutoCloseable reg =
+          w.addAppendListener(
+              "t",
+              (topic, end) -> {
+                // the entry must already be readable when the listener runs
+                assertThat(w.batchReadForTopic("t", Long.MAX_VALUE, false)).hasSize((int) end);
+                seen.add(end);
+              });
       w.appendForTopic("t", b("a"));
       w.batchAppendForTopic("t", List.of(b("b"), b("c")));
       w.appendForTopic("other", b("x"));

@@ -55,11 +55,10 @@ class WriteFailureTest {
         expected = readAll(w);
         assertThat(expected).hasSize(26).noneMatch(e -> e.contains(":b2-"));
       }
-      try (Walrus w = Walrus.builder().dataDir(dir).namespace(ns).blockSize(4096)
-          .blocksPerFile(4).open()) {
+      try (Walrus w =
+          Walrus.builder().dataDir(dir).namespace(ns).blockSize(4096).blocksPerFile(4).open()) {
         w.removeConsumer("t", "reader");
-        assertThat(readAll(w)).as("after reopen (short write: %s)", shortWrite)
-            .isEqualTo(expected);
+        assertThat(readAll(w)).as("after reopen (short write: %s)", shortWrite).isEqualTo(expected);
         assertThat(w.appendForTopic("t", "z".repeat(10).getBytes())).isEqualTo(26);
       }
     }
@@ -73,7 +72,8 @@ class WriteFailureTest {
       w.checkpoint("t", "holder", 0);
       s.failWriteIn.set(1);
       assertThatThrownBy(() -> w.appendForTopic("t", "lost-1".getBytes()))
-          .isInstanceOf(WriteRolledBackException.class).hasMessageContaining("rolled back");
+          .isInstanceOf(WriteRolledBackException.class)
+          .hasMessageContaining("rolled back");
       assertThat(w.appendForTopic("t", "second".getBytes())).isEqualTo(1);
     }
     try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4).open()) {
@@ -88,10 +88,12 @@ class WriteFailureTest {
       w.appendForTopic("t", "acked-0".getBytes());
       w.checkpoint("t", "holder", 0);
       s.failForceIn.set(1);
-      assertThatThrownBy(w::sync).isInstanceOf(FatalIOException.class)
+      assertThatThrownBy(w::sync)
+          .isInstanceOf(FatalIOException.class)
           .hasMessageContaining("fsync");
       assertThatThrownBy(() -> w.appendForTopic("t", "x".getBytes()))
-          .isInstanceOf(WalrusPoisonedException.class).hasMessageContaining("reopen");
+          .isInstanceOf(WalrusPoisonedException.class)
+          .hasMessageContaining("reopen");
       assertThatThrownBy(() -> w.readNext("t", true)).isInstanceOf(WalrusPoisonedException.class);
     }
     try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4).open()) {

@@ -8,9 +8,9 @@ import dev.walrus.bench.report.ComparisonTable;
 import dev.walrus.bench.report.MachineInfo;
 import dev.walrus.bench.report.Measurement;
 import dev.walrus.bench.report.MemoryResult;
+import dev.walrus.bench.report.PerformanceTargets;
 import dev.walrus.bench.report.ReportWriter;
 import dev.walrus.bench.report.Results;
-import dev.walrus.bench.report.PerformanceTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +40,14 @@ public final class BenchmarkMain {
    * The cases, family by family: each family's cases and their peer run back to back (a
    * JMH run per family), so a pair is measured minutes apart at most, not a whole run apart.
    */
-  static final List<String> FAMILIES = List.of(
-      "EngineAppendBench|PeerAppendBench|PwriteCeilingBench",
-      "BatchAppendBench|PeerBatchAppendBench",
-      "ReadBench|PeerReadBench",
-      "TailLatencyBench|PeerTailLatencyBench",
-      "ReactiveAppendBench",
-      "DurableProducersBench");
+  static final List<String> FAMILIES =
+      List.of(
+          "EngineAppendBench|PeerAppendBench|PwriteCeilingBench",
+          "BatchAppendBench|PeerBatchAppendBench",
+          "ReadBench|PeerReadBench",
+          "TailLatencyBench|PeerTailLatencyBench",
+          "ReactiveAppendBench",
+          "DurableProducersBench");
 
   private BenchmarkMain() {}
 
@@ -68,8 +69,11 @@ public final class BenchmarkMain {
         case "--data" -> data = Path.of(args[++i]);
         case "--include" -> include = args[++i];
         case "--no-memory" -> memory = false;
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; use [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; use [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]");
       }
     }
     out = out.resolve(profile.name());
@@ -86,17 +90,18 @@ public final class BenchmarkMain {
     List<String> families = include == null ? FAMILIES : List.of(include);
     for (int i = 0; i < families.size(); i++) {
       String family = families.get(i);
-      ChainedOptionsBuilder opts = new OptionsBuilder()
-          .include(include == null ? "\\.jmh\\.(" + family + ")\\." : family)
-          .forks(profile.forks())
-          .warmupIterations(profile.warmupIterations())
-          .warmupTime(TimeValue.milliseconds(profile.warmupTime().toMillis()))
-          .measurementIterations(profile.iterations())
-          .measurementTime(TimeValue.milliseconds(profile.iterationTime().toMillis()))
-          .jvmArgsAppend(jvm.toArray(String[]::new))
-          .shouldFailOnError(false)
-          .resultFormat(ResultFormatType.JSON)
-          .result(out.resolve("jmh-" + (i + 1) + ".json").toString());
+      ChainedOptionsBuilder opts =
+          new OptionsBuilder()
+              .include(include == null ? "\\.jmh\\.(" + family + ")\\." : family)
+              .forks(profile.forks())
+              .warmupIterations(profile.warmupIterations())
+              .warmupTime(TimeValue.milliseconds(profile.warmupTime().toMillis()))
+              .measurementIterations(profile.iterations())
+              .measurementTime(TimeValue.milliseconds(profile.iterationTime().toMillis()))
+              .jvmArgsAppend(jvm.toArray(String[]::new))
+              .shouldFailOnError(false)
+              .resultFormat(ResultFormatType.JSON)
+              .result(out.resolve("jmh-" + (i + 1) + ".json").toString());
       runs.addAll(new Runner(opts.build()).run());
     }
     Results results = new Results(toMeasurements(runs));
@@ -107,21 +112,28 @@ public final class BenchmarkMain {
       mem.add(ProbeLauncher.run("walrus", profile, data.toAbsolutePath()));
       mem.add(ProbeLauncher.run("chronicle", profile, data.toAbsolutePath()));
     }
-    machine.put("load average", machine.get("load average") + " at start, "
-        + MachineInfo.loadAverage() + " at end");
-    machine.put("run time", String.format("%.0f s (benchmarks and probes, not the build)",
-        (System.nanoTime() - start) / 1e9));
+    machine.put(
+        "load average",
+        machine.get("load average") + " at start, " + MachineInfo.loadAverage() + " at end");
+    machine.put(
+        "run time",
+        String.format(
+            "%.0f s (benchmarks and probes, not the build)", (System.nanoTime() - start) / 1e9));
 
     List<ComparisonTable.Row> rows = ComparisonTable.build(results, mem);
     List<PerformanceTargets.Target> targets = PerformanceTargets.evaluate(results, mem);
     System.out.println();
     System.out.print(ReportWriter.text(rows, targets, machine));
-    Files.writeString(out.resolve("results.md"),
-        ReportWriter.markdown(rows, targets, machine, profile.name()));
+    Files.writeString(
+        out.resolve("results.md"), ReportWriter.markdown(rows, targets, machine, profile.name()));
     ReportWriter.csv(results, out.resolve("results.csv"));
     ChartWriter.write(rows, machine, profile.name(), out.resolve("benchmarks.png"));
-    System.out.println("\nwrote " + out.resolve("results.md") + ", results.csv, jmh-*.json and "
-        + "benchmarks.png in " + out);
+    System.out.println(
+        "\nwrote "
+            + out.resolve("results.md")
+            + ", results.csv, jmh-*.json and "
+            + "benchmarks.png in "
+            + out);
     BenchDirs.delete(data);
   }
 
@@ -130,7 +142,8 @@ public final class BenchmarkMain {
     for (RunResult run : runs) {
       String bench = run.getParams().getBenchmark();
       String[] parts = bench.split("\\.");
-      StringBuilder key = new StringBuilder(parts[parts.length - 2] + "." + parts[parts.length - 1]);
+      StringBuilder key =
+          new StringBuilder(parts[parts.length - 2] + "." + parts[parts.length - 1]);
       Map<String, String> params = new TreeMap<>();
       for (String p : run.getParams().getParamsKeys()) {
         params.put(p, run.getParams().getParam(p));
@@ -142,9 +155,14 @@ public final class BenchmarkMain {
       }
       Result<?> r = run.getPrimaryResult();
       boolean sampled = r.getScoreUnit().contains("/op");
-      list.add(new Measurement(key.toString(), r.getScore(), r.getScoreError(), r.getScoreUnit(),
-          sampled ? r.getStatistics().getPercentile(50) : Double.NaN,
-          sampled ? r.getStatistics().getPercentile(99) : Double.NaN));
+      list.add(
+          new Measurement(
+              key.toString(),
+              r.getScore(),
+              r.getScoreError(),
+              r.getScoreUnit(),
+              sampled ? r.getStatistics().getPercentile(50) : Double.NaN,
+              sampled ? r.getStatistics().getPercentile(99) : Double.NaN));
     }
     return list;
   }

@@ -26,18 +26,23 @@ public final class EngineQuickBench {
   private EngineQuickBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path base = args.length > 0 ? Files.createDirectories(Path.of(args[0]))
-        : Files.createTempDirectory("walrus-bench");
+    Path base =
+        args.length > 0
+            ? Files.createDirectories(Path.of(args[0]))
+            : Files.createTempDirectory("walrus-bench");
     double secs = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
     byte[] payload = new byte[SIZE];
     List<String[]> rows = new ArrayList<>();
 
     double pwrite = pwriteCeiling(base.resolve("raw.bin"), secs);
     rows.add(new String[] {"pwrite 128 B (ceiling)", fmt(pwrite), ""});
-    for (FsyncSchedule s : new FsyncSchedule[] {FsyncSchedule.noFsync(),
-        FsyncSchedule.milliseconds(200), FsyncSchedule.syncEach()}) {
+    for (FsyncSchedule s :
+        new FsyncSchedule[] {
+          FsyncSchedule.noFsync(), FsyncSchedule.milliseconds(200), FsyncSchedule.syncEach()
+        }) {
       Path dir = base.resolve("append-" + s.kind());
-      try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(s).quiet(true).open()) {
+      try (Walrus w =
+          Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(s).quiet(true).open()) {
         double r = rate(secs, () -> w.appendForTopic("bench", payload));
         rows.add(new String[] {"appendForTopic " + s, fmt(r), pct(r, pwrite)});
       }
@@ -48,12 +53,19 @@ public final class EngineQuickBench {
     for (int i = 0; i < 1000; i++) {
       batch.add(payload);
     }
-    String[][] backends = {{"positional", "FD", "false"}, {"io_uring", "FD", "true"},
-        {"mmap", "MMAP", "false"}};
+    String[][] backends = {
+      {"positional", "FD", "false"}, {"io_uring", "FD", "true"}, {"mmap", "MMAP", "false"}
+    };
     for (String[] b : backends) {
       Path dir = base.resolve("batch-" + b[0]);
-      Walrus.Builder builder = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
-          .backend(dev.walrus.Backend.valueOf(b[1])).ioUring(Boolean.parseBoolean(b[2])).quiet(true);
+      Walrus.Builder builder =
+          Walrus.builder()
+              .sharedCursor(false)
+              .dataDir(dir)
+              .fsyncSchedule(FsyncSchedule.noFsync())
+              .backend(dev.walrus.Backend.valueOf(b[1]))
+              .ioUring(Boolean.parseBoolean(b[2]))
+              .quiet(true);
       try (Walrus w = builder.open()) {
         String used = w.backendInfo().toString();
         if (b[0].equals("io_uring") && !w.backendInfo().ioUring()) {
@@ -61,13 +73,17 @@ public final class EngineQuickBench {
           continue;
         }
         double single = rate(secs, () -> w.appendForTopic("single", payload));
-        rows.add(new String[] {"appendForTopic NoFsync [" + used + "]", fmt(single), pct(single, pwrite)});
+        rows.add(
+            new String[] {
+              "appendForTopic NoFsync [" + used + "]", fmt(single), pct(single, pwrite)
+            });
         long t0 = System.nanoTime();
         for (int i = 0; i < n / 1000; i++) {
           w.batchAppendForTopic("bench", batch);
         }
         double r = n / ((System.nanoTime() - t0) / 1e9);
-        rows.add(new String[] {"batchAppend 1000 x 100 B [" + used + "]", fmt(r) + " entries/s", ""});
+        rows.add(
+            new String[] {"batchAppend 1000 x 100 B [" + used + "]", fmt(r) + " entries/s", ""});
         t0 = System.nanoTime();
         long got = 0;
         List<Entry> chunk;
@@ -78,15 +94,23 @@ public final class EngineQuickBench {
         rows.add(new String[] {"batchRead 1000 x 100 B [" + used + "]", fmt(r) + " entries/s", ""});
       }
     }
-    try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(readDir).fsyncSchedule(FsyncSchedule.noFsync())
-        .quiet(true).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(readDir)
+            .fsyncSchedule(FsyncSchedule.noFsync())
+            .quiet(true)
+            .open()) {
       for (int i = 0; i < n / 1000; i++) {
         w.batchAppendForTopic("bench", batch);
       }
     }
-    for (ReadConsistency c : new ReadConsistency[] {ReadConsistency.atLeastOnce(1000),
-        ReadConsistency.strictlyAtOnce()}) {
-      try (Walrus w = Walrus.builder().sharedCursor(false).dataDir(readDir).consistency(c).quiet(true).open()) {
+    for (ReadConsistency c :
+        new ReadConsistency[] {
+          ReadConsistency.atLeastOnce(1000), ReadConsistency.strictlyAtOnce()
+        }) {
+      try (Walrus w =
+          Walrus.builder().sharedCursor(false).dataDir(readDir).consistency(c).quiet(true).open()) {
         String consumer = "c-" + c.persistEvery() + c.isStrict();
         long t0 = System.nanoTime();
         long got = 0;
@@ -105,11 +129,13 @@ public final class EngineQuickBench {
         got += b.size();
       }
       double r = got / ((System.nanoTime() - t0) / 1e9);
-      rows.add(new String[] {"batchReadForTopic 1 MiB budget [" + w.backendInfo() + "]",
-          fmt(r) + " entries/s", ""});
+      rows.add(
+          new String[] {
+            "batchReadForTopic 1 MiB budget [" + w.backendInfo() + "]", fmt(r) + " entries/s", ""
+          });
     }
-    System.out.printf("%-58s %22s %10s%n", "operation (100-byte entries, one thread)", "rate/s",
-        "vs pwrite");
+    System.out.printf(
+        "%-58s %22s %10s%n", "operation (100-byte entries, one thread)", "rate/s", "vs pwrite");
     for (String[] r : rows) {
       System.out.printf("%-58s %22s %10s%n", r[0], r[1], r[2]);
     }
@@ -117,18 +143,21 @@ public final class EngineQuickBench {
   }
 
   private static double pwriteCeiling(Path file, double secs) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocateDirect(128);
       long[] pos = {0};
-      return rate(secs, () -> {
-        b.clear();
-        try {
-          pos[0] += ch.write(b, pos[0]);
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
-      });
+      return rate(
+          secs,
+          () -> {
+            b.clear();
+            try {
+              pos[0] += ch.write(b, pos[0]);
+            } catch (IOException e) {
+              throw new RuntimeException(e);
+            }
+          });
     }
   }
 

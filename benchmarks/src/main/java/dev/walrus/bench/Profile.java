@@ -17,14 +17,23 @@ import java.time.Duration;
  * @param memoryEntries entries the memory probe writes and reads
  * @param memoryMilestone the smaller log size the probe also measures the heap at
  */
-public record Profile(String name, int forks, int warmupIterations, Duration warmupTime,
-    int iterations, Duration iterationTime, long memoryEntries, long memoryMilestone) {
+public record Profile(
+    String name,
+    int forks,
+    int warmupIterations,
+    Duration warmupTime,
+    int iterations,
+    Duration iterationTime,
+    long memoryEntries,
+    long memoryMilestone) {
 
   /** About five minutes on two cores, build included. */
-  public static final Profile SHORT = new Profile("short", 1, 1, Duration.ofMillis(2000), 2,
-      Duration.ofMillis(500), 2_000_000, 200_000);
+  public static final Profile SHORT =
+      new Profile(
+          "short", 1, 1, Duration.ofMillis(2000), 2, Duration.ofMillis(500), 2_000_000, 200_000);
 
   /** For publishable numbers: about 25 minutes on two cores. */
-  public static final Profile LONG = new Profile("long", 2, 3, Duration.ofSeconds(2), 5,
-      Duration.ofSeconds(2), 10_000_000, 1_000_000);
+  public static final Profile LONG =
+      new Profile(
+          "long", 2, 3, Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 10_000_000, 1_000_000);
 }

@@ -55,7 +55,7 @@ public final class ReactiveQuickBench {
     List<String[]> rows = new ArrayList<>();
     try {
       try (Walrus wal = open(root.resolve("nofsync"), FsyncSchedule.noFsync());
-           ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+          ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
         engineAppend(wal, "warm", WARMUP);
         double engine = engineAppend(wal, "engine", RUN);
         rows.add(row("engine appendForTopic, 1 thread (NoFsync)", engine, engine));
@@ -70,7 +70,7 @@ public final class ReactiveQuickBench {
         rows.add(row("reactive appendAll (NoFsync)", all, engine));
       }
       try (Walrus wal = open(root.resolve("synceach"), FsyncSchedule.syncEach());
-           ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+          ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
         Duration syncRun = Duration.ofSeconds(3);
         double single = producers(rw, "s1", 1, syncRun);
         rows.add(row("SyncEach reactive append, 1 producer", single, single));
@@ -78,10 +78,10 @@ public final class ReactiveQuickBench {
         rows.add(row("SyncEach reactive append, 64 producers", sixtyFour, single));
       }
       try (Walrus wal = open(root.resolve("tailrate"), FsyncSchedule.noFsync());
-           ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+          ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
         double engineRead = fillAndEngineRead(wal, "tr", 400_000);
-        rows.add(row("engine batchReadForTopic, consuming (AtLeastOnce(1000))", engineRead,
-            engineRead));
+        rows.add(
+            row("engine batchReadForTopic, consuming (AtLeastOnce(1000))", engineRead, engineRead));
         tailRate(rw, "tr", "warm", 400_000, Long.MAX_VALUE);
         double unbounded = tailRate(rw, "tr", "unbounded", 400_000, Long.MAX_VALUE);
         rows.add(row("reactive AUTO tail, unbounded demand", unbounded, engineRead));
@@ -90,7 +90,7 @@ public final class ReactiveQuickBench {
       }
       long[] latency;
       try (Walrus wal = open(root.resolve("tail"), FsyncSchedule.noFsync());
-           ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+          ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
         latency = tailLatency(wal, rw, 20_000);
       }
       print(rows, latency);
@@ -100,8 +100,13 @@ public final class ReactiveQuickBench {
   }
 
   private static Walrus open(Path dir, FsyncSchedule schedule) {
-    return Walrus.builder().sharedCursor(false).dataDir(dir).consistency(ReadConsistency.atLeastOnce(1000))
-        .fsyncSchedule(schedule).quiet(true).open();
+    return Walrus.builder()
+        .sharedCursor(false)
+        .dataDir(dir)
+        .consistency(ReadConsistency.atLeastOnce(1000))
+        .fsyncSchedule(schedule)
+        .quiet(true)
+        .open();
   }
 
   private static double engineAppend(Walrus wal, String topic, Duration d) {
@@ -125,9 +130,10 @@ public final class ReactiveQuickBench {
 
   private static double inFlight(ReactiveWalrus rw, String topic, int concurrency, Duration d) {
     long start = System.nanoTime();
-    Flux<Long> appends = concurrency == 1
-        ? endless().concatMap(p -> rw.append(topic, p))
-        : endless().flatMap(p -> rw.append(topic, p), concurrency);
+    Flux<Long> appends =
+        concurrency == 1
+            ? endless().concatMap(p -> rw.append(topic, p))
+            : endless().flatMap(p -> rw.append(topic, p), concurrency);
     long n = appends.take(d).count().block();
     return n / ((System.nanoTime() - start) / 1e9);
   }
@@ -140,9 +146,12 @@ public final class ReactiveQuickBench {
 
   private static double producers(ReactiveWalrus rw, String topic, int count, Duration d) {
     long start = System.nanoTime();
-    long n = Flux.range(0, count)
-        .flatMap(p -> endless().concatMap(b -> rw.append(topic, b)), count)
-        .take(d).count().block();
+    long n =
+        Flux.range(0, count)
+            .flatMap(p -> endless().concatMap(b -> rw.append(topic, b)), count)
+            .take(d)
+            .count()
+            .block();
     return n / ((System.nanoTime() - start) / 1e9);
   }
 
@@ -164,8 +173,8 @@ public final class ReactiveQuickBench {
   }
 
   /** Times a fresh consumer's AUTO tail reading {@code n} entries of history. */
-  private static double tailRate(ReactiveWalrus rw, String topic, String consumer, int n,
-      long limitRate) {
+  private static double tailRate(
+      ReactiveWalrus rw, String topic, String consumer, int n, long limitRate) {
     Flux<ReceivedEntry> tail = rw.tail(topic, TailOptions.forConsumer(consumer));
     if (limitRate != Long.MAX_VALUE) {
       tail = tail.limitRate((int) limitRate);
@@ -180,16 +189,18 @@ public final class ReactiveQuickBench {
     AtomicLong received = new AtomicLong(-1);
     long[] lat = new long[samples];
     long[] sentAt = new long[samples + 1000];
-    Disposable tail = rw.tail("lat", TailOptions.forConsumer("bench"))
-        .map(ReceivedEntry::offset)
-        .subscribe(boxed -> {
-          long now = System.nanoTime();
-          int o = (int) (long) boxed;
-          if (o >= 1000) {
-            lat[o - 1000] = now - sentAt[o];
-          }
-          received.set(o);
-        });
+    Disposable tail =
+        rw.tail("lat", TailOptions.forConsumer("bench"))
+            .map(ReceivedEntry::offset)
+            .subscribe(
+                boxed -> {
+                  long now = System.nanoTime();
+                  int o = (int) (long) boxed;
+                  if (o >= 1000) {
+                    lat[o - 1000] = now - sentAt[o];
+                  }
+                  received.set(o);
+                });
     try {
       byte[] payload = new byte[100];
       for (int i = 0; i < samples + 1000; i++) { // the first 1,000 warm up
@@ -212,13 +223,15 @@ public final class ReactiveQuickBench {
   }
 
   private static String[] row(String name, double perSecond, double baseline) {
-    return new String[] {name, String.format("%,.0f", perSecond),
-        String.format("%.2fx", perSecond / baseline)};
+    return new String[] {
+      name, String.format("%,.0f", perSecond), String.format("%.2fx", perSecond / baseline)
+    };
   }
 
   private static void print(List<String[]> rows, long[] lat) {
     System.out.println();
-    System.out.printf("ReactiveQuickBench: 100-byte entries, %s runs, %d cores, Java %s%n",
+    System.out.printf(
+        "ReactiveQuickBench: 100-byte entries, %s runs, %d cores, Java %s%n",
         RUN, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     String line = "-".repeat(84);
     System.out.println(line);
@@ -228,7 +241,9 @@ public final class ReactiveQuickBench {
       System.out.printf("%-48s %16s %16s%n", r[0], r[1], r[2]);
     }
     System.out.println(line);
-    System.out.printf("%-48s %16s %16s%n", "append -> tail latency (" + lat.length + " samples)",
+    System.out.printf(
+        "%-48s %16s %16s%n",
+        "append -> tail latency (" + lat.length + " samples)",
         String.format("median %.1f us", lat[lat.length / 2] / 1e3),
         String.format("p99 %.1f us", lat[(int) (lat.length * 0.99)] / 1e3));
     System.out.println(line);

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -63,11 +62,21 @@ public final class VertxQuickBench {
     Path root = Files.createTempDirectory("walrus-vertx-bench");
     List<String[]> rows = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
-    try (Walrus wal = Walrus.builder().sharedCursor(false).dataDir(root).consistency(ReadConsistency.atLeastOnce(1000))
-        .fsyncSchedule(FsyncSchedule.noFsync()).quiet(true).open();
-         ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
-      WalrusBinding b = join(WalrusEventBus.bind(vertx, rw, BindOptions.defaults()
-          .exposeTopics("warm", "direct", "rr1", "rr64", "tail")));
+    try (Walrus wal =
+            Walrus.builder()
+                .sharedCursor(false)
+                .dataDir(root)
+                .consistency(ReadConsistency.atLeastOnce(1000))
+                .fsyncSchedule(FsyncSchedule.noFsync())
+                .quiet(true)
+                .open();
+        ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+      WalrusBinding b =
+          join(
+              WalrusEventBus.bind(
+                  vertx,
+                  rw,
+                  BindOptions.defaults().exposeTopics("warm", "direct", "rr1", "rr64", "tail")));
       Context ctx = vertx.getOrCreateContext();
 
       direct(rw, "warm", 64, WARMUP);
@@ -101,79 +110,98 @@ public final class VertxQuickBench {
   private static double direct(ReactiveWalrus rw, String topic, int window, Duration d) {
     long start = System.nanoTime();
     Flux<byte[]> src = Flux.generate(s -> s.next(PAYLOAD));
-    long n = (window == 1 ? src.concatMap(p -> rw.append(topic, p))
-        : src.flatMap(p -> rw.append(topic, p), window)).take(d).count().block();
+    long n =
+        (window == 1
+                ? src.concatMap(p -> rw.append(topic, p))
+                : src.flatMap(p -> rw.append(topic, p), window))
+            .take(d)
+            .count()
+            .block();
     return n / ((System.nanoTime() - start) / 1e9);
   }
 
   /** Keeps {@code window} append requests in flight from an event loop for {@code d}. */
-  private static Future<Double> requests(Vertx vertx, Context ctx, WalrusBinding b,
-      String topic, int window, Duration d) {
+  private static Future<Double> requests(
+      Vertx vertx, Context ctx, WalrusBinding b, String topic, int window, Duration d) {
     Promise<Double> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      EventBus bus = vertx.eventBus();
-      String addr = b.address(topic, dev.walrus.vertx.Operation.APPEND);
-      Buffer payload = Buffer.buffer(PAYLOAD);
-      long start = System.nanoTime();
-      long end = start + d.toNanos();
-      long[] done = {0};
-      int[] inFlight = {0};
-      Runnable[] next = new Runnable[1];
-      next[0] = () -> {
-        inFlight[0]++;
-        bus.<Long>request(addr, payload).onComplete(ar -> {
-          inFlight[0]--;
-          if (ar.failed()) {
-            p.tryFail(ar.cause());
-            return;
-          }
-          done[0]++;
-          if (System.nanoTime() < end) {
+    ctx.runOnContext(
+        v -> {
+          EventBus bus = vertx.eventBus();
+          String addr = b.address(topic, dev.walrus.vertx.Operation.APPEND);
+          Buffer payload = Buffer.buffer(PAYLOAD);
+          long start = System.nanoTime();
+          long end = start + d.toNanos();
+          long[] done = {0};
+          int[] inFlight = {0};
+          Runnable[] next = new Runnable[1];
+          next[0] =
+              () -> {
+                inFlight[0]++;
+                bus.<Long>request(addr, payload)
+                    .onComplete(
+                        ar -> {
+                          inFlight[0]--;
+                          if (ar.failed()) {
+                            p.tryFail(ar.cause());
+                            return;
+                          }
+                          done[0]++;
+                          if (System.nanoTime() < end) {
+                            next[0].run();
+                          } else if (inFlight[0] == 0) {
+                            p.tryComplete(done[0] / ((System.nanoTime() - start) / 1e9));
+                          }
+                        });
+              };
+          for (int i = 0; i < window; i++) {
             next[0].run();
-          } else if (inFlight[0] == 0) {
-            p.tryComplete(done[0] / ((System.nanoTime() - start) / 1e9));
           }
         });
-      };
-      for (int i = 0; i < window; i++) {
-        next[0].run();
-      }
-    });
     return p.future();
   }
 
   /** Tails all stored entries over the bus with credits; entries per second. */
   private static Future<Double> tail(Vertx vertx, Context ctx, WalrusBinding b, String topic) {
     Promise<Double> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      EventBus bus = vertx.eventBus();
-      long[] got = {0};
-      long[] start = {0};
-      String[] control = {null};
-      MessageConsumer<Buffer> sub = bus.consumer("bench.subscriber");
-      sub.handler(m -> {
-        if (m.headers().get(WalrusHeaders.END) != null) {
-          return; // the session's end notice after close
-        }
-        long offset = Long.parseLong(m.headers().get(WalrusHeaders.OFFSET));
-        if (++got[0] % CREDITS == 0) {
-          bus.send(control[0], new JsonObject().put("op", "ack").put("offset", offset));
-          bus.send(control[0], new JsonObject().put("op", "credit").put("n", CREDITS));
-        }
-        if (got[0] == TAIL_ENTRIES) {
-          double rate = got[0] / ((System.nanoTime() - start[0]) / 1e9);
-          bus.request(control[0], new JsonObject().put("op", "close"))
-              .compose(x -> sub.unregister()).onComplete(x -> p.tryComplete(rate));
-        }
-      });
-      sub.completion().compose(x -> {
-        start[0] = System.nanoTime();
-        return bus.<JsonObject>request(b.address(topic, dev.walrus.vertx.Operation.TAIL),
-            new JsonObject().put("consumer", "bench").put("replyTo", "bench.subscriber")
-                .put("start", "earliest").put("credits", CREDITS));
-      }).onSuccess(r -> control[0] = r.body().getString("control"))
-          .onFailure(p::tryFail);
-    });
+    ctx.runOnContext(
+        v -> {
+          EventBus bus = vertx.eventBus();
+          long[] got = {0};
+          long[] start = {0};
+          String[] control = {null};
+          MessageConsumer<Buffer> sub = bus.consumer("bench.subscriber");
+          sub.handler(
+              m -> {
+                if (m.headers().get(WalrusHeaders.END) != null) {
+                  return; // the session's end notice after close
+                }
+                long offset = Long.parseLong(m.headers().get(WalrusHeaders.OFFSET));
+                if (++got[0] % CREDITS == 0) {
+                  bus.send(control[0], new JsonObject().put("op", "ack").put("offset", offset));
+                  bus.send(control[0], new JsonObject().put("op", "credit").put("n", CREDITS));
+                }
+                if (got[0] == TAIL_ENTRIES) {
+                  double rate = got[0] / ((System.nanoTime() - start[0]) / 1e9);
+                  bus.request(control[0], new JsonObject().put("op", "close"))
+                      .compose(x -> sub.unregister())
+                      .onComplete(x -> p.tryComplete(rate));
+                }
+              });
+          sub.completion()
+              .compose(
+                  x -> {
+                    start[0] = System.nanoTime();
+                    return bus.<JsonObject>request(
+                        b.address(topic, dev.walrus.vertx.Operation.TAIL),
+                        new JsonObject()
+                            .put("consumer", "bench")
+                            .put("replyTo", "bench.subscriber")
+                            .put("start", "earliest")
+                            .put("credits", CREDITS));
+                  })
+              .onSuccess(r -> control[0] = r.body().getString("control"))
+              .onFailure(p::tryFail);
+        });
     return p.future();
   }
 
@@ -182,15 +210,17 @@ public final class VertxQuickBench {
   }
 
   private static String[] row(String name, double perSecond, double baseline) {
-    return new String[] {name, String.format("%,.0f", perSecond),
-        String.format("%.2fx", perSecond / baseline)};
+    return new String[] {
+      name, String.format("%,.0f", perSecond), String.format("%.2fx", perSecond / baseline)
+    };
   }
 
   private static void print(List<String[]> rows) {
     System.out.println();
-    System.out.printf("VertxQuickBench: local event bus, 100-byte entries, NoFsync, %s runs, "
-        + "%d cores, Java %s%n", RUN, Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
+    System.out.printf(
+        "VertxQuickBench: local event bus, 100-byte entries, NoFsync, %s runs, "
+            + "%d cores, Java %s%n",
+        RUN, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     String line = "-".repeat(84);
     System.out.println(line);
     System.out.printf("%-52s %14s %14s%n", "case", "entries/s", "vs no bus");

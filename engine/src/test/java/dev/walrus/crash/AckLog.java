@@ -23,8 +23,10 @@ public class AckLog {
   public static final class TopicModel {
     /** The offset after the last acknowledged entry. */
     public long end;
+
     /** The shared cursor after the last acknowledged consuming read. */
     public long cursor;
+
     /** The named consumer's last acknowledged checkpoint (-1: none). */
     public long cp = -1;
   }
@@ -34,10 +36,13 @@ public class AckLog {
 
   /** The topics, in the child's order. */
   public final Map<String, TopicModel> topics = new LinkedHashMap<>();
+
   /** The operation in flight, or null. */
   public Pending pending;
+
   /** Acknowledgments so far. */
   public int acks;
+
   /** Entries acknowledged (appends and batch members). */
   public long entries;
 
@@ -94,23 +99,26 @@ public class AckLog {
     }
     switch (f[0]) {
       case "A":
-      case "B": {
-        long first = Long.parseLong(f[2]);
-        long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
-        assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
-        m.end = first + n;
-        entries += n;
-        break;
-      }
+      case "B":
+        {
+          long first = Long.parseLong(f[2]);
+          long n = f[0].equals("A") ? 1 : Long.parseLong(f[3]);
+          assertThat(first).as("%s: offsets continue (%s)", where, line).isEqualTo(m.end);
+          m.end = first + n;
+          entries += n;
+          break;
+        }
       case "R":
-      case "Q": {
-        long first = Long.parseLong(f[2]);
-        long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
-        assertThat(first).as("%s: the shared cursor continues (%s)", where, line)
-            .isEqualTo(m.cursor);
-        m.cursor = first + n;
-        break;
-      }
+      case "Q":
+        {
+          long first = Long.parseLong(f[2]);
+          long n = f[0].equals("R") ? 1 : Long.parseLong(f[3]);
+          assertThat(first)
+              .as("%s: the shared cursor continues (%s)", where, line)
+              .isEqualTo(m.cursor);
+          m.cursor = first + n;
+          break;
+        }
       case "E":
         assertThat(m.cursor).as("%s: empty read only at the end", where).isEqualTo(m.end);
         break;

@@ -36,6 +36,7 @@ import java.util.Random;
  */
 public final class CrashChild {
   static final String[] TOPICS = {"c0", "c1", "c2"};
+
   /** The named consumer moved by explicit {@code checkpoint} calls. */
   static final String CHECKPOINTER = "cp";
 
@@ -62,13 +63,20 @@ public final class CrashChild {
   }
 
   static ReadConsistency consistency(String s) {
-    return s.equals("strict") ? ReadConsistency.strictlyAtOnce()
+    return s.equals("strict")
+        ? ReadConsistency.strictlyAtOnce()
         : ReadConsistency.atLeastOnce(Integer.parseInt(s.substring(4)));
   }
 
   static Walrus open(Path dir, String schedule, String consistency) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(schedule(schedule)).consistency(consistency(consistency)).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(schedule(schedule))
+        .consistency(consistency(consistency))
+        .open();
   }
 
   /** @return the shared cursor's position as the engine reports it */
@@ -98,8 +106,10 @@ public final class CrashChild {
       Optional<TopicStats> s = w.stats(TOPICS[i]);
       next[i] = s.map(TopicStats::nextOffset).orElse(0L);
       cursor[i] = s.map(CrashChild::sharedPosition).orElse(0L);
-      cp[i] = s.isPresent() && s.get().unread().containsKey(CHECKPOINTER)
-          ? w.position(TOPICS[i], CHECKPOINTER) : -1;
+      cp[i] =
+          s.isPresent() && s.get().unread().containsKey(CHECKPOINTER)
+              ? w.position(TOPICS[i], CHECKPOINTER)
+              : -1;
     }
     line("S");
     while (true) {
@@ -187,8 +197,8 @@ public final class CrashChild {
    * @param next the topic's next offset
    * @return the checkpoint now
    */
-  public static <E extends Exception> long checkpointForwards(Walrus w, String t, long cp,
-      long next, Random rnd, Lines<E> out) throws E {
+  public static <E extends Exception> long checkpointForwards(
+      Walrus w, String t, long cp, long next, Random rnd, Lines<E> out) throws E {
     long lo = cp >= 0 ? cp : w.stats(t).map(TopicStats::firstOffset).orElse(0L);
     if (next == 0 || lo > next) {
       return cp;

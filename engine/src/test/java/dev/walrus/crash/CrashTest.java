@@ -13,7 +13,6 @@ import dev.walrus.testkit.ChildJvm;
 import dev.walrus.testkit.WholeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,11 @@ class CrashTest {
    * {@code -Dwalrus.crash.kills=N} (see docs/RELIABILITY.md).
    */
   private static final int KILLS = Integer.getInteger("walrus.crash.kills", 12);
+
   /** AtLeastOnce iterations alternate with StrictlyAtOnce ones unless {@code -Dwalrus.crash.alo=false}. */
   private static final boolean ALO =
       Boolean.parseBoolean(System.getProperty("walrus.crash.alo", "true"));
+
   private static final int ITERATIONS = Math.max(1, (KILLS + 2) / 3);
   private static final int PERSIST_EVERY = 5;
 
@@ -81,7 +82,8 @@ class CrashTest {
       !"synceach".equals(System.getProperty("walrus.crash.schedules"));
 
   private void run(String schedule, boolean checkpoints) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(ALL_SCHEDULES || schedule.equals("synceach"),
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ALL_SCHEDULES || schedule.equals("synceach"),
         "-Dwalrus.crash.schedules=synceach kills children under SyncEach only");
     Path data = dir.resolve("ns");
     Files.createDirectories(data);
@@ -92,10 +94,26 @@ class CrashTest {
     for (int iter = 0; iter < ITERATIONS; iter++) {
       String consistency = iter % 2 == 0 || !ALO ? "strict" : "alo:" + PERSIST_EVERY;
       int killAfter = 20 + rnd.nextInt(400);
-      String where = schedule + " iteration " + iter + " (" + consistency + ", kill after "
-          + killAfter + " acks)";
-      Pending pending = runAndKill(data, schedule, consistency, rnd.nextLong(), killAfter, log,
-          where, iter, checkpoints);
+      String where =
+          schedule
+              + " iteration "
+              + iter
+              + " ("
+              + consistency
+              + ", kill after "
+              + killAfter
+              + " acks)";
+      Pending pending =
+          runAndKill(
+              data,
+              schedule,
+              consistency,
+              rnd.nextLong(),
+              killAfter,
+              log,
+              where,
+              iter,
+              checkpoints);
       totalAcks += killAfter;
       Path snapshot = null;
       if (KEEP != null) {
@@ -115,8 +133,9 @@ class CrashTest {
       }
     }
     assertThat(totalAcks).isGreaterThan(ITERATIONS * 20L);
-    System.out.printf("CrashTest %s%s: %d kills survived, %d acknowledgments, %d entries verified,"
-        + " 0 lost%n", schedule, checkpoints ? " (checkpoints)" : "", ITERATIONS, totalAcks, verified);
+    System.out.printf(
+        "CrashTest %s%s: %d kills survived, %d acknowledgments, %d entries verified," + " 0 lost%n",
+        schedule, checkpoints ? " (checkpoints)" : "", ITERATIONS, totalAcks, verified);
   }
 
   /**
@@ -125,16 +144,31 @@ class CrashTest {
    */
   private static final String KEEP = System.getProperty("walrus.crash.keep");
 
-  private Pending runAndKill(Path data, String schedule, String consistency, long seed,
-      int killAfter, AckLog log, String where, int iter, boolean checkpoints)
+  private Pending runAndKill(
+      Path data,
+      String schedule,
+      String consistency,
+      long seed,
+      int killAfter,
+      AckLog log,
+      String where,
+      int iter,
+      boolean checkpoints)
       throws Exception {
     log.pending = null; // a new child: nothing of it is in flight yet
     // never a hang: a child that stops acknowledging is killed, and the acks fall short
-    try (ChildJvm child = ChildJvm.builder(CrashChild.class).inheritProperties("walrus.backend")
-        .args(data.toString(), schedule, consistency, Long.toString(seed),
-            checkpoints ? "checkpoints" : "plain")
-        .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err")).killAfterSeconds(60)
-        .start()) {
+    try (ChildJvm child =
+        ChildJvm.builder(CrashChild.class)
+            .inheritProperties("walrus.backend")
+            .args(
+                data.toString(),
+                schedule,
+                consistency,
+                Long.toString(seed),
+                checkpoints ? "checkpoints" : "plain")
+            .stderrTo(logs.resolve("child-" + schedule + "-" + iter + ".err"))
+            .killAfterSeconds(60)
+            .start()) {
       child.killAfterAcks(killAfter, where, line -> accept(log, line, where));
     }
     return log.pending;
@@ -166,8 +200,13 @@ class CrashTest {
     return log.acks > before;
   }
 
-  private void verify(Path data, String schedule, String consistency,
-      Map<String, TopicModel> model, Pending pending, String where) {
+  private void verify(
+      Path data,
+      String schedule,
+      String consistency,
+      Map<String, TopicModel> model,
+      Pending pending,
+      String where) {
     try (Walrus w = CrashChild.open(data, schedule, "strict")) {
       for (String t : CrashChild.TOPICS) {
         TopicModel m = model.get(t);
@@ -177,60 +216,78 @@ class CrashTest {
           continue;
         }
         long end = s.get().nextOffset();
-        boolean appending = pending != null && pending.topic().equals(t)
-            && (pending.kind() == 'a' || pending.kind() == 'b');
+        boolean appending =
+            pending != null
+                && pending.topic().equals(t)
+                && (pending.kind() == 'a' || pending.kind() == 'b');
         if (appending) {
-          assertThat(end).as("%s: end of %s with an in-flight %s of %d at %d (all or nothing)",
-              where, t, pending.kind() == 'a' ? "append" : "batch", pending.count(), pending.first())
+          assertThat(end)
+              .as(
+                  "%s: end of %s with an in-flight %s of %d at %d (all or nothing)",
+                  where,
+                  t,
+                  pending.kind() == 'a' ? "append" : "batch",
+                  pending.count(),
+                  pending.first())
               .isIn(m.end, m.end + pending.count());
         } else {
-          assertThat(end).as("%s: end of %s (every ack kept, nothing more)", where, t)
+          assertThat(end)
+              .as("%s: end of %s (every ack kept, nothing more)", where, t)
               .isEqualTo(m.end);
         }
 
         long pos = CrashChild.sharedPosition(s.get());
-        boolean reading = pending != null && pending.topic().equals(t)
-            && (pending.kind() == 'r' || pending.kind() == 'q');
+        boolean reading =
+            pending != null
+                && pending.topic().equals(t)
+                && (pending.kind() == 'r' || pending.kind() == 'q');
         long ahead = reading ? Math.min(pending.count(), end - m.cursor) : 0;
         if (consistency.equals("strict")) {
-          assertThat(pos).as("%s: shared cursor of %s (StrictlyAtOnce, acked at %d)", where, t,
-              m.cursor).isBetween(m.cursor, m.cursor + ahead);
+          assertThat(pos)
+              .as("%s: shared cursor of %s (StrictlyAtOnce, acked at %d)", where, t, m.cursor)
+              .isBetween(m.cursor, m.cursor + ahead);
         } else {
-          assertThat(pos).as("%s: shared cursor of %s (AtLeastOnce{%d}, acked at %d)", where,
-              t, PERSIST_EVERY, m.cursor).isBetween(m.cursor - PERSIST_EVERY, m.cursor + ahead);
+          assertThat(pos)
+              .as(
+                  "%s: shared cursor of %s (AtLeastOnce{%d}, acked at %d)",
+                  where, t, PERSIST_EVERY, m.cursor)
+              .isBetween(m.cursor - PERSIST_EVERY, m.cursor + ahead);
         }
 
         // an explicit checkpoint is persisted before it returns (any schedule: kill -9 only)
         if (m.cp >= 0 || pending != null && pending.kind() == 'c' && pending.topic().equals(t)) {
           long cpPos = w.position(t, CrashChild.CHECKPOINTER);
-          long inFlight = pending != null && pending.kind() == 'c' && pending.topic().equals(t)
-              ? pending.first() : m.cp;
-          assertThat(cpPos).as("%s: checkpoint of %s (acked %d, in flight %d)", where, t, m.cp,
-              inFlight).isIn(m.cp, inFlight);
+          long inFlight =
+              pending != null && pending.kind() == 'c' && pending.topic().equals(t)
+                  ? pending.first()
+                  : m.cp;
+          assertThat(cpPos)
+              .as("%s: checkpoint of %s (acked %d, in flight %d)", where, t, m.cp, inFlight)
+              .isIn(m.cp, inFlight);
           m.cp = cpPos;
         }
 
         // every retained entry, in order, with its bytes; only consumed ones may be gone
         List<Entry> all = WholeTopic.read(w, t);
         long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
-        assertThat(first).as("%s: first retained offset of %s (consumed up to %d)", where, t,
-            m.cursor).isLessThanOrEqualTo(m.cursor + ahead);
+        assertThat(first)
+            .as("%s: first retained offset of %s (consumed up to %d)", where, t, m.cursor)
+            .isLessThanOrEqualTo(m.cursor + ahead);
         if (m.cp >= 0) {
-          assertThat(first).as("%s: nothing past the checkpoint of %s reclaimed", where, t)
+          assertThat(first)
+              .as("%s: nothing past the checkpoint of %s reclaimed", where, t)
               .isLessThanOrEqualTo(m.cp);
         }
         long expect = first;
         for (Entry e : all) {
-          assertThat(e.offset()).as("%s: offsets of %s are continuous", where, t)
-              .isEqualTo(expect);
+          assertThat(e.offset()).as("%s: offsets of %s are continuous", where, t).isEqualTo(expect);
           if (!Arrays.equals(e.data(), CrashChild.payload(t, expect))) {
             fail("%s: wrong bytes in %s @%d", where, t, expect);
           }
           expect++;
           verified++;
         }
-        assertThat(expect).as("%s: entries of %s end at its next offset", where, t)
-            .isEqualTo(end);
+        assertThat(expect).as("%s: entries of %s end at its next offset", where, t).isEqualTo(end);
 
         // the next child continues from what is really there
         m.end = end;

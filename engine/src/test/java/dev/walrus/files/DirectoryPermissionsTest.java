@@ -41,8 +41,13 @@ class DirectoryPermissionsTest {
   void underUmask000CreatedDirectoriesAndFilesAreStillOwnerOnly() throws Exception {
     Path data = tmp.resolve("x").resolve("data");
     Path log = tmp.resolve("child.log");
-    ChildJvm child = ChildJvm.builder(FilesChild.class).heap(null).args("create", data.toString(),
-        "tenant").underShell("umask 000").stdoutTo(log).start();
+    ChildJvm child =
+        ChildJvm.builder(FilesChild.class)
+            .heap(null)
+            .args("create", data.toString(), "tenant")
+            .underShell("umask 000")
+            .stdoutTo(log)
+            .start();
     assertThat(child.awaitExit(60)).as("child finished").isTrue();
     assertThat(child.exitValue()).as(Files.readString(log)).isZero();
     for (Path d : List.of(tmp.resolve("x"), data, data.resolve("tenant"))) {

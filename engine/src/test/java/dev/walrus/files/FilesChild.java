@@ -43,8 +43,14 @@ public final class FilesChild {
       }
       return;
     }
-    Walrus w = Walrus.builder().dataDir(data).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(FsyncSchedule.syncEach()).open();
+    Walrus w =
+        Walrus.builder()
+            .dataDir(data)
+            .namespace(null)
+            .blockSize(4096)
+            .blocksPerFile(2)
+            .fsyncSchedule(FsyncSchedule.syncEach())
+            .open();
     say("S");
     try {
       for (long i = 0; ; i++) {

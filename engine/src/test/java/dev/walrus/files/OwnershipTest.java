@@ -38,8 +38,12 @@ class OwnershipTest {
   }
 
   private void startOwner() throws IOException {
-    child = ChildJvm.builder(FilesChild.class).args("owner", dir.toString())
-        .stderrTo(logs.resolve("owner.err")).collectLines().start();
+    child =
+        ChildJvm.builder(FilesChild.class)
+            .args("owner", dir.toString())
+            .stderrTo(logs.resolve("owner.err"))
+            .collectLines()
+            .start();
   }
 
   private long acks() {
@@ -60,17 +64,20 @@ class OwnershipTest {
     await("the owner has acknowledged 50 appends", () -> acks() >= 50);
     Path lock = dir.resolve("LOCK");
     Files.delete(lock);
-    assertThatThrownBy(this::openHere).as("a second opener right after LOCK was deleted")
+    assertThatThrownBy(this::openHere)
+        .as("a second opener right after LOCK was deleted")
         .isInstanceOf(NamespaceLockedException.class);
     // the owner notices on its next check and locks a LOCK again
     long pid = child.pid();
-    await("the owner has re-created LOCK", () -> {
-      try {
-        return Files.exists(lock) && Files.readString(lock).equals("pid " + pid + "\n");
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    await(
+        "the owner has re-created LOCK",
+        () -> {
+          try {
+            return Files.exists(lock) && Files.readString(lock).equals("pid " + pid + "\n");
+          } catch (IOException e) {
+            return false;
+          }
+        });
     long before = acks();
     await("the owner goes on appending", () -> acks() > before + 20);
     assertThatThrownBy(this::openHere).isInstanceOf(NamespaceLockedException.class);
@@ -88,7 +95,8 @@ class OwnershipTest {
       }
     }
     try (Walrus w = openHere()) {
-      assertThat(w.stats("t").orElseThrow().nextOffset()).as("every acknowledged entry is there")
+      assertThat(w.stats("t").orElseThrow().nextOffset())
+          .as("every acknowledged entry is there")
           .isGreaterThan(acked);
       for (long i = 0; i <= acked; i++) {
         Entry e = w.readNext("t", true).orElseThrow();
@@ -116,10 +124,14 @@ class OwnershipTest {
     }
     assertThat(second).as("a second opener got both files at least once").isNotNull();
     try {
-      await("the owner stops with an error", () -> child.lines().stream().anyMatch(l -> l.startsWith("E ")));
-      String error = child.lines().stream().filter(l -> l.startsWith("E ")).findFirst().orElseThrow();
+      await(
+          "the owner stops with an error",
+          () -> child.lines().stream().anyMatch(l -> l.startsWith("E ")));
+      String error =
+          child.lines().stream().filter(l -> l.startsWith("E ")).findFirst().orElseThrow();
       // the call that found out fails with the I/O error, every later one as poisoned
-      assertThat(error).matches("E (FatalIOException|WalrusPoisonedException) .*")
+      assertThat(error)
+          .matches("E (FatalIOException|WalrusPoisonedException) .*")
           .contains("ownership of namespace " + dir.toRealPath() + " is lost");
     } finally {
       second.close();
@@ -138,27 +150,33 @@ class OwnershipTest {
       Path owner = dir.resolve("OWNER");
       long size = ("pid " + ProcessHandle.current().pid() + "\n").length();
       // an age-based cleaner's view: make both look old (touch runs in another process)
-      Process touch = new ProcessBuilder("touch", "-m", "-d", "2001-01-01", lock.toString(),
-          owner.toString()).inheritIO().start();
+      Process touch =
+          new ProcessBuilder("touch", "-m", "-d", "2001-01-01", lock.toString(), owner.toString())
+              .inheritIO()
+              .start();
       assertThat(touch.waitFor(30, TimeUnit.SECONDS) && touch.exitValue() == 0).isTrue();
       long old = Files.getLastModifiedTime(lock).toMillis();
-      await("the owner refreshes both files", () -> {
-        try {
-          return Files.getLastModifiedTime(lock).toMillis() > old
-              && Files.getLastModifiedTime(owner).toMillis() > old;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      await(
+          "the owner refreshes both files",
+          () -> {
+            try {
+              return Files.getLastModifiedTime(lock).toMillis() > old
+                  && Files.getLastModifiedTime(owner).toMillis() > old;
+            } catch (IOException e) {
+              return false;
+            }
+          });
       Files.delete(lock);
       Files.delete(owner);
-      await("the owner re-creates both", () -> {
-        try {
-          return Files.size(lock) == size && Files.size(owner) == size;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      await(
+          "the owner re-creates both",
+          () -> {
+            try {
+              return Files.size(lock) == size && Files.size(owner) == size;
+            } catch (IOException e) {
+              return false;
+            }
+          });
       assertThat(w.appendForTopic("t", new byte[] {2})).isEqualTo(1);
     }
   }

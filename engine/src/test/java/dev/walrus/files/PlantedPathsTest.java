@@ -34,7 +34,11 @@ class PlantedPathsTest {
   }
 
   private Walrus open() {
-    return Walrus.builder().dataDir(data()).namespace("tenant").blockSize(4096).blocksPerFile(1)
+    return Walrus.builder()
+        .dataDir(data())
+        .namespace("tenant")
+        .blockSize(4096)
+        .blocksPerFile(1)
         .open();
   }
 
@@ -74,7 +78,8 @@ class PlantedPathsTest {
     Path lock = ns().resolve("LOCK");
     Files.delete(lock);
     Files.createSymbolicLink(lock, victim());
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining(lock.toString());
     assertThat(Files.readString(victim())).isEqualTo(VICTIM_TEXT);
     assertThat(Files.isSymbolicLink(lock)).as("the engine leaves the link alone").isTrue();
@@ -85,7 +90,8 @@ class PlantedPathsTest {
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     Files.createDirectories(data());
     Files.createSymbolicLink(ns(), elsewhere);
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining(ns().toString());
     try (Stream<Path> s = Files.list(elsewhere)) {
       assertThat(s.toList()).as("nothing created through the link").isEmpty();
@@ -100,7 +106,8 @@ class PlantedPathsTest {
     byte[] before = Files.readAllBytes(copy);
     Files.delete(file);
     Files.createSymbolicLink(file, copy);
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining(file.toString());
     assertThat(Files.readAllBytes(copy)).isEqualTo(before);
   }
@@ -113,7 +120,8 @@ class PlantedPathsTest {
     byte[] before = Files.readAllBytes(copy);
     Files.delete(journal);
     Files.createSymbolicLink(journal, copy);
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining(journal.toString());
     assertThat(Files.readAllBytes(copy)).isEqualTo(before);
   }
@@ -129,7 +137,8 @@ class PlantedPathsTest {
       for (int i = 1; i < n; i++) {
         assertThat(w.appendForTopic("t", ("e" + i).getBytes(UTF_8))).isEqualTo(i);
       }
-      assertThat(Files.readString(planted)).as("the planted file is left alone")
+      assertThat(Files.readString(planted))
+          .as("the planted file is left alone")
           .isEqualTo(VICTIM_TEXT);
       assertThat(dataFiles().size()).isGreaterThan(3);
     }
@@ -164,7 +173,8 @@ class PlantedPathsTest {
     }
     assertThat(Files.readString(victim())).isEqualTo(VICTIM_TEXT);
     // at the next open the link is found among the data files: refused, naming it
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining(planted.toString());
     Files.delete(planted);
     try (Walrus w = open()) {
@@ -191,14 +201,17 @@ class PlantedPathsTest {
   void aNamespacePathThatIsAFileOrADanglingLinkIsRefused() throws IOException {
     Files.createDirectories(data());
     Files.writeString(ns(), VICTIM_TEXT);
-    assertThatThrownBy(this::open).isInstanceOf(dev.walrus.WalrusIOException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(dev.walrus.WalrusIOException.class)
         .hasMessageContaining(ns().toString());
     assertThat(Files.readString(ns())).isEqualTo(VICTIM_TEXT);
     Files.delete(ns());
     Path nowhere = tmp.resolve("nowhere");
     Files.createSymbolicLink(ns(), nowhere);
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
-        .hasMessageContaining(ns().toString()).hasMessageContaining("symbolic link");
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
+        .hasMessageContaining(ns().toString())
+        .hasMessageContaining("symbolic link");
     assertThat(nowhere).doesNotExist();
   }
 
@@ -206,11 +219,13 @@ class PlantedPathsTest {
   void aNamespaceDirectoryOwnedByAnotherUserIsRefused() throws Exception {
     Files.createDirectories(ns());
     int me = (Integer) Files.getAttribute(ns(), "unix:uid");
-    org.junit.jupiter.api.Assumptions.assumeTrue(me == 0,
-        "only root can give a directory to another user");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        me == 0, "only root can give a directory to another user");
     Files.setAttribute(ns(), "unix:uid", 65534);
-    assertThatThrownBy(this::open).isInstanceOf(UnsafePathException.class)
-        .hasMessageContaining(ns().toString()).hasMessageContaining("owned by uid 65534");
+    assertThatThrownBy(this::open)
+        .isInstanceOf(UnsafePathException.class)
+        .hasMessageContaining(ns().toString())
+        .hasMessageContaining("owned by uid 65534");
     try (Stream<Path> s = Files.list(ns())) {
       assertThat(s.toList()).as("nothing created in it").isEmpty();
     }

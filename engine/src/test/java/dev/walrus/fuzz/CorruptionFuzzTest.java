@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Corruption fuzz (SPEC §4.5, §8): random bytes of a small golden namespace's data files
@@ -90,8 +90,10 @@ class CorruptionFuzzTest {
 
   @AfterContainer
   static void cleanUp() throws IOException {
-    System.out.printf("CorruptionFuzzTest: %d corrupted namespaces, %d typed errors, %d correct"
-        + " entries read, 0 wrong entries%n", CASES.get(), TYPED_ERRORS.get(), ENTRIES.get());
+    System.out.printf(
+        "CorruptionFuzzTest: %d corrupted namespaces, %d typed errors, %d correct"
+            + " entries read, 0 wrong entries%n",
+        CASES.get(), TYPED_ERRORS.get(), ENTRIES.get());
     if (scratch != null) {
       NamespaceFiles.deleteTree(scratch);
       scratch = null;
@@ -100,22 +102,28 @@ class CorruptionFuzzTest {
   }
 
   private static Walrus open(Path dir) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(FsyncSchedule.noFsync()).consistency(ReadConsistency.strictlyAtOnce())
-        .quiet(true).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .fsyncSchedule(FsyncSchedule.noFsync())
+        .consistency(ReadConsistency.strictlyAtOnce())
+        .quiet(true)
+        .open();
   }
 
-  @Property(seed = "20261125", afterFailure = net.jqwik.api
-      .AfterFailureMode.SAMPLE_FIRST)
-  void flippedDataBytesNeverYieldAWrongEntry(@ForAll @LongRange(min = 0) long seed,
-      @ForAll @IntRange(min = 1, max = 6) int flips) throws IOException {
+  @Property(seed = "20261125", afterFailure = net.jqwik.api.AfterFailureMode.SAMPLE_FIRST)
+  void flippedDataBytesNeverYieldAWrongEntry(
+      @ForAll @LongRange(min = 0) long seed, @ForAll @IntRange(min = 1, max = 6) int flips)
+      throws IOException {
     runCase(seed, flips, false);
   }
 
-  @Property(seed = "20261126", afterFailure = net.jqwik.api
-      .AfterFailureMode.SAMPLE_FIRST)
-  void flippedJournalBytesNeverYieldAWrongEntry(@ForAll @LongRange(min = 0) long seed,
-      @ForAll @IntRange(min = 1, max = 4) int flips) throws IOException {
+  @Property(seed = "20261126", afterFailure = net.jqwik.api.AfterFailureMode.SAMPLE_FIRST)
+  void flippedJournalBytesNeverYieldAWrongEntry(
+      @ForAll @LongRange(min = 0) long seed, @ForAll @IntRange(min = 1, max = 4) int flips)
+      throws IOException {
     runCase(seed, flips, true);
   }
 
@@ -126,7 +134,8 @@ class CorruptionFuzzTest {
     Random r = new Random(seed);
     List<Path> targets = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
-      s.filter(p -> journal == p.getFileName().toString().equals("cursors.log")).sorted()
+      s.filter(p -> journal == p.getFileName().toString().equals("cursors.log"))
+          .sorted()
           .forEach(targets::add);
     }
     for (int i = 0; i < flips; i++) {
@@ -138,7 +147,9 @@ class CorruptionFuzzTest {
       Files.write(f, b);
     }
     try {
-      assertTimeoutPreemptively(DEADLINE, () -> readEverything(dir),
+      assertTimeoutPreemptively(
+          DEADLINE,
+          () -> readEverything(dir),
           () -> "seed " + seed + ", " + flips + " flips: reading hangs");
     } finally {
       NamespaceFiles.deleteTree(dir);
@@ -176,14 +187,17 @@ class CorruptionFuzzTest {
         if (batch) {
           got = w.batchReadForTopic(t, consumer, 1 << 16, true);
         } else {
-          got = consumer == null ? w.readNext(t, true).map(List::of).orElse(List.of())
-              : w.readNext(t, consumer, true).map(List::of).orElse(List.of());
+          got =
+              consumer == null
+                  ? w.readNext(t, true).map(List::of).orElse(List.of())
+                  : w.readNext(t, consumer, true).map(List::of).orElse(List.of());
         }
         if (got.isEmpty()) {
           return;
         }
         for (Entry e : got) {
-          if (e.offset() <= prev || e.offset() >= GOLDEN_END.get(t)
+          if (e.offset() <= prev
+              || e.offset() >= GOLDEN_END.get(t)
               || !Arrays.equals(e.data(), CrashChild.payload(t, e.offset()))
               || !e.topic().equals(t)) {
             throw new AssertionError("a wrong entry was returned: " + e + " after offset " + prev);

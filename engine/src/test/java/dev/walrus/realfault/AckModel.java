@@ -27,8 +27,10 @@ import java.util.Optional;
 final class AckModel extends AckLog {
   /** The first failure the child reported ({@code F} line), or null. */
   String failure;
+
   final List<String> probes = new ArrayList<>();
   boolean done;
+
   /** Entries read back by the last {@link #verifyDurable} or {@link #verifyPrefix}. */
   long readBack;
 
@@ -44,27 +46,33 @@ final class AckModel extends AckLog {
   void accept(String line, String where) {
     String[] f = line.split(" ", 3);
     switch (f[0]) {
-      case "S": {
-        String[] s = line.split(" ");
-        TopicModel m = topics.get(s[1]);
-        long next = Long.parseLong(s[2]);
-        long cursor = Long.parseLong(s[3]);
-        long cp = Long.parseLong(s[4]);
-        long extra = pendingOn(s[1], "ab") ? pending.count() : 0;
-        assertThat(next).as("%s: next offset of %s seen by the next process (acked end %d)",
-            where, s[1], m.end).isIn(m.end, m.end + extra);
-        long ahead = pendingOn(s[1], "rq") ? Math.min(pending.count(), next - m.cursor) : 0;
-        assertThat(cursor).as("%s: shared cursor of %s seen by the next process", where, s[1])
-            .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
-        if (m.cp >= 0 || pendingOn(s[1], "c")) {
-          assertThat(cp).as("%s: checkpoint of %s seen by the next process", where, s[1])
-              .isIn(m.cp, pendingOn(s[1], "c") ? pending.first() : m.cp);
+      case "S":
+        {
+          String[] s = line.split(" ");
+          TopicModel m = topics.get(s[1]);
+          long next = Long.parseLong(s[2]);
+          long cursor = Long.parseLong(s[3]);
+          long cp = Long.parseLong(s[4]);
+          long extra = pendingOn(s[1], "ab") ? pending.count() : 0;
+          assertThat(next)
+              .as(
+                  "%s: next offset of %s seen by the next process (acked end %d)",
+                  where, s[1], m.end)
+              .isIn(m.end, m.end + extra);
+          long ahead = pendingOn(s[1], "rq") ? Math.min(pending.count(), next - m.cursor) : 0;
+          assertThat(cursor)
+              .as("%s: shared cursor of %s seen by the next process", where, s[1])
+              .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
+          if (m.cp >= 0 || pendingOn(s[1], "c")) {
+            assertThat(cp)
+                .as("%s: checkpoint of %s seen by the next process", where, s[1])
+                .isIn(m.cp, pendingOn(s[1], "c") ? pending.first() : m.cp);
+          }
+          m.end = next;
+          m.cursor = cursor;
+          m.cp = cp;
+          break;
         }
-        m.end = next;
-        m.cursor = cursor;
-        m.cp = cp;
-        break;
-      }
       case "G":
         pending = null;
         break;
@@ -103,17 +111,21 @@ final class AckModel extends AckLog {
     if (failure == null) {
       return;
     }
-    assertThat(failure).as("%s: the failure is typed", where)
+    assertThat(failure)
+        .as("%s: the failure is typed", where)
         .matches("dev\\.walrus\\.(FatalIO|WalrusPoisoned)Exception: .*");
-    assertThat(failure).as("%s: the failure names its cause", where)
+    assertThat(failure)
+        .as("%s: the failure names its cause", where)
         .containsAnyOf("Input/output error", "EIO");
     assertThat(probes).as("%s: the calls tried after the failure", where).hasSize(2);
     boolean reading = pending != null && (pending.kind() == 'r' || pending.kind() == 'q');
     if (reading) {
-      assertThat(probes.get(0)).as("%s: an append after the failed read is refused, typed", where)
+      assertThat(probes.get(0))
+          .as("%s: an append after the failed read is refused, typed", where)
           .matches("append dev\\.walrus\\.(FatalIO|WalrusPoisoned)Exception: .*");
     } else {
-      assertThat(probes).as("%s: after the failure the instance is poisoned", where)
+      assertThat(probes)
+          .as("%s: after the failure the instance is poisoned", where)
           .allMatch(p -> p.matches("(append|read) dev\\.walrus\\.WalrusPoisonedException: .*"));
     }
   }
@@ -155,11 +167,16 @@ final class AckModel extends AckLog {
       }
       long end = s.get().nextOffset();
       long extra = pendingOn(t, "ab") ? pending.count() : 0;
-      assertThat(end).as("%s: end of %s (every acknowledged entry kept; an in-flight call of %d"
-          + " all or nothing)", where, t, extra).isIn(m.end, m.end + extra);
+      assertThat(end)
+          .as(
+              "%s: end of %s (every acknowledged entry kept; an in-flight call of %d"
+                  + " all or nothing)",
+              where, t, extra)
+          .isIn(m.end, m.end + extra);
       long pos = sharedPosition(s.get());
       long ahead = pendingOn(t, "rq") ? Math.min(pending.count(), end - m.cursor) : 0;
-      assertThat(pos).as("%s: shared cursor of %s (acknowledged at %d)", where, t, m.cursor)
+      assertThat(pos)
+          .as("%s: shared cursor of %s (acknowledged at %d)", where, t, m.cursor)
           .isBetween(m.cursor, m.cursor + Math.max(0, ahead));
       long cp = -1;
       if (m.cp >= 0 || pendingOn(t, "c")) {
@@ -171,15 +188,18 @@ final class AckModel extends AckLog {
       }
       List<Entry> all = readAll(w, t, where);
       long first = all.isEmpty() ? s.get().firstOffset() : all.get(0).offset();
-      assertThat(first).as("%s: first retained offset of %s (consumed up to %d)", where, t,
-          m.cursor).isLessThanOrEqualTo(m.cursor + Math.max(0, ahead));
+      assertThat(first)
+          .as("%s: first retained offset of %s (consumed up to %d)", where, t, m.cursor)
+          .isLessThanOrEqualTo(m.cursor + Math.max(0, ahead));
       if (cp >= 0) {
-        assertThat(first).as("%s: nothing past the checkpoint of %s (at %d) reclaimed", where,
-            t, cp).isLessThanOrEqualTo(cp);
+        assertThat(first)
+            .as("%s: nothing past the checkpoint of %s (at %d) reclaimed", where, t, cp)
+            .isLessThanOrEqualTo(cp);
       }
       readBack += all.size();
-      assertThat(checkContinuous(all, first, t, where)).as("%s: entries of %s end at its next"
-          + " offset", where, t).isEqualTo(end);
+      assertThat(checkContinuous(all, first, t, where))
+          .as("%s: entries of %s end at its next" + " offset", where, t)
+          .isEqualTo(end);
     }
   }
 
@@ -200,16 +220,20 @@ final class AckModel extends AckLog {
       long readEnd = checkContinuous(all, first, t, where);
       readBack += all.size();
       long extra = pendingOn(t, "ab") ? pending.count() : 0;
-      assertThat(readEnd).as("%s: surviving entries of %s (written up to %d)", where, t, m.end)
+      assertThat(readEnd)
+          .as("%s: surviving entries of %s (written up to %d)", where, t, m.end)
           .isLessThanOrEqualTo(m.end + extra);
       long next = s.get().nextOffset();
-      assertThat(next).as("%s: next offset of %s vs. its surviving entries", where, t)
+      assertThat(next)
+          .as("%s: next offset of %s vs. its surviving entries", where, t)
           .isGreaterThanOrEqualTo(readEnd);
       long pos = sharedPosition(s.get());
-      assertThat(pos).as("%s: shared cursor of %s inside the topic", where, t)
+      assertThat(pos)
+          .as("%s: shared cursor of %s inside the topic", where, t)
           .isLessThanOrEqualTo(next);
       long got = w.appendForTopic(t, CrashChild.payload(t, next));
-      assertThat(got).as("%s: the next append to %s (offsets never go backwards)", where, t)
+      assertThat(got)
+          .as("%s: the next append to %s (offsets never go backwards)", where, t)
           .isEqualTo(next);
     }
   }
@@ -224,8 +248,8 @@ final class AckModel extends AckLog {
     try {
       return WholeTopic.read(w, t);
     } catch (RuntimeException e) {
-      throw new AssertionError(where + ": reading " + t + " after the fault: "
-          + Failures.describe(e), e);
+      throw new AssertionError(
+          where + ": reading " + t + " after the fault: " + Failures.describe(e), e);
     }
   }
 

@@ -26,11 +26,16 @@ final class ChildRun implements AutoCloseable {
    * @param ulimitFiles if positive, the child runs under {@code sh -c 'ulimit -n N && exec java ...'}
    * @param logs where its lines ({@code NAME.acks}) and standard error ({@code NAME.err}) go
    */
-  static ChildRun start(RealBackend backend, List<String> args, int ulimitFiles, Path logs,
-      String name) throws IOException {
-    ChildJvm.Builder b = ChildJvm.builder(RealFaultChild.class).jvmArgs(backend.jvmArgs)
-        .args(args).stderrTo(logs.resolve(name + ".err"))
-        .copyLinesTo(logs.resolve(name + ".acks")).killAfterSeconds(60);
+  static ChildRun start(
+      RealBackend backend, List<String> args, int ulimitFiles, Path logs, String name)
+      throws IOException {
+    ChildJvm.Builder b =
+        ChildJvm.builder(RealFaultChild.class)
+            .jvmArgs(backend.jvmArgs)
+            .args(args)
+            .stderrTo(logs.resolve(name + ".err"))
+            .copyLinesTo(logs.resolve(name + ".acks"))
+            .killAfterSeconds(60);
     if (ulimitFiles > 0) {
       b.underShell("ulimit -n " + ulimitFiles);
     }

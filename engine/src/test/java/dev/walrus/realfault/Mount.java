@@ -26,11 +26,19 @@ final class Mount implements AutoCloseable {
 
   /** Mounts a tmpfs of {@code mib} MiB. */
   static Mount tmpfs(int mib) throws IOException {
-    Mount m = new Mount(Files.createTempDirectory(Path.of("/tmp"), "walrus-realfault-tmpfs-"), null);
+    Mount m =
+        new Mount(Files.createTempDirectory(Path.of("/tmp"), "walrus-realfault-tmpfs-"), null);
     try {
       Files.createDirectory(m.mnt);
-      RealFaultMachine.run(20, "mount", "-t", "tmpfs", "-o", "size=" + mib + "m,mode=0700",
-          "walrus-realfault", m.mnt.toString());
+      RealFaultMachine.run(
+          20,
+          "mount",
+          "-t",
+          "tmpfs",
+          "-o",
+          "size=" + mib + "m,mode=0700",
+          "walrus-realfault",
+          m.mnt.toString());
       m.mounted = true;
       return m;
     } catch (IOException | RuntimeException e) {
@@ -48,7 +56,15 @@ final class Mount implements AutoCloseable {
     try {
       Files.createDirectory(m.mnt);
       RealFaultMachine.run(20, "truncate", "-s", mib + "M", m.image.toString());
-      RealFaultMachine.run(60, "mkfs.ext4", "-q", "-F", "-m", "0", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+      RealFaultMachine.run(
+          60,
+          "mkfs.ext4",
+          "-q",
+          "-F",
+          "-m",
+          "0",
+          "-E",
+          "lazy_itable_init=0,lazy_journal_init=0",
           m.image.toString());
       m.attachAndMount();
       return m;
@@ -82,8 +98,8 @@ final class Mount implements AutoCloseable {
     if (image == null) {
       throw new IllegalStateException("only an ext4 image can be shut down");
     }
-    RealFaultMachine.run(20, "xfs_io", "-x", "-c", flushLog ? "shutdown -f" : "shutdown",
-        mnt.toString());
+    RealFaultMachine.run(
+        20, "xfs_io", "-x", "-c", flushLog ? "shutdown -f" : "shutdown", mnt.toString());
   }
 
   /** Unmounts, detaches and mounts the image again: what a reboot after the fault would see. */
@@ -108,8 +124,8 @@ final class Mount implements AutoCloseable {
       if (busy != null) {
         try {
           RealFaultMachine.run(30, "umount", "-l", mnt.toString()); // detached; freed when idle
-          System.out.println("RealFault: " + this + " was busy, unmounted lazily: "
-              + busy.getMessage());
+          System.out.println(
+              "RealFault: " + this + " was busy, unmounted lazily: " + busy.getMessage());
         } catch (IOException e2) {
           busy.addSuppressed(e2);
           failed = busy;

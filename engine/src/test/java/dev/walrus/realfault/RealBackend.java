@@ -19,6 +19,7 @@ enum RealBackend {
 
   /** What {@link Walrus#backendInfo()} reports (as a string) for this backend. */
   final String description;
+
   /** The system properties that select it in a child JVM. */
   final List<String> jvmArgs;
 
@@ -37,9 +38,15 @@ enum RealBackend {
 
   /** @return a builder for this backend with the suite's small geometry */
   Walrus.Builder builder(Path dir, FsyncSchedule schedule, long blockSize, int blocksPerFile) {
-    Walrus.Builder b = Walrus.builder().dataDir(dir).namespace(null).blockSize(blockSize)
-        .blocksPerFile(blocksPerFile).fsyncSchedule(schedule)
-        .consistency(ReadConsistency.strictlyAtOnce()).quiet(true);
+    Walrus.Builder b =
+        Walrus.builder()
+            .dataDir(dir)
+            .namespace(null)
+            .blockSize(blockSize)
+            .blocksPerFile(blocksPerFile)
+            .fsyncSchedule(schedule)
+            .consistency(ReadConsistency.strictlyAtOnce())
+            .quiet(true);
     switch (this) {
       case FD:
         return b.backend(Backend.FD).ioUring(false);

@@ -43,12 +43,16 @@ import java.util.Random;
 public final class RealFaultChild {
   /** The topics worked on. */
   static final String[] TOPICS = {"c0", "c1", "c2"};
+
   /** The named consumer moved by explicit checkpoints. */
   static final String CHECKPOINTER = "cp";
+
   /** With {@code hold}: the consumer that holds every topic at 0 (nothing is reclaimed). */
   static final String HOLDER = "hold";
+
   /** The topic the poison probes append to (never checked). */
   static final String PROBE = "p0";
+
   private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
   private RealFaultChild() {}
@@ -106,8 +110,10 @@ public final class RealFaultChild {
       next[i] = s.map(TopicStats::nextOffset).orElse(0L);
       Long unread = s.map(x -> x.unread().get(TopicStats.DEFAULT_CONSUMER)).orElse(null);
       cursor[i] = unread == null ? s.map(TopicStats::firstOffset).orElse(0L) : next[i] - unread;
-      cp[i] = s.isPresent() && s.get().unread().containsKey(CHECKPOINTER)
-          ? w.position(topics[i], CHECKPOINTER) : -1;
+      cp[i] =
+          s.isPresent() && s.get().unread().containsKey(CHECKPOINTER)
+              ? w.position(topics[i], CHECKPOINTER)
+              : -1;
       line("S " + topics[i] + " " + next[i] + " " + cursor[i] + " " + cp[i]);
     }
     line("G");
@@ -183,8 +189,15 @@ public final class RealFaultChild {
 
   private static void check(Entry e, String t, long expected) {
     if (e.offset() != expected || !Arrays.equals(e.data(), CrashChild.payload(t, expected))) {
-      line("X read of " + t + " returned offset " + e.offset() + " (" + e.data().length
-          + " bytes), expected " + expected);
+      line(
+          "X read of "
+              + t
+              + " returned offset "
+              + e.offset()
+              + " ("
+              + e.data().length
+              + " bytes), expected "
+              + expected);
       Runtime.getRuntime().halt(3);
     }
   }
@@ -195,8 +208,7 @@ public final class RealFaultChild {
     try (Walrus w = backend.open(backend.builder(dir, RealBackend.schedule("nofsync"), 4096, 1))) {
       fresh = w.stats(t).isEmpty();
       for (int k = 0; fresh && k < n; k++) {
-        expect(w.appendForTopic(t, block(t, k)), k,
-            "append to " + t);
+        expect(w.appendForTopic(t, block(t, k)), k, "append to " + t);
       }
     }
     try (Walrus w = backend.open(backend.builder(dir, RealBackend.schedule("nofsync"), 4096, 1))) {

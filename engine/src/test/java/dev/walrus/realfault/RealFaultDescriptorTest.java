@@ -33,10 +33,22 @@ class RealFaultDescriptorTest {
   void manyMoreDataFilesThanDescriptorsOpenAndReopen(RealBackend backend) throws Exception {
     Path ns = dir.resolve("ns");
     for (String phase : List.of("created", "reopened")) {
-      String where = "ulimit -n " + LIMIT + ", " + FILES + " data files, " + backend.description
-          + ", " + phase;
-      try (ChildRun c = ChildRun.start(backend, List.of("files", ns.toString(),
-          Integer.toString(FILES)), LIMIT, logs, "files-" + phase)) {
+      String where =
+          "ulimit -n "
+              + LIMIT
+              + ", "
+              + FILES
+              + " data files, "
+              + backend.description
+              + ", "
+              + phase;
+      try (ChildRun c =
+          ChildRun.start(
+              backend,
+              List.of("files", ns.toString(), Integer.toString(FILES)),
+              LIMIT,
+              logs,
+              "files-" + phase)) {
         c.killAfterSeconds(120);
         String last = null;
         String line;
@@ -44,8 +56,9 @@ class RealFaultDescriptorTest {
           last = line;
         }
         int exit = c.drainAndWait();
-        assertThat(last).as("%s: the child's last line (exit %d); stderr:%n%s", where, exit,
-            c.stderr()).isEqualTo("OK " + FILES + " " + phase);
+        assertThat(last)
+            .as("%s: the child's last line (exit %d); stderr:%n%s", where, exit, c.stderr())
+            .isEqualTo("OK " + FILES + " " + phase);
       }
       System.out.printf("RealFaultDescriptorTest %s: OK%n", where);
     }

@@ -63,10 +63,15 @@ class RealFaultDiskFullTest extends MountingTest {
 
   @ParameterizedTest(name = "{0} {1} {2} batches={3}")
   @MethodSource("matrix")
-  void aFullDiskFailsTypedAndLosesNothingAcknowledged(String fs, RealBackend backend,
-      String schedule, boolean batches) throws Exception {
-    String where = fs + " ENOSPC, " + backend.description + ", " + schedule
-        + (batches ? ", batches" : ", single appends");
+  void aFullDiskFailsTypedAndLosesNothingAcknowledged(
+      String fs, RealBackend backend, String schedule, boolean batches) throws Exception {
+    String where =
+        fs
+            + " ENOSPC, "
+            + backend.description
+            + ", "
+            + schedule
+            + (batches ? ", batches" : ", single appends");
     try (Mount m = fs.equals("tmpfs") ? Mount.tmpfs(16) : Mount.ext4(16)) {
       Path ballast = m.path().resolve("ballast");
       try (OutputStream o = Files.newOutputStream(ballast)) {
@@ -89,8 +94,12 @@ class RealFaultDiskFullTest extends MountingTest {
             int n = batches ? 2 + rnd.nextInt(39) : 1;
             try {
               long got = append(w, t, tm.end, n, batches);
-              assertThat(got).as("%s: offset of the append to %s after %d acknowledged (no offset"
-                  + " skipped, failed calls rolled back)", where, t, tm.end).isEqualTo(tm.end);
+              assertThat(got)
+                  .as(
+                      "%s: offset of the append to %s after %d acknowledged (no offset"
+                          + " skipped, failed calls rolled back)",
+                      where, t, tm.end)
+                  .isEqualTo(tm.end);
               tm.end += n;
               tm.pendingCount = 0;
               acked += n;
@@ -116,7 +125,8 @@ class RealFaultDiskFullTest extends MountingTest {
           untyped.add("surfacing in the test's own code: " + Failures.describe(e));
           reopen = true;
         }
-        assertThat(failures.size() + untyped.size()).as("%s: the disk filled up", where)
+        assertThat(failures.size() + untyped.size())
+            .as("%s: the disk filled up", where)
             .isPositive();
         if (!reopen) {
           verify(w, model, where + ", same instance, disk still full");
@@ -136,30 +146,44 @@ class RealFaultDiskFullTest extends MountingTest {
           verify(again, model, where + ", reopened");
         }
       } catch (AssertionError | RuntimeException e) {
-        broken = e instanceof AssertionError ? (AssertionError) e
-            : new AssertionError(where + ": " + Failures.describe(e), e);
+        broken =
+            e instanceof AssertionError
+                ? (AssertionError) e
+                : new AssertionError(where + ": " + Failures.describe(e), e);
       } finally {
         closeQuietly(w);
       }
       if (!untyped.isEmpty()) {
-        fail(where + ": untyped failures " + untyped + "; and then the acknowledged entries: "
-            + (broken == null ? "all there" : broken.getMessage()), broken);
+        fail(
+            where
+                + ": untyped failures "
+                + untyped
+                + "; and then the acknowledged entries: "
+                + (broken == null ? "all there" : broken.getMessage()),
+            broken);
       }
       if (broken != null) {
         throw broken;
       }
       WalrusException first = failures.get(0);
       assertThat(first).as("%s: the first failure", where).isInstanceOf(WalrusIOException.class);
-      assertThat(Failures.describe(first)).as("%s: the failure names its cause", where)
+      assertThat(Failures.describe(first))
+          .as("%s: the failure names its cause", where)
           .containsAnyOf("No space left on device", "ENOSPC");
-      System.out.printf("RealFaultDiskFullTest %s: %d entries acknowledged before ENOSPC, %d"
-          + " typed failures (%s), %s, 0 lost%n", where, acked, failures.size(),
-          first.getClass().getSimpleName(), reopen ? "poisoned, reopened" : "instance continued");
+      System.out.printf(
+          "RealFaultDiskFullTest %s: %d entries acknowledged before ENOSPC, %d"
+              + " typed failures (%s), %s, 0 lost%n",
+          where,
+          acked,
+          failures.size(),
+          first.getClass().getSimpleName(),
+          reopen ? "poisoned, reopened" : "instance continued");
     }
   }
 
   private static Walrus open(RealBackend backend, Path dir, String schedule) {
-    return backend.open(backend.builder(dir, RealBackend.schedule(schedule), BLOCK, BLOCKS_PER_FILE));
+    return backend.open(
+        backend.builder(dir, RealBackend.schedule(schedule), BLOCK, BLOCKS_PER_FILE));
   }
 
   private static long append(Walrus w, String t, long first, int n, boolean batches) {
@@ -190,8 +214,10 @@ class RealFaultDiskFullTest extends MountingTest {
     for (int i = 0; i < TOPICS.length; i++) {
       long next = w.stats(TOPICS[i]).map(TopicStats::nextOffset).orElse(0L);
       Topic tm = model[i];
-      assertThat(next).as("%s: next offset of %s after reopening (acknowledged end %d, failed"
-          + " call of %d)", where, TOPICS[i], tm.end, tm.pendingCount)
+      assertThat(next)
+          .as(
+              "%s: next offset of %s after reopening (acknowledged end %d, failed" + " call of %d)",
+              where, TOPICS[i], tm.end, tm.pendingCount)
           .isIn(tm.end, tm.end + tm.pendingCount);
       tm.end = next;
       tm.pendingCount = 0;
@@ -207,10 +233,16 @@ class RealFaultDiskFullTest extends MountingTest {
         try {
           got = append(w, TOPICS[i], tm.end, n, n > 1);
         } catch (RuntimeException e) {
-          throw new AssertionError(where + ": appending to " + TOPICS[i] + " after space was freed: "
-              + Failures.describe(e), e);
+          throw new AssertionError(
+              where
+                  + ": appending to "
+                  + TOPICS[i]
+                  + " after space was freed: "
+                  + Failures.describe(e),
+              e);
         }
-        assertThat(got).as("%s: offset of %s after space was freed", where, TOPICS[i])
+        assertThat(got)
+            .as("%s: offset of %s after space was freed", where, TOPICS[i])
             .isEqualTo(tm.end);
         tm.end += n;
       }

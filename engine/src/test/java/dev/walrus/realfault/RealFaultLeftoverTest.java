@@ -43,10 +43,14 @@ class RealFaultLeftoverTest extends MountingTest {
 
   @ParameterizedTest(name = "{0} first child {1}")
   @MethodSource("matrix")
-  void aKilledProcessesPageCacheNeverCostsTheNextProcessDurableRecords(RealBackend backend,
-      String firstSchedule) throws Exception {
-    String where = "leftover page cache, " + backend.description + ", " + firstSchedule
-        + " killed, then synceach, then power cut";
+  void aKilledProcessesPageCacheNeverCostsTheNextProcessDurableRecords(
+      RealBackend backend, String firstSchedule) throws Exception {
+    String where =
+        "leftover page cache, "
+            + backend.description
+            + ", "
+            + firstSchedule
+            + " killed, then synceach, then power cut";
     Random rnd = RealFaultMachine.random(where);
     AckModel model = new AckModel();
     int firstAcks = 800 + rnd.nextInt(800); // several pages of journal records left dirty
@@ -54,13 +58,19 @@ class RealFaultLeftoverTest extends MountingTest {
     long firstEntries;
     try (Mount m = Mount.ext4(64)) {
       Path ns = m.path().resolve("ns");
-      try (ChildRun c = ChildRun.start(backend, List.of("work", ns.toString(), firstSchedule,
-          Long.toString(rnd.nextLong()), "hold"), 0, logs, "first")) {
+      try (ChildRun c =
+          ChildRun.start(
+              backend,
+              List.of("work", ns.toString(), firstSchedule, Long.toString(rnd.nextLong()), "hold"),
+              0,
+              logs,
+              "first")) {
         String line;
         while ((line = c.readLine()) != null) {
           model.accept(line, where + " (first child)");
-          assertThat(model.failure).as("%s: the first child failed; stderr:%n%s", where,
-              c.stderr()).isNull();
+          assertThat(model.failure)
+              .as("%s: the first child failed; stderr:%n%s", where, c.stderr())
+              .isNull();
           if (model.acks >= firstAcks) {
             break;
           }
@@ -71,14 +81,20 @@ class RealFaultLeftoverTest extends MountingTest {
           model.accept(line, where + " (first child)");
         }
         c.drainAndWait();
-        assertThat(model.acks).as("%s: the first child worked; stderr:%n%s", where, c.stderr())
+        assertThat(model.acks)
+            .as("%s: the first child worked; stderr:%n%s", where, c.stderr())
             .isGreaterThanOrEqualTo(firstAcks);
       }
       firstEntries = model.entries;
       int before = model.acks;
       boolean shut = false;
-      try (ChildRun c = ChildRun.start(backend, List.of("work", ns.toString(), "synceach",
-          Long.toString(rnd.nextLong()), "hold"), 0, logs, "second")) {
+      try (ChildRun c =
+          ChildRun.start(
+              backend,
+              List.of("work", ns.toString(), "synceach", Long.toString(rnd.nextLong()), "hold"),
+              0,
+              logs,
+              "second")) {
         String line;
         while ((line = c.readLine()) != null && !model.done) {
           model.accept(line, where + " (second child)");
@@ -96,20 +112,29 @@ class RealFaultLeftoverTest extends MountingTest {
         }
         c.kill();
         c.drainAndWait();
-        assertThat(shut).as("%s: the second child worked until the power cut (failure %s;"
-            + " stderr:%n%s)", where, model.failure, c.stderr()).isTrue();
+        assertThat(shut)
+            .as(
+                "%s: the second child worked until the power cut (failure %s;" + " stderr:%n%s)",
+                where, model.failure, c.stderr())
+            .isTrue();
       }
       m.remount();
-      AckModel.keepOnFailure(ns, logs, where, () -> {
-        try (Walrus w = backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
-          model.verifyDurable(w, where);
-        }
-      });
+      AckModel.keepOnFailure(
+          ns,
+          logs,
+          where,
+          () -> {
+            try (Walrus w =
+                backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
+              model.verifyDurable(w, where);
+            }
+          });
       model.assertTypedAndPoisoned(where + " (second child)");
     }
-    System.out.printf("RealFaultLeftoverTest %s: %d entries acknowledged by the killed child,"
-        + " %d by the SyncEach child, %d acks in all, %d retained entries read back; 0"
-        + " acknowledged entries or cursor positions lost%n", where, firstEntries,
-        model.entries - firstEntries, model.acks, model.readBack);
+    System.out.printf(
+        "RealFaultLeftoverTest %s: %d entries acknowledged by the killed child,"
+            + " %d by the SyncEach child, %d acks in all, %d retained entries read back; 0"
+            + " acknowledged entries or cursor positions lost%n",
+        where, firstEntries, model.entries - firstEntries, model.acks, model.readBack);
   }
 }

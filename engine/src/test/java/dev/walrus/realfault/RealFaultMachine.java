@@ -35,15 +35,20 @@ final class RealFaultMachine {
   /** Skips (or, when required, fails) unless this is Linux with {@code sh} and {@code ulimit}. */
   static void assumeLinux() {
     assumeDefaultExecution();
-    decide(System.getProperty("os.name").startsWith("Linux") && Files.isExecutable(Path.of("/bin/sh"))
-        ? "" : "real faults need Linux and /bin/sh (os.name " + System.getProperty("os.name") + ")");
+    decide(
+        System.getProperty("os.name").startsWith("Linux") && Files.isExecutable(Path.of("/bin/sh"))
+            ? ""
+            : "real faults need Linux and /bin/sh (os.name " + System.getProperty("os.name") + ")");
   }
 
   private static void assumeDefaultExecution() {
-    boolean other = "required".equalsIgnoreCase(System.getProperty("walrus.io_uring"))
-        || "mmap".equalsIgnoreCase(System.getProperty("walrus.backend"));
-    Assumptions.assumeFalse(other, "the real-fault suite covers every backend itself: it runs in"
-        + " the default surefire execution only");
+    boolean other =
+        "required".equalsIgnoreCase(System.getProperty("walrus.io_uring"))
+            || "mmap".equalsIgnoreCase(System.getProperty("walrus.backend"));
+    Assumptions.assumeFalse(
+        other,
+        "the real-fault suite covers every backend itself: it runs in"
+            + " the default surefire execution only");
   }
 
   private static void decide(String reason) {
@@ -53,8 +58,11 @@ final class RealFaultMachine {
     if (REQUIRED) {
       throw new AssertionError("WALRUS_REAL_FAULTS=required but " + reason);
     }
-    Assumptions.assumeTrue(false, "real-fault suite skipped: " + reason
-        + " (WALRUS_REAL_FAULTS=required makes this a failure)");
+    Assumptions.assumeTrue(
+        false,
+        "real-fault suite skipped: "
+            + reason
+            + " (WALRUS_REAL_FAULTS=required makes this a failure)");
   }
 
   private static synchronized String mountReason() {
@@ -120,6 +128,7 @@ final class RealFaultMachine {
    *     {@code -Dwalrus.realfault.seed=N} (to run the suite again with other instants)
    */
   static Random random(String where) {
-    return new Random(where.hashCode() ^ Long.getLong("walrus.realfault.seed", 0L) * 0x9E3779B97F4A7C15L);
+    return new Random(
+        where.hashCode() ^ Long.getLong("walrus.realfault.seed", 0L) * 0x9E3779B97F4A7C15L);
   }
 }

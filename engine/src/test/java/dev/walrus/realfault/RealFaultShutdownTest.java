@@ -53,19 +53,35 @@ class RealFaultShutdownTest extends MountingTest {
 
   @ParameterizedTest(name = "{0} {1} flushLog={2} {3}")
   @MethodSource("matrix")
-  void eioIsTypedAndPoisonsAndRecoveryKeepsWhatWasPromised(RealBackend backend, String schedule,
-      boolean flushLog, String workload) throws Exception {
-    String where = "ext4 shutdown" + (flushLog ? " -f" : "") + ", " + backend.description + ", "
-        + schedule + ", " + workload;
+  void eioIsTypedAndPoisonsAndRecoveryKeepsWhatWasPromised(
+      RealBackend backend, String schedule, boolean flushLog, String workload) throws Exception {
+    String where =
+        "ext4 shutdown"
+            + (flushLog ? " -f" : "")
+            + ", "
+            + backend.description
+            + ", "
+            + schedule
+            + ", "
+            + workload;
     Random rnd = RealFaultMachine.random(where);
     int shutdownAfter = 50 + rnd.nextInt(300);
     AckModel model = new AckModel();
     try (Mount m = Mount.ext4(64)) {
       Path ns = m.path().resolve("ns");
       int acksAtShutdown = -1;
-      try (ChildRun c = ChildRun.start(backend, List.of("work", ns.toString(), schedule,
-          Long.toString(rnd.nextLong()), workload.equals("appends") ? "appends" : "plain"), 0,
-          logs, "shutdown")) {
+      try (ChildRun c =
+          ChildRun.start(
+              backend,
+              List.of(
+                  "work",
+                  ns.toString(),
+                  schedule,
+                  Long.toString(rnd.nextLong()),
+                  workload.equals("appends") ? "appends" : "plain"),
+              0,
+              logs,
+              "shutdown")) {
         String line;
         while ((line = c.readLine()) != null && !model.done) {
           model.accept(line, where);
@@ -83,28 +99,43 @@ class RealFaultShutdownTest extends MountingTest {
         }
         c.kill();
         c.drainAndWait();
-        assertThat(acksAtShutdown).as("%s: the child worked until the shutdown (failure %s;"
-            + " stderr:%n%s)", where, model.failure, c.stderr()).isGreaterThanOrEqualTo(0);
+        assertThat(acksAtShutdown)
+            .as(
+                "%s: the child worked until the shutdown (failure %s;" + " stderr:%n%s)",
+                where, model.failure, c.stderr())
+            .isGreaterThanOrEqualTo(0);
       }
       if (schedule.equals("synceach")) {
-        assertThat(model.failure).as("%s: every SyncEach call reaches the disk: the child saw"
-            + " the fault", where).isNotNull();
+        assertThat(model.failure)
+            .as("%s: every SyncEach call reaches the disk: the child saw" + " the fault", where)
+            .isNotNull();
       }
       m.remount();
-      AckModel.keepOnFailure(ns, logs, where, () -> {
-        try (Walrus w = backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
-          if (schedule.equals("synceach")) {
-            model.verifyDurable(w, where);
-          } else {
-            model.verifyPrefix(w, where);
-          }
-        }
-      });
+      AckModel.keepOnFailure(
+          ns,
+          logs,
+          where,
+          () -> {
+            try (Walrus w =
+                backend.open(backend.builder(ns, RealBackend.schedule("synceach"), 4096, 4))) {
+              if (schedule.equals("synceach")) {
+                model.verifyDurable(w, where);
+              } else {
+                model.verifyPrefix(w, where);
+              }
+            }
+          });
       model.assertTypedAndPoisoned(where);
     }
-    System.out.printf("RealFaultShutdownTest %s: shut down after %d acks, %d acks in all, %d"
-        + " entries acknowledged, %d retained entries read back after remount (%s); child saw:"
-        + " %s%n", where, shutdownAfter, model.acks, model.entries, model.readBack,
+    System.out.printf(
+        "RealFaultShutdownTest %s: shut down after %d acks, %d acks in all, %d"
+            + " entries acknowledged, %d retained entries read back after remount (%s); child saw:"
+            + " %s%n",
+        where,
+        shutdownAfter,
+        model.acks,
+        model.entries,
+        model.readBack,
         schedule.equals("synceach") ? "0 acknowledged lost" : "a correct prefix",
         model.failure == null ? "nothing" : model.failure);
   }

@@ -27,18 +27,25 @@ class NewConsumerRaceTest {
 
   @Test
   void aConsumerCreatedDuringReclamationNeverSkipsEntries() throws Exception {
-    try (Walrus w = Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(1)
-        .fsyncSchedule(FsyncSchedule.milliseconds(1000)).open()) {
+    try (Walrus w =
+        Walrus.builder()
+            .dataDir(dir)
+            .blockSize(4096)
+            .blocksPerFile(1)
+            .fsyncSchedule(FsyncSchedule.milliseconds(1000))
+            .open()) {
       for (int i = 0; i < ENTRIES; i++) {
         w.appendForTopic("t", new byte[100]);
       }
       w.appendForTopic("other", new byte[1]); // a later file: every file of t can go
       AtomicBoolean stop = new AtomicBoolean();
-      Thread reclaimer = new Thread(() -> {
-        while (!stop.get()) {
-          w.reclaim();
-        }
-      });
+      Thread reclaimer =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  w.reclaim();
+                }
+              });
       reclaimer.start();
       int consumers = 0;
       try {
@@ -49,10 +56,12 @@ class NewConsumerRaceTest {
           List<Entry> first = w.batchReadForTopic("t", name, 1 << 20, true);
           long start = first.get(0).offset();
           long expect = start;
-          for (List<Entry> b = first; !b.isEmpty();
+          for (List<Entry> b = first;
+              !b.isEmpty();
               b = w.batchReadForTopic("t", name, 1 << 20, true)) {
             for (Entry e : b) {
-              assertThat(e.offset()).as("%s, created at %d, reads every offset", name, start)
+              assertThat(e.offset())
+                  .as("%s, created at %d, reads every offset", name, start)
                   .isEqualTo(expect++);
             }
           }

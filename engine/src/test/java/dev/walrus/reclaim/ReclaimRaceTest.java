@@ -24,11 +24,13 @@ class ReclaimRaceTest {
       }
       w.appendForTopic("other", new byte[1]); // a later file, so every file of t is reclaimable
       AtomicBoolean stop = new AtomicBoolean();
-      Thread reclaimer = new Thread(() -> {
-        while (!stop.get()) {
-          w.reclaim();
-        }
-      });
+      Thread reclaimer =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  w.reclaim();
+                }
+              });
       reclaimer.start();
       try {
         for (int i = 0; i < 5_000 && w.stats("t").orElseThrow().firstOffset() == 0; i++) {

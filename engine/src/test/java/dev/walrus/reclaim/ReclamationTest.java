@@ -39,8 +39,13 @@ class ReclamationTest {
 
   /** @param shared false for an application that reads only through named consumers */
   private Walrus open(boolean shared) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .sharedCursor(shared).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .sharedCursor(shared)
+        .open();
   }
 
   private static byte[] payload(String topic, long offset) {
@@ -71,9 +76,10 @@ class ReclamationTest {
   private static void consume(Walrus w, String t, String consumer, long from, long to) {
     long next = from;
     while (next < to) {
-      List<Entry> got = consumer == null
-          ? w.batchReadForTopic(t, Math.min(to - next, 64) * ENTRY, true)
-          : w.batchReadForTopic(t, consumer, Math.min(to - next, 64) * ENTRY, true);
+      List<Entry> got =
+          consumer == null
+              ? w.batchReadForTopic(t, Math.min(to - next, 64) * ENTRY, true)
+              : w.batchReadForTopic(t, consumer, Math.min(to - next, 64) * ENTRY, true);
       assertThat(got).as("entries of %s from %d", t, next).isNotEmpty();
       for (Entry e : got) {
         assertThat(e.offset()).isEqualTo(next);
@@ -97,22 +103,24 @@ class ReclamationTest {
     Semaphore produced = new Semaphore(0);
     long maxFiles = 0;
     try (Walrus w = open()) {
-      CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-        for (long off = 0; off < total; off++) {
-          try {
-            if (!room.tryAcquire(30, TimeUnit.SECONDS)) {
-              throw new IllegalStateException("consumer stalled at " + off);
-            }
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-          long got = w.appendForTopic("flow", payload("flow", off));
-          if (got != off) {
-            throw new IllegalStateException("append returned " + got + ", expected " + off);
-          }
-          produced.release();
-        }
-      });
+      CompletableFuture<Void> producer =
+          CompletableFuture.runAsync(
+              () -> {
+                for (long off = 0; off < total; off++) {
+                  try {
+                    if (!room.tryAcquire(30, TimeUnit.SECONDS)) {
+                      throw new IllegalStateException("consumer stalled at " + off);
+                    }
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  long got = w.appendForTopic("flow", payload("flow", off));
+                  if (got != off) {
+                    throw new IllegalStateException("append returned " + got + ", expected " + off);
+                  }
+                  produced.release();
+                }
+              });
       for (long off = 0; off < total; off++) {
         if (!produced.tryAcquire(30, TimeUnit.SECONDS)) {
           producer.get(1, TimeUnit.SECONDS); // surfaces the producer's failure
@@ -127,7 +135,8 @@ class ReclamationTest {
           w.reclaim();
           long files = dataFiles();
           maxFiles = Math.max(maxFiles, files);
-          assertThat(files).as("data files after consuming %d entries", off + 1)
+          assertThat(files)
+              .as("data files after consuming %d entries", off + 1)
               .isLessThanOrEqualTo(5);
         }
       }
@@ -218,10 +227,13 @@ class ReclamationTest {
       consume(w, "t", "slow", 0, n / 2);
       w.reclaim();
       long half = dataFiles();
-      assertThat(half).as("files after the slow consumer read half").isLessThan(all - 3)
+      assertThat(half)
+          .as("files after the slow consumer read half")
+          .isLessThan(all - 3)
           .isGreaterThan(3);
       TopicStats s = w.stats("t").orElseThrow();
-      assertThat(s.firstOffset()).as("nothing the slow consumer has not read is reclaimed")
+      assertThat(s.firstOffset())
+          .as("nothing the slow consumer has not read is reclaimed")
           .isLessThanOrEqualTo(n / 2);
       assertThat(w.position("t", "slow")).isEqualTo(n / 2);
       // it still reads on from where it was
@@ -229,7 +241,8 @@ class ReclamationTest {
 
       assertThat(w.removeConsumer("t", "slow")).isTrue();
       w.reclaim();
-      assertThat(dataFiles()).as("files once the lagging consumer is removed")
+      assertThat(dataFiles())
+          .as("files once the lagging consumer is removed")
           .isLessThanOrEqualTo(1);
     }
     try (Walrus w = open(false)) {
@@ -254,12 +267,14 @@ class ReclamationTest {
         consume(w, "flow", null, off, off + 100);
       }
       w.reclaim();
-      assertThat(dataFiles()).as("flow's files go, keep's stay")
+      assertThat(dataFiles())
+          .as("flow's files go, keep's stay")
           .isBetween(keepFiles, keepFiles + 2);
       TopicStats s = w.stats("keep").orElseThrow();
       assertThat(s.firstOffset()).isZero();
       assertThat(s.nextOffset()).isEqualTo(keep);
-      assertThat(s.unread()).as("keep has only its shared cursor, which has read nothing")
+      assertThat(s.unread())
+          .as("keep has only its shared cursor, which has read nothing")
           .containsOnlyKeys(TopicStats.DEFAULT_CONSUMER)
           .containsEntry(TopicStats.DEFAULT_CONSUMER, (long) keep);
     }

@@ -83,7 +83,8 @@ class BatchAtomicityTest {
           long next = w.appendForTopic("t", new byte[] {42});
           assertThat(next).as("next offset after cut at %d", p).isEqualTo(all.size());
         }
-        assertThat(all.size()).as("cut at %d (zero=%s): the batch is all or nothing", p, zero)
+        assertThat(all.size())
+            .as("cut at %d (zero=%s): the batch is all or nothing", p, zero)
             .isIn(before, before + batchSize);
         for (Entry e : all) {
           assertThat(e.data()).isEqualTo(payload((int) e.offset()));

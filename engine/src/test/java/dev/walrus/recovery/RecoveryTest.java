@@ -54,12 +54,16 @@ class RecoveryTest {
 
   /** The namespace written once; every test works on copies. */
   private static Path golden;
+
   /** What was written: topic -> payload by offset. */
   private static final Map<String, List<byte[]>> model = new TreeMap<>();
+
   /** Every batch that was appended. */
   private static final List<Batch> batches = new ArrayList<>();
+
   /** Cursor positions at the final close: topic -> consumer ("" = shared) -> next offset. */
   private static final Map<String, Map<String, Long>> cursorsAtClose = new TreeMap<>();
+
   /** First retained offset per topic at the final close (reclamation may have run). */
   private static final Map<String, Long> firstAtClose = new TreeMap<>();
 
@@ -74,8 +78,13 @@ class RecoveryTest {
   // ------------------------------------------------------------------ setup
 
   static Walrus open(Path dir) {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .maxEntryBytes(6000).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .maxEntryBytes(6000)
+        .open();
   }
 
   @BeforeAll
@@ -122,7 +131,8 @@ class RecoveryTest {
     for (String t : TOPICS) {
       Map<String, Long> expected = new TreeMap<>(cursors.getOrDefault(t, Map.of()));
       expected.putIfAbsent("", 0L); // every topic's shared cursor exists from its first entry
-      assertThat(cursorsAtClose.get(t)).as("cursors of %s at close", t)
+      assertThat(cursorsAtClose.get(t))
+          .as("cursors of %s at close", t)
           .containsExactlyInAnyOrderEntriesOf(expected);
     }
     assertThat(dataFiles(golden).size()).as("the data spans several files").isGreaterThan(6);
@@ -157,9 +167,10 @@ class RecoveryTest {
   }
 
   private static byte[] payload(Random rnd, String topic) {
-    int len = topic.equals("gamma") && rnd.nextInt(100) < 3
-        ? 4097 + rnd.nextInt(1900) // larger than a block: gets a block of its own size
-        : rnd.nextInt(160);
+    int len =
+        topic.equals("gamma") && rnd.nextInt(100) < 3
+            ? 4097 + rnd.nextInt(1900) // larger than a block: gets a block of its own size
+            : rnd.nextInt(160);
     byte[] b = new byte[len];
     rnd.nextBytes(b);
     return b;
@@ -184,16 +195,18 @@ class RecoveryTest {
     batches.add(new Batch(t, first, n));
   }
 
-  private static void consume(Walrus w, Map<String, Map<String, Long>> cursors, String t,
-      String consumer, Random rnd) {
+  private static void consume(
+      Walrus w, Map<String, Map<String, Long>> cursors, String t, String consumer, Random rnd) {
     List<Entry> got;
     if (rnd.nextBoolean()) {
       Optional<Entry> e = consumer.isEmpty() ? w.readNext(t, true) : w.readNext(t, consumer, true);
       got = e.map(List::of).orElse(List.of());
     } else {
       long budget = rnd.nextInt(500);
-      got = consumer.isEmpty() ? w.batchReadForTopic(t, budget, true)
-          : w.batchReadForTopic(t, consumer, budget, true);
+      got =
+          consumer.isEmpty()
+              ? w.batchReadForTopic(t, budget, true)
+              : w.batchReadForTopic(t, consumer, budget, true);
     }
     if (model.get(t).isEmpty()) {
       assertThat(got).isEmpty(); // no topic yet: nothing read, no cursor created
@@ -222,13 +235,15 @@ class RecoveryTest {
     try (Walrus w = open(dir)) {
       assertThat(w.topics()).containsExactlyInAnyOrder(TOPICS);
       for (String t : TOPICS) {
-        assertThat(w.stats(t).orElseThrow().firstOffset()).as("first retained offset of %s", t)
+        assertThat(w.stats(t).orElseThrow().firstOffset())
+            .as("first retained offset of %s", t)
             .isEqualTo(firstAtClose.get(t));
       }
       for (String t : TOPICS) {
         assertExactly(w, t, expected.get(t), cursors.get(t));
       }
-      assertThat(w.stats("delta").orElseThrow().unread()).as("removed consumer stays removed")
+      assertThat(w.stats("delta").orElseThrow().unread())
+          .as("removed consumer stays removed")
           .doesNotContainKey("gone");
       // a third session on top of the recovered chains
       Random rnd = new Random(7);
@@ -281,35 +296,40 @@ class RecoveryTest {
     positions.add(0L);
     positions.add(size - 1);
 
-    runMutations("truncate", positions, (dir, p) -> {
-      try (FileChannel ch = FileChannel.open(lastDataFile(dir), StandardOpenOption.WRITE)) {
-        ch.truncate(p);
-      }
-    }, p -> {
-      Map<String, long[]> bounds = new HashMap<>();
-      for (String t : TOPICS) {
-        long full = model.get(t).size();
-        // entry level: entries wholly before the cut may survive
-        long entryLevel = full;
-        // block level: a block that no longer fits in the file may be dropped whole
-        long blockLevel = full;
-        for (BlockInfo b : blocks) {
-          if (!b.topic.equals(t)) {
-            continue;
+    runMutations(
+        "truncate",
+        positions,
+        (dir, p) -> {
+          try (FileChannel ch = FileChannel.open(lastDataFile(dir), StandardOpenOption.WRITE)) {
+            ch.truncate(p);
           }
-          if (b.base + b.length > p) {
-            blockLevel = Math.min(blockLevel, b.firstOffset);
-          }
-          for (Frame f : b.frames) {
-            if (f.pos + 24 + f.len > p) {
-              entryLevel = Math.min(entryLevel, f.offset);
+        },
+        p -> {
+          Map<String, long[]> bounds = new HashMap<>();
+          for (String t : TOPICS) {
+            long full = model.get(t).size();
+            // entry level: entries wholly before the cut may survive
+            long entryLevel = full;
+            // block level: a block that no longer fits in the file may be dropped whole
+            long blockLevel = full;
+            for (BlockInfo b : blocks) {
+              if (!b.topic.equals(t)) {
+                continue;
+              }
+              if (b.base + b.length > p) {
+                blockLevel = Math.min(blockLevel, b.firstOffset);
+              }
+              for (Frame f : b.frames) {
+                if (f.pos + 24 + f.len > p) {
+                  entryLevel = Math.min(entryLevel, f.offset);
+                }
+              }
             }
+            bounds.put(
+                t, new long[] {commitAtOrBelow(t, blockLevel), commitAtOrBelow(t, entryLevel)});
           }
-        }
-        bounds.put(t, new long[] {commitAtOrBelow(t, blockLevel), commitAtOrBelow(t, entryLevel)});
-      }
-      return bounds;
-    });
+          return bounds;
+        });
   }
 
   /**
@@ -348,16 +368,20 @@ class RecoveryTest {
       }
     }
 
-    runMutations("zero-tail", positions, (dir, p) -> {
-      BlockInfo b = blockAt.get(p);
-      zero(lastDataFile(dir), p, b.base + b.length);
-    }, p -> {
-      BlockInfo b = blockAt.get(p);
-      Map<String, long[]> bounds = fullBounds();
-      long k = cutAfterZeroing(original, b, p);
-      bounds.put(b.topic, new long[] {k, k});
-      return bounds;
-    });
+    runMutations(
+        "zero-tail",
+        positions,
+        (dir, p) -> {
+          BlockInfo b = blockAt.get(p);
+          zero(lastDataFile(dir), p, b.base + b.length);
+        },
+        p -> {
+          BlockInfo b = blockAt.get(p);
+          Map<String, long[]> bounds = fullBounds();
+          long k = cutAfterZeroing(original, b, p);
+          bounds.put(b.topic, new long[] {k, k});
+          return bounds;
+        });
   }
 
   /**
@@ -393,23 +417,30 @@ class RecoveryTest {
       }
     }
     assertThat(positions).as("batches in unsealed blocks").hasSizeGreaterThan(20);
-    assertThat(spanning).as("entries of batches that began in an earlier (sealed) block")
+    assertThat(spanning)
+        .as("entries of batches that began in an earlier (sealed) block")
         .isPositive();
 
-    runMutations("torn-batch", new TreeSet<>(positions), (dir, p) -> {
-      BlockInfo b = blockAt.get(p);
-      zero(lastDataFile(dir), p, b.base + b.length);
-    }, p -> {
-      Batch batch = batchAt.get(p);
-      Map<String, long[]> bounds = fullBounds();
-      long k = cutAfterZeroing(original, blockAt.get(p), p);
-      if (k != batch.first) {
-        // only when zeroing changed no checksummed byte of this entry (already zero)
-        assertThat(k).as("cut for a torn batch").isGreaterThanOrEqualTo(batch.first + batch.count);
-      }
-      bounds.put(batch.topic, new long[] {k, k});
-      return bounds;
-    });
+    runMutations(
+        "torn-batch",
+        new TreeSet<>(positions),
+        (dir, p) -> {
+          BlockInfo b = blockAt.get(p);
+          zero(lastDataFile(dir), p, b.base + b.length);
+        },
+        p -> {
+          Batch batch = batchAt.get(p);
+          Map<String, long[]> bounds = fullBounds();
+          long k = cutAfterZeroing(original, blockAt.get(p), p);
+          if (k != batch.first) {
+            // only when zeroing changed no checksummed byte of this entry (already zero)
+            assertThat(k)
+                .as("cut for a torn batch")
+                .isGreaterThanOrEqualTo(batch.first + batch.count);
+          }
+          bounds.put(batch.topic, new long[] {k, k});
+          return bounds;
+        });
   }
 
   /**
@@ -431,7 +462,8 @@ class RecoveryTest {
     Random rnd = new Random(44);
     for (BlockInfo b : unsealed) {
       for (Frame f : b.frames) {
-        // the payload when there is one (the tail entry's payload as the brief asks), else the header
+        // the payload when there is one (the tail entry's payload as the brief asks), else the
+        // header
         long p = f.len > 0 ? f.pos + 24 + rnd.nextInt(f.len) : f.pos + rnd.nextInt(24);
         blockAt.put(p, b);
         frameAt.put(p, f);
@@ -442,8 +474,11 @@ class RecoveryTest {
     }
     assertThat(tailEntriesHit).as("topics whose tail entry is in the last file").isNotEmpty();
 
-    runMutations("flip-tail", new TreeSet<>(blockAt.keySet()), (dir, p) -> flip(lastDataFile(dir), p,
-        (byte) (1 + (p % 255))), p -> {
+    runMutations(
+        "flip-tail",
+        new TreeSet<>(blockAt.keySet()),
+        (dir, p) -> flip(lastDataFile(dir), p, (byte) (1 + (p % 255))),
+        p -> {
           Frame f = frameAt.get(p);
           BlockInfo b = blockAt.get(p);
           Map<String, long[]> bounds = fullBounds();
@@ -483,14 +518,22 @@ class RecoveryTest {
           }
           long expect = got.isEmpty() ? 0 : got.get(0).offset();
           if (expect > maxReclaimable(t)) {
-            failures.add(where + ": topic " + t + " starts at " + expect
-                + ", beyond what was consumed");
+            failures.add(
+                where + ": topic " + t + " starts at " + expect + ", beyond what was consumed");
           }
           for (Entry e : got) {
-            if (e.offset() != expect || e.offset() >= model.get(t).size()
+            if (e.offset() != expect
+                || e.offset() >= model.get(t).size()
                 || !Arrays.equals(e.data(), model.get(t).get((int) e.offset()))) {
-              failures.add(where + ": topic " + t + " returned a wrong entry " + e
-                  + " (expected offset " + expect + ")");
+              failures.add(
+                  where
+                      + ": topic "
+                      + t
+                      + " returned a wrong entry "
+                      + e
+                      + " (expected offset "
+                      + expect
+                      + ")");
               break;
             }
             expect++;
@@ -525,7 +568,8 @@ class RecoveryTest {
     List<String> failures = new ArrayList<>();
     for (long p : positions) {
       Path dir = copyOfGolden("journal-" + p);
-      try (FileChannel ch = FileChannel.open(dir.resolve("cursors.log"), StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(dir.resolve("cursors.log"), StandardOpenOption.WRITE)) {
         ch.truncate(p);
       }
       try {
@@ -560,7 +604,8 @@ class RecoveryTest {
         assertThat(w.readNext("x", true).orElseThrow().offset()).isEqualTo(i);
       }
       w.reclaim();
-      assertThat(dataFiles(dir).size()).as("the second file (all x, consumed) is reclaimed")
+      assertThat(dataFiles(dir).size())
+          .as("the second file (all x, consumed) is reclaimed")
           .isLessThan((int) before);
       assertThat(dir.resolve("wal-00000000000000000001.log")).exists();
     }
@@ -578,7 +623,8 @@ class RecoveryTest {
         byOffset.put(e.offset(), e);
       }
       for (long off = 250; off < n; off++) {
-        assertThat(byOffset).as("unconsumed entry %d of x in a surviving file", off)
+        assertThat(byOffset)
+            .as("unconsumed entry %d of x in a surviving file", off)
             .containsKey(off);
       }
     }
@@ -633,15 +679,18 @@ class RecoveryTest {
         for (Map.Entry<String, Long> c : cursorsAtClose.get(t).entrySet()) {
           Long unread = s.unread().get(c.getKey());
           if (unread != null) {
-            assertThat(s.nextOffset() - unread).as("cursor '%s' of %s", c.getKey(), t)
-                .isLessThanOrEqualTo(c.getValue()).isGreaterThanOrEqualTo(0);
+            assertThat(s.nextOffset() - unread)
+                .as("cursor '%s' of %s", c.getKey(), t)
+                .isLessThanOrEqualTo(c.getValue())
+                .isGreaterThanOrEqualTo(0);
           }
         }
         // whatever is read is what was written
         List<Entry> peek = w.batchReadForTopic(t, "journal-check", 1 << 16, false);
         for (Entry e : peek) {
           assertThat(e.offset()).isLessThan(model.get(t).size());
-          assertThat(e.data()).as("%s @%d", t, e.offset())
+          assertThat(e.data())
+              .as("%s @%d", t, e.offset())
               .isEqualTo(model.get(t).get((int) e.offset()));
         }
         w.removeConsumer(t, "journal-check");
@@ -659,7 +708,8 @@ class RecoveryTest {
     List<Entry> all = new ArrayList<>();
     long first = readAll(w, t, all);
     for (long pos : cursors.values()) {
-      assertThat(first).as("only consumed entries of %s may be reclaimed", t)
+      assertThat(first)
+          .as("only consumed entries of %s may be reclaimed", t)
           .isLessThanOrEqualTo(pos);
     }
     assertThat(all).as("entries of %s", t).hasSize((int) (expected.size() - first));
@@ -763,7 +813,9 @@ class RecoveryTest {
           }
         }
         long off = w.appendForTopic(t, marker(t));
-        assertThat(off).as("offset of a new append to %s", t).isEqualTo(next)
+        assertThat(off)
+            .as("offset of a new append to %s", t)
+            .isEqualTo(next)
             .isGreaterThanOrEqualTo(mustReach);
         markerAt.put(t, off);
       }
@@ -776,7 +828,8 @@ class RecoveryTest {
         Entry mark = got.remove(got.size() - 1);
         assertThat(mark.offset()).as("marker of %s", t).isEqualTo(markerAt.get(t));
         assertThat(mark.data()).isEqualTo(marker(t));
-        assertThat(checkPrefix(t, first, got)).as("prefix of %s after the second reopen", t)
+        assertThat(checkPrefix(t, first, got))
+            .as("prefix of %s after the second reopen", t)
             .isEqualTo(prefix.get(t));
         assertThat(w.stats(t).orElseThrow().nextOffset()).isEqualTo(markerAt.get(t) + 1);
       }
@@ -786,22 +839,24 @@ class RecoveryTest {
   /** Checks the entries are model entries at consecutive offsets from first; returns the end. */
   private static long checkPrefix(String t, long first, List<Entry> got) {
     List<byte[]> written = model.get(t);
-    assertThat(first).as("first retained offset of %s (only consumed entries may go)", t)
+    assertThat(first)
+        .as("first retained offset of %s (only consumed entries may go)", t)
         .isLessThanOrEqualTo(maxReclaimable(t));
     long expect = first;
     for (Entry e : got) {
       assertThat(e.topic()).isEqualTo(t);
       assertThat(e.offset()).as("offsets of %s are consecutive", t).isEqualTo(expect);
-      assertThat(e.offset()).as("%s returned an offset never written", t)
+      assertThat(e.offset())
+          .as("%s returned an offset never written", t)
           .isLessThan(written.size());
-      assertThat(e.data()).as("payload of %s @%d", t, expect)
-          .isEqualTo(written.get((int) expect));
+      assertThat(e.data()).as("payload of %s @%d", t, expect).isEqualTo(written.get((int) expect));
       expect++;
     }
     for (Batch b : batches) {
       if (b.topic.equals(t) && expect > b.first && expect < b.first + b.count) {
-        fail("batch [%d, %d) of %s is partially present: entries end at %d", b.first,
-            b.first + b.count, t, expect);
+        fail(
+            "batch [%d, %d) of %s is partially present: entries end at %d",
+            b.first, b.first + b.count, t, expect);
       }
     }
     return expect;
@@ -872,12 +927,20 @@ class RecoveryTest {
     Map<String, List<String>> kinds = new TreeMap<>();
     for (String f : failures) {
       String msg = f.substring(f.indexOf(':') + 1);
-      kinds.computeIfAbsent(msg.replaceAll("\\d+", "#").replaceAll("\\s+", " "),
-          k -> new ArrayList<>()).add(f);
+      kinds
+          .computeIfAbsent(
+              msg.replaceAll("\\d+", "#").replaceAll("\\s+", " "), k -> new ArrayList<>())
+          .add(f);
     }
-    fail("%d of %d %s cases failed, %d kinds; one example of each kind:%n%s", failures.size(),
-        runs, label, kinds.size(), kinds.values().stream()
-            .map(l -> "[" + l.size() + "x] " + l.get(0)).limit(15)
+    fail(
+        "%d of %d %s cases failed, %d kinds; one example of each kind:%n%s",
+        failures.size(),
+        runs,
+        label,
+        kinds.size(),
+        kinds.values().stream()
+            .map(l -> "[" + l.size() + "x] " + l.get(0))
+            .limit(15)
             .collect(Collectors.joining("\n")));
   }
 
@@ -905,7 +968,8 @@ class RecoveryTest {
   }
 
   private static void flip(Path file, long pos, byte xor) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, pos);
       b.put(0, (byte) (b.get(0) ^ xor));
@@ -918,8 +982,14 @@ class RecoveryTest {
 
   record Frame(long pos, long offset, int len, int flags) {}
 
-  record BlockInfo(long base, long length, String topic, long firstOffset, int entriesStart,
-      boolean sealed, List<Frame> frames) {
+  record BlockInfo(
+      long base,
+      long length,
+      String topic,
+      long firstOffset,
+      int entriesStart,
+      boolean sealed,
+      List<Frame> frames) {
     long dataEnd() {
       if (frames.isEmpty()) {
         return base + entriesStart;
@@ -961,7 +1031,9 @@ class RecoveryTest {
       while (p + 24 <= pos + length) {
         int q = (int) p;
         int len = b.getInt(q + 4);
-        if (len < 0 || p + 24 + len > pos + length || b.getLong(q + 8) != expect
+        if (len < 0
+            || p + 24 + len > pos + length
+            || b.getLong(q + 8) != expect
             || b.getInt(q + 16) != topicId) {
           break;
         }
@@ -979,6 +1051,4 @@ class RecoveryTest {
     }
     return out;
   }
-
-
 }

@@ -30,8 +30,14 @@ class RestartAfterCutBatchTest {
   @TempDir Path dir;
 
   private Walrus open() {
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(2)
-        .fsyncSchedule(FsyncSchedule.noFsync()).quiet(true).open();
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(2)
+        .fsyncSchedule(FsyncSchedule.noFsync())
+        .quiet(true)
+        .open();
   }
 
   private static byte[] entry(int size, long offset) {
@@ -81,7 +87,9 @@ class RestartAfterCutBatchTest {
     }
 
     try (Walrus w = open()) {
-      assertThat(w.stats("t").orElseThrow().nextOffset()).as("the cut batch is dropped").isEqualTo(5);
+      assertThat(w.stats("t").orElseThrow().nextOffset())
+          .as("the cut batch is dropped")
+          .isEqualTo(5);
       for (int i = 5; i < 12; i++) {
         // 2 a block: C = 5..6 restarts the chain at 5, D = 7..8 (file 3), E = 9..10 (file 4)
         w.appendForTopic("t", entry(1500, i));
@@ -90,15 +98,19 @@ class RestartAfterCutBatchTest {
         assertThat(w.readNext("t", true)).map(Entry::offset).contains((long) i);
       }
       w.reclaim(); // file 3 (C, D) is consumed; file 1 keeps o's unread block
-      assertThat(w.stats("t").orElseThrow().firstOffset()).as("C's file was reclaimed").isEqualTo(9);
+      assertThat(w.stats("t").orElseThrow().firstOffset())
+          .as("C's file was reclaimed")
+          .isEqualTo(9);
     }
 
     for (int reopen = 0; reopen < 2; reopen++) {
       try (Walrus w = open()) {
         assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(12);
         assertThat(w.stats("t").orElseThrow().firstOffset()).isEqualTo(9);
-        assertThat(w.readNext("t", false)).as("the shared cursor where it was")
-            .map(Entry::offset).contains(9L);
+        assertThat(w.readNext("t", false))
+            .as("the shared cursor where it was")
+            .map(Entry::offset)
+            .contains(9L);
         List<Entry> rest = w.batchReadForTopic("t", "check-" + reopen, 1 << 20, true);
         assertThat(rest).extracting(Entry::offset).containsExactly(9L, 10L, 11L);
         for (Entry e : rest) {
@@ -110,7 +122,8 @@ class RestartAfterCutBatchTest {
 
   private List<Path> dataFiles() throws Exception {
     try (var l = Files.list(dir)) {
-      List<Path> out = new ArrayList<>(l.filter(p -> p.getFileName().toString().startsWith("wal-")).toList());
+      List<Path> out =
+          new ArrayList<>(l.filter(p -> p.getFileName().toString().startsWith("wal-")).toList());
       Collections.sort(out);
       return out;
     }

@@ -38,22 +38,28 @@ public final class ChildJvm implements AutoCloseable {
   private ChildJvm(Process process, Builder b) throws IOException {
     this.process = process;
     this.stderr = b.stderr;
-    this.in = b.stdout == null ? new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) : null;
+    this.in =
+        b.stdout == null
+            ? new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+            : null;
     this.copy = b.copyLinesTo == null ? null : Files.newBufferedWriter(b.copyLinesTo);
     if (b.killAfterSeconds > 0) {
       killAfterSeconds(b.killAfterSeconds);
     }
     if (b.collect) {
-      Thread reader = new Thread(() -> {
-        try {
-          for (String l = readLine(); l != null; l = readLine()) {
-            lines.add(l);
-          }
-        } catch (IOException ignored) {
-          // the child died
-        }
-      }, "child-" + b.main.getSimpleName());
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  for (String l = readLine(); l != null; l = readLine()) {
+                    lines.add(l);
+                  }
+                } catch (IOException ignored) {
+                  // the child died
+                }
+              },
+              "child-" + b.main.getSimpleName());
       reader.setDaemon(true);
       reader.start();
     }
@@ -209,8 +215,9 @@ public final class ChildJvm implements AutoCloseable {
     /** @return the command line the child is started with */
     public List<String> command() {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       if (heap != null) {
         cmd.add("-Xmx" + heap);
       }
@@ -297,8 +304,14 @@ public final class ChildJvm implements AutoCloseable {
     }
     killAndAwait(where);
     if (!killed) {
-      throw new AssertionError(where + ": the child stopped after " + acks + " acks (exit "
-          + exitValue() + "); stderr:\n" + stderr());
+      throw new AssertionError(
+          where
+              + ": the child stopped after "
+              + acks
+              + " acks (exit "
+              + exitValue()
+              + "); stderr:\n"
+              + stderr());
     }
   }
 
@@ -330,11 +343,13 @@ public final class ChildJvm implements AutoCloseable {
    */
   public synchronized void killAfterSeconds(int seconds) {
     if (watchdog == null) {
-      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "child-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
+      watchdog =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "child-watchdog");
+                t.setDaemon(true);
+                return t;
+              });
     }
     if (deadline != null) {
       deadline.cancel(false);

@@ -64,7 +64,8 @@ public final class WholeTopic {
         w.checkpoint(topic, HOLDER, s.get().firstOffset());
         return;
       } catch (InvalidArgumentException floorRose) {
-        if (attempt >= 1000 || w.stats(topic).orElseThrow().firstOffset() <= s.get().firstOffset()) {
+        if (attempt >= 1000
+            || w.stats(topic).orElseThrow().firstOffset() <= s.get().firstOffset()) {
           throw floorRose; // not a reclamation race
         }
       }

@@ -24,8 +24,9 @@ public final class Demo {
    */
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    try (Walrus wal = Walrus.withConsistencyAndSchedule(
-        ReadConsistency.atLeastOnce(1000), FsyncSchedule.milliseconds(200))) {
+    try (Walrus wal =
+        Walrus.withConsistencyAndSchedule(
+            ReadConsistency.atLeastOnce(1000), FsyncSchedule.milliseconds(200))) {
       System.out.println("Walrus demo: data in " + wal.directory());
 
       long t0 = System.nanoTime();
@@ -44,13 +45,14 @@ public final class Demo {
         batch.add(("audit event " + i).getBytes(StandardCharsets.UTF_8));
       }
       long batchFirst = wal.batchAppendForTopic("audit", batch);
-      System.out.printf("appended %,d entries to 'orders' (offsets %d..%d) in %d ms,"
+      System.out.printf(
+          "appended %,d entries to 'orders' (offsets %d..%d) in %d ms,"
               + " and an atomic batch of 3 to 'audit' at offset %d%n",
           n, first, first + n - 1, (System.nanoTime() - t0) / 1_000_000, batchFirst);
 
       Optional<Entry> peek = wal.readNext("orders", false);
-      peek.ifPresent(e -> System.out.println("peek        : offset " + e.offset() + " = "
-          + e.dataAsString()));
+      peek.ifPresent(
+          e -> System.out.println("peek        : offset " + e.offset() + " = " + e.dataAsString()));
       Progress reading = new Progress("consume", n);
       long consumed = 0;
       List<Entry> chunk;
@@ -62,15 +64,22 @@ public final class Demo {
       System.out.printf("consumed %,d entries of 'orders' with the shared cursor%n", consumed);
 
       Optional<Entry> audit = wal.readNext("audit", "auditor", true);
-      audit.ifPresent(e -> System.out.println("auditor     : offset " + e.offset() + " = "
-          + e.dataAsString()));
+      audit.ifPresent(
+          e -> System.out.println("auditor     : offset " + e.offset() + " = " + e.dataAsString()));
 
       for (String topic : wal.topics()) {
         TopicStats s = wal.stats(topic).orElseThrow();
         StringBuilder unread = new StringBuilder();
-        s.unread().forEach((consumer, count) -> unread.append(unread.length() == 0 ? "" : ", ")
-            .append(consumer.isEmpty() ? "(shared cursor)" : consumer).append('=').append(count));
-        System.out.printf("topic %-8s: offsets [%d, %d), %,d bytes on disk, unread: %s%n",
+        s.unread()
+            .forEach(
+                (consumer, count) ->
+                    unread
+                        .append(unread.length() == 0 ? "" : ", ")
+                        .append(consumer.isEmpty() ? "(shared cursor)" : consumer)
+                        .append('=')
+                        .append(count));
+        System.out.printf(
+            "topic %-8s: offsets [%d, %d), %,d bytes on disk, unread: %s%n",
             topic, s.firstOffset(), s.nextOffset(), s.retainedBytes(), unread);
       }
     }

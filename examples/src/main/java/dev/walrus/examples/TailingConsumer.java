@@ -51,33 +51,38 @@ public final class TailingConsumer {
     final int total = count;
 
     try (Walrus wal = Walrus.builder().dataDir(dir).namespace("tailing-example").open();
-         ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
-      Thread producer = new Thread(() -> {
-        for (int i = 0; i < total; i++) {
-          String msg = "event " + i + " at " + LocalTime.now();
-          long offset = wal.appendForTopic(TOPIC, msg.getBytes(StandardCharsets.UTF_8));
-          System.out.printf("[producer] appended offset %d%n", offset);
-          try {
-            Thread.sleep(100); // pacing, so that entries arrive while the consumer waits
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }, "producer");
+        ReactiveWalrus rw = ReactiveWalrus.create(wal)) {
+      Thread producer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < total; i++) {
+                  String msg = "event " + i + " at " + LocalTime.now();
+                  long offset = wal.appendForTopic(TOPIC, msg.getBytes(StandardCharsets.UTF_8));
+                  System.out.printf("[producer] appended offset %d%n", offset);
+                  try {
+                    Thread.sleep(100); // pacing, so that entries arrive while the consumer waits
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
+              },
+              "producer");
       producer.start();
 
-      TailOptions options = TailOptions.forConsumer("printer")
-          .checkpointMode(CheckpointMode.MANUAL);
+      TailOptions options =
+          TailOptions.forConsumer("printer").checkpointMode(CheckpointMode.MANUAL);
       rw.tail(TOPIC, options)
-          .concatMap(r -> {
-            System.out.printf("[consumer] offset %d: %s%n", r.offset(), r.dataAsString());
-            return r.checkpoint().thenReturn(r);
-          })
+          .concatMap(
+              r -> {
+                System.out.printf("[consumer] offset %d: %s%n", r.offset(), r.dataAsString());
+                return r.checkpoint().thenReturn(r);
+              })
           .take(total)
           .blockLast(Duration.ofMinutes(1));
       producer.join();
-      System.out.printf("done: printed %d entries; consumer 'printer' resumes at offset %d%n",
+      System.out.printf(
+          "done: printed %d entries; consumer 'printer' resumes at offset %d%n",
           total, wal.position(TOPIC, "printer"));
     }
   }

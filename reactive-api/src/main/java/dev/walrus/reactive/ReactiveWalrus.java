@@ -157,17 +157,18 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link dev.walrus.WalrusClosedException}
    */
   public Mono<Long> append(String topic, byte[] data) {
-    return Mono.create(sink -> {
-      TopicAppender a;
-      try {
-        Validation.payload(data, "payload");
-        a = appender(topic);
-      } catch (RuntimeException e) {
-        sink.error(e);
-        return;
-      }
-      a.enqueue(PendingAppend.single(data, MonoCompletion.forSingle(sink)));
-    });
+    return Mono.create(
+        sink -> {
+          TopicAppender a;
+          try {
+            Validation.payload(data, "payload");
+            a = appender(topic);
+          } catch (RuntimeException e) {
+            sink.error(e);
+            return;
+          }
+          a.enqueue(PendingAppend.single(data, MonoCompletion.forSingle(sink)));
+        });
   }
 
   /**
@@ -188,20 +189,21 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link #append}, plus {@link dev.walrus.BatchTooLargeException}
    */
   public Mono<List<Long>> appendBatch(String topic, List<byte[]> entries) {
-    return Mono.create(sink -> {
-      TopicAppender a;
-      List<byte[]> copy;
-      long bytes;
-      try {
-        bytes = Validation.batch(entries);
-        copy = new ArrayList<>(entries);
-        a = appender(topic);
-      } catch (RuntimeException e) {
-        sink.error(e);
-        return;
-      }
-      a.enqueue(PendingAppend.batch(copy, bytes, MonoCompletion.forBatch(sink)));
-    });
+    return Mono.create(
+        sink -> {
+          TopicAppender a;
+          List<byte[]> copy;
+          long bytes;
+          try {
+            bytes = Validation.batch(entries);
+            copy = new ArrayList<>(entries);
+            a = appender(topic);
+          } catch (RuntimeException e) {
+            sink.error(e);
+            return;
+          }
+          a.enqueue(PendingAppend.batch(copy, bytes, MonoCompletion.forBatch(sink)));
+        });
   }
 
   /**
@@ -239,8 +241,12 @@ public final class ReactiveWalrus implements AutoCloseable {
     Validation.topic(topic);
     life.checkOpen();
     TopicAppender a = appenders.get(topic);
-    return a != null ? a : appenders.computeIfAbsent(topic, t -> new TopicAppender(t, wal,
-        scheduler, life, maxCoalescedEntries, maxCoalescedBytes));
+    return a != null
+        ? a
+        : appenders.computeIfAbsent(
+            topic,
+            t ->
+                new TopicAppender(t, wal, scheduler, life, maxCoalescedEntries, maxCoalescedBytes));
   }
 
   // ------------------------------------------------------------------ reads
@@ -307,8 +313,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @param checkpoint true to consume, false to peek
    * @return a Mono of the entries in offset order (an empty list if none)
    */
-  public Mono<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
-      boolean checkpoint) {
+  public Mono<List<Entry>> batchRead(
+      String topic, String consumer, long maxBytes, boolean checkpoint) {
     if (consumer == null || consumer.isEmpty()) {
       return Mono.error(() -> invalidConsumer(consumer));
     }
@@ -395,10 +401,13 @@ public final class ReactiveWalrus implements AutoCloseable {
    */
   public <T> Mono<T> call(Function<? super Walrus, ? extends T> call) {
     Objects.requireNonNull(call, "call");
-    return new EngineCall<T>(scheduler, life, d -> {
-      life.checkOpen();
-      return call.apply(wal);
-    });
+    return new EngineCall<T>(
+        scheduler,
+        life,
+        d -> {
+          life.checkOpen();
+          return call.apply(wal);
+        });
   }
 
   /** @return the engine this instance wraps */
@@ -472,8 +481,8 @@ public final class ReactiveWalrus implements AutoCloseable {
      */
     public Builder maxCoalescedEntries(int n) {
       if (n < 1 || n > Walrus.MAX_BATCH_ENTRIES) {
-        throw new InvalidArgumentException("maxCoalescedEntries must be between 1 and "
-            + Walrus.MAX_BATCH_ENTRIES + ", got " + n);
+        throw new InvalidArgumentException(
+            "maxCoalescedEntries must be between 1 and " + Walrus.MAX_BATCH_ENTRIES + ", got " + n);
       }
       this.maxCoalescedEntries = n;
       return this;

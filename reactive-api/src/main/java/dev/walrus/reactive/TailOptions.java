@@ -28,16 +28,16 @@ public final class TailOptions {
   public static final long DEFAULT_MAX_BATCH_BYTES = 1L << 20;
 
   private static final TailOptions DEFAULTS =
-      new TailOptions(null, StartPosition.checkpointed(), CheckpointMode.AUTO,
-          DEFAULT_MAX_BATCH_BYTES);
+      new TailOptions(
+          null, StartPosition.checkpointed(), CheckpointMode.AUTO, DEFAULT_MAX_BATCH_BYTES);
 
   private final String consumer;
   private final StartPosition start;
   private final CheckpointMode mode;
   private final long maxBatchBytes;
 
-  private TailOptions(String consumer, StartPosition start, CheckpointMode mode,
-      long maxBatchBytes) {
+  private TailOptions(
+      String consumer, StartPosition start, CheckpointMode mode, long maxBatchBytes) {
     this.consumer = consumer;
     this.start = start;
     this.mode = mode;
@@ -156,7 +156,9 @@ public final class TailOptions {
       return false;
     }
     TailOptions t = (TailOptions) o;
-    return Objects.equals(t.consumer, consumer) && t.start.equals(start) && t.mode == mode
+    return Objects.equals(t.consumer, consumer)
+        && t.start.equals(start)
+        && t.mode == mode
         && t.maxBatchBytes == maxBatchBytes;
   }
 
@@ -167,7 +169,14 @@ public final class TailOptions {
 
   @Override
   public String toString() {
-    return "TailOptions{consumer=" + (consumer == null ? "<shared>" : consumer) + ", start="
-        + start + ", mode=" + mode + ", maxBatchBytes=" + maxBatchBytes + "}";
+    return "TailOptions{consumer="
+        + (consumer == null ? "<shared>" : consumer)
+        + ", start="
+        + start
+        + ", mode="
+        + mode
+        + ", maxBatchBytes="
+        + maxBatchBytes
+        + "}";
   }
 }

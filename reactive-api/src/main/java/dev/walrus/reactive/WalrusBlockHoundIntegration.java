@@ -25,22 +25,24 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 public final class WalrusBlockHoundIntegration implements BlockHoundIntegration {
   private static final String WALRUS = "dev.walrus.Walrus";
   private static final String[][] BLOCKING_METHODS = {
-      {"appendForTopic", "(Ljava/lang/String;[B)J"},
-      {"batchAppendForTopic", "(Ljava/lang/String;Ljava/util/List;)J"},
-      {"readNext", "(Ljava/lang/String;Z)Ljava/util/Optional;"},
-      {"readNext", "(Ljava/lang/String;Ljava/lang/String;Z)Ljava/util/Optional;"},
-      {"batchReadForTopic", "(Ljava/lang/String;JZ)Ljava/util/List;"},
-      {"batchReadForTopic", "(Ljava/lang/String;Ljava/lang/String;JZ)Ljava/util/List;"},
-      {"checkpoint", "(Ljava/lang/String;Ljava/lang/String;J)V"},
-      {"checkpoint", "(Ljava/lang/String;J)V"},
-      {"position", "(Ljava/lang/String;Ljava/lang/String;)J"},
-      {"removeConsumer", "(Ljava/lang/String;Ljava/lang/String;)Z"},
-      {"addAppendListener",
-          "(Ljava/lang/String;Ldev/walrus/AppendListener;)Ljava/lang/AutoCloseable;"},
-      {"stats", "(Ljava/lang/String;)Ljava/util/Optional;"},
-      {"topics", "()Ljava/util/Set;"},
-      {"sync", "()V"},
-      {"close", "()V"},
+    {"appendForTopic", "(Ljava/lang/String;[B)J"},
+    {"batchAppendForTopic", "(Ljava/lang/String;Ljava/util/List;)J"},
+    {"readNext", "(Ljava/lang/String;Z)Ljava/util/Optional;"},
+    {"readNext", "(Ljava/lang/String;Ljava/lang/String;Z)Ljava/util/Optional;"},
+    {"batchReadForTopic", "(Ljava/lang/String;JZ)Ljava/util/List;"},
+    {"batchReadForTopic", "(Ljava/lang/String;Ljava/lang/String;JZ)Ljava/util/List;"},
+    {"checkpoint", "(Ljava/lang/String;Ljava/lang/String;J)V"},
+    {"checkpoint", "(Ljava/lang/String;J)V"},
+    {"position", "(Ljava/lang/String;Ljava/lang/String;)J"},
+    {"removeConsumer", "(Ljava/lang/String;Ljava/lang/String;)Z"},
+    {
+      "addAppendListener",
+      "(Ljava/lang/String;Ldev/walrus/AppendListener;)Ljava/lang/AutoCloseable;"
+    },
+    {"stats", "(Ljava/lang/String;)Ljava/util/Optional;"},
+    {"topics", "()Ljava/util/Set;"},
+    {"sync", "()V"},
+    {"close", "()V"},
   };
 
   /** Creates the integration (BlockHound's service loader does). */

@@ -1,12 +1,12 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.EntryTooLargeException;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,10 +42,13 @@ class AppendAllErrorsTest extends WalrusFixture {
   private List<Long> run(Flux<Long> f, Class<? extends Throwable> error) {
     List<Long> got = new ArrayList<>();
     AtomicReference<Throwable> err = new AtomicReference<>();
-    f.doOnNext(got::add).onErrorResume(e -> {
-      err.set(e);
-      return Mono.empty();
-    }).blockLast(TIMEOUT);
+    f.doOnNext(got::add)
+        .onErrorResume(
+            e -> {
+              err.set(e);
+              return Mono.empty();
+            })
+        .blockLast(TIMEOUT);
     assertThat(err.get()).isInstanceOf(error);
     return got;
   }
@@ -55,9 +58,14 @@ class AppendAllErrorsTest extends WalrusFixture {
     open();
     for (int i = 0; i < ROUNDS; i++) {
       long before = end("t");
-      List<Long> offsets = run(rw.appendAll("t", Flux.concat(
-          Flux.just(bytes("a" + i), bytes("b" + i)), Flux.error(new IllegalStateException("x")))),
-          IllegalStateException.class);
+      List<Long> offsets =
+          run(
+              rw.appendAll(
+                  "t",
+                  Flux.concat(
+                      Flux.just(bytes("a" + i), bytes("b" + i)),
+                      Flux.error(new IllegalStateException("x")))),
+              IllegalStateException.class);
       assertThat(offsets).containsExactly(before, before + 1);
       assertThat(payloads("t", before)).containsExactly("a" + i, "b" + i);
     }
@@ -69,9 +77,11 @@ class AppendAllErrorsTest extends WalrusFixture {
     for (int i = 0; i < ROUNDS; i++) {
       long before = end("t");
       int n = 1 + i % 50;
-      Flux<byte[]> src = Flux.range(0, n).map(k -> bytes("p" + k))
-          .concatWith(Mono.error(new IllegalStateException("late")))
-          .subscribeOn(Schedulers.parallel());
+      Flux<byte[]> src =
+          Flux.range(0, n)
+              .map(k -> bytes("p" + k))
+              .concatWith(Mono.error(new IllegalStateException("late")))
+              .subscribeOn(Schedulers.parallel());
       List<Long> offsets = run(rw.appendAll("t", src), IllegalStateException.class);
       assertThat(offsets).hasSize(n);
       for (int k = 0; k < n; k++) {
@@ -90,22 +100,27 @@ class AppendAllErrorsTest extends WalrusFixture {
       // sends "x<i>", "y<i>", null for the first request.
       String x = "x" + i;
       String y = "y" + i;
-      Flux<Long> f = rw.appendAll("t", s -> s.onSubscribe(new Subscription() {
-        boolean sent;
+      Flux<Long> f =
+          rw.appendAll(
+              "t",
+              s ->
+                  s.onSubscribe(
+                      new Subscription() {
+                        boolean sent;
 
-        @Override
-        public void request(long n) {
-          if (!sent) {
-            sent = true;
-            s.onNext(bytes(x));
-            s.onNext(bytes(y));
-            s.onNext(null);
-          }
-        }
+                        @Override
+                        public void request(long n) {
+                          if (!sent) {
+                            sent = true;
+                            s.onNext(bytes(x));
+                            s.onNext(bytes(y));
+                            s.onNext(null);
+                          }
+                        }
 
-        @Override
-        public void cancel() {}
-      }));
+                        @Override
+                        public void cancel() {}
+                      }));
       List<Long> offsets = run(f, InvalidArgumentException.class);
       assertThat(offsets).containsExactly(before, before + 1);
       assertThat(payloads("t", before)).containsExactly(x, y);
@@ -124,8 +139,8 @@ class AppendAllErrorsTest extends WalrusFixture {
       }
       src.add(new byte[2048]);
       src.add(bytes("never"));
-      List<Long> offsets = run(rw.appendAll("t", Flux.fromIterable(src)),
-          EntryTooLargeException.class);
+      List<Long> offsets =
+          run(rw.appendAll("t", Flux.fromIterable(src)), EntryTooLargeException.class);
       assertThat(offsets).hasSize(n);
       assertThat(end("t")).as("round %d: written", i).isEqualTo(before + n);
       for (int k = 0; k < n; k++) {
@@ -137,8 +152,12 @@ class AppendAllErrorsTest extends WalrusFixture {
   @Test
   void theErrorWaitsForDemandForTheOffsetsBeforeIt() {
     open();
-    StepVerifier.create(rw.appendAll("t", Flux.concat(Flux.just(bytes("a"), bytes("b")),
-            Flux.error(new IllegalStateException("x")))), 1)
+    StepVerifier.create(
+            rw.appendAll(
+                "t",
+                Flux.concat(
+                    Flux.just(bytes("a"), bytes("b")), Flux.error(new IllegalStateException("x")))),
+            1)
         .expectNext(0L)
         .thenRequest(1)
         .expectNext(1L)

@@ -1,11 +1,11 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.EntryTooLargeException;
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +27,13 @@ class AppendAllTest extends WalrusFixture {
   void keepsOrderAndEmitsOneOffsetPerPayload() {
     open();
     StepVerifier.create(rw.appendAll("t", payloads(5000)).collectList())
-        .assertNext(offsets -> {
-          assertThat(offsets).hasSize(5000);
-          for (int i = 0; i < offsets.size(); i++) {
-            assertThat(offsets.get(i)).isEqualTo((long) i);
-          }
-        })
+        .assertNext(
+            offsets -> {
+              assertThat(offsets).hasSize(5000);
+              for (int i = 0; i < offsets.size(); i++) {
+                assertThat(offsets.get(i)).isEqualTo((long) i);
+              }
+            })
         .verifyComplete();
     List<Entry> read = new ArrayList<>();
     List<Entry> batch;
@@ -77,12 +78,16 @@ class AppendAllTest extends WalrusFixture {
     AtomicLong asked = new AtomicLong();
     AtomicLong seen = new AtomicLong();
     AtomicLong maxAhead = new AtomicLong();
-    Flux<byte[]> endless = Flux.<byte[]>generate(s -> s.next(bytes("x")))
-        .doOnRequest(n -> asked.addAndGet(n));
-    StepVerifier.create(rw.appendAll("t", endless).doOnNext(o -> {
-      long ahead = asked.get() - seen.incrementAndGet();
-      maxAhead.accumulateAndGet(ahead, Math::max);
-    }).take(500))
+    Flux<byte[]> endless =
+        Flux.<byte[]>generate(s -> s.next(bytes("x"))).doOnRequest(n -> asked.addAndGet(n));
+    StepVerifier.create(
+            rw.appendAll("t", endless)
+                .doOnNext(
+                    o -> {
+                      long ahead = asked.get() - seen.incrementAndGet();
+                      maxAhead.accumulateAndGet(ahead, Math::max);
+                    })
+                .take(500))
         .expectNextCount(500)
         .verifyComplete();
     assertThat(maxAhead.get()).isBetween(1L, 16L);
@@ -101,8 +106,8 @@ class AppendAllTest extends WalrusFixture {
   @Test
   void aNullPayloadFailsAndCancelsTheSource() {
     open();
-    TestPublisher<byte[]> source = TestPublisher.createNoncompliant(
-        TestPublisher.Violation.ALLOW_NULL);
+    TestPublisher<byte[]> source =
+        TestPublisher.createNoncompliant(TestPublisher.Violation.ALLOW_NULL);
     StepVerifier.create(rw.appendAll("t", source))
         .then(() -> source.next(bytes("a")))
         .expectNext(0L)
@@ -115,9 +120,10 @@ class AppendAllTest extends WalrusFixture {
   void aFailedWriteFailsTheFluxAndLaterPayloadsAreNotWritten() {
     open(engine().maxEntryBytes(10));
     AtomicBoolean cancelled = new AtomicBoolean();
-    Flux<byte[]> source = Flux.just(bytes("a"), new byte[11])
-        .concatWith(Flux.never())
-        .doOnCancel(() -> cancelled.set(true));
+    Flux<byte[]> source =
+        Flux.just(bytes("a"), new byte[11])
+            .concatWith(Flux.never())
+            .doOnCancel(() -> cancelled.set(true));
     StepVerifier.create(rw.appendAll("t", source))
         .expectNext(0L)
         .verifyError(EntryTooLargeException.class);
@@ -137,20 +143,19 @@ class AppendAllTest extends WalrusFixture {
   void cancellingStopsTheSource() {
     open();
     AtomicBoolean cancelled = new AtomicBoolean();
-    Flux<byte[]> endless = Flux.<byte[]>generate(s -> s.next(bytes("x")))
-        .doOnCancel(() -> cancelled.set(true));
-    StepVerifier.create(rw.appendAll("t", endless).take(100))
-        .expectNextCount(100)
-        .verifyComplete();
+    Flux<byte[]> endless =
+        Flux.<byte[]>generate(s -> s.next(bytes("x"))).doOnCancel(() -> cancelled.set(true));
+    StepVerifier.create(rw.appendAll("t", endless).take(100)).expectNextCount(100).verifyComplete();
     assertThat(cancelled).isTrue();
   }
 
   @Test
   void aSlowTimedSourceIsWrittenEntryByEntryInVirtualTime() {
     open();
-    StepVerifier.withVirtualTime(() ->
-            rw.appendAll("t", Flux.interval(Duration.ofSeconds(10)).map(i -> bytes("tick" + i))
-                .take(3)))
+    StepVerifier.withVirtualTime(
+            () ->
+                rw.appendAll(
+                    "t", Flux.interval(Duration.ofSeconds(10)).map(i -> bytes("tick" + i)).take(3)))
         .expectSubscription()
         .expectNoEvent(Duration.ofSeconds(9))
         .thenAwait(Duration.ofSeconds(1))

@@ -1,6 +1,5 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.BatchTooLargeException;
@@ -11,6 +10,7 @@ import dev.walrus.InvalidArgumentException;
 import dev.walrus.InvalidTopicException;
 import dev.walrus.ReadConsistency;
 import dev.walrus.WalrusClosedException;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,7 +56,8 @@ class AppendTest extends WalrusFixture {
     StepVerifier.create(rw.appendBatch("t", List.of(bytes("a"), bytes("b"), bytes("c"))))
         .expectNext(List.of(1L, 2L, 3L))
         .verifyComplete();
-    assertThat(wal.batchReadForTopic("t", 1 << 20, true)).extracting(Entry::dataAsString)
+    assertThat(wal.batchReadForTopic("t", 1 << 20, true))
+        .extracting(Entry::dataAsString)
         .containsExactly("first", "a", "b", "c");
   }
 
@@ -105,9 +106,10 @@ class AppendTest extends WalrusFixture {
       for (int i = 0; i < 100; i++) {
         appends.add(rw.append("t", bytes("e" + i)));
       }
-      StepVerifier.Step<Long> step = StepVerifier.create(Flux.merge(appends).collectList()
-          .map(l -> (long) new HashSet<>(l).size()))
-          .then(gate::open);
+      StepVerifier.Step<Long> step =
+          StepVerifier.create(
+                  Flux.merge(appends).collectList().map(l -> (long) new HashSet<>(l).size()))
+              .then(gate::open);
       step.expectNext(100L).verifyComplete();
       assertThat(gate.tasksRun()).as("drain tasks that wrote 100 queued appends").isEqualTo(1);
       assertThat(wal.stats("t").orElseThrow().nextOffset()).isEqualTo(100);
@@ -124,11 +126,17 @@ class AppendTest extends WalrusFixture {
       List<Throwable> errors = new ArrayList<>();
       Disposable d1 = rw.append("t", bytes("a")).subscribe(got::add, errors::add);
       Disposable d2 = rw.append("t", new byte[11]).subscribe(got::add, errors::add);
-      Disposable d3 = rw.appendBatch("t", List.of(bytes("b"), bytes("c")))
-          .subscribe(l -> got.addAll(l), errors::add);
+      Disposable d3 =
+          rw.appendBatch("t", List.of(bytes("b"), bytes("c")))
+              .subscribe(l -> got.addAll(l), errors::add);
       gate.open();
-      await("all three appends to finish", () -> d1.isDisposed() && d2.isDisposed()
-          && d3.isDisposed() && got.size() + errors.size() == 4);
+      await(
+          "all three appends to finish",
+          () ->
+              d1.isDisposed()
+                  && d2.isDisposed()
+                  && d3.isDisposed()
+                  && got.size() + errors.size() == 4);
       assertThat(got).containsExactly(0L, 1L, 2L);
       assertThat(errors).singleElement().isInstanceOf(EntryTooLargeException.class);
     }
@@ -142,8 +150,10 @@ class AppendTest extends WalrusFixture {
       gate.hold();
       Disposable d = rw.append("t", bytes("dropped")).subscribe();
       d.dispose();
-      StepVerifier.create(rw.append("t", bytes("kept"))).then(gate::open)
-          .expectNext(0L).verifyComplete();
+      StepVerifier.create(rw.append("t", bytes("kept")))
+          .then(gate::open)
+          .expectNext(0L)
+          .verifyComplete();
       assertThat(wal.readNext("t", true)).map(Entry::dataAsString).contains("kept");
     }
   }
@@ -152,9 +162,10 @@ class AppendTest extends WalrusFixture {
   void tenThousandAppendsInFlightOnTheDefaultPoolDoNotNeedTenThousandThreads() {
     open();
     int before = Thread.activeCount();
-    Mono<Set<Long>> all = Flux.range(0, 10_000)
-        .flatMap(i -> rw.append("t", bytes("e" + i)), 10_000)
-        .collect(HashSet::new, Set::add);
+    Mono<Set<Long>> all =
+        Flux.range(0, 10_000)
+            .flatMap(i -> rw.append("t", bytes("e" + i)), 10_000)
+            .collect(HashSet::new, Set::add);
     StepVerifier.create(all)
         .assertNext(offsets -> assertThat(offsets).hasSize(10_000).contains(0L, 9_999L))
         .verifyComplete();
@@ -165,8 +176,9 @@ class AppendTest extends WalrusFixture {
   @Test
   void concurrentProducersUnderSyncEachAllComplete() {
     open(ReadConsistency.strictlyAtOnce(), FsyncSchedule.syncEach());
-    Flux<Long> producers = Flux.range(0, 64).flatMap(p ->
-        Flux.range(0, 20).concatMap(i -> rw.append("t", bytes(p + ":" + i))), 64);
+    Flux<Long> producers =
+        Flux.range(0, 64)
+            .flatMap(p -> Flux.range(0, 20).concatMap(i -> rw.append("t", bytes(p + ":" + i))), 64);
     StepVerifier.create(producers.collect(HashSet::new, Set::add))
         .assertNext(s -> assertThat(s).hasSize(64 * 20))
         .verifyComplete();
@@ -175,8 +187,12 @@ class AppendTest extends WalrusFixture {
   @Test
   void appendsToDifferentTopicsAreIndependent() {
     open();
-    StepVerifier.create(Flux.merge(rw.append("a", bytes("1")), rw.append("b", bytes("1")),
-            rw.append("a", bytes("2"))).collectList())
+    StepVerifier.create(
+            Flux.merge(
+                    rw.append("a", bytes("1")),
+                    rw.append("b", bytes("1")),
+                    rw.append("a", bytes("2")))
+                .collectList())
         .assertNext(l -> assertThat(l).containsExactlyInAnyOrder(0L, 0L, 1L))
         .verifyComplete();
   }

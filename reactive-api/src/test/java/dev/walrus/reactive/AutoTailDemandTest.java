@@ -1,9 +1,9 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.TopicStats;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +39,23 @@ class AutoTailDemandTest extends WalrusFixture {
   }
 
   /** Runs the tail through {@code demand} and checks the cursor at every delivery. */
-  private void check(TailOptions options, LongSupplier position,
-      Function<Flux<ReceivedEntry>, Flux<?>> demand, int expected) {
+  private void check(
+      TailOptions options,
+      LongSupplier position,
+      Function<Flux<ReceivedEntry>, Flux<?>> demand,
+      int expected) {
     ConcurrentLinkedQueue<String> ahead = new ConcurrentLinkedQueue<>();
     List<Long> seen = new ArrayList<>();
-    Flux<ReceivedEntry> tail = rw.tail("t", options).doOnNext(r -> {
-      long p = position.getAsLong();
-      if (p != r.offset() + 1) {
-        ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
-      }
-      seen.add(r.offset());
-    });
+    Flux<ReceivedEntry> tail =
+        rw.tail("t", options)
+            .doOnNext(
+                r -> {
+                  long p = position.getAsLong();
+                  if (p != r.offset() + 1) {
+                    ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
+                  }
+                  seen.add(r.offset());
+                });
     demand.apply(tail).take(Duration.ofSeconds(30)).blockLast(TIMEOUT);
     assertThat(ahead).as("cursor ahead of delivery").isEmpty();
     assertThat(seen).hasSize(expected);
@@ -89,13 +95,16 @@ class AutoTailDemandTest extends WalrusFixture {
     fill();
     CountDownLatch done = new CountDownLatch(N);
     ConcurrentLinkedQueue<String> ahead = new ConcurrentLinkedQueue<>();
-    var d = rw.tail("t", TailOptions.forConsumer("lambda")).subscribe(r -> {
-      long p = wal.position("t", "lambda");
-      if (p != r.offset() + 1) {
-        ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
-      }
-      done.countDown();
-    });
+    var d =
+        rw.tail("t", TailOptions.forConsumer("lambda"))
+            .subscribe(
+                r -> {
+                  long p = wal.position("t", "lambda");
+                  if (p != r.offset() + 1) {
+                    ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
+                  }
+                  done.countDown();
+                });
     try {
       assertThat(done.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     } finally {
@@ -118,33 +127,35 @@ class AutoTailDemandTest extends WalrusFixture {
     ConcurrentLinkedQueue<String> ahead = new ConcurrentLinkedQueue<>();
     CountDownLatch done = new CountDownLatch(1);
     java.util.Random rnd = new java.util.Random(42);
-    rw.tail("t", TailOptions.forConsumer("burst")).subscribe(new BaseSubscriber<>() {
-      long outstanding;
-      long count;
+    rw.tail("t", TailOptions.forConsumer("burst"))
+        .subscribe(
+            new BaseSubscriber<>() {
+              long outstanding;
+              long count;
 
-      @Override
-      protected void hookOnSubscribe(Subscription s) {
-        outstanding = 1 + rnd.nextInt(3000);
-        s.request(outstanding);
-      }
+              @Override
+              protected void hookOnSubscribe(Subscription s) {
+                outstanding = 1 + rnd.nextInt(3000);
+                s.request(outstanding);
+              }
 
-      @Override
-      protected void hookOnNext(ReceivedEntry r) {
-        long p = wal.position("t", "burst");
-        if (p != r.offset() + 1) {
-          ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
-        }
-        if (++count == N) {
-          cancel();
-          done.countDown();
-          return;
-        }
-        if (--outstanding == 0) {
-          outstanding = 1 + rnd.nextInt(3000);
-          request(outstanding);
-        }
-      }
-    });
+              @Override
+              protected void hookOnNext(ReceivedEntry r) {
+                long p = wal.position("t", "burst");
+                if (p != r.offset() + 1) {
+                  ahead.add("at delivery of " + r.offset() + " the cursor was at " + p);
+                }
+                if (++count == N) {
+                  cancel();
+                  done.countDown();
+                  return;
+                }
+                if (--outstanding == 0) {
+                  outstanding = 1 + rnd.nextInt(3000);
+                  request(outstanding);
+                }
+              }
+            });
     assertThat(done.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(ahead).isEmpty();
   }
@@ -153,30 +164,37 @@ class AutoTailDemandTest extends WalrusFixture {
   void limitRateAndTake() {
     open();
     fill();
-    check(TailOptions.forConsumer("lr"), named("lr"), f -> f.limitRate(2500).take(N - 7),
-        N - 7);
+    check(TailOptions.forConsumer("lr"), named("lr"), f -> f.limitRate(2500).take(N - 7), N - 7);
   }
 
   @Test
   void concatMapWithAsyncWork() {
     open();
     fill();
-    check(TailOptions.forConsumer("cm"), named("cm"),
-        f -> f.take(600).concatMap(r -> Mono.just(r).publishOn(Schedulers.parallel())), 600);
+    check(
+        TailOptions.forConsumer("cm"),
+        named("cm"),
+        f -> f.take(600).concatMap(r -> Mono.just(r).publishOn(Schedulers.parallel())),
+        600);
   }
 
   @Test
   void aCancelledUnboundedTailLeavesTheCursorRightAfterTheLastDeliveredEntry() {
     open();
     fill();
-    List<Long> seen = rw.tail("t", TailOptions.forConsumer("cut")).map(ReceivedEntry::offset)
-        .take(2) // take(2) requests 2; unbounded demand here comes from the first operator
-        .collectList().block(TIMEOUT);
+    List<Long> seen =
+        rw.tail("t", TailOptions.forConsumer("cut"))
+            .map(ReceivedEntry::offset)
+            .take(2) // take(2) requests 2; unbounded demand here comes from the first operator
+            .collectList()
+            .block(TIMEOUT);
     assertThat(seen).containsExactly(0L, 1L);
-    Long last = rw.tail("t", TailOptions.forConsumer("unb2")).map(ReceivedEntry::offset)
-        .doOnNext(o -> { })
-        .takeUntil(o -> o == 2) // takeUntil passes unbounded demand upstream
-        .blockLast(TIMEOUT);
+    Long last =
+        rw.tail("t", TailOptions.forConsumer("unb2"))
+            .map(ReceivedEntry::offset)
+            .doOnNext(o -> {})
+            .takeUntil(o -> o == 2) // takeUntil passes unbounded demand upstream
+            .blockLast(TIMEOUT);
     assertThat(last).isEqualTo(2L);
     assertThat(wal.position("t", "unb2")).isEqualTo(3L);
   }

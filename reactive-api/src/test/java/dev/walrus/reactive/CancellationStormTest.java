@@ -1,12 +1,12 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Backend;
 import dev.walrus.Entry;
 import dev.walrus.ReadConsistency;
 import dev.walrus.TopicStats;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +49,7 @@ class CancellationStormTest extends WalrusFixture {
   private static final int OPS = Integer.getInteger("walrus.storm.ops", 3000);
   private static final long SEED = Long.getLong("walrus.storm.seed", 20261201L);
   private static final String T = "s";
+
   /** AUTO consumers; "" is the topic's shared cursor. */
   private static final String[] AUTO = {"c0", "c1", ""};
 
@@ -64,8 +65,12 @@ class CancellationStormTest extends WalrusFixture {
   private final Map<Integer, Set<Integer>> streamAcked = new ConcurrentHashMap<>();
 
   private void openOn(Backend b) {
-    wal = engine().backend(b).consistency(b == Backend.FD ? ReadConsistency.strictlyAtOnce()
-        : ReadConsistency.atLeastOnce(7)).open();
+    wal =
+        engine()
+            .backend(b)
+            .consistency(
+                b == Backend.FD ? ReadConsistency.strictlyAtOnce() : ReadConsistency.atLeastOnce(7))
+            .open();
     rw = ReactiveWalrus.builder(wal).scheduler(scheduler).maxCoalescedEntries(64).build();
   }
 
@@ -76,10 +81,11 @@ class CancellationStormTest extends WalrusFixture {
     for (String c : AUTO) {
       delivered.put(c, ConcurrentHashMap.newKeySet());
     }
-    Flux<Object> lanes = Flux.range(0, OPS)
-        .flatMap(i -> op(i, new Random(SEED * 1_000_003L + i)), 31);
-    Flux<Object> manual = Flux.range(0, Math.max(1, OPS / 100))
-        .concatMap(i -> manualSession(new Random(SEED * 7 + i)));
+    Flux<Object> lanes =
+        Flux.range(0, OPS).flatMap(i -> op(i, new Random(SEED * 1_000_003L + i)), 31);
+    Flux<Object> manual =
+        Flux.range(0, Math.max(1, OPS / 100))
+            .concatMap(i -> manualSession(new Random(SEED * 7 + i)));
     Flux.merge(lanes, manual).then().block(Duration.ofMinutes(5));
     await("every engine call of the storm has finished", scheduler::idle);
     assertThat(problems).as("unexpected errors").isEmpty();
@@ -97,8 +103,7 @@ class CancellationStormTest extends WalrusFixture {
     healthy();
     assertThat(freshTail("after-restart", log.size())).containsExactlyElementsOf(log);
     for (int i = 0; i < AUTO.length; i++) {
-      assertThat(position(AUTO[i])).as("%s after a clean restart", AUTO[i])
-          .isEqualTo(positions[i]);
+      assertThat(position(AUTO[i])).as("%s after a clean restart", AUTO[i]).isEqualTo(positions[i]);
     }
   }
 
@@ -107,80 +112,110 @@ class CancellationStormTest extends WalrusFixture {
   private Mono<Object> op(int i, Random rnd) {
     Mono<?> m;
     switch (rnd.nextInt(7)) {
-      case 0: {
-        String id = "a" + i;
-        submitted.add(id);
-        m = cancel(rw.append(T, bytes(id)).doOnNext(o -> ack(o, id)), rnd);
-        break;
-      }
-      case 1: {
-        int n = 1 + rnd.nextInt(5);
-        List<byte[]> batch = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-          ids.add("b" + i + "-" + k + "/" + n);
-          batch.add(bytes(ids.get(k)));
+      case 0:
+        {
+          String id = "a" + i;
+          submitted.add(id);
+          m = cancel(rw.append(T, bytes(id)).doOnNext(o -> ack(o, id)), rnd);
+          break;
         }
-        submitted.addAll(ids);
-        m = cancel(rw.appendBatch(T, batch).doOnNext(os -> {
+      case 1:
+        {
+          int n = 1 + rnd.nextInt(5);
+          List<byte[]> batch = new ArrayList<>();
+          List<String> ids = new ArrayList<>();
           for (int k = 0; k < n; k++) {
-            ack(os.get(k), ids.get(k));
+            ids.add("b" + i + "-" + k + "/" + n);
+            batch.add(bytes(ids.get(k)));
           }
-        }), rnd);
-        break;
-      }
-      case 2: {
-        int n = 1 + rnd.nextInt(40);
-        streamSizes.put(i, n);
-        Set<Integer> a = ConcurrentHashMap.newKeySet();
-        streamAcked.put(i, a);
-        for (int k = 0; k < n; k++) {
-          submitted.add("f" + i + "-" + k);
+          submitted.addAll(ids);
+          m =
+              cancel(
+                  rw.appendBatch(T, batch)
+                      .doOnNext(
+                          os -> {
+                            for (int k = 0; k < n; k++) {
+                              ack(os.get(k), ids.get(k));
+                            }
+                          }),
+                  rnd);
+          break;
         }
-        AtomicLong index = new AtomicLong();
-        Flux<Long> f = rw.appendAll(T, Flux.range(0, n).map(k -> bytes("f" + i + "-" + k)))
-            .doOnNext(o -> {
-              int k = (int) index.getAndIncrement();
-              a.add(k);
-              ack(o, "f" + i + "-" + k);
-            });
-        m = cancel(f, rnd);
-        break;
-      }
-      case 3: {
-        String c = AUTO[rnd.nextInt(AUTO.length)];
-        m = cancel((c.isEmpty() ? rw.readNext(T, true) : rw.readNext(T, c, true))
-            .doOnNext(e -> deliver(c, e.offset())), rnd);
-        break;
-      }
-      case 4: {
-        String c = AUTO[rnd.nextInt(AUTO.length)];
-        int budget = 1 + rnd.nextInt(200);
-        m = cancel((c.isEmpty() ? rw.batchRead(T, budget, true) : rw.batchRead(T, c, budget, true))
-            .doOnNext(es -> es.forEach(e -> deliver(c, e.offset()))), rnd);
-        break;
-      }
-      case 5: {
-        String c = AUTO[rnd.nextInt(AUTO.length)];
-        boolean interrupt = rnd.nextInt(4) == 0;
-        TailOptions opts = c.isEmpty() ? TailOptions.defaults() : TailOptions.forConsumer(c);
-        m = cancel(rw.tail(T, opts).doOnNext(r -> {
-          deliver(c, r.offset());
-          if (interrupt) {
-            Thread.currentThread().interrupt(); // user code leaving a stale interrupt
+      case 2:
+        {
+          int n = 1 + rnd.nextInt(40);
+          streamSizes.put(i, n);
+          Set<Integer> a = ConcurrentHashMap.newKeySet();
+          streamAcked.put(i, a);
+          for (int k = 0; k < n; k++) {
+            submitted.add("f" + i + "-" + k);
           }
-        }).take(1 + rnd.nextInt(60)).take(Duration.ofMillis(1 + rnd.nextInt(30))), rnd);
-        break;
-      }
-      default: {
-        m = cancel(rw.readNext(T, "peeker", false), rnd);
-        break;
-      }
+          AtomicLong index = new AtomicLong();
+          Flux<Long> f =
+              rw.appendAll(T, Flux.range(0, n).map(k -> bytes("f" + i + "-" + k)))
+                  .doOnNext(
+                      o -> {
+                        int k = (int) index.getAndIncrement();
+                        a.add(k);
+                        ack(o, "f" + i + "-" + k);
+                      });
+          m = cancel(f, rnd);
+          break;
+        }
+      case 3:
+        {
+          String c = AUTO[rnd.nextInt(AUTO.length)];
+          m =
+              cancel(
+                  (c.isEmpty() ? rw.readNext(T, true) : rw.readNext(T, c, true))
+                      .doOnNext(e -> deliver(c, e.offset())),
+                  rnd);
+          break;
+        }
+      case 4:
+        {
+          String c = AUTO[rnd.nextInt(AUTO.length)];
+          int budget = 1 + rnd.nextInt(200);
+          m =
+              cancel(
+                  (c.isEmpty() ? rw.batchRead(T, budget, true) : rw.batchRead(T, c, budget, true))
+                      .doOnNext(es -> es.forEach(e -> deliver(c, e.offset()))),
+                  rnd);
+          break;
+        }
+      case 5:
+        {
+          String c = AUTO[rnd.nextInt(AUTO.length)];
+          boolean interrupt = rnd.nextInt(4) == 0;
+          TailOptions opts = c.isEmpty() ? TailOptions.defaults() : TailOptions.forConsumer(c);
+          m =
+              cancel(
+                  rw.tail(T, opts)
+                      .doOnNext(
+                          r -> {
+                            deliver(c, r.offset());
+                            if (interrupt) {
+                              Thread.currentThread()
+                                  .interrupt(); // user code leaving a stale interrupt
+                            }
+                          })
+                      .take(1 + rnd.nextInt(60))
+                      .take(Duration.ofMillis(1 + rnd.nextInt(30))),
+                  rnd);
+          break;
+        }
+      default:
+        {
+          m = cancel(rw.readNext(T, "peeker", false), rnd);
+          break;
+        }
     }
-    return m.onErrorResume(e -> {
-      problems.add(e.toString());
-      return Mono.empty();
-    }).then(Mono.empty());
+    return m.onErrorResume(
+            e -> {
+              problems.add(e.toString());
+              return Mono.empty();
+            })
+        .then(Mono.empty());
   }
 
   /** One MANUAL tail for a while, checkpointing some entries with random cancellation. */
@@ -188,13 +223,24 @@ class CancellationStormTest extends WalrusFixture {
     return rw.tail(T, TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL))
         .take(1 + rnd.nextInt(40))
         .take(Duration.ofMillis(1 + rnd.nextInt(30)))
-        .concatMap(r -> rnd.nextInt(3) == 0 ? Mono.empty()
-            : cancel(r.checkpoint().then(Mono.fromRunnable(
-                () -> highestCheckpointed.accumulateAndGet(r.offset(), Math::max))), rnd))
-        .onErrorResume(e -> {
-          problems.add(e.toString());
-          return Mono.empty();
-        }).then(Mono.empty());
+        .concatMap(
+            r ->
+                rnd.nextInt(3) == 0
+                    ? Mono.empty()
+                    : cancel(
+                        r.checkpoint()
+                            .then(
+                                Mono.fromRunnable(
+                                    () ->
+                                        highestCheckpointed.accumulateAndGet(
+                                            r.offset(), Math::max))),
+                        rnd))
+        .onErrorResume(
+            e -> {
+              problems.add(e.toString());
+              return Mono.empty();
+            })
+        .then(Mono.empty());
   }
 
   /** Cancels after a random short time, at once, or not at all. */
@@ -203,13 +249,14 @@ class CancellationStormTest extends WalrusFixture {
       case 0:
         return m.timeout(Duration.ofNanos(rnd.nextInt(300_000)), Mono.empty());
       case 1:
-        return Mono.create(sink -> {
-          var d = m.subscribe(v -> { }, sink::error, sink::success);
-          if (rnd.nextBoolean()) {
-            d.dispose();
-            sink.success();
-          }
-        });
+        return Mono.create(
+            sink -> {
+              var d = m.subscribe(v -> {}, sink::error, sink::success);
+              if (rnd.nextBoolean()) {
+                d.dispose();
+                sink.success();
+              }
+            });
       default:
         return m;
     }
@@ -222,13 +269,14 @@ class CancellationStormTest extends WalrusFixture {
       case 1:
         return f.take(rnd.nextInt(5)).then();
       case 2:
-        return Mono.create(sink -> {
-          var d = f.subscribe(v -> { }, sink::error, sink::success);
-          if (rnd.nextBoolean()) {
-            d.dispose();
-            sink.success();
-          }
-        });
+        return Mono.create(
+            sink -> {
+              var d = f.subscribe(v -> {}, sink::error, sink::success);
+              if (rnd.nextBoolean()) {
+                d.dispose();
+                sink.success();
+              }
+            });
       default:
         return f.then();
     }
@@ -273,8 +321,8 @@ class CancellationStormTest extends WalrusFixture {
       }
     }
     assertThat((long) log.size()).isEqualTo(end);
-    acked.forEach((o, id) ->
-        assertThat(where.get(id)).as("acknowledged %s at its offset", id).isEqualTo(o));
+    acked.forEach(
+        (o, id) -> assertThat(where.get(id)).as("acknowledged %s at its offset", id).isEqualTo(o));
     // batches: all or nothing, consecutive
     for (String id : log) {
       if (id.startsWith("b") && id.contains("-0/")) {
@@ -290,23 +338,27 @@ class CancellationStormTest extends WalrusFixture {
       }
     }
     // appendAll: written a prefix of the source, acknowledged a prefix of that, in order
-    streamSizes.forEach((i, n) -> {
-      int written = 0;
-      long last = -1;
-      while (written < n && where.containsKey("f" + i + "-" + written)) {
-        long o = where.get("f" + i + "-" + written);
-        assertThat(o).as("stream %d in order", i).isGreaterThan(last);
-        last = o;
-        written++;
-      }
-      for (int k = written; k < n; k++) {
-        assertThat(where).as("stream %d wrote a prefix", i).doesNotContainKey("f" + i + "-" + k);
-      }
-      TreeSet<Integer> a = new TreeSet<>(streamAcked.get(i));
-      assertThat(a.isEmpty() || a.last() == a.size() - 1).as("stream %d acked a prefix", i)
-          .isTrue();
-      assertThat(a.size()).isLessThanOrEqualTo(written);
-    });
+    streamSizes.forEach(
+        (i, n) -> {
+          int written = 0;
+          long last = -1;
+          while (written < n && where.containsKey("f" + i + "-" + written)) {
+            long o = where.get("f" + i + "-" + written);
+            assertThat(o).as("stream %d in order", i).isGreaterThan(last);
+            last = o;
+            written++;
+          }
+          for (int k = written; k < n; k++) {
+            assertThat(where)
+                .as("stream %d wrote a prefix", i)
+                .doesNotContainKey("f" + i + "-" + k);
+          }
+          TreeSet<Integer> a = new TreeSet<>(streamAcked.get(i));
+          assertThat(a.isEmpty() || a.last() == a.size() - 1)
+              .as("stream %d acked a prefix", i)
+              .isTrue();
+          assertThat(a.size()).isLessThanOrEqualTo(written);
+        });
     return log;
   }
 
@@ -314,7 +366,8 @@ class CancellationStormTest extends WalrusFixture {
     for (String c : AUTO) {
       long pos = position(c);
       Set<Long> d = delivered.get(c);
-      assertThat((long) d.size()).as("%s: cursor stands right after what it was given", c)
+      assertThat((long) d.size())
+          .as("%s: cursor stands right after what it was given", c)
           .isEqualTo(pos);
       for (long o = 0; o < pos; o++) {
         assertThat(d).as("%s was given %d", c, o).contains(o);
@@ -322,8 +375,9 @@ class CancellationStormTest extends WalrusFixture {
     }
     long checkpointed = wal.position(T, "m");
     long end = wal.stats(T).map(TopicStats::nextOffset).orElse(0L);
-    assertThat(checkpointed).as("MANUAL checkpointed position").isBetween(highestCheckpointed.get() + 1,
-        end);
+    assertThat(checkpointed)
+        .as("MANUAL checkpointed position")
+        .isBetween(highestCheckpointed.get() + 1, end);
   }
 
   private long position(String consumer) {
@@ -336,6 +390,9 @@ class CancellationStormTest extends WalrusFixture {
 
   private List<String> freshTail(String consumer, int n) {
     return rw.tail(T, TailOptions.forConsumer(consumer).startAt(StartPosition.earliest()))
-        .take(n).map(ReceivedEntry::dataAsString).collectList().block(TIMEOUT);
+        .take(n)
+        .map(ReceivedEntry::dataAsString)
+        .collectList()
+        .block(TIMEOUT);
   }
 }

@@ -1,11 +1,11 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Backend;
 import dev.walrus.Entry;
 import dev.walrus.ReadConsistency;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,13 +58,14 @@ class CancellationTest extends WalrusFixture {
       case 0:
         return m.timeout(Duration.ofNanos(rnd.nextInt(200_000)), Mono.empty());
       case 1:
-        return Mono.<T>create(sink -> {
-          var d = m.subscribe(sink::success, sink::error, sink::success);
-          if (rnd.nextBoolean()) {
-            d.dispose();
-            sink.success();
-          }
-        });
+        return Mono.<T>create(
+            sink -> {
+              var d = m.subscribe(sink::success, sink::error, sink::success);
+              if (rnd.nextBoolean()) {
+                d.dispose();
+                sink.success();
+              }
+            });
       default:
         return m;
     }
@@ -79,22 +80,30 @@ class CancellationTest extends WalrusFixture {
     Set<Long> delivered = ConcurrentHashMap.newKeySet();
     AtomicLong duplicates = new AtomicLong();
     for (int i = 0; i < ROUNDS; i++) {
-      Mono<List<Long>> read = rnd.nextBoolean()
-          ? rw.readNext("t", "c", true).map(e -> List.of(e.offset()))
-          : rw.batchRead("t", "c", 2 + rnd.nextInt(20), true)
-              .map(es -> es.stream().map(Entry::offset).toList());
-      cancelRandomly(read.doOnNext(os -> os.forEach(o -> {
-        if (!delivered.add(o)) {
-          duplicates.incrementAndGet();
-        }
-      })), rnd).block(TIMEOUT);
+      Mono<List<Long>> read =
+          rnd.nextBoolean()
+              ? rw.readNext("t", "c", true).map(e -> List.of(e.offset()))
+              : rw.batchRead("t", "c", 2 + rnd.nextInt(20), true)
+                  .map(es -> es.stream().map(Entry::offset).toList());
+      cancelRandomly(
+              read.doOnNext(
+                  os ->
+                      os.forEach(
+                          o -> {
+                            if (!delivered.add(o)) {
+                              duplicates.incrementAndGet();
+                            }
+                          })),
+              rnd)
+          .block(TIMEOUT);
     }
     // Let reads whose Monos were cancelled finish (they are never interrupted).
     await("in-flight reads settle", scheduler::idle);
     assertHealthy();
     assertThat(duplicates.get()).isZero();
     long pos = wal.position("t", "c");
-    assertThat((long) delivered.size()).as("cursor moved for delivered entries only")
+    assertThat((long) delivered.size())
+        .as("cursor moved for delivered entries only")
         .isEqualTo(pos);
     for (long o = 0; o < pos; o++) {
       assertThat(delivered).contains(o);
@@ -108,13 +117,22 @@ class CancellationTest extends WalrusFixture {
     fill("t", ROUNDS);
     Random rnd = new Random(11);
     AtomicLong highestCompleted = new AtomicLong(-1);
-    List<ReceivedEntry> got = rw.tail("t", TailOptions.forConsumer("m")
-            .checkpointMode(CheckpointMode.MANUAL))
-        .take(ROUNDS)
-        .concatMap(r -> cancelRandomly(r.checkpoint().then(Mono.fromRunnable(
-            () -> highestCompleted.accumulateAndGet(r.offset(), Math::max))), rnd)
-            .thenReturn(r))
-        .collectList().block(TIMEOUT);
+    List<ReceivedEntry> got =
+        rw.tail("t", TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL))
+            .take(ROUNDS)
+            .concatMap(
+                r ->
+                    cancelRandomly(
+                            r.checkpoint()
+                                .then(
+                                    Mono.fromRunnable(
+                                        () ->
+                                            highestCompleted.accumulateAndGet(
+                                                r.offset(), Math::max))),
+                            rnd)
+                        .thenReturn(r))
+            .collectList()
+            .block(TIMEOUT);
     assertThat(got).hasSize(ROUNDS);
     await("in-flight checkpoints settle", scheduler::idle);
     assertHealthy();
@@ -147,11 +165,14 @@ class CancellationTest extends WalrusFixture {
   void callRunsAnyEngineCallLazilyOnTheSchedulerAndACancelNeverInterruptsIt() throws Exception {
     wal = engine().open();
     rw = ReactiveWalrus.create(wal); // boundedElastic: disposing a running task interrupts
-    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-    Mono<Long> count = rw.call(w -> {
-      runs.incrementAndGet();
-      return w.stats("t").map(dev.walrus.TopicStats::retainedEntries).orElse(0L);
-    });
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Mono<Long> count =
+        rw.call(
+            w -> {
+              runs.incrementAndGet();
+              return w.stats("t").map(dev.walrus.TopicStats::retainedEntries).orElse(0L);
+            });
     assertThat(runs.get()).as("nothing runs before subscription").isZero();
     fill("t", 3);
     assertThat(count.subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block(TIMEOUT))
@@ -162,27 +183,34 @@ class CancellationTest extends WalrusFixture {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CompletableFuture<Boolean> interruptedInside =
         new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicBoolean emitted = new java.util.concurrent.atomic.AtomicBoolean();
-    var running = rw.call(w -> {
-      inside.countDown();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      w.appendForTopic("t", bytes("written by a cancelled call"));
-      interruptedInside.complete(interrupted || Thread.currentThread().isInterrupted());
-      return 1L;
-    }).subscribe(v -> emitted.set(true));
-    assertThat(inside.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+    java.util.concurrent.atomic.AtomicBoolean emitted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    var running =
+        rw.call(
+                w -> {
+                  inside.countDown();
+                  boolean interrupted = false;
+                  while (true) {
+                    try {
+                      release.await();
+                      break;
+                    } catch (InterruptedException e) {
+                      interrupted = true;
+                    }
+                  }
+                  w.appendForTopic("t", bytes("written by a cancelled call"));
+                  interruptedInside.complete(interrupted || Thread.currentThread().isInterrupted());
+                  return 1L;
+                })
+            .subscribe(v -> emitted.set(true));
+    assertThat(inside.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isTrue();
     running.dispose();
     release.countDown();
-    assertThat(interruptedInside.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-        .as("the cancelled call was never interrupted").isFalse();
+    assertThat(
+            interruptedInside.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("the cancelled call was never interrupted")
+        .isFalse();
     assertThat(emitted.get()).as("the result of a cancelled call is dropped").isFalse();
     assertThat(wal.stats("t").orElseThrow().retainedEntries()).as("it ran to its end").isEqualTo(4);
     assertHealthy();
@@ -202,7 +230,7 @@ class CancellationTest extends WalrusFixture {
       rw.readNext("t", "c", true).subscribe().dispose(); // cancelled while queued
       java.util.concurrent.atomic.AtomicReference<Throwable> failed =
           new java.util.concurrent.atomic.AtomicReference<>();
-      rw.readNext("t", "c", true).subscribe(e -> { }, failed::set);
+      rw.readNext("t", "c", true).subscribe(e -> {}, failed::set);
       assertThat(rw.close(Duration.ofMillis(50))).as("a read is still queued").isFalse();
       gate.open();
       assertThat(rw.close(TIMEOUT)).as("close waited for the queued read").isTrue();
@@ -217,15 +245,18 @@ class CancellationTest extends WalrusFixture {
   void aSubscriberThatInterruptsTheSchedulerThreadDoesNotPoison(Backend b) {
     openOn(b);
     fill("t", 50);
-    List<Long> got = rw.tail("t", TailOptions.forConsumer("i"))
-        .doOnNext(r -> Thread.currentThread().interrupt()) // user code leaving a stale interrupt
-        .map(ReceivedEntry::offset).take(50).collectList().block(TIMEOUT);
+    List<Long> got =
+        rw.tail("t", TailOptions.forConsumer("i"))
+            .doOnNext(
+                r -> Thread.currentThread().interrupt()) // user code leaving a stale interrupt
+            .map(ReceivedEntry::offset)
+            .take(50)
+            .collectList()
+            .block(TIMEOUT);
     assertThat(got).hasSize(50);
     for (int i = 0; i < 20; i++) {
-      rw.append("t", bytes("x")).doOnNext(o -> Thread.currentThread().interrupt())
-          .block(TIMEOUT);
-      rw.readNext("t", "j", true).doOnNext(o -> Thread.currentThread().interrupt())
-          .block(TIMEOUT);
+      rw.append("t", bytes("x")).doOnNext(o -> Thread.currentThread().interrupt()).block(TIMEOUT);
+      rw.readNext("t", "j", true).doOnNext(o -> Thread.currentThread().interrupt()).block(TIMEOUT);
     }
     assertHealthy();
     assertThat(wal.position("t", "j")).isEqualTo(20);

@@ -1,10 +1,10 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static dev.walrus.testkit.Offsets.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Walrus;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +31,7 @@ class CompetingTailsTest extends WalrusFixture {
     final Consumer<ReceivedEntry> onEach;
 
     Recorder() {
-      this(r -> { });
+      this(r -> {});
     }
 
     Recorder(Consumer<ReceivedEntry> onEach) {
@@ -92,21 +92,23 @@ class CompetingTailsTest extends WalrusFixture {
     assertThat(a.offsets()).containsExactlyElementsOf(range(0, 30));
     assertThat(b.offsets()).containsExactlyElementsOf(range(30, 60));
 
-    a.got.get(9).checkpoint().block(TIMEOUT);          // a: 0..9 done
+    a.got.get(9).checkpoint().block(TIMEOUT); // a: 0..9 done
     assertThat(wal.position("t", "c")).isEqualTo(10);
-    b.last().checkpoint().block(TIMEOUT);              // b: 30..59 done; a still holds 10..29
-    assertThat(wal.position("t", "c")).as("checkpointed stops at a's first unacknowledged")
+    b.last().checkpoint().block(TIMEOUT); // b: 30..59 done; a still holds 10..29
+    assertThat(wal.position("t", "c"))
+        .as("checkpointed stops at a's first unacknowledged")
         .isEqualTo(10);
 
-    b.request(100);                                // 60..99, then it waits for more
+    b.request(100); // 60..99, then it waits for more
     await("b got 70", () -> b.got.size() == 70);
-    a.cancel();                                    // a leaves holding 10..29 unacknowledged
+    a.cancel(); // a leaves holding 10..29 unacknowledged
     await("a's unacknowledged entries reach b", () -> b.got.size() == 90);
-    assertThat(b.offsets().subList(70, 90)).as("redelivered in offset order")
+    assertThat(b.offsets().subList(70, 90))
+        .as("redelivered in offset order")
         .containsExactlyElementsOf(range(10, 30));
     assertThat(wal.position("t", "c")).isEqualTo(10);
 
-    b.last().checkpoint().block(TIMEOUT);              // b has now acknowledged all it got
+    b.last().checkpoint().block(TIMEOUT); // b has now acknowledged all it got
     assertThat(wal.position("t", "c")).isEqualTo(100);
     Set<Long> acked = new TreeSet<>(a.offsets().subList(0, 10));
     acked.addAll(b.offsets());
@@ -122,20 +124,23 @@ class CompetingTailsTest extends WalrusFixture {
     int n = 3000; // more than one batch: unbounded demand reads batches of 2,000
     appendN(n);
     Recorder b = new Recorder();
-    rw.tail("t", manual()).subscribe(b);              // joins, asks for nothing yet
+    rw.tail("t", manual()).subscribe(b); // joins, asks for nothing yet
     Recorder[] self = new Recorder[1];
-    Recorder a = new Recorder(r -> {
-      if (r.offset() == 249) {
-        r.acknowledge();                               // 0..249 done
-      }
-      if (r.offset() == 500) {
-        self[0].cancel();                              // in the middle of the first batch
-      }
-    });
+    Recorder a =
+        new Recorder(
+            r -> {
+              if (r.offset() == 249) {
+                r.acknowledge(); // 0..249 done
+              }
+              if (r.offset() == 500) {
+                self[0].cancel(); // in the middle of the first batch
+              }
+            });
     self[0] = a;
     rw.tail("t", manual()).subscribe(a);
     a.requestUnbounded();
-    await("a's cancel checkpointed its acknowledged progress",
+    await(
+        "a's cancel checkpointed its acknowledged progress",
         () -> a.got.size() == 501 && wal.position("t", "c") == 250);
     b.requestUnbounded();
     await("b got everything a had not acknowledged", () -> b.got.size() == n - 250);
@@ -157,34 +162,40 @@ class CompetingTailsTest extends WalrusFixture {
     rw.tail("t", TailOptions.forConsumer("g")).subscribe(b);
     CountDownLatch bRead = new CountDownLatch(1);
     Recorder[] self = new Recorder[1];
-    Recorder a = new Recorder(r -> {
-      if (r.offset() == 100) {
-        b.request(5);                                  // the other tail reads meanwhile
-        try {
-          assertThat(bRead.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-        self[0].cancel();
-      }
-    });
+    Recorder a =
+        new Recorder(
+            r -> {
+              if (r.offset() == 100) {
+                b.request(5); // the other tail reads meanwhile
+                try {
+                  assertThat(bRead.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                self[0].cancel();
+              }
+            });
     self[0] = a;
     Recorder watch = b;
-    Thread waiter = new Thread(() -> {
-      await("b read 5", () -> watch.got.size() == 5);
-      bRead.countDown();
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              await("b read 5", () -> watch.got.size() == 5);
+              bRead.countDown();
+            });
     waiter.start();
     rw.tail("t", TailOptions.forConsumer("g")).subscribe(a);
     a.requestUnbounded();
     waiter.join(TIMEOUT.toMillis());
     await("a cancelled", () -> a.isDisposed() && a.got.size() == 101);
     b.requestUnbounded();
-    await("every entry delivered", () -> {
-      Set<Long> all = new TreeSet<>(a.offsets());
-      all.addAll(b.offsets());
-      return all.size() == n;
-    });
+    await(
+        "every entry delivered",
+        () -> {
+          Set<Long> all = new TreeSet<>(a.offsets());
+          all.addAll(b.offsets());
+          return all.size() == n;
+        });
     Set<Long> all = new TreeSet<>(a.offsets());
     all.addAll(b.offsets());
     assertThat(all).containsExactlyElementsOf(range(0, n));

@@ -13,11 +13,13 @@ import reactor.core.scheduler.Schedulers;
  * waits on a latch) so that work queues up behind it, and it counts the tasks it ran.
  */
 final class GateScheduler implements AutoCloseable {
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "gate-scheduler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "gate-scheduler");
+            t.setDaemon(true);
+            return t;
+          });
   private final Scheduler delegate = Schedulers.fromExecutorService(executor);
   private final AtomicInteger tasks = new AtomicInteger();
   private CountDownLatch gate;
@@ -27,10 +29,11 @@ final class GateScheduler implements AutoCloseable {
     return new Scheduler() {
       @Override
       public Disposable schedule(Runnable task) {
-        return delegate.schedule(() -> {
-          tasks.incrementAndGet();
-          task.run();
-        });
+        return delegate.schedule(
+            () -> {
+              tasks.incrementAndGet();
+              task.run();
+            });
       }
 
       @Override
@@ -49,14 +52,15 @@ final class GateScheduler implements AutoCloseable {
   void hold() throws InterruptedException {
     gate = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
-    executor.execute(() -> {
-      started.countDown();
-      try {
-        gate.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    executor.execute(
+        () -> {
+          started.countDown();
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     started.await();
   }
 

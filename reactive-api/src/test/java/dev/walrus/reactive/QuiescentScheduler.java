@@ -24,13 +24,14 @@ final class QuiescentScheduler implements Scheduler {
   public Disposable schedule(Runnable task) {
     pending.incrementAndGet();
     try {
-      return delegate.schedule(() -> {
-        try {
-          task.run();
-        } finally {
-          pending.decrementAndGet();
-        }
-      });
+      return delegate.schedule(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              pending.decrementAndGet();
+            }
+          });
     } catch (RuntimeException e) {
       pending.decrementAndGet();
       throw e;

@@ -1,11 +1,11 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.InvalidTopicException;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -27,11 +27,12 @@ class ReadTest extends WalrusFixture {
     wal.appendForTopic("t", bytes("a"));
     wal.appendForTopic("t", bytes("b"));
     StepVerifier.create(rw.readNext("t", false).map(Entry::dataAsString))
-        .expectNext("a").verifyComplete();
+        .expectNext("a")
+        .verifyComplete();
     StepVerifier.create(rw.readNext("t", true).map(Entry::dataAsString))
-        .expectNext("a").verifyComplete();
-    StepVerifier.create(rw.readNext("t", true).map(Entry::offset))
-        .expectNext(1L).verifyComplete();
+        .expectNext("a")
+        .verifyComplete();
+    StepVerifier.create(rw.readNext("t", true).map(Entry::offset)).expectNext(1L).verifyComplete();
     StepVerifier.create(rw.readNext("t", true)).verifyComplete();
   }
 
@@ -40,9 +41,11 @@ class ReadTest extends WalrusFixture {
     open();
     wal.appendForTopic("t", bytes("a"));
     StepVerifier.create(rw.readNext("t", "x", true).map(Entry::dataAsString))
-        .expectNext("a").verifyComplete();
+        .expectNext("a")
+        .verifyComplete();
     StepVerifier.create(rw.readNext("t", "y", true).map(Entry::dataAsString))
-        .expectNext("a").verifyComplete();
+        .expectNext("a")
+        .verifyComplete();
     StepVerifier.create(rw.readNext("t", "x", true)).verifyComplete();
   }
 
@@ -52,14 +55,14 @@ class ReadTest extends WalrusFixture {
     for (int i = 0; i < 10; i++) {
       wal.appendForTopic("t", new byte[10]);
     }
-    StepVerifier.create(rw.batchRead("t", 35, true).map(List::size)).expectNext(3)
-        .verifyComplete();
-    StepVerifier.create(rw.batchRead("t", 0, false).map(List::size)).expectNext(1)
-        .verifyComplete();
-    StepVerifier.create(rw.batchRead("t", "c", 1 << 20, true).map(List::size)).expectNext(10)
+    StepVerifier.create(rw.batchRead("t", 35, true).map(List::size)).expectNext(3).verifyComplete();
+    StepVerifier.create(rw.batchRead("t", 0, false).map(List::size)).expectNext(1).verifyComplete();
+    StepVerifier.create(rw.batchRead("t", "c", 1 << 20, true).map(List::size))
+        .expectNext(10)
         .verifyComplete();
     StepVerifier.create(rw.batchRead("t", 1 << 20, true).map(l -> l.get(0).offset()))
-        .expectNext(3L).verifyComplete();
+        .expectNext(3L)
+        .verifyComplete();
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,11 +56,15 @@ class RestartTest extends WalrusFixture {
     open();
     appendN(20);
     TailOptions manual = TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL);
-    StepVerifier.create(rw.tail("t", manual).doOnNext(r -> {
-      if (r.offset() < 6) {
-        r.acknowledge();
-      }
-    }), 9)
+    StepVerifier.create(
+            rw.tail("t", manual)
+                .doOnNext(
+                    r -> {
+                      if (r.offset() < 6) {
+                        r.acknowledge();
+                      }
+                    }),
+            9)
         .expectNextCount(9)
         .thenCancel()
         .verify(TIMEOUT);
@@ -80,8 +84,13 @@ class RestartTest extends WalrusFixture {
         .then(() -> copy(wal.directory(), crashed))
         .thenCancel()
         .verify(TIMEOUT);
-    try (Walrus reopened = Walrus.builder().dataDir(crashed).blockSize(64 * 1024)
-        .blocksPerFile(16).quiet(true).open()) {
+    try (Walrus reopened =
+        Walrus.builder()
+            .dataDir(crashed)
+            .blockSize(64 * 1024)
+            .blocksPerFile(16)
+            .quiet(true)
+            .open()) {
       assertThat(firstOffsetAfterRestart(reopened, TailOptions.forConsumer("a"))).isEqualTo(7);
     } finally {
       delete(crashed);
@@ -99,9 +108,14 @@ class RestartTest extends WalrusFixture {
         .then(() -> copy(wal.directory(), crashed))
         .thenCancel()
         .verify(TIMEOUT);
-    try (Walrus reopened = Walrus.builder().dataDir(crashed).blockSize(64 * 1024)
-        .blocksPerFile(16).quiet(true).consistency(ReadConsistency.atLeastOnce(persistEvery))
-        .open()) {
+    try (Walrus reopened =
+        Walrus.builder()
+            .dataDir(crashed)
+            .blockSize(64 * 1024)
+            .blocksPerFile(16)
+            .quiet(true)
+            .consistency(ReadConsistency.atLeastOnce(persistEvery))
+            .open()) {
       long resume = firstOffsetAfterRestart(reopened, TailOptions.forConsumer("a"));
       assertThat(resume).isBetween(7L - persistEvery, 7L);
     } finally {
@@ -109,8 +123,7 @@ class RestartTest extends WalrusFixture {
     }
     // A clean shutdown persists every cursor: the AUTO tail resumes exactly.
     closeAll();
-    try (Walrus reopened = engine().consistency(ReadConsistency.atLeastOnce(persistEvery))
-        .open()) {
+    try (Walrus reopened = engine().consistency(ReadConsistency.atLeastOnce(persistEvery)).open()) {
       assertThat(firstOffsetAfterRestart(reopened, TailOptions.forConsumer("a"))).isEqualTo(7);
     }
   }
@@ -132,13 +145,16 @@ class RestartTest extends WalrusFixture {
 
   private static void delete(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
-      files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -20,21 +20,29 @@ class TailOptionsTest {
   @Test
   void everySettingReturnsANewInstanceAndLeavesTheOriginalAlone() {
     TailOptions d = TailOptions.defaults();
-    TailOptions m = d.consumer("c").startAt(StartPosition.offset(5))
-        .checkpointMode(CheckpointMode.MANUAL).maxBatchBytes(10);
+    TailOptions m =
+        d.consumer("c")
+            .startAt(StartPosition.offset(5))
+            .checkpointMode(CheckpointMode.MANUAL)
+            .maxBatchBytes(10);
     assertThat(d).isEqualTo(TailOptions.defaults());
     assertThat(m.consumerName()).contains("c");
     assertThat(m.startPosition().kind()).isEqualTo(StartPosition.Kind.OFFSET);
     assertThat(m.startPosition().offsetValue()).isEqualTo(5);
     assertThat(m.mode()).isEqualTo(CheckpointMode.MANUAL);
     assertThat(m.sharedCursor().consumerName()).isEmpty();
-    assertThat(m).isEqualTo(TailOptions.forConsumer("c").startAt(StartPosition.offset(5))
-        .checkpointMode(CheckpointMode.MANUAL).maxBatchBytes(10));
+    assertThat(m)
+        .isEqualTo(
+            TailOptions.forConsumer("c")
+                .startAt(StartPosition.offset(5))
+                .checkpointMode(CheckpointMode.MANUAL)
+                .maxBatchBytes(10));
   }
 
   @Test
   void badValuesAreRefusedWithTheEngineExceptionType() {
-    assertThatThrownBy(() -> TailOptions.forConsumer("")).isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> TailOptions.forConsumer(""))
+        .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> TailOptions.forConsumer("a\0b"))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> TailOptions.forConsumer("x".repeat(256)))
@@ -45,7 +53,6 @@ class TailOptionsTest {
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> TailOptions.defaults().maxBatchBytes(-1))
         .isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> StartPosition.offset(-1))
-        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> StartPosition.offset(-1)).isInstanceOf(InvalidArgumentException.class);
   }
 }

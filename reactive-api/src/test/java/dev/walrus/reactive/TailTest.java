@@ -1,12 +1,12 @@
 package dev.walrus.reactive;
 
-import dev.walrus.reactive.testkit.WalrusFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.InvalidTopicException;
 import dev.walrus.WalrusClosedException;
+import dev.walrus.reactive.testkit.WalrusFixture;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -100,8 +100,9 @@ class TailTest extends WalrusFixture {
   void cancellingMidBatchPutsUndeliveredEntriesBack() {
     open();
     appendN("t", 0, 3000);
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")).map(ReceivedEntry::offset)
-            .take(10), Long.MAX_VALUE)
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c")).map(ReceivedEntry::offset).take(10),
+            Long.MAX_VALUE)
         .expectNextCount(10)
         .verifyComplete();
     rw.close();
@@ -115,10 +116,11 @@ class TailTest extends WalrusFixture {
     Flux<Long> x = rw.tail("t", TailOptions.forConsumer("x")).map(ReceivedEntry::offset).take(50);
     Flux<Long> y = rw.tail("t", TailOptions.forConsumer("y")).map(ReceivedEntry::offset).take(50);
     StepVerifier.create(Flux.merge(x, y).collectList())
-        .assertNext(l -> {
-          assertThat(l).hasSize(100);
-          assertThat(new HashSet<>(l)).hasSize(50);
-        })
+        .assertNext(
+            l -> {
+              assertThat(l).hasSize(100);
+              assertThat(new HashSet<>(l)).hasSize(50);
+            })
         .verifyComplete();
   }
 
@@ -127,13 +129,14 @@ class TailTest extends WalrusFixture {
     open();
     ConcurrentLinkedQueue<Long> a = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Long> b = new ConcurrentLinkedQueue<>();
-    Disposable da = rw.tail("t", TailOptions.forConsumer("g")).map(ReceivedEntry::offset)
-        .subscribe(a::add);
-    Disposable db = rw.tail("t", TailOptions.forConsumer("g")).map(ReceivedEntry::offset)
-        .subscribe(b::add);
+    Disposable da =
+        rw.tail("t", TailOptions.forConsumer("g")).map(ReceivedEntry::offset).subscribe(a::add);
+    Disposable db =
+        rw.tail("t", TailOptions.forConsumer("g")).map(ReceivedEntry::offset).subscribe(b::add);
     for (int i = 0; i < 20; i++) {
       StepVerifier.create(rw.appendAll("t", Flux.range(0, 10).map(k -> bytes("x"))))
-          .expectNextCount(10).verifyComplete();
+          .expectNextCount(10)
+          .verifyComplete();
     }
     await("200 entries delivered", () -> a.size() + b.size() >= 200);
     da.dispose();
@@ -149,23 +152,33 @@ class TailTest extends WalrusFixture {
     open();
     appendN("t", 0, 10);
     wal.checkpoint("t", "c", 4);
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")).map(ReceivedEntry::offset)
-            .take(1))
-        .expectNext(4L).verifyComplete();
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")
-            .startAt(StartPosition.earliest())).map(ReceivedEntry::offset).take(1))
-        .expectNext(0L).verifyComplete();
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")
-            .startAt(StartPosition.offset(7))).map(ReceivedEntry::offset).take(1))
-        .expectNext(7L).verifyComplete();
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("d")
-            .startAt(StartPosition.latest())).map(ReceivedEntry::offset).take(1))
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c")).map(ReceivedEntry::offset).take(1))
+        .expectNext(4L)
+        .verifyComplete();
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c").startAt(StartPosition.earliest()))
+                .map(ReceivedEntry::offset)
+                .take(1))
+        .expectNext(0L)
+        .verifyComplete();
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c").startAt(StartPosition.offset(7)))
+                .map(ReceivedEntry::offset)
+                .take(1))
+        .expectNext(7L)
+        .verifyComplete();
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("d").startAt(StartPosition.latest()))
+                .map(ReceivedEntry::offset)
+                .take(1))
         .expectSubscription()
         .then(() -> await("d positioned at the end", () -> wal.position("t", "d") == 10))
         .then(() -> appendN("t", 10, 11))
-        .expectNext(10L).verifyComplete();
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")
-            .startAt(StartPosition.offset(12))))
+        .expectNext(10L)
+        .verifyComplete();
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c").startAt(StartPosition.offset(12))))
         .verifyError(InvalidArgumentException.class);
   }
 
@@ -173,8 +186,8 @@ class TailTest extends WalrusFixture {
   void nothingHappensBeforeSubscription() {
     open();
     appendN("t", 0, 5);
-    Flux<ReceivedEntry> notSubscribed = rw.tail("t", TailOptions.forConsumer("c")
-        .startAt(StartPosition.latest()));
+    Flux<ReceivedEntry> notSubscribed =
+        rw.tail("t", TailOptions.forConsumer("c").startAt(StartPosition.latest()));
     assertThat(notSubscribed).isNotNull();
     assertThat(wal.stats("t").orElseThrow().unread()).doesNotContainKey("c");
     assertThat(wal.position("t", "c")).isZero();
@@ -189,13 +202,13 @@ class TailTest extends WalrusFixture {
         .consumeNextWith(ReceivedEntry::acknowledge)
         .consumeNextWith(ReceivedEntry::acknowledge)
         .consumeNextWith(third::set)
-        .then(() -> assertThat(wal.position("t", "m")).as("acknowledge does not persist")
-            .isZero())
+        .then(() -> assertThat(wal.position("t", "m")).as("acknowledge does not persist").isZero())
         .then(() -> StepVerifier.create(third.get().checkpoint()).verifyComplete())
         .then(() -> assertThat(wal.position("t", "m")).isEqualTo(3))
         .expectNextCount(2)
-        .then(() -> assertThat(wal.position("t", "m")).as("delivery alone moves nothing")
-            .isEqualTo(3))
+        .then(
+            () ->
+                assertThat(wal.position("t", "m")).as("delivery alone moves nothing").isEqualTo(3))
         .thenCancel()
         .verify(TIMEOUT);
     rw.close();
@@ -211,8 +224,9 @@ class TailTest extends WalrusFixture {
         .thenCancel()
         .verify(TIMEOUT);
     await("acknowledged progress checkpointed on cancel", () -> wal.position("t", "m") == 6);
-    await("reader cursor released", () ->
-        !wal.stats("t").orElseThrow().unread().containsKey("m#tail-reader"));
+    await(
+        "reader cursor released",
+        () -> !wal.stats("t").orElseThrow().unread().containsKey("m#tail-reader"));
   }
 
   @Test
@@ -245,13 +259,11 @@ class TailTest extends WalrusFixture {
   @Test
   void manualNeedsAConsumerNameAndModesCannotBeMixed() {
     open();
-    StepVerifier.create(rw.tail("t", TailOptions.defaults()
-            .checkpointMode(CheckpointMode.MANUAL)))
+    StepVerifier.create(rw.tail("t", TailOptions.defaults().checkpointMode(CheckpointMode.MANUAL)))
         .verifyError(InvalidArgumentException.class);
     Disposable auto = rw.tail("t", TailOptions.forConsumer("c")).subscribe();
     try {
-      StepVerifier.create(rw.tail("t", manual("c")))
-          .verifyError(InvalidArgumentException.class);
+      StepVerifier.create(rw.tail("t", manual("c"))).verifyError(InvalidArgumentException.class);
     } finally {
       auto.dispose();
     }
@@ -261,12 +273,16 @@ class TailTest extends WalrusFixture {
   void autoModeAcknowledgeAndCheckpointDoNothing() {
     open();
     appendN("t", 0, 1);
-    StepVerifier.create(rw.tail("t", TailOptions.forConsumer("c")).take(1)
-            .flatMap(r -> {
-              r.acknowledge();
-              return r.checkpoint().thenReturn(r.offset());
-            }))
-        .expectNext(0L).verifyComplete();
+    StepVerifier.create(
+            rw.tail("t", TailOptions.forConsumer("c"))
+                .take(1)
+                .flatMap(
+                    r -> {
+                      r.acknowledge();
+                      return r.checkpoint().thenReturn(r.offset());
+                    }))
+        .expectNext(0L)
+        .verifyComplete();
   }
 
   @Test

@@ -32,11 +32,18 @@ import java.util.function.Predicate;
 public final class BindOptions {
   /** The default address prefix, {@code "walrus"}. */
   public static final String DEFAULT_PREFIX = "walrus";
+
   /** The default tail lease, 30 seconds. */
   public static final Duration DEFAULT_TAIL_LEASE = Duration.ofSeconds(30);
 
-  private static final BindOptions DEFAULTS = new BindOptions(DEFAULT_PREFIX, null, t -> true,
-      req -> Future.succeededFuture(), false, DEFAULT_TAIL_LEASE);
+  private static final BindOptions DEFAULTS =
+      new BindOptions(
+          DEFAULT_PREFIX,
+          null,
+          t -> true,
+          req -> Future.succeededFuture(),
+          false,
+          DEFAULT_TAIL_LEASE);
 
   private final String prefix;
   private final Set<String> listed; // null: exposure by predicate
@@ -45,8 +52,13 @@ public final class BindOptions {
   private final boolean localOnly;
   private final Duration tailLease;
 
-  private BindOptions(String prefix, Set<String> listed, Predicate<String> exposed,
-      BusInterceptor interceptor, boolean localOnly, Duration tailLease) {
+  private BindOptions(
+      String prefix,
+      Set<String> listed,
+      Predicate<String> exposed,
+      BusInterceptor interceptor,
+      boolean localOnly,
+      Duration tailLease) {
     this.prefix = prefix;
     this.listed = listed;
     this.exposed = exposed;
@@ -67,8 +79,8 @@ public final class BindOptions {
    */
   public BindOptions prefix(String prefix) {
     if (prefix == null || prefix.isEmpty() || prefix.endsWith(".")) {
-      throw new InvalidArgumentException("prefix must be non-empty and not end with '.', got "
-          + prefix);
+      throw new InvalidArgumentException(
+          "prefix must be non-empty and not end with '.', got " + prefix);
     }
     return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease);
   }
@@ -223,8 +235,14 @@ public final class BindOptions {
 
   @Override
   public String toString() {
-    return "BindOptions{prefix=" + prefix + ", exposed="
-        + (listed != null ? listed : "predicate") + ", localOnly=" + localOnly
-        + ", tailLease=" + tailLease + "}";
+    return "BindOptions{prefix="
+        + prefix
+        + ", exposed="
+        + (listed != null ? listed : "predicate")
+        + ", localOnly="
+        + localOnly
+        + ", tailLease="
+        + tailLease
+        + "}";
   }
 }

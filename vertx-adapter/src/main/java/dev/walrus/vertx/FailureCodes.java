@@ -28,10 +28,13 @@ package dev.walrus.vertx;
 public final class FailureCodes {
   /** The topic name is invalid (empty, over 255 UTF-8 bytes, contains NUL). */
   public static final int BAD_TOPIC = 400;
+
   /** The binding's {@link BusInterceptor} refused the request. */
   public static final int FORBIDDEN = 403;
+
   /** The topic is not exposed by the binding ({@link BindOptions#exposeTopics}). */
   public static final int NOT_EXPOSED = 404;
+
   /**
    * A tail control message reached a session that is ending (closed, expired, unbound),
    * or a {@link BusTail} method was called after its tail ended. Once a session has ended
@@ -39,18 +42,23 @@ public final class FailureCodes {
    * {@code NO_HANDLERS} instead.
    */
   public static final int UNKNOWN_SESSION = 410;
+
   /** An entry or batch is over the engine's size or count limits; nothing was written. */
   public static final int TOO_LARGE = 413;
+
   /** The message body or an argument is malformed or out of range; nothing was written. */
   public static final int BAD_REQUEST = 422;
+
   /**
    * An unexpected failure: an I/O error that poisoned the engine
    * ({@code FatalIOException}; later requests get {@link #UNAVAILABLE}), a corrupt entry, a
    * bug.
    */
   public static final int INTERNAL = 500;
+
   /** The engine is closed or poisoned, or the binding is being unbound. */
   public static final int UNAVAILABLE = 503;
+
   /**
    * An append or batch failed to write and was rolled back
    * ({@code WriteRolledBackException}, e.g. a full disk): nothing of it was written, no
@@ -67,16 +75,26 @@ public final class FailureCodes {
    */
   public static String name(int code) {
     switch (code) {
-      case BAD_TOPIC: return "BAD_TOPIC";
-      case FORBIDDEN: return "FORBIDDEN";
-      case NOT_EXPOSED: return "NOT_EXPOSED";
-      case UNKNOWN_SESSION: return "UNKNOWN_SESSION";
-      case TOO_LARGE: return "TOO_LARGE";
-      case BAD_REQUEST: return "BAD_REQUEST";
-      case INTERNAL: return "INTERNAL";
-      case UNAVAILABLE: return "UNAVAILABLE";
-      case ROLLED_BACK: return "ROLLED_BACK";
-      default: return "UNKNOWN(" + code + ")";
+      case BAD_TOPIC:
+        return "BAD_TOPIC";
+      case FORBIDDEN:
+        return "FORBIDDEN";
+      case NOT_EXPOSED:
+        return "NOT_EXPOSED";
+      case UNKNOWN_SESSION:
+        return "UNKNOWN_SESSION";
+      case TOO_LARGE:
+        return "TOO_LARGE";
+      case BAD_REQUEST:
+        return "BAD_REQUEST";
+      case INTERNAL:
+        return "INTERNAL";
+      case UNAVAILABLE:
+        return "UNAVAILABLE";
+      case ROLLED_BACK:
+        return "ROLLED_BACK";
+      default:
+        return "UNKNOWN(" + code + ")";
     }
   }
 }

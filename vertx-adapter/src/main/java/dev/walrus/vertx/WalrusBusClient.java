@@ -73,7 +73,10 @@ public final class WalrusBusClient {
    * @throws InvalidArgumentException if an argument is null or the timeout not positive
    */
   public static WalrusBusClient create(Vertx vertx, String prefix, Duration timeout) {
-    if (vertx == null || prefix == null || timeout == null || timeout.isNegative()
+    if (vertx == null
+        || prefix == null
+        || timeout == null
+        || timeout.isNegative()
         || timeout.isZero()) {
       throw new InvalidArgumentException("vertx, prefix and a positive timeout are required");
     }
@@ -101,13 +104,15 @@ public final class WalrusBusClient {
   public Future<List<Long>> appendBatch(String topic, List<Buffer> entries) {
     JsonArray arr = new JsonArray();
     entries.forEach(arr::add);
-    return this.<JsonArray>request(Operation.APPEND_BATCH, topic, arr).map(m -> {
-      List<Long> out = new ArrayList<>(m.body().size());
-      for (int i = 0; i < m.body().size(); i++) {
-        out.add(m.body().getLong(i));
-      }
-      return out;
-    });
+    return this.<JsonArray>request(Operation.APPEND_BATCH, topic, arr)
+        .map(
+            m -> {
+              List<Long> out = new ArrayList<>(m.body().size());
+              for (int i = 0; i < m.body().size(); i++) {
+                out.add(m.body().getLong(i));
+              }
+              return out;
+            });
   }
 
   /**
@@ -123,9 +128,15 @@ public final class WalrusBusClient {
     if (consumer != null) {
       req.put("consumer", consumer);
     }
-    return this.<Buffer>request(Operation.READ, topic, req).map(m -> m.body() == null ? null
-        : new Entry(topic, Long.parseLong(m.headers().get(WalrusHeaders.OFFSET)),
-            m.body().getBytes()));
+    return this.<Buffer>request(Operation.READ, topic, req)
+        .map(
+            m ->
+                m.body() == null
+                    ? null
+                    : new Entry(
+                        topic,
+                        Long.parseLong(m.headers().get(WalrusHeaders.OFFSET)),
+                        m.body().getBytes()));
   }
 
   /**
@@ -137,20 +148,22 @@ public final class WalrusBusClient {
    * @param checkpoint true to consume, false to peek
    * @return the entries in offset order, empty if none
    */
-  public Future<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
-      boolean checkpoint) {
+  public Future<List<Entry>> batchRead(
+      String topic, String consumer, long maxBytes, boolean checkpoint) {
     JsonObject req = new JsonObject().put("checkpoint", checkpoint).put("maxBytes", maxBytes);
     if (consumer != null) {
       req.put("consumer", consumer);
     }
-    return this.<JsonArray>request(Operation.READ_BATCH, topic, req).map(m -> {
-      List<Entry> out = new ArrayList<>(m.body().size());
-      for (int i = 0; i < m.body().size(); i++) {
-        JsonObject o = m.body().getJsonObject(i);
-        out.add(new Entry(topic, o.getLong("offset"), o.getBuffer("data").getBytes()));
-      }
-      return out;
-    });
+    return this.<JsonArray>request(Operation.READ_BATCH, topic, req)
+        .map(
+            m -> {
+              List<Entry> out = new ArrayList<>(m.body().size());
+              for (int i = 0; i < m.body().size(); i++) {
+                JsonObject o = m.body().getJsonObject(i);
+                out.add(new Entry(topic, o.getLong("offset"), o.getBuffer("data").getBytes()));
+              }
+              return out;
+            });
   }
 
   /**
@@ -162,8 +175,11 @@ public final class WalrusBusClient {
    * @return completes once persisted
    */
   public Future<Void> checkpoint(String topic, String consumer, long nextOffset) {
-    return request(Operation.CHECKPOINT, topic,
-        new JsonObject().put("consumer", consumer).put("nextOffset", nextOffset)).mapEmpty();
+    return request(
+            Operation.CHECKPOINT,
+            topic,
+            new JsonObject().put("consumer", consumer).put("nextOffset", nextOffset))
+        .mapEmpty();
   }
 
   /**
@@ -181,17 +197,31 @@ public final class WalrusBusClient {
    *     {@link FailureCodes#BAD_REQUEST} for a start offset outside the retained range)
    * @throws InvalidArgumentException if an argument is null or the credits negative
    */
-  public Future<BusTail> tail(String topic, String consumer, StartPosition start,
-      long initialCredits, Handler<Entry> handler) {
-    return TailClient.open(vertx, prefix + "." + Operation.TAIL.suffix(), prefix, topic,
-        consumer, start, initialCredits, handler, delivery);
+  public Future<BusTail> tail(
+      String topic,
+      String consumer,
+      StartPosition start,
+      long initialCredits,
+      Handler<Entry> handler) {
+    return TailClient.open(
+        vertx,
+        prefix + "." + Operation.TAIL.suffix(),
+        prefix,
+        topic,
+        consumer,
+        start,
+        initialCredits,
+        handler,
+        delivery);
   }
 
   private <T> Future<Message<T>> request(Operation op, String topic, Object body) {
     if (topic == null) {
       return Future.failedFuture(new InvalidArgumentException("topic must not be null"));
     }
-    return bus.request(prefix + "." + op.suffix(), body,
+    return bus.request(
+        prefix + "." + op.suffix(),
+        body,
         new DeliveryOptions(delivery).addHeader(WalrusHeaders.TOPIC, topic));
   }
 }

@@ -53,8 +53,8 @@ public final class WalrusEventBus {
    * @return a future of the binding; fails if a registration fails
    * @throws InvalidArgumentException if an argument is null
    */
-  public static Future<WalrusBinding> bind(Vertx vertx, ReactiveWalrus walrus,
-      BindOptions options) {
+  public static Future<WalrusBinding> bind(
+      Vertx vertx, ReactiveWalrus walrus, BindOptions options) {
     if (vertx == null || walrus == null || options == null) {
       throw new InvalidArgumentException("vertx, walrus and options must not be null");
     }

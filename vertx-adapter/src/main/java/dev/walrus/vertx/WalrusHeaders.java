@@ -8,10 +8,13 @@ package dev.walrus.vertx;
 public final class WalrusHeaders {
   /** Request header naming the topic on the generic addresses ({@code prefix.append}, ...). */
   public static final String TOPIC = "walrus.topic";
+
   /** Header carrying an entry's offset (read replies and tail deliveries). */
   public static final String OFFSET = "walrus.offset";
+
   /** Header carrying the tail session id on tail deliveries and end notices. */
   public static final String SESSION = "walrus.session";
+
   /**
    * Header present on the last message of a tail session, saying why it ended:
    * {@code "closed"}, {@code "expired"}, {@code "unbound"}, {@code "completed"} or
@@ -19,6 +22,7 @@ public final class WalrusHeaders {
    * body the message).
    */
   public static final String END = "walrus.end";
+
   /** Header with the {@link FailureCodes} value of a failed tail session. */
   public static final String FAILURE_CODE = "walrus.failureCode";
 

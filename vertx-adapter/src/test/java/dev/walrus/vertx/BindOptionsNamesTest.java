@@ -13,7 +13,8 @@ class BindOptionsNamesTest {
   void anInvalidTopicNameIsRefusedWhenExposedNamingIt() {
     for (String bad : List.of("", "a\0b", "x".repeat(256), "\uD800")) {
       assertThatThrownBy(() -> BindOptions.defaults().exposeTopics("ok", bad))
-          .isInstanceOf(InvalidTopicException.class).hasMessageStartingWith("invalid topic '");
+          .isInstanceOf(InvalidTopicException.class)
+          .hasMessageStartingWith("invalid topic '");
     }
     assertThat(BindOptions.defaults().exposeTopics("a/b", "x".repeat(255)).isExposed("a/b"))
         .isTrue();

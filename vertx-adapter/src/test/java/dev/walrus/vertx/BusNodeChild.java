@@ -47,42 +47,61 @@ public final class BusNodeChild {
   }
 
   static Walrus openLog(Path dir) {
-    return Walrus.builder().dataDir(dir).blockSize(64 * 1024).blocksPerFile(16).quiet(true)
-        .open();
+    return Walrus.builder().dataDir(dir).blockSize(64 * 1024).blocksPerFile(16).quiet(true).open();
   }
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("owner")) {
       owner(Path.of(args[1]), args[2], args[3], args[4], Long.parseLong(args[5]));
     } else {
-      consumer(args[1], args[2], args[3], args[4], args[5], Long.parseLong(args[6]),
+      consumer(
+          args[1],
+          args[2],
+          args[3],
+          args[4],
+          args[5],
+          Long.parseLong(args[6]),
           Integer.parseInt(args[7]));
     }
     new CountDownLatch(1).await(); // until killed
   }
 
   private static Vertx node(String cluster, String member) throws Exception {
-    return LoopbackCluster.node(new HazelcastClusterManager(
-        LoopbackCluster.hazelcast(cluster, member))).toCompletionStage().toCompletableFuture()
+    return LoopbackCluster.node(
+            new HazelcastClusterManager(LoopbackCluster.hazelcast(cluster, member)))
+        .toCompletionStage()
+        .toCompletableFuture()
         .get();
   }
 
-  private static void owner(Path dir, String cluster, String member, String prefix,
-      long leaseMs) throws Exception {
+  private static void owner(Path dir, String cluster, String member, String prefix, long leaseMs)
+      throws Exception {
     Vertx vertx = node(cluster, member);
     Walrus wal = openLog(dir);
     ReactiveWalrus rw = ReactiveWalrus.create(wal);
-    WalrusEventBus.bind(vertx, rw, BindOptions.defaults().prefix(prefix)
-        .tailLease(Duration.ofMillis(leaseMs))).toCompletionStage().toCompletableFuture().get();
+    WalrusEventBus.bind(
+            vertx, rw, BindOptions.defaults().prefix(prefix).tailLease(Duration.ofMillis(leaseMs)))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
     line("READY");
   }
 
-  private static void consumer(String cluster, String member, String prefix, String topic,
-      String name, long credits, int every) throws Exception {
+  private static void consumer(
+      String cluster,
+      String member,
+      String prefix,
+      String topic,
+      String name,
+      long credits,
+      int every)
+      throws Exception {
     Vertx vertx = node(cluster, member);
     WalrusBusClient client = WalrusBusClient.create(vertx, prefix, Duration.ofSeconds(10));
-    vertx.runOnContext(v -> new LineConsumer(vertx, client, topic, name, credits, every,
-        BusNodeChild::line).open());
+    vertx.runOnContext(
+        v ->
+            new LineConsumer(vertx, client, topic, name, credits, every, BusNodeChild::line)
+                .open());
   }
 
   /**
@@ -108,8 +127,14 @@ public final class BusNodeChild {
     boolean checkpointing;
     boolean ended;
 
-    LineConsumer(Vertx vertx, WalrusBusClient client, String topic, String name, long credits,
-        int every, java.util.function.Consumer<String> out) {
+    LineConsumer(
+        Vertx vertx,
+        WalrusBusClient client,
+        String topic,
+        String name,
+        long credits,
+        int every,
+        java.util.function.Consumer<String> out) {
       this.vertx = vertx;
       this.client = client;
       this.topic = topic;
@@ -120,35 +145,49 @@ public final class BusNodeChild {
     }
 
     void open() {
-      client.tail(topic, name, StartPosition.checkpointed(), credits, e -> {
-        delivered++;
-        lastOffset = e.offset();
-        out.accept("D " + e.offset() + " " + e.dataAsString());
-        if (delivered - checkpointedUpTo >= every) {
-          checkpoint();
-        }
-      }).onSuccess(t -> {
-        tail = t;
-        out.accept("OPEN");
-        timer = vertx.setPeriodic(200, id -> checkpoint());
-        t.exceptionHandler(e -> {
-          ReplyException r = (ReplyException) e;
-          out.accept("EXC " + r.failureType() + " " + r.failureCode());
-        }).endHandler(reason -> {
-          ended = true;
-          vertx.cancelTimer(timer);
-          out.accept("END " + reason);
-        });
-      }).onFailure(e -> {
-        boolean absent = e instanceof ReplyException
-            && (((ReplyException) e).failureType() == ReplyFailure.NO_HANDLERS
-            || ((ReplyException) e).failureType() == ReplyFailure.TIMEOUT);
-        if (!absent) {
-          out.accept("ERROR " + e);
-          return;
-        }
-        vertx.setTimer(100, id -> open());
-      });
+      client
+          .tail(
+              topic,
+              name,
+              StartPosition.checkpointed(),
+              credits,
+              e -> {
+                delivered++;
+                lastOffset = e.offset();
+                out.accept("D " + e.offset() + " " + e.dataAsString());
+                if (delivered - checkpointedUpTo >= every) {
+                  checkpoint();
+                }
+              })
+          .onSuccess(
+              t -> {
+                tail = t;
+                out.accept("OPEN");
+                timer = vertx.setPeriodic(200, id -> checkpoint());
+                t.exceptionHandler(
+                        e -> {
+                          ReplyException r = (ReplyException) e;
+                          out.accept("EXC " + r.failureType() + " " + r.failureCode());
+                        })
+                    .endHandler(
+                        reason -> {
+                          ended = true;
+                          vertx.cancelTimer(timer);
+                          out.accept("END " + reason);
+                        });
+              })
+          .onFailure(
+              e -> {
+                boolean absent =
+                    e instanceof ReplyException
+                        && (((ReplyException) e).failureType() == ReplyFailure.NO_HANDLERS
+                            || ((ReplyException) e).failureType() == ReplyFailure.TIMEOUT);
+                if (!absent) {
+                  out.accept("ERROR " + e);
+                  return;
+                }
+                vertx.setTimer(100, id -> open());
+              });
     }
 
     void checkpoint() {
@@ -158,19 +197,21 @@ public final class BusNodeChild {
       checkpointing = true;
       long upTo = delivered;
       out.accept("S " + upTo);
-      tail.checkpoint(lastOffset).onComplete(ar -> {
-        checkpointing = false;
-        if (ar.succeeded()) {
-          long n = upTo - checkpointedUpTo;
-          checkpointedUpTo = upTo;
-          out.accept("C " + upTo);
-          if (!ended) {
-            tail.grant(n);
-          }
-        } else {
-          out.accept("CHECKPOINT-FAILED " + ar.cause().getMessage());
-        }
-      });
+      tail.checkpoint(lastOffset)
+          .onComplete(
+              ar -> {
+                checkpointing = false;
+                if (ar.succeeded()) {
+                  long n = upTo - checkpointedUpTo;
+                  checkpointedUpTo = upTo;
+                  out.accept("C " + upTo);
+                  if (!ended) {
+                    tail.grant(n);
+                  }
+                } else {
+                  out.accept("CHECKPOINT-FAILED " + ar.cause().getMessage());
+                }
+              });
     }
 
     /** Ends the tail (the test's own consumer, between phases). */

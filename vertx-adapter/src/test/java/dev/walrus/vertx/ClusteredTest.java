@@ -39,8 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusteredTest {
   static final long TIMEOUT_S = 30;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   Vertx node1;
   Vertx node2;
@@ -61,20 +60,25 @@ class ClusteredTest {
     assertThat(m1.getNodes()).hasSize(2);
     for (HazelcastClusterManager m : List.of(m1, m2)) {
       assertThat(m.getHazelcastInstance().getCluster().getMembers())
-          .allSatisfy(member -> assertThat(member.getAddress().getInetAddress()
-              .isLoopbackAddress()).isTrue());
+          .allSatisfy(
+              member ->
+                  assertThat(member.getAddress().getInetAddress().isLoopbackAddress()).isTrue());
     }
     node1.exceptionHandler(vertxErrors::add);
-    node2.exceptionHandler(e -> {
-      if (!node2Leaving) { // a node shutting down may report its own shutdown races
-        vertxErrors.add(e);
-      }
-    });
-    wal = Walrus.builder().dataDir(dir).blockSize(64 * 1024).blocksPerFile(16).quiet(true)
-        .open();
+    node2.exceptionHandler(
+        e -> {
+          if (!node2Leaving) { // a node shutting down may report its own shutdown races
+            vertxErrors.add(e);
+          }
+        });
+    wal = Walrus.builder().dataDir(dir).blockSize(64 * 1024).blocksPerFile(16).quiet(true).open();
     rw = ReactiveWalrus.create(wal);
-    binding = await(WalrusEventBus.bind(node1, rw, BindOptions.defaults()
-        .exposeTopics("orders").tailLease(Duration.ofMillis(1500))));
+    binding =
+        await(
+            WalrusEventBus.bind(
+                node1,
+                rw,
+                BindOptions.defaults().exposeTopics("orders").tailLease(Duration.ofMillis(1500))));
   }
 
   @AfterAll
@@ -111,18 +115,29 @@ class ClusteredTest {
 
     // 1. ordered appends from node 2: sequential requests get consecutive offsets
     Promise<List<Long>> offsets = Promise.promise();
-    node2.runOnContext(v -> {
-      List<Long> got = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 1; i < 100; i++) {
-        int n = i;
-        chain = chain.compose(x -> remote.append("orders", Buffer.buffer("o" + n))
-            .onSuccess(got::add).mapEmpty());
-      }
-      chain.compose(x -> remote.appendBatch("orders",
-              List.of(Buffer.buffer("o100"), Buffer.buffer("o101"))))
-          .onSuccess(got::addAll).map(x -> got).onComplete(offsets);
-    });
+    node2.runOnContext(
+        v -> {
+          List<Long> got = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 1; i < 100; i++) {
+            int n = i;
+            chain =
+                chain.compose(
+                    x ->
+                        remote
+                            .append("orders", Buffer.buffer("o" + n))
+                            .onSuccess(got::add)
+                            .mapEmpty());
+          }
+          chain
+              .compose(
+                  x ->
+                      remote.appendBatch(
+                          "orders", List.of(Buffer.buffer("o100"), Buffer.buffer("o101"))))
+              .onSuccess(got::addAll)
+              .map(x -> got)
+              .onComplete(offsets);
+        });
     List<Long> appended = await(offsets.future());
     assertThat(appended).hasSize(101).isSorted().doesNotHaveDuplicates();
     assertThat(appended.get(0)).isEqualTo(1L);
@@ -131,8 +146,8 @@ class ClusteredTest {
 
     // 2. tail from node 2 with flow control
     List<Entry> got = new CopyOnWriteArrayList<>();
-    BusTail tail = await(remote.tail("orders", "remote-consumer", StartPosition.earliest(), 20,
-        got::add));
+    BusTail tail =
+        await(remote.tail("orders", "remote-consumer", StartPosition.earliest(), 20, got::add));
     poll("20 entries on node 2", () -> got.size() == 20);
     JsonObject status = await(tail.status());
     assertThat(status.getLong("granted")).isEqualTo(20L);
@@ -142,7 +157,7 @@ class ClusteredTest {
     assertThat(got).extracting(Entry::offset).containsExactlyElementsOf(range(0, 50));
     assertThat(got.get(49).dataAsString()).isEqualTo("o49");
     await(tail.checkpoint(29)); // 0..29 processed and persisted
-    tail.ack(39);           // 30..39 acknowledged, not checkpointed
+    tail.ack(39); // 30..39 acknowledged, not checkpointed
     JsonObject afterAck = await(tail.status()); // control messages are ordered: ack applied
     assertThat(afterAck.getLong("unacked")).isEqualTo(10L);
     assertThat(wal.position("orders", "remote-consumer")).isEqualTo(30L);
@@ -161,8 +176,10 @@ class ClusteredTest {
     WalrusBusClient local = WalrusBusClient.create(node1);
     assertThat(await(local.append("orders", Buffer.buffer("o102")))).isEqualTo(102L);
     List<Entry> resumed = new CopyOnWriteArrayList<>();
-    BusTail t2 = await(local.tail("orders", "remote-consumer", StartPosition.checkpointed(), 1000,
-        resumed::add));
+    BusTail t2 =
+        await(
+            local.tail(
+                "orders", "remote-consumer", StartPosition.checkpointed(), 1000, resumed::add));
     poll("resumed tail", () -> resumed.size() == 63);
     assertThat(resumed).extracting(Entry::offset).containsExactlyElementsOf(range(40, 103));
     await(t2.close());
@@ -177,8 +194,7 @@ class ClusteredTest {
   }
 
   /** Retries an operation that fails with NO_HANDLERS until it succeeds or the deadline. */
-  static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op)
-      throws Exception {
+  static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op) throws Exception {
     return Futures.retry(what, TIMEOUT_S, EnumSet.of(ReplyFailure.NO_HANDLERS), op);
   }
 }

@@ -33,15 +33,16 @@ final class Futures {
    * @return the first successful attempt's result
    * @throws AssertionError on another failure, or at the deadline
    */
-  static <T> T retry(String what, long seconds, Set<ReplyFailure> absent,
-      Supplier<Future<T>> op) throws Exception {
+  static <T> T retry(String what, long seconds, Set<ReplyFailure> absent, Supplier<Future<T>> op)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       try {
         return await(op.get(), seconds);
       } catch (ExecutionException e) {
-        boolean notYet = e.getCause() instanceof ReplyException
-            && absent.contains(((ReplyException) e.getCause()).failureType());
+        boolean notYet =
+            e.getCause() instanceof ReplyException
+                && absent.contains(((ReplyException) e.getCause()).failureType());
         if (!notYet || System.nanoTime() > deadline) {
           throw new AssertionError("failed waiting for: " + what, e);
         }

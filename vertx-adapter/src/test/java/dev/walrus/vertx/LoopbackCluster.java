@@ -48,8 +48,10 @@ final class LoopbackCluster {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember(member);
     // The maps Vert.x uses (as in vertx-hazelcast's default-cluster.xml).
-    cfg.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
-        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    cfg.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
     cfg.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     cfg.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return cfg;
@@ -65,10 +67,13 @@ final class LoopbackCluster {
   }
 
   static Future<Vertx> node(HazelcastClusterManager manager) {
-    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
-        .setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1"));
-    return Vertx.builder().with(opts)
-        .withClusterManager(manager)
-        .buildClustered();
+    VertxOptions opts =
+        new VertxOptions()
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(0)
+                    .setClusterPublicHost("127.0.0.1"));
+    return Vertx.builder().with(opts).withClusterManager(manager).buildClustered();
   }
 }

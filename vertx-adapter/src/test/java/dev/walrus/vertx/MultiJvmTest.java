@@ -52,8 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiJvmTest {
   static final long TIMEOUT_S = 120;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   String cluster;
   String member;
@@ -96,8 +95,15 @@ class MultiJvmTest {
     int total = 2200;
     Walrus wal = BusNodeChild.openLog(tmp.resolve("owner-a"));
     ReactiveWalrus rw = ReactiveWalrus.create(wal);
-    WalrusBinding binding = await(WalrusEventBus.bind(node, rw, BindOptions.defaults()
-        .prefix("wa").exposeTopics(topic).tailLease(Duration.ofSeconds(10))));
+    WalrusBinding binding =
+        await(
+            WalrusEventBus.bind(
+                node,
+                rw,
+                BindOptions.defaults()
+                    .prefix("wa")
+                    .exposeTopics(topic)
+                    .tailLease(Duration.ofSeconds(10))));
     try {
       for (int i = 0; i < 200; i++) {
         wal.appendForTopic(topic, ("p" + i).getBytes(StandardCharsets.UTF_8));
@@ -106,19 +112,22 @@ class MultiJvmTest {
       poll("A acknowledged the first 200", () -> a.lines.contains("C 200"));
       AtomicInteger next = new AtomicInteger(200);
       AtomicBoolean paused = new AtomicBoolean();
-      Thread appender = new Thread(() -> {
-        while (next.get() < total) { // live appends: 10 every 20 ms
-          if (paused.get()) {
-            LockSupport.parkNanos(5_000_000);
-            continue;
-          }
-          for (int k = 0; k < 10 && next.get() < total; k++) {
-            int i = next.getAndIncrement();
-            wal.appendForTopic(topic, ("p" + i).getBytes(StandardCharsets.UTF_8));
-          }
-          LockSupport.parkNanos(20_000_000);
-        }
-      }, "appender");
+      Thread appender =
+          new Thread(
+              () -> {
+                while (next.get() < total) { // live appends: 10 every 20 ms
+                  if (paused.get()) {
+                    LockSupport.parkNanos(5_000_000);
+                    continue;
+                  }
+                  for (int k = 0; k < 10 && next.get() < total; k++) {
+                    int i = next.getAndIncrement();
+                    wal.appendForTopic(topic, ("p" + i).getBytes(StandardCharsets.UTF_8));
+                  }
+                  LockSupport.parkNanos(20_000_000);
+                }
+              },
+              "appender");
       appender.start();
       poll("A got live entries", () -> Deliveries.of(a.lines).offsets.size() >= 300);
       a.kill();
@@ -127,15 +136,18 @@ class MultiJvmTest {
       paused.set(true);
       Child b = consumer("b", "wa", topic, "lc", 300, 50);
       poll("B open", () -> b.lines.contains("OPEN"));
-      assertThat(binding.activeTails()).as("B opened while A's session still held its lease")
+      assertThat(binding.activeTails())
+          .as("B opened while A's session still held its lease")
           .isEqualTo(2);
       paused.set(false);
       appender.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
-      poll("every entry acknowledged by A or B", () -> {
-        Set<Long> acked = Deliveries.of(a.lines).acked();
-        acked.addAll(Deliveries.of(b.lines).acked());
-        return acked.size() == total;
-      });
+      poll(
+          "every entry acknowledged by A or B",
+          () -> {
+            Set<Long> acked = Deliveries.of(a.lines).acked();
+            acked.addAll(Deliveries.of(b.lines).acked());
+            return acked.size() == total;
+          });
       poll("checkpointed at the end", () -> wal.position(topic, "lc") == total);
       Deliveries da = Deliveries.of(a.lines);
       Deliveries db = Deliveries.of(b.lines);
@@ -179,33 +191,38 @@ class MultiJvmTest {
     FailureLog failures = new FailureLog();
     AtomicLong seq = new AtomicLong();
     attempted.add("q-first");
-    appended.put(pollFuture("binding visible",
-        () -> client.append(topic, Buffer.buffer("q-first"))), "q-first");
+    appended.put(
+        pollFuture("binding visible", () -> client.append(topic, Buffer.buffer("q-first"))),
+        "q-first");
 
     List<String> tail1 = new CopyOnWriteArrayList<>();
-    node.runOnContext(v -> new BusNodeChild.LineConsumer(node, client, topic, "oc", 100, 20,
-        tail1::add).open());
+    node.runOnContext(
+        v -> new BusNodeChild.LineConsumer(node, client, topic, "oc", 100, 20, tail1::add).open());
     Appender app = new Appender(client, topic, seq, appended, attempted, failures, false);
     app.start(4);
-    poll("appends and deliveries under way", () -> appended.size() >= 300
-        && Deliveries.of(tail1).offsets.size() >= 200);
+    poll(
+        "appends and deliveries under way",
+        () -> appended.size() >= 300 && Deliveries.of(tail1).offsets.size() >= 200);
     owner.kill();
     poll("the tail learns its owner is gone", () -> tail1.contains("END lost"));
     assertThat(tail1).anySatisfy(l -> assertThat(l).matches("EXC (TIMEOUT|NO_HANDLERS) .*"));
     app.stop();
     poll("in-flight appends settled", () -> app.inFlight.get() == 0);
-    assertThat(failures.types).isNotEmpty()
+    assertThat(failures.types)
+        .isNotEmpty()
         .allSatisfy(t -> assertThat(t).isIn(ReplyFailure.TIMEOUT, ReplyFailure.NO_HANDLERS));
 
     Deliveries before = Deliveries.of(tail1);
-    long firstNotCheckpointed = before.sentUpTo < before.offsets.size()
-        ? before.offsets.get((int) before.sentUpTo) : before.offsets.get(before.offsets.size() - 1) + 1;
+    long firstNotCheckpointed =
+        before.sentUpTo < before.offsets.size()
+            ? before.offsets.get((int) before.sentUpTo)
+            : before.offsets.get(before.offsets.size() - 1) + 1;
 
     Child owner2 = owner(data, "wb", 3000);
     poll("owner back", () -> owner2.lines.contains("READY"));
     List<String> tail2 = new CopyOnWriteArrayList<>();
-    BusNodeChild.LineConsumer c2 = new BusNodeChild.LineConsumer(node, client, topic, "oc", 100,
-        20, tail2::add);
+    BusNodeChild.LineConsumer c2 =
+        new BusNodeChild.LineConsumer(node, client, topic, "oc", 100, 20, tail2::add);
     node.runOnContext(v -> c2.open());
     poll("tail reopened", () -> tail2.contains("OPEN"));
     FailureLog later = new FailureLog(); // stale routes to the dead node may still time out
@@ -218,11 +235,13 @@ class MultiJvmTest {
     assertThat(Deliveries.of(tail2).offsets.get(0))
         .as("checkpointed never passed a delivered, unacknowledged entry")
         .isLessThanOrEqualTo(firstNotCheckpointed);
-    poll("every acknowledged append acknowledged by a tail", () -> {
-      Set<Long> acked = Deliveries.of(tail1).acked();
-      acked.addAll(Deliveries.of(tail2).acked());
-      return acked.containsAll(appended.keySet());
-    });
+    poll(
+        "every acknowledged append acknowledged by a tail",
+        () -> {
+          Set<Long> acked = Deliveries.of(tail1).acked();
+          acked.addAll(Deliveries.of(tail2).acked());
+          return acked.containsAll(appended.keySet());
+        });
     for (Deliveries d : List.of(Deliveries.of(tail1), Deliveries.of(tail2))) {
       for (int i = 0; i < d.offsets.size(); i++) {
         long off = d.offsets.get(i);
@@ -283,8 +302,14 @@ class MultiJvmTest {
     final AtomicInteger done = new AtomicInteger();
     final boolean retry;
 
-    Appender(WalrusBusClient client, String topic, AtomicLong seq, Map<Long, String> appended,
-        Set<String> attempted, FailureLog failures, boolean retry) {
+    Appender(
+        WalrusBusClient client,
+        String topic,
+        AtomicLong seq,
+        Map<Long, String> appended,
+        Set<String> attempted,
+        FailureLog failures,
+        boolean retry) {
       this.client = client;
       this.topic = topic;
       this.seq = seq;
@@ -311,22 +336,27 @@ class MultiJvmTest {
       String payload = "q" + seq.incrementAndGet();
       attempted.add(payload);
       inFlight.incrementAndGet();
-      client.append(topic, Buffer.buffer(payload)).onComplete(ar -> {
-        if (ar.succeeded()) {
-          appended.put(ar.result(), payload);
-          done.incrementAndGet();
-          next();
-        } else {
-          failures.types.add(ar.cause() instanceof ReplyException
-              ? ((ReplyException) ar.cause()).failureType() : ReplyFailure.ERROR);
-          if (retry) {
-            next();
-          } else {
-            stopped.set(true);
-          }
-        }
-        inFlight.decrementAndGet();
-      });
+      client
+          .append(topic, Buffer.buffer(payload))
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  appended.put(ar.result(), payload);
+                  done.incrementAndGet();
+                  next();
+                } else {
+                  failures.types.add(
+                      ar.cause() instanceof ReplyException
+                          ? ((ReplyException) ar.cause()).failureType()
+                          : ReplyFailure.ERROR);
+                  if (retry) {
+                    next();
+                  } else {
+                    stopped.set(true);
+                  }
+                }
+                inFlight.decrementAndGet();
+              });
     }
   }
 
@@ -346,8 +376,13 @@ class MultiJvmTest {
     final List<String> lines;
 
     Child(String name, String... args) throws IOException {
-      jvm = ChildJvm.builder(BusNodeChild.class).heap("256m").args(args)
-          .stderrTo(tmp.resolve(name + "-" + System.nanoTime() + ".err")).collectLines().start();
+      jvm =
+          ChildJvm.builder(BusNodeChild.class)
+              .heap("256m")
+              .args(args)
+              .stderrTo(tmp.resolve(name + "-" + System.nanoTime() + ".err"))
+              .collectLines()
+              .start();
       lines = jvm.lines();
       children.add(this);
     }
@@ -358,15 +393,23 @@ class MultiJvmTest {
     }
   }
 
-  Child consumer(String name, String prefix, String topic, String consumer, long credits,
-      int every) throws IOException {
-    return new Child(name, "consumer", cluster, member, prefix, topic, consumer,
-        Long.toString(credits), Integer.toString(every));
+  Child consumer(String name, String prefix, String topic, String consumer, long credits, int every)
+      throws IOException {
+    return new Child(
+        name,
+        "consumer",
+        cluster,
+        member,
+        prefix,
+        topic,
+        consumer,
+        Long.toString(credits),
+        Integer.toString(every));
   }
 
   Child owner(Path data, String prefix, long leaseMs) throws IOException {
-    return new Child("owner", "owner", data.toString(), cluster, member, prefix,
-        Long.toString(leaseMs));
+    return new Child(
+        "owner", "owner", data.toString(), cluster, member, prefix, Long.toString(leaseMs));
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -378,9 +421,8 @@ class MultiJvmTest {
   }
 
   /** Retries an operation while no binding answers (NO_HANDLERS, TIMEOUT). */
-  static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op)
-      throws Exception {
-    return Futures.retry(what, TIMEOUT_S,
-        EnumSet.of(ReplyFailure.NO_HANDLERS, ReplyFailure.TIMEOUT), op);
+  static <T> T pollFuture(String what, java.util.function.Supplier<Future<T>> op) throws Exception {
+    return Futures.retry(
+        what, TIMEOUT_S, EnumSet.of(ReplyFailure.NO_HANDLERS, ReplyFailure.TIMEOUT), op);
   }
 }

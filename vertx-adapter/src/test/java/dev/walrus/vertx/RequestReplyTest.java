@@ -34,8 +34,10 @@ class RequestReplyTest extends BusFixture {
       Message<Long> r = await(bus.request(addr, buf("e" + i), FAST));
       assertThat(r.body()).isEqualTo(i);
     }
-    assertThat(wal.readNext("orders", "check", false)).get()
-        .extracting(e -> e.dataAsString()).isEqualTo("e0");
+    assertThat(wal.readNext("orders", "check", false))
+        .get()
+        .extracting(e -> e.dataAsString())
+        .isEqualTo("e0");
   }
 
   @Test
@@ -81,26 +83,40 @@ class RequestReplyTest extends BusFixture {
       batch.add(buf("e" + i));
     }
     await(bus.request(b.address("t", Operation.APPEND_BATCH), batch, FAST));
-    Message<JsonArray> r = await(bus.request(b.address("t", Operation.READ_BATCH),
-        new JsonObject().put("consumer", "c").put("maxBytes", 4), FAST));
+    Message<JsonArray> r =
+        await(
+            bus.request(
+                b.address("t", Operation.READ_BATCH),
+                new JsonObject().put("consumer", "c").put("maxBytes", 4),
+                FAST));
     assertThat(r.body().size()).isEqualTo(2); // 2 bytes each, budget 4
     assertThat(r.body().getJsonObject(1).getLong("offset")).isEqualTo(1L);
     assertThat(r.body().getJsonObject(1).getBuffer("data").toString()).isEqualTo("e1");
-    await(bus.request(b.address("t", Operation.CHECKPOINT),
-        new JsonObject().put("consumer", "c").put("nextOffset", 7), FAST));
+    await(
+        bus.request(
+            b.address("t", Operation.CHECKPOINT),
+            new JsonObject().put("consumer", "c").put("nextOffset", 7),
+            FAST));
     assertThat(wal.position("t", "c")).isEqualTo(7L);
-    Message<Buffer> next = await(bus.request(b.address("t", Operation.READ),
-        new JsonObject().put("consumer", "c"), FAST));
+    Message<Buffer> next =
+        await(
+            bus.request(
+                b.address("t", Operation.READ), new JsonObject().put("consumer", "c"), FAST));
     assertThat(next.body().toString()).isEqualTo("e7");
   }
 
   @Test
-  void genericAddressesTakeTheTopicFromAHeaderAndRegisterItsFamily(Vertx vertx)
-      throws Exception {
+  void genericAddressesTakeTheTopicFromAHeaderAndRegisterItsFamily(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults());
     assertThat(b.registeredTopics()).isEmpty();
-    Message<Long> r = await(vertx.eventBus().request("walrus.append", buf("x"),
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "fresh")));
+    Message<Long> r =
+        await(
+            vertx
+                .eventBus()
+                .request(
+                    "walrus.append",
+                    buf("x"),
+                    new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "fresh")));
     assertThat(r.body()).isZero();
     poll("per-topic family registered", () -> b.registeredTopics().contains("fresh"));
     Message<Long> r2 = await(vertx.eventBus().request("walrus.fresh.append", buf("y"), FAST));
@@ -108,8 +124,7 @@ class RequestReplyTest extends BusFixture {
   }
 
   @Test
-  void existingTopicsAreRegisteredAtBindTimeAndPrefixIsConfigurable(Vertx vertx)
-      throws Exception {
+  void existingTopicsAreRegisteredAtBindTimeAndPrefixIsConfigurable(Vertx vertx) throws Exception {
     open();
     wal.appendForTopic("old", new byte[] {1});
     WalrusBinding b = bind(vertx, BindOptions.defaults().prefix("my.wal"));
@@ -124,29 +139,49 @@ class RequestReplyTest extends BusFixture {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeWhere(t -> !t.startsWith("secret")));
     EventBus bus = vertx.eventBus();
     // bad topic (empty, via the generic address)
-    ReplyException bad = awaitFailure(bus.request("walrus.append", buf("x"),
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "")));
+    ReplyException bad =
+        awaitFailure(
+            bus.request(
+                "walrus.append",
+                buf("x"),
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "")));
     assertThat(bad.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
     assertThat(bad.failureCode()).isEqualTo(FailureCodes.BAD_TOPIC);
     // too large entry
-    ReplyException big = awaitFailure(bus.request("walrus.append", Buffer.buffer(new byte[2048]),
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
+    ReplyException big =
+        awaitFailure(
+            bus.request(
+                "walrus.append",
+                Buffer.buffer(new byte[2048]),
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
     assertThat(big.failureCode()).isEqualTo(FailureCodes.TOO_LARGE);
     // too large batch
     JsonArray many = new JsonArray();
     for (int i = 0; i < 2001; i++) {
       many.add(buf("x"));
     }
-    ReplyException tooMany = awaitFailure(bus.request("walrus.appendBatch", many,
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
+    ReplyException tooMany =
+        awaitFailure(
+            bus.request(
+                "walrus.appendBatch",
+                many,
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
     assertThat(tooMany.failureCode()).isEqualTo(FailureCodes.TOO_LARGE);
     // not exposed
-    ReplyException hidden = awaitFailure(bus.request("walrus.append", buf("x"),
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "secret-stuff")));
+    ReplyException hidden =
+        awaitFailure(
+            bus.request(
+                "walrus.append",
+                buf("x"),
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "secret-stuff")));
     assertThat(hidden.failureCode()).isEqualTo(FailureCodes.NOT_EXPOSED);
     // malformed body
-    ReplyException malformed = awaitFailure(bus.request("walrus.append", "a string",
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
+    ReplyException malformed =
+        awaitFailure(
+            bus.request(
+                "walrus.append",
+                "a string",
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
     assertThat(malformed.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     ReplyException noTopic = awaitFailure(bus.request("walrus.append", buf("x"), FAST));
     assertThat(noTopic.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
@@ -162,41 +197,51 @@ class RequestReplyTest extends BusFixture {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     EventBus bus = vertx.eventBus();
     await(bus.request(b.address("t", Operation.APPEND), buf("x"), FAST));
-    ReplyException shared = awaitFailure(bus.request(b.address("t", Operation.READ),
-        new JsonObject(), FAST));
+    ReplyException shared =
+        awaitFailure(bus.request(b.address("t", Operation.READ), new JsonObject(), FAST));
     assertThat(shared.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     assertThat(shared.getMessage()).contains("sharedCursor(false)");
     // a named consumer still reads, from the first entry
-    Message<Buffer> named = await(bus.request(b.address("t", Operation.READ),
-        new JsonObject().put("consumer", "c"), FAST));
+    Message<Buffer> named =
+        await(
+            bus.request(
+                b.address("t", Operation.READ), new JsonObject().put("consumer", "c"), FAST));
     assertThat(named.body().toString()).isEqualTo("x");
   }
 
   @Test
   void theInterceptorCanRefuseWithForbiddenOrItsOwnCode(Vertx vertx) throws Exception {
     List<BusRequest> seen = new ArrayList<>();
-    WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t").interceptor(req -> {
-      seen.add(req);
-      String token = req.message().headers().get("token");
-      if ("ok".equals(token)) {
-        return io.vertx.core.Future.succeededFuture();
-      }
-      if ("teapot".equals(token)) {
-        return io.vertx.core.Future.failedFuture(
-            new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 418, "I'm a teapot"));
-      }
-      return io.vertx.core.Future.failedFuture("missing token");
-    }));
+    WalrusBinding b =
+        bind(
+            vertx,
+            BindOptions.defaults()
+                .exposeTopics("t")
+                .interceptor(
+                    req -> {
+                      seen.add(req);
+                      String token = req.message().headers().get("token");
+                      if ("ok".equals(token)) {
+                        return io.vertx.core.Future.succeededFuture();
+                      }
+                      if ("teapot".equals(token)) {
+                        return io.vertx.core.Future.failedFuture(
+                            new ReplyException(
+                                ReplyFailure.RECIPIENT_FAILURE, 418, "I'm a teapot"));
+                      }
+                      return io.vertx.core.Future.failedFuture("missing token");
+                    }));
     EventBus bus = vertx.eventBus();
     String addr = b.address("t", Operation.APPEND);
     ReplyException refused = awaitFailure(bus.request(addr, buf("x"), FAST));
     assertThat(refused.failureCode()).isEqualTo(FailureCodes.FORBIDDEN);
     assertThat(refused.getMessage()).contains("missing token");
-    ReplyException teapot = awaitFailure(bus.request(addr, buf("x"),
-        new DeliveryOptions(FAST).addHeader("token", "teapot")));
+    ReplyException teapot =
+        awaitFailure(
+            bus.request(addr, buf("x"), new DeliveryOptions(FAST).addHeader("token", "teapot")));
     assertThat(teapot.failureCode()).isEqualTo(418);
-    Message<Long> ok = await(bus.request(addr, buf("x"),
-        new DeliveryOptions(FAST).addHeader("token", "ok")));
+    Message<Long> ok =
+        await(bus.request(addr, buf("x"), new DeliveryOptions(FAST).addHeader("token", "ok")));
     assertThat(ok.body()).isZero();
     assertThat(seen).extracting(BusRequest::operation).containsOnly(Operation.APPEND);
     assertThat(seen).extracting(BusRequest::topic).containsOnly("t");
@@ -209,10 +254,13 @@ class RequestReplyTest extends BusFixture {
     await(bus.request(b.address("t", Operation.APPEND), buf("x"), FAST));
     await(b.unbind());
     assertThat(b.unbind()).isSameAs(b.unbind());
-    for (String addr : List.of(b.address("t", Operation.APPEND), "walrus.append",
-        b.address("t", Operation.TAIL))) {
-      ReplyException gone = awaitFailure(bus.request(addr, buf("x"),
-          new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
+    for (String addr :
+        List.of(
+            b.address("t", Operation.APPEND), "walrus.append", b.address("t", Operation.TAIL))) {
+      ReplyException gone =
+          awaitFailure(
+              bus.request(
+                  addr, buf("x"), new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "t")));
       assertThat(gone.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
     }
     ReplyException expose = awaitFailure(b.expose("t"));
@@ -222,10 +270,9 @@ class RequestReplyTest extends BusFixture {
   @Test
   void exposeRegistersOnlyExposedTopicsAndLocalOnlyStillServesThisNode(Vertx vertx)
       throws Exception {
-    WalrusBinding b = bind(vertx, BindOptions.defaults().localOnly(true)
-        .exposeWhere(t -> t.startsWith("pub-")));
-    assertThat(awaitFailure(b.expose("private")).failureCode())
-        .isEqualTo(FailureCodes.NOT_EXPOSED);
+    WalrusBinding b =
+        bind(vertx, BindOptions.defaults().localOnly(true).exposeWhere(t -> t.startsWith("pub-")));
+    assertThat(awaitFailure(b.expose("private")).failureCode()).isEqualTo(FailureCodes.NOT_EXPOSED);
     await(b.expose("pub-1"));
     await(b.expose("pub-1")); // idempotent
     assertThat(b.registeredTopics()).containsExactly("pub-1");

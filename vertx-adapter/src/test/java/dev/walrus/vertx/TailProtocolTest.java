@@ -29,14 +29,19 @@ class TailProtocolTest extends BusFixture {
     String control;
 
     Sub(Vertx vertx, String address) throws Exception {
-      consumer = vertx.eventBus().consumer(address, m -> {
-        if (m.headers().get(WalrusHeaders.END) != null) {
-          ends.add(m);
-        } else {
-          offsets.add(Long.parseLong(m.headers().get(WalrusHeaders.OFFSET)));
-          payloads.add(((Buffer) m.body()).toString());
-        }
-      });
+      consumer =
+          vertx
+              .eventBus()
+              .consumer(
+                  address,
+                  m -> {
+                    if (m.headers().get(WalrusHeaders.END) != null) {
+                      ends.add(m);
+                    } else {
+                      offsets.add(Long.parseLong(m.headers().get(WalrusHeaders.OFFSET)));
+                      payloads.add(((Buffer) m.body()).toString());
+                    }
+                  });
       await(consumer.completion());
     }
   }
@@ -48,19 +53,29 @@ class TailProtocolTest extends BusFixture {
   }
 
   static JsonObject tailReq(String consumer, String replyTo, Object start, long credits) {
-    return new JsonObject().put("consumer", consumer).put("replyTo", replyTo)
-        .put("start", start).put("credits", credits);
+    return new JsonObject()
+        .put("consumer", consumer)
+        .put("replyTo", replyTo)
+        .put("start", start)
+        .put("credits", credits);
   }
 
   JsonObject control(EventBus bus, Sub s, JsonObject op) throws Exception {
     return await(bus.<JsonObject>request(s.control, op, FAST)).body();
   }
 
-  Sub open(Vertx vertx, WalrusBinding b, String topic, String consumer, Object start,
-      long credits) throws Exception {
+  Sub open(Vertx vertx, WalrusBinding b, String topic, String consumer, Object start, long credits)
+      throws Exception {
     Sub s = new Sub(vertx, "test.sub." + consumer + "." + System.nanoTime());
-    JsonObject reply = await(vertx.eventBus().<JsonObject>request(b.address(topic, Operation.TAIL),
-        tailReq(consumer, s.consumer.address(), start, credits), FAST)).body();
+    JsonObject reply =
+        await(
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(
+                        b.address(topic, Operation.TAIL),
+                        tailReq(consumer, s.consumer.address(), start, credits),
+                        FAST))
+            .body();
     s.control = reply.getString("control");
     assertThat(reply.getString("session")).isNotBlank();
     return s;
@@ -110,8 +125,8 @@ class TailProtocolTest extends BusFixture {
     assertThat(s.ends.get(0).headers().get(WalrusHeaders.END)).isEqualTo("closed");
     assertThat(b.activeTails()).isZero();
     // the ended session's control address is gone (docs/VERTX.md says so)
-    ReplyException gone = awaitFailure(bus.request(s.control,
-        new JsonObject().put("op", "ping"), FAST));
+    ReplyException gone =
+        awaitFailure(bus.request(s.control, new JsonObject().put("op", "ping"), FAST));
     assertThat(gone.failureType()).isEqualTo(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
     // a new tail resumes right after the checkpointed entry
     Sub again = open(vertx, b, "t", "c", "checkpointed", 2);
@@ -122,8 +137,8 @@ class TailProtocolTest extends BusFixture {
   @Test
   void aVanishedSubscriberLosesNothingAndIsReleasedWhenItsLeaseLapses(Vertx vertx)
       throws Exception {
-    WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t")
-        .tailLease(Duration.ofMillis(300)));
+    WalrusBinding b =
+        bind(vertx, BindOptions.defaults().exposeTopics("t").tailLease(Duration.ofMillis(300)));
     append("t", 0, 10);
     EventBus bus = vertx.eventBus();
     Sub s = open(vertx, b, "t", "c", "earliest", 5);
@@ -142,8 +157,14 @@ class TailProtocolTest extends BusFixture {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     append("t", 0, 3);
     Sub s = new Sub(vertx, "test.sub.range");
-    ReplyException refused = awaitFailure(vertx.eventBus().request(b.address("t", Operation.TAIL),
-        tailReq("c", s.consumer.address(), 99, 1), FAST)); // beyond the end of the topic
+    ReplyException refused =
+        awaitFailure(
+            vertx
+                .eventBus()
+                .request(
+                    b.address("t", Operation.TAIL),
+                    tailReq("c", s.consumer.address(), 99, 1),
+                    FAST)); // beyond the end of the topic
     assertThat(refused.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     assertThat(refused.getMessage()).contains("99");
     assertThat(b.activeTails()).isZero();
@@ -159,8 +180,8 @@ class TailProtocolTest extends BusFixture {
   @Test
   void competingSessionsNeverCheckpointPastEachOthersEntriesAndAnExpiredOnesComeAgain(Vertx vertx)
       throws Exception {
-    WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t")
-        .tailLease(Duration.ofMillis(2000)));
+    WalrusBinding b =
+        bind(vertx, BindOptions.defaults().exposeTopics("t").tailLease(Duration.ofMillis(2000)));
     append("t", 0, 30);
     EventBus bus = vertx.eventBus();
     Sub dead = open(vertx, b, "t", "c", "checkpointed", 10);
@@ -184,7 +205,8 @@ class TailProtocolTest extends BusFixture {
     }
     assertThat(live.offsets).hasSize(26);
     assertThat(live.offsets.subList(10, 20)).containsExactlyElementsOf(range(20, 30));
-    assertThat(live.offsets.subList(20, 26)).as("the vanished session's unacknowledged")
+    assertThat(live.offsets.subList(20, 26))
+        .as("the vanished session's unacknowledged")
         .containsExactlyElementsOf(range(4, 10));
     assertThat(live.payloads.get(25)).isEqualTo("e9");
     control(bus, live, new JsonObject().put("op", "checkpoint").put("offset", 9));
@@ -196,13 +218,17 @@ class TailProtocolTest extends BusFixture {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     EventBus bus = vertx.eventBus();
     String addr = b.address("t", Operation.TAIL);
-    ReplyException noConsumer = awaitFailure(bus.request(addr,
-        new JsonObject().put("replyTo", "x"), FAST));
+    ReplyException noConsumer =
+        awaitFailure(bus.request(addr, new JsonObject().put("replyTo", "x"), FAST));
     assertThat(noConsumer.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     ReplyException badStart = awaitFailure(bus.request(addr, tailReq("c", "x", "soon", 1), FAST));
     assertThat(badStart.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
-    ReplyException hidden = awaitFailure(bus.request("walrus.tail", tailReq("c", "x", null, 1),
-        new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "other")));
+    ReplyException hidden =
+        awaitFailure(
+            bus.request(
+                "walrus.tail",
+                tailReq("c", "x", null, 1),
+                new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "other")));
     assertThat(hidden.failureCode()).isEqualTo(FailureCodes.NOT_EXPOSED);
     assertThat(b.activeTails()).isZero();
   }
@@ -213,8 +239,11 @@ class TailProtocolTest extends BusFixture {
     append("t", 0, 2);
     EventBus bus = vertx.eventBus();
     Sub s = open(vertx, b, "t", "c", "earliest", 0);
-    for (JsonObject bad : List.of(new JsonObject().put("op", "credit").put("n", 0),
-        new JsonObject().put("op", "fly"), new JsonObject().put("op", "ack"))) {
+    for (JsonObject bad :
+        List.of(
+            new JsonObject().put("op", "credit").put("n", 0),
+            new JsonObject().put("op", "fly"),
+            new JsonObject().put("op", "ack"))) {
       ReplyException e = awaitFailure(bus.request(s.control, bad, FAST));
       assertThat(e.failureCode()).as(bad.encode()).isEqualTo(FailureCodes.BAD_REQUEST);
     }

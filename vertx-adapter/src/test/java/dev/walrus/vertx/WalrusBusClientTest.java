@@ -82,7 +82,7 @@ class WalrusBusClientTest extends BusFixture {
     WalrusBinding b = bind(vertx, BindOptions.defaults());
     wal.appendForTopic("t", "a".getBytes());
     WalrusBusClient c = WalrusBusClient.create(vertx);
-    ReplyException refused = awaitFailure(c.tail("t", "x", StartPosition.offset(5), 1, e -> { }));
+    ReplyException refused = awaitFailure(c.tail("t", "x", StartPosition.offset(5), 1, e -> {}));
     assertThat(refused.failureCode()).isEqualTo(FailureCodes.BAD_REQUEST);
     assertThat(refused.getMessage()).contains("5").contains("[0, 1]");
     assertThat(b.activeTails()).isZero();
@@ -96,11 +96,28 @@ class WalrusBusClientTest extends BusFixture {
   private static void fakeBinding(Vertx vertx, boolean answer) throws Exception {
     String control = "fake.control." + System.nanoTime();
     if (answer) {
-      await(vertx.eventBus().consumer(control, m -> { /* never replies */ }).completion());
+      await(
+          vertx
+              .eventBus()
+              .consumer(
+                  control,
+                  m -> {
+                    /* never replies */
+                  })
+              .completion());
     }
-    await(vertx.eventBus().<io.vertx.core.json.JsonObject>consumer("fake.tail",
-        m -> m.reply(new io.vertx.core.json.JsonObject().put("session", "s1")
-            .put("control", control).put("leaseMs", 300))).completion());
+    await(
+        vertx
+            .eventBus()
+            .<io.vertx.core.json.JsonObject>consumer(
+                "fake.tail",
+                m ->
+                    m.reply(
+                        new io.vertx.core.json.JsonObject()
+                            .put("session", "s1")
+                            .put("control", control)
+                            .put("leaseMs", 300)))
+            .completion());
   }
 
   @Test
@@ -109,12 +126,15 @@ class WalrusBusClientTest extends BusFixture {
     WalrusBusClient c = WalrusBusClient.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
-    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
+    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> {}));
     t.exceptionHandler(errors::add).endHandler(ends::add);
     poll("end", () -> ends.size() == 1);
     assertThat(ends).containsExactly("lost");
-    assertThat(errors).singleElement().isInstanceOfSatisfying(ReplyException.class,
-        r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+    assertThat(errors)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
     assertThat(awaitFailure(t.status()).failureCode()).isEqualTo(FailureCodes.UNKNOWN_SESSION);
   }
 
@@ -124,13 +144,15 @@ class WalrusBusClientTest extends BusFixture {
     WalrusBusClient c = WalrusBusClient.create(vertx, "fake", Duration.ofSeconds(5));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<String> ends = new CopyOnWriteArrayList<>();
-    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> { }));
+    BusTail t = await(c.tail("t", "x", StartPosition.checkpointed(), 1, e -> {}));
     t.endHandler(ends::add);
     poll("end", () -> ends.size() == 1);
     t.exceptionHandler(errors::add); // set after the end: still called, once
     poll("failure", () -> errors.size() == 1);
     assertThat(ends).containsExactly("lost");
-    assertThat(errors).singleElement().isInstanceOfSatisfying(ReplyException.class,
-        r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
+    assertThat(errors)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReplyException.class, r -> assertThat(r.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
   }
 }

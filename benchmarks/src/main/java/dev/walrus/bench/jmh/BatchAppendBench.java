@@ -47,9 +47,15 @@ public class BatchAppendBench {
       batch.add(BenchDirs.payload(100));
     }
     dir = BenchDirs.fresh("batch");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
-        .backend(io.equals("mmap") ? Backend.MMAP : Backend.FD)
-        .ioUring(io.equals("io_uring")).quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .fsyncSchedule(FsyncSchedule.noFsync())
+            .backend(io.equals("mmap") ? Backend.MMAP : Backend.FD)
+            .ioUring(io.equals("io_uring"))
+            .quiet(true)
+            .open();
     if (io.equals("io_uring") && !wal.backendInfo().ioUring()) {
       wal.close();
       throw new IllegalStateException("io_uring unavailable: " + wal.backendInfo());

@@ -20,8 +20,10 @@ public final class BenchDirs {
    */
   public static Path fresh(String prefix) {
     try {
-      Path base = Path.of(System.getProperty("walrus.bench.dir",
-          System.getProperty("java.io.tmpdir") + "/walrus-bench"));
+      Path base =
+          Path.of(
+              System.getProperty(
+                  "walrus.bench.dir", System.getProperty("java.io.tmpdir") + "/walrus-bench"));
       Files.createDirectories(base);
       return Files.createTempDirectory(base, prefix + "-");
     } catch (IOException e) {

@@ -43,8 +43,14 @@ public class DurableProducersBench {
   public void open() {
     payload = BenchDirs.payload(100);
     dir = BenchDirs.fresh("durable");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.syncEach())
-        .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .fsyncSchedule(FsyncSchedule.syncEach())
+            .consistency(ReadConsistency.atLeastOnce(1000))
+            .quiet(true)
+            .open();
     rw = ReactiveWalrus.create(wal);
   }
 
@@ -61,7 +67,9 @@ public class DurableProducersBench {
    */
   @Benchmark
   public Long round() {
-    return Flux.range(0, producers).flatMap(i -> rw.append("bench", payload), producers)
-        .count().block();
+    return Flux.range(0, producers)
+        .flatMap(i -> rw.append("bench", payload), producers)
+        .count()
+        .block();
   }
 }

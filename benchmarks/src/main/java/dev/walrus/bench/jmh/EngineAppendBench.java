@@ -47,9 +47,15 @@ public class EngineAppendBench {
   public void open() {
     payload = BenchDirs.payload(size);
     dir = BenchDirs.fresh("append");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).backend(Backend.valueOf(backend))
-        .fsyncSchedule(Schedules.parse(fsync)).consistency(ReadConsistency.atLeastOnce(1000))
-        .quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .backend(Backend.valueOf(backend))
+            .fsyncSchedule(Schedules.parse(fsync))
+            .consistency(ReadConsistency.atLeastOnce(1000))
+            .quiet(true)
+            .open();
   }
 
   /** Closes and deletes the namespace. */

@@ -38,8 +38,12 @@ public class PwriteCeilingBench {
   @Setup(Level.Trial)
   public void open() throws IOException {
     dir = BenchDirs.fresh("pwrite");
-    ch = FileChannel.open(dir.resolve("raw.bin"), StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    ch =
+        FileChannel.open(
+            dir.resolve("raw.bin"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     pos = 0;
   }
 

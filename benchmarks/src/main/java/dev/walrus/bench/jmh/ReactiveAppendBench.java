@@ -33,6 +33,7 @@ import reactor.core.publisher.Flux;
 public class ReactiveAppendBench {
   /** Appends kept in flight by {@link #inFlight1000()}. */
   public static final int IN_FLIGHT = 1000;
+
   /** Entries per {@link #appendAll()} call. */
   public static final int STREAM = 10_000;
 
@@ -55,8 +56,14 @@ public class ReactiveAppendBench {
       stream.add(payload);
     }
     dir = BenchDirs.fresh("reactive");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(Schedules.parse(fsync))
-        .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .fsyncSchedule(Schedules.parse(fsync))
+            .consistency(ReadConsistency.atLeastOnce(1000))
+            .quiet(true)
+            .open();
     rw = ReactiveWalrus.create(wal);
   }
 
@@ -84,8 +91,10 @@ public class ReactiveAppendBench {
   @Benchmark
   @OperationsPerInvocation(IN_FLIGHT)
   public Long inFlight1000() {
-    return Flux.range(0, IN_FLIGHT).flatMap(i -> rw.append("bench", payload), IN_FLIGHT)
-        .count().block();
+    return Flux.range(0, IN_FLIGHT)
+        .flatMap(i -> rw.append("bench", payload), IN_FLIGHT)
+        .count()
+        .block();
   }
 
   /**

@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ReadBench {
   /** Entries written before reading. */
   public static final int PREFILL = 500_000;
+
   /** Entries per batch read. */
   public static final int BATCH = 2000;
 
@@ -54,11 +55,18 @@ public class ReadBench {
   @Setup(Level.Trial)
   public void open() {
     dir = BenchDirs.fresh("read");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).backend(Backend.valueOf(backend))
-        .fsyncSchedule(FsyncSchedule.milliseconds(200))
-        .consistency(consistency.equals("StrictlyAtOnce") ? ReadConsistency.strictlyAtOnce()
-            : ReadConsistency.atLeastOnce(1000))
-        .quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .backend(Backend.valueOf(backend))
+            .fsyncSchedule(FsyncSchedule.milliseconds(200))
+            .consistency(
+                consistency.equals("StrictlyAtOnce")
+                    ? ReadConsistency.strictlyAtOnce()
+                    : ReadConsistency.atLeastOnce(1000))
+            .quiet(true)
+            .open();
     List<byte[]> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       batch.add(BenchDirs.payload(100));

@@ -41,11 +41,16 @@ public class TailLatencyBench {
   public void open() {
     payload = BenchDirs.payload(100);
     dir = BenchDirs.fresh("tail");
-    wal = Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
-        .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
+    wal =
+        Walrus.builder()
+            .sharedCursor(false)
+            .dataDir(dir)
+            .fsyncSchedule(FsyncSchedule.noFsync())
+            .consistency(ReadConsistency.atLeastOnce(1000))
+            .quiet(true)
+            .open();
     rw = ReactiveWalrus.create(wal);
-    tail = rw.tail("lat", TailOptions.forConsumer("bench"))
-        .subscribe(e -> seen.set(e.offset()));
+    tail = rw.tail("lat", TailOptions.forConsumer("bench")).subscribe(e -> seen.set(e.offset()));
   }
 
   /** Cancels the tail, closes and deletes the namespace. */

@@ -52,8 +52,13 @@ public final class HeapDiskProbe {
   }
 
   private static Walrus open(Path dir) {
-    return Walrus.builder().sharedCursor(false).dataDir(dir).fsyncSchedule(FsyncSchedule.noFsync())
-        .consistency(ReadConsistency.atLeastOnce(1000)).quiet(true).open();
+    return Walrus.builder()
+        .sharedCursor(false)
+        .dataDir(dir)
+        .fsyncSchedule(FsyncSchedule.noFsync())
+        .consistency(ReadConsistency.atLeastOnce(1000))
+        .quiet(true)
+        .open();
   }
 
   private static void walrus(Path dir, long n, long milestone) throws Exception {

@@ -48,8 +48,8 @@ public final class ProbeLauncher {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Map<String, String> values = new HashMap<>();
     StringBuilder log = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("probe.")) {
@@ -63,10 +63,16 @@ public final class ProbeLauncher {
     if (p.waitFor() != 0 || values.size() < 6) {
       throw new IOException("memory probe for " + impl + " failed:\n" + log);
     }
-    return new MemoryResult(impl, profile.memoryEntries(), profile.memoryMilestone(),
-        asLong(values, "heapAfterWriteMilestone"), asLong(values, "heapAfterWrite"),
-        asLong(values, "heapAfterReadMilestone"), asLong(values, "heapAfterRead"),
-        asLong(values, "diskBytes"), Double.parseDouble(values.get("reopenMillis")));
+    return new MemoryResult(
+        impl,
+        profile.memoryEntries(),
+        profile.memoryMilestone(),
+        asLong(values, "heapAfterWriteMilestone"),
+        asLong(values, "heapAfterWrite"),
+        asLong(values, "heapAfterReadMilestone"),
+        asLong(values, "heapAfterRead"),
+        asLong(values, "diskBytes"),
+        Double.parseDouble(values.get("reopenMillis")));
   }
 
   private static long asLong(Map<String, String> v, String key) {

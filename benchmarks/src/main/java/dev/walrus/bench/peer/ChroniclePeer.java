@@ -25,19 +25,20 @@ public final class ChroniclePeer implements AutoCloseable {
    * memory, cleaners and the JIT-compiled marshallers), plus the switch that stops its
    * usage analytics. Passed to every benchmark JVM, ours too, so both run alike.
    */
-  public static final List<String> JVM_ARGS = List.of(
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "-Dchronicle.analytics.disable=true",
-      "-Dchronicle.announcer.disable=true");
+  public static final List<String> JVM_ARGS =
+      List.of(
+          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "-Dchronicle.analytics.disable=true",
+          "-Dchronicle.announcer.disable=true");
 
   private final ChronicleQueue queue;
   private final ExcerptAppender appender;

@@ -35,8 +35,9 @@ public final class ChartWriter {
    * @param png where to write the chart
    * @throws IOException if it cannot be written
    */
-  public static void write(List<ComparisonTable.Row> rows, Map<String, String> machine,
-      String profile, Path png) throws IOException {
+  public static void write(
+      List<ComparisonTable.Row> rows, Map<String, String> machine, String profile, Path png)
+      throws IOException {
     Files.deleteIfExists(png); // never leave an earlier run's chart beside this run's table
     List<String> labels = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
@@ -56,22 +57,36 @@ public final class ChartWriter {
         ratio.add(r.lowerIsBetter() ? 1 / r.ratio() : r.ratio());
       }
     }
-    String title = String.format("Walrus vs Chronicle Queue, same run (%s profile): %s cores, %s,"
-        + " %s", profile, machine.get("cores"), machine.get("cpu"), machine.get("java"));
+    String title =
+        String.format(
+            "Walrus vs Chronicle Queue, same run (%s profile): %s cores, %s," + " %s",
+            profile, machine.get("cores"), machine.get("cpu"), machine.get("java"));
     if (labels.isEmpty() || ratioLabels.isEmpty()) {
       return; // nothing paired ran (a --include subset)
     }
-    CategoryChart rates = new CategoryChartBuilder().width(WIDTH).height(620).title(title)
-        .xAxisTitle("").yAxisTitle("million entries per second (log scale)").build();
+    CategoryChart rates =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(620)
+            .title(title)
+            .xAxisTitle("")
+            .yAxisTitle("million entries per second (log scale)")
+            .build();
     style(rates);
     logScale(rates, ours, peer);
     rates.addSeries("Walrus", labels, ours).setFillColor(OURS);
     rates.addSeries("Chronicle Queue", labels, peer).setFillColor(PEER);
 
-    CategoryChart ratios = new CategoryChartBuilder().width(WIDTH).height(600)
-        .title("Walrus advantage, pair by pair: ours / peer for rates, peer / ours where lower is "
-            + "better (above 1 = Walrus better)").xAxisTitle("")
-        .yAxisTitle("ratio (log scale)").build();
+    CategoryChart ratios =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(600)
+            .title(
+                "Walrus advantage, pair by pair: ours / peer for rates, peer / ours where lower is "
+                    + "better (above 1 = Walrus better)")
+            .xAxisTitle("")
+            .yAxisTitle("ratio (log scale)")
+            .build();
     style(ratios);
     ratios.getStyler().setLegendVisible(false);
     logScale(ratios, ratio, List.of(1.0));
@@ -79,8 +94,8 @@ public final class ChartWriter {
 
     BufferedImage top = BitmapEncoder.getBufferedImage(rates);
     BufferedImage bottom = BitmapEncoder.getBufferedImage(ratios);
-    BufferedImage all = new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(),
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage all =
+        new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = all.createGraphics();
     g.drawImage(top, 0, 0, null);
     g.drawImage(bottom, 0, top.getHeight(), null);

@@ -24,8 +24,8 @@ public final class ComparisonTable {
    * @param note what the pairing means, or why there is no peer
    * @param lowerIsBetter true for latency, heap and disk rows
    */
-  public record Row(String label, String unit, double ours, double peer, String note,
-      boolean lowerIsBetter) {
+  public record Row(
+      String label, String unit, double ours, double peer, String note, boolean lowerIsBetter) {
     /**
      * @return ours ÷ peer, NaN without a peer
      */
@@ -58,49 +58,96 @@ public final class ComparisonTable {
       double peer = r.score(peerAppend(size));
       for (String backend : new String[] {"FD", "MMAP"}) {
         String b = backend.equals("FD") ? "FD" : "mmap";
-        rows.add(rate("append " + s + ", " + b + ", NoFsync", r.score(append(backend, size,
-            "NoFsync")), peer, "peer: ExcerptAppender, page cache"));
-        rows.add(rate("append " + s + ", " + b + ", Milliseconds(200)", r.score(append(backend,
-            size, "Milliseconds200")), peer, "peer has no fsync schedule: vs its page-cache append"));
-        rows.add(rate("append " + s + ", " + b + ", SyncEach", r.score(append(backend, size,
-            "SyncEach")), Double.NaN, NO_FSYNC));
+        rows.add(
+            rate(
+                "append " + s + ", " + b + ", NoFsync",
+                r.score(append(backend, size, "NoFsync")),
+                peer,
+                "peer: ExcerptAppender, page cache"));
+        rows.add(
+            rate(
+                "append " + s + ", " + b + ", Milliseconds(200)",
+                r.score(append(backend, size, "Milliseconds200")),
+                peer,
+                "peer has no fsync schedule: vs its page-cache append"));
+        rows.add(
+            rate(
+                "append " + s + ", " + b + ", SyncEach",
+                r.score(append(backend, size, "SyncEach")),
+                Double.NaN,
+                NO_FSYNC));
       }
     }
-    rows.add(rate("pwrite 128 B (syscall ceiling)", r.score("PwriteCeilingBench.pwrite128"),
-        Double.NaN, "reference, no log"));
+    rows.add(
+        rate(
+            "pwrite 128 B (syscall ceiling)",
+            r.score("PwriteCeilingBench.pwrite128"),
+            Double.NaN,
+            "reference, no log"));
     double peerBatch = r.score("PeerBatchAppendBench.batch1000");
     for (String io : new String[] {"io_uring", "positional", "mmap"}) {
-      rows.add(rate("batch append 1,000 x 100 B, " + io, r.score("BatchAppendBench.batch1000[io="
-          + io + "]"), peerBatch, "peer: 1,000 appends (it has no atomic batch)"));
+      rows.add(
+          rate(
+              "batch append 1,000 x 100 B, " + io,
+              r.score("BatchAppendBench.batch1000[io=" + io + "]"),
+              peerBatch,
+              "peer: 1,000 appends (it has no atomic batch)"));
     }
     double peerRead = r.score("PeerReadBench.readNext");
     double peerBatchRead = r.score("PeerReadBench.batchRead");
     for (String backend : new String[] {"FD", "MMAP"}) {
       String b = backend.equals("FD") ? "FD" : "mmap";
-      rows.add(rate("readNext, AtLeastOnce(1000), " + b, r.score(read("readNext", backend,
-          "AtLeastOnce")), peerRead, "peer: ExcerptTailer, copying"));
-      rows.add(rate("readNext, StrictlyAtOnce, " + b, r.score(read("readNext", backend,
-          "StrictlyAtOnce")), Double.NaN, "peer: no cursor persisted per read"));
-      rows.add(rate("batchRead 2,000, AtLeastOnce(1000), " + b, r.score(read("batchRead", backend,
-          "AtLeastOnce")), peerBatchRead, "peer: 2,000 tailer reads"));
-      rows.add(rate("batchRead 2,000, StrictlyAtOnce, " + b, r.score(read("batchRead", backend,
-          "StrictlyAtOnce")), Double.NaN, "peer: no cursor persisted per read"));
+      rows.add(
+          rate(
+              "readNext, AtLeastOnce(1000), " + b,
+              r.score(read("readNext", backend, "AtLeastOnce")),
+              peerRead,
+              "peer: ExcerptTailer, copying"));
+      rows.add(
+          rate(
+              "readNext, StrictlyAtOnce, " + b,
+              r.score(read("readNext", backend, "StrictlyAtOnce")),
+              Double.NaN,
+              "peer: no cursor persisted per read"));
+      rows.add(
+          rate(
+              "batchRead 2,000, AtLeastOnce(1000), " + b,
+              r.score(read("batchRead", backend, "AtLeastOnce")),
+              peerBatchRead,
+              "peer: 2,000 tailer reads"));
+      rows.add(
+          rate(
+              "batchRead 2,000, StrictlyAtOnce, " + b,
+              r.score(read("batchRead", backend, "StrictlyAtOnce")),
+              Double.NaN,
+              "peer: no cursor persisted per read"));
     }
     for (String fsync : new String[] {"NoFsync", "SyncEach"}) {
       double engine = r.score(append("FD", 100, fsync));
-      String[][] cases = {{"inFlight1", "1 in flight"}, {"inFlight1000", "1,000 in flight"},
-          {"appendAll", "appendAll"}};
+      String[][] cases = {
+        {"inFlight1", "1 in flight"},
+        {"inFlight1000", "1,000 in flight"},
+        {"appendAll", "appendAll"}
+      };
       for (String[] c : cases) {
         double v = r.score(reactive(c[0], fsync));
-        rows.add(rate("reactive append, " + c[1] + ", " + fsync, v, Double.NaN,
-            NO_REACTIVE + String.format("; %.2fx engine append (FD, %s)", v / engine, fsync)));
+        rows.add(
+            rate(
+                "reactive append, " + c[1] + ", " + fsync,
+                v,
+                Double.NaN,
+                NO_REACTIVE + String.format("; %.2fx engine append (FD, %s)", v / engine, fsync)));
       }
     }
     double one = r.score(durable(1));
     for (int p : new int[] {1, 8, 64}) {
       double v = r.score(durable(p)) * p;
-      rows.add(rate("durable (SyncEach) appends, " + p + " producer" + (p > 1 ? "s" : ""), v,
-          Double.NaN, NO_FSYNC + String.format("; %.1fx one producer", v / one)));
+      rows.add(
+          rate(
+              "durable (SyncEach) appends, " + p + " producer" + (p > 1 ? "s" : ""),
+              v,
+              Double.NaN,
+              NO_FSYNC + String.format("; %.1fx one producer", v / one)));
     }
     String tail = "TailLatencyBench.appendToTail";
     String peerTail = "PeerTailLatencyBench.appendToTail";
@@ -119,16 +166,46 @@ public final class ComparisonTable {
     MemoryResult peer = memory.get(1);
     String n = millions(ours.entries());
     String m = millions(ours.milestone());
-    rows.add(new Row("heap after writing " + m, "MiB", mib(ours.heapAfterWriteMilestone()),
-        mib(peer.heapAfterWriteMilestone()), "used heap after full GC", true));
-    rows.add(new Row("heap after writing " + n, "MiB", mib(ours.heapAfterWrite()),
-        mib(peer.heapAfterWrite()), "used heap after full GC", true));
-    rows.add(new Row("heap after reading " + n, "MiB", mib(ours.heapAfterRead()),
-        mib(peer.heapAfterRead()), "reopened, all read; -Xmx512m", true));
-    rows.add(new Row("disk per 100 B entry (" + n + ")", "bytes", ours.bytesPerEntry(),
-        peer.bytesPerEntry(), "allocated (du) / entries", true));
-    rows.add(new Row("reopen after " + n, "ms", ours.reopenMillis(), peer.reopenMillis(),
-        "open of a closed log", true));
+    rows.add(
+        new Row(
+            "heap after writing " + m,
+            "MiB",
+            mib(ours.heapAfterWriteMilestone()),
+            mib(peer.heapAfterWriteMilestone()),
+            "used heap after full GC",
+            true));
+    rows.add(
+        new Row(
+            "heap after writing " + n,
+            "MiB",
+            mib(ours.heapAfterWrite()),
+            mib(peer.heapAfterWrite()),
+            "used heap after full GC",
+            true));
+    rows.add(
+        new Row(
+            "heap after reading " + n,
+            "MiB",
+            mib(ours.heapAfterRead()),
+            mib(peer.heapAfterRead()),
+            "reopened, all read; -Xmx512m",
+            true));
+    rows.add(
+        new Row(
+            "disk per 100 B entry (" + n + ")",
+            "bytes",
+            ours.bytesPerEntry(),
+            peer.bytesPerEntry(),
+            "allocated (du) / entries",
+            true));
+    rows.add(
+        new Row(
+            "reopen after " + n,
+            "ms",
+            ours.reopenMillis(),
+            peer.reopenMillis(),
+            "open of a closed log",
+            true));
   }
 
   static String millions(long n) {

@@ -24,8 +24,12 @@ public final class MachineInfo {
    */
   public static Map<String, String> describe(Path dataDir) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("date", OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-        .substring(0, 16) + " UTC");
+    m.put(
+        "date",
+        OffsetDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .substring(0, 16)
+            + " UTC");
     m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name"));
     m.put("memory", memTotal());

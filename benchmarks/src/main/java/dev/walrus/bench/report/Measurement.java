@@ -11,5 +11,5 @@ package dev.walrus.bench.report;
  * @param p50 the median sample (latency cases; NaN otherwise)
  * @param p99 the 99th percentile sample (latency cases; NaN otherwise)
  */
-public record Measurement(String key, double score, double error, String unit, double p50,
-    double p99) {}
+public record Measurement(
+    String key, double score, double error, String unit, double p50, double p99) {}

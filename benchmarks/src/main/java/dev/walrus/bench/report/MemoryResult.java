@@ -14,9 +14,16 @@ package dev.walrus.bench.report;
  * @param diskBytes bytes allocated on disk by the log after writing, before reading
  * @param reopenMillis time to reopen the written log
  */
-public record MemoryResult(String impl, long entries, long milestone,
-    long heapAfterWriteMilestone, long heapAfterWrite, long heapAfterReadMilestone,
-    long heapAfterRead, long diskBytes, double reopenMillis) {
+public record MemoryResult(
+    String impl,
+    long entries,
+    long milestone,
+    long heapAfterWriteMilestone,
+    long heapAfterWrite,
+    long heapAfterReadMilestone,
+    long heapAfterRead,
+    long diskBytes,
+    double reopenMillis) {
 
   /**
    * @return allocated disk bytes per entry

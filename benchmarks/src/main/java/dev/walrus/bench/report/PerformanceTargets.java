@@ -17,8 +17,10 @@ import java.util.List;
 public final class PerformanceTargets {
   /** 100 B, NoFsync appends/s on the FD backend. */
   public static final double FD_APPEND_BAR = 396_000;
+
   /** Entries/s in 1,000-entry io_uring batch appends. */
   public static final double BATCH_APPEND_BAR = 1_900_000;
+
   /** Entries/s streamed durably (appendAll under SyncEach). */
   public static final double SYNC_EACH_STREAM_BAR = 600_000;
 
@@ -49,45 +51,80 @@ public final class PerformanceTargets {
     List<Target> t = new ArrayList<>();
     double mmap = r.score(append("MMAP", 100, "NoFsync"));
     double peer = r.score(peerAppend(100));
-    t.add(atLeast("mmap append, NoFsync, >= Chronicle append (same run)",
-        rate(mmap) + " vs " + rate(peer), mmap, peer));
+    t.add(
+        atLeast(
+            "mmap append, NoFsync, >= Chronicle append (same run)",
+            rate(mmap) + " vs " + rate(peer),
+            mmap,
+            peer));
     double mmapRead = r.score(read("readNext", "MMAP", "AtLeastOnce"));
-    t.add(atLeast("mmap reads >= 2x mmap appends", rate(mmapRead) + " reads vs " + rate(mmap)
-        + " appends", mmapRead, 2 * mmap));
+    t.add(
+        atLeast(
+            "mmap reads >= 2x mmap appends",
+            rate(mmapRead) + " reads vs " + rate(mmap) + " appends",
+            mmapRead,
+            2 * mmap));
     double rn = r.score(read("readNext", "FD", "AtLeastOnce"));
     t.add(atLeast("readNext AtLeastOnce >= 2 M/s (FD)", rate(rn), rn, 2_000_000));
     double strict = r.score(read("readNext", "FD", "StrictlyAtOnce"));
-    t.add(atLeast("readNext StrictlyAtOnce, Milliseconds(200) >= 200 k/s (FD)", rate(strict),
-        strict, 200_000));
+    t.add(
+        atLeast(
+            "readNext StrictlyAtOnce, Milliseconds(200) >= 200 k/s (FD)",
+            rate(strict),
+            strict,
+            200_000));
     double br = r.score(read("batchRead", "FD", "AtLeastOnce"));
     t.add(atLeast("batchReadForTopic >= 5 M entries/s (FD)", rate(br), br, 5_000_000));
     double fd = r.score(append("FD", 100, "NoFsync"));
     double ceiling = r.score("PwriteCeilingBench.pwrite128");
-    t.add(atLeast("FD appendForTopic >= 90% of the pwrite ceiling (same run)",
-        rate(fd) + " vs " + rate(ceiling) + String.format(" (%.0f%%)", 100 * fd / ceiling),
-        fd, 0.9 * ceiling));
+    t.add(
+        atLeast(
+            "FD appendForTopic >= 90% of the pwrite ceiling (same run)",
+            rate(fd) + " vs " + rate(ceiling) + String.format(" (%.0f%%)", 100 * fd / ceiling),
+            fd,
+            0.9 * ceiling));
     t.add(atLeast("FD appendForTopic >= 396 k/s", rate(fd), fd, FD_APPEND_BAR));
     double uring = r.score("BatchAppendBench.batch1000[io=io_uring]");
-    t.add(atLeast("batch append (io_uring) >= 1.9 M entries/s", rate(uring), uring,
-        BATCH_APPEND_BAR));
+    t.add(
+        atLeast(
+            "batch append (io_uring) >= 1.9 M entries/s", rate(uring), uring, BATCH_APPEND_BAR));
     double all = r.score(reactive("appendAll", "NoFsync"));
     t.add(atLeast("appendAll, FD, NoFsync >= 3 M entries/s", rate(all), all, 3_000_000));
     double durableStream = r.score(reactive("appendAll", "SyncEach"));
-    t.add(atLeast("SyncEach streaming (appendAll) >= 500 k entries/s", rate(durableStream),
-        durableStream, 500_000));
-    t.add(atLeast("SyncEach streaming >= 600 k entries/s", rate(durableStream), durableStream,
-        SYNC_EACH_STREAM_BAR));
+    t.add(
+        atLeast(
+            "SyncEach streaming (appendAll) >= 500 k entries/s",
+            rate(durableStream),
+            durableStream,
+            500_000));
+    t.add(
+        atLeast(
+            "SyncEach streaming >= 600 k entries/s",
+            rate(durableStream),
+            durableStream,
+            SYNC_EACH_STREAM_BAR));
     double one = r.score(durable(1));
     double many = r.score(durable(64)) * 64;
-    t.add(atLeast("SyncEach, 64 producers >= 50x one producer", rate(many) + " vs " + rate(one)
-        + String.format(" (%.1fx)", many / one), many, 50 * one));
+    t.add(
+        atLeast(
+            "SyncEach, 64 producers >= 50x one producer",
+            rate(many) + " vs " + rate(one) + String.format(" (%.1fx)", many / one),
+            many,
+            50 * one));
     double engine = fd;
-    for (String[] c : new String[][] {{"inFlight1", "1 in flight"},
-        {"inFlight1000", "1,000 in flight"}, {"appendAll", "appendAll"}}) {
+    for (String[] c :
+        new String[][] {
+          {"inFlight1", "1 in flight"},
+          {"inFlight1000", "1,000 in flight"},
+          {"appendAll", "appendAll"}
+        }) {
       double v = r.score(reactive(c[0], "NoFsync"));
-      t.add(atLeast("reactive append (" + c[1] + ") >= 70% of engine append, NoFsync",
-          rate(v) + String.format(" (%.0f%% of %s)", 100 * v / engine, rate(engine)), v,
-          0.7 * engine));
+      t.add(
+          atLeast(
+              "reactive append (" + c[1] + ") >= 70% of engine append, NoFsync",
+              rate(v) + String.format(" (%.0f%% of %s)", 100 * v / engine, rate(engine)),
+              v,
+              0.7 * engine));
     }
     double p50 = r.p50("TailLatencyBench.appendToTail");
     double p99 = r.p99("TailLatencyBench.appendToTail");
@@ -102,26 +139,41 @@ public final class PerformanceTargets {
   private static void memoryTargets(List<Target> t, MemoryResult m) {
     double gib = m.diskBytes() / (1024.0 * 1024 * 1024);
     double projected = m.reopenMillis() / gib * 10;
-    String reopen = "reopen a 10 GiB namespace <= 2 s (projected linearly from "
-        + String.format("%.2f GiB", gib) + ")";
-    String reopenMeasured = String.format("%.0f ms for %.2f GiB -> ~%.0f ms", m.reopenMillis(),
-        gib, projected);
+    String reopen =
+        "reopen a 10 GiB namespace <= 2 s (projected linearly from "
+            + String.format("%.2f GiB", gib)
+            + ")";
+    String reopenMeasured =
+        String.format("%.0f ms for %.2f GiB -> ~%.0f ms", m.reopenMillis(), gib, projected);
     if (gib < 1) { // fixed costs dominate a small log: a linear projection overstates
       t.add(new Target(reopen, reopenMeasured, "not judged below 1 GiB (use --long)"));
     } else {
       t.add(atMost(reopen, reopenMeasured, projected, 2000));
     }
-    t.add(atMost("on disk <= 132 bytes per 100-byte entry", String.format("%.1f bytes",
-        m.bytesPerEntry()), m.bytesPerEntry(), 132));
+    t.add(
+        atMost(
+            "on disk <= 132 bytes per 100-byte entry",
+            String.format("%.1f bytes", m.bytesPerEntry()),
+            m.bytesPerEntry(),
+            132));
     double small = ComparisonTable.mib(m.heapAfterWriteMilestone());
-    double large = Math.max(ComparisonTable.mib(m.heapAfterWrite()),
-        ComparisonTable.mib(m.heapAfterRead()));
-    String measured = String.format("%.1f MiB at %s, %.1f MiB at %s", small,
-        ComparisonTable.millions(m.milestone()), large, ComparisonTable.millions(m.entries()));
+    double large =
+        Math.max(ComparisonTable.mib(m.heapAfterWrite()), ComparisonTable.mib(m.heapAfterRead()));
+    String measured =
+        String.format(
+            "%.1f MiB at %s, %.1f MiB at %s",
+            small,
+            ComparisonTable.millions(m.milestone()),
+            large,
+            ComparisonTable.millions(m.entries()));
     double growth = large - small;
-    t.add(new Target("heap independent of log size (growth over 10x the log < 8 MiB)", measured,
-        growth < 8 ? String.format("met (grew %.1f MiB)", growth)
-            : String.format("NOT met: grew %.1f MiB", growth)));
+    t.add(
+        new Target(
+            "heap independent of log size (growth over 10x the log < 8 MiB)",
+            measured,
+            growth < 8
+                ? String.format("met (grew %.1f MiB)", growth)
+                : String.format("NOT met: grew %.1f MiB", growth)));
   }
 
   private static Target atLeast(String target, String measured, double value, double bar) {
@@ -129,8 +181,12 @@ public final class PerformanceTargets {
       return new Target(target, measured, "not measured (case missing or failed)");
     }
     double x = value / bar;
-    return new Target(target, measured, x >= 1 ? String.format("met, %.2fx the bar", x)
-        : String.format("NOT met: %.0f%% of the bar", 100 * x));
+    return new Target(
+        target,
+        measured,
+        x >= 1
+            ? String.format("met, %.2fx the bar", x)
+            : String.format("NOT met: %.0f%% of the bar", 100 * x));
   }
 
   private static Target atMost(String target, String measured, double value, double bar) {
@@ -138,8 +194,12 @@ public final class PerformanceTargets {
       return new Target(target, measured, "not measured (case missing or failed)");
     }
     double x = bar / value;
-    return new Target(target, measured, x >= 1 ? String.format("met, %.2fx under the bar", x)
-        : String.format("NOT met: %.2fx over the bar", 1 / x));
+    return new Target(
+        target,
+        measured,
+        x >= 1
+            ? String.format("met, %.2fx under the bar", x)
+            : String.format("NOT met: %.2fx over the bar", 1 / x));
   }
 
   /**

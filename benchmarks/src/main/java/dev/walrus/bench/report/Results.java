@@ -64,7 +64,12 @@ public final class Results {
      * @return the engine append case
      */
     public static String append(String backend, int size, String fsync) {
-      return "EngineAppendBench.append[backend=" + backend + ",fsync=" + fsync + ",size=" + size
+      return "EngineAppendBench.append[backend="
+          + backend
+          + ",fsync="
+          + fsync
+          + ",size="
+          + size
           + "]";
     }
 

@@ -31,20 +31,28 @@ import java.util.function.UnaryOperator;
 public final class ConfigResolver {
   /** System property: {@code mmap} makes the mmap backend the default ({@code fd} otherwise). */
   public static final String BACKEND = "walrus.backend";
+
   /** System property: {@code false} turns io_uring off, {@code required} makes it mandatory. */
   public static final String IO_URING = "walrus.io_uring";
+
   /** System property: most descriptors a backend keeps open for its files (default 64). */
   public static final String MAX_OPEN_FILES = "walrus.maxOpenFiles";
+
   /** Environment variable naming the data directory. */
   public static final String ENV_DATA_DIR = "WALRUS_DATA_DIR";
+
   /** Environment variable naming the namespace of instances opened without a key. */
   public static final String ENV_INSTANCE_KEY = "WALRUS_INSTANCE_KEY";
+
   /** Environment variable that, set to {@code 1}, silences info and debug logging. */
   public static final String ENV_QUIET = "WALRUS_QUIET";
+
   /** Environment variable that, set to {@code 1}, turns io_uring off. */
   public static final String ENV_DISABLE_IO_URING = "WALRUS_DISABLE_IO_URING";
+
   /** Default data directory. */
   public static final String DEFAULT_DATA_DIR = "./wal_files";
+
   /** Descriptors a backend keeps open for its files unless configured otherwise. */
   public static final int DEFAULT_MAX_OPEN_FILES = DescriptorCache.DEFAULT_CAPACITY;
 
@@ -120,8 +128,8 @@ public final class ConfigResolver {
       sources.put("backend", BUILDER);
     } else if (r.processBackend() != null) {
       backend = r.processBackend();
-      sources.put("backend", "Walrus." + (backend == Backend.FD ? "enable" : "disable")
-          + "FdBackend()");
+      sources.put(
+          "backend", "Walrus." + (backend == Backend.FD ? "enable" : "disable") + "FdBackend()");
     } else {
       backend = defaultBackend(null);
       sources.put("backend", properties.apply(BACKEND) != null ? "-D" + BACKEND : DEFAULT);
@@ -158,9 +166,20 @@ public final class ConfigResolver {
       sources.put("quiet", DEFAULT);
     }
 
-    return new ResolvedConfig(dataDir, key, backend, ioUring, maxOpenFiles, quiet,
-        r.consistency(), r.schedule(), r.blockSize(), r.blocksPerFile(), r.maxEntryBytes(),
-        r.sharedCursor(), sources);
+    return new ResolvedConfig(
+        dataDir,
+        key,
+        backend,
+        ioUring,
+        maxOpenFiles,
+        quiet,
+        r.consistency(),
+        r.schedule(),
+        r.blockSize(),
+        r.blocksPerFile(),
+        r.maxEntryBytes(),
+        r.sharedCursor(),
+        sources);
   }
 
   private static String lower(String v) {
@@ -179,7 +198,7 @@ public final class ConfigResolver {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidArgumentException(MAX_OPEN_FILES + " must be a positive integer, got '"
-        + v + "'");
+    throw new InvalidArgumentException(
+        MAX_OPEN_FILES + " must be a positive integer, got '" + v + "'");
   }
 }

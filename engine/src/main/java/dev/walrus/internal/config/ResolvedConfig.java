@@ -59,8 +59,16 @@ public record ResolvedConfig(
    * @return the engine's configuration
    */
   public EngineConfig engineConfig(Path directory, StorageBackend storage) {
-    return new EngineConfig(directory, blockSize, blockSize * blocksPerFile, maxEntryBytes,
-        consistency, schedule, storage, quiet, sharedCursor);
+    return new EngineConfig(
+        directory,
+        blockSize,
+        blockSize * blocksPerFile,
+        maxEntryBytes,
+        consistency,
+        schedule,
+        storage,
+        quiet,
+        sharedCursor);
   }
 
   /**
@@ -68,16 +76,36 @@ public record ResolvedConfig(
    *     {@code backend=fd (-Dwalrus.backend)}
    */
   public String describe() {
-    return "dataDir=" + dataDir + src("dataDir")
-        + ", namespace=" + (namespaceKey == null ? "(the data directory)" : "'" + namespaceKey + "'")
+    return "dataDir="
+        + dataDir
+        + src("dataDir")
+        + ", namespace="
+        + (namespaceKey == null ? "(the data directory)" : "'" + namespaceKey + "'")
         + src("namespace")
-        + ", backend=" + backend.name().toLowerCase(java.util.Locale.ROOT) + src("backend")
-        + ", io_uring=" + ioUring.name().toLowerCase(java.util.Locale.ROOT) + src("io_uring")
-        + ", maxOpenFiles=" + maxOpenFiles + src("maxOpenFiles")
-        + ", quiet=" + quiet + src("quiet")
-        + ", consistency=" + consistency + ", fsync=" + schedule
-        + ", blockSize=" + blockSize + ", blocksPerFile=" + blocksPerFile
-        + ", maxEntryBytes=" + maxEntryBytes + ", sharedCursor=" + sharedCursor;
+        + ", backend="
+        + backend.name().toLowerCase(java.util.Locale.ROOT)
+        + src("backend")
+        + ", io_uring="
+        + ioUring.name().toLowerCase(java.util.Locale.ROOT)
+        + src("io_uring")
+        + ", maxOpenFiles="
+        + maxOpenFiles
+        + src("maxOpenFiles")
+        + ", quiet="
+        + quiet
+        + src("quiet")
+        + ", consistency="
+        + consistency
+        + ", fsync="
+        + schedule
+        + ", blockSize="
+        + blockSize
+        + ", blocksPerFile="
+        + blocksPerFile
+        + ", maxEntryBytes="
+        + maxEntryBytes
+        + ", sharedCursor="
+        + sharedCursor;
   }
 
   /** Logs {@link #describe()} at INFO, unless {@link #quiet()}: once per open. */

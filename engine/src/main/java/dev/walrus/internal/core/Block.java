@@ -17,12 +17,16 @@ public final class Block {
 
   /** Bytes from block start to the end of the last readable (committed) entry. */
   volatile long endPos;
+
   /** Offset after the last readable entry. */
   volatile long endOffset;
+
   /** No more entries will be added. */
   volatile boolean sealed;
+
   /** The topic's next block, set before this one is sealed. */
   volatile Block next;
+
   /** Recovery found this block outside its topic's chain; it holds nothing readable. */
   volatile boolean dead;
 
@@ -100,7 +104,18 @@ public final class Block {
 
   @Override
   public String toString() {
-    return "Block{" + header.topic + " seq=" + header.sequence + " file=" + file.sequence()
-        + " base=" + base + " offsets=[" + header.firstOffset + "," + endOffset + ")}";
+    return "Block{"
+        + header.topic
+        + " seq="
+        + header.sequence
+        + " file="
+        + file.sequence()
+        + " base="
+        + base
+        + " offsets=["
+        + header.firstOffset
+        + ","
+        + endOffset
+        + ")}";
   }
 }

@@ -31,11 +31,17 @@ public record EngineConfig(
     boolean sharedCursor) {
 
   /** A configuration with the shared cursor on (the default). */
-  public EngineConfig(Path directory, long blockSize, long fileSize, int maxEntryBytes,
-      ReadConsistency consistency, FsyncSchedule schedule, StorageBackend backend,
+  public EngineConfig(
+      Path directory,
+      long blockSize,
+      long fileSize,
+      int maxEntryBytes,
+      ReadConsistency consistency,
+      FsyncSchedule schedule,
+      StorageBackend backend,
       boolean quiet) {
-    this(directory, blockSize, fileSize, maxEntryBytes, consistency, schedule, backend, quiet,
-        true);
+    this(
+        directory, blockSize, fileSize, maxEntryBytes, consistency, schedule, backend, quiet, true);
   }
 
   /** @return true when every write is durable before it returns */

@@ -30,8 +30,12 @@ public final class Health {
     Throwable p = poison.get();
     if (p != null) {
       throw new WalrusPoisonedException(
-          "Walrus instance for " + where + " refuses work after an I/O failure ("
-              + p + "); close and reopen it to recover", p);
+          "Walrus instance for "
+              + where
+              + " refuses work after an I/O failure ("
+              + p
+              + "); close and reopen it to recover",
+          p);
     }
   }
 
@@ -40,8 +44,14 @@ public final class Health {
    */
   public FatalIOException poison(String what, IOException e) {
     poison.compareAndSet(null, e);
-    return new FatalIOException(what + " failed in " + where + ": " + e
-        + "; the instance is poisoned: close and reopen it to recover", e);
+    return new FatalIOException(
+        what
+            + " failed in "
+            + where
+            + ": "
+            + e
+            + "; the instance is poisoned: close and reopen it to recover",
+        e);
   }
 
   public boolean isPoisoned() {

@@ -23,10 +23,13 @@ public final class Topic {
 
   /** Offset the next append gets; everything below is readable (unless reclaimed). */
   private volatile long endOffset;
+
   /** Offsets below this were reclaimed: no cursor may go below it. */
   private volatile long floor;
+
   /** First block still linked into the chain. */
   private volatile Block head;
+
   /** Block the writer appends to (writer-owned, under the write lock). */
   private Block tail;
 

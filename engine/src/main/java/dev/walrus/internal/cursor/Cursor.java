@@ -15,10 +15,13 @@ public final class Cursor {
   final byte[] consumerUtf8;
   final ReadPosition position;
   final ChainReader reader = new ChainReader();
+
   /** Next offset as of the last consuming read; read without the lock by the reclaimer. */
   volatile long consumed;
+
   /** Consuming reads since the position was last written to the journal. */
   int unpersisted;
+
   /**
    * Next offset as last written to the journal: what a crash would come back to. The
    * reclaimer keeps everything from here on, so entries a crash would replay (up to N

@@ -35,8 +35,8 @@ public final class Cursors {
    * @param blockCrossed called after a consuming read moved a cursor into a later block
    *     (the reclaimer may have work)
    */
-  public Cursors(MetadataLog journal, ReadConsistency consistency, Health health,
-      Runnable blockCrossed) {
+  public Cursors(
+      MetadataLog journal, ReadConsistency consistency, Health health, Runnable blockCrossed) {
     this.journal = journal;
     this.consistency = consistency;
     this.health = health;
@@ -128,8 +128,8 @@ public final class Cursors {
    * Reads up to {@code maxEntries} entries whose payloads fit {@code maxBytes}; the first
    * entry is returned even if it alone exceeds the budget.
    */
-  public List<Entry> batchRead(Topic topic, String consumer, long maxBytes, int maxEntries,
-      boolean checkpoint) {
+  public List<Entry> batchRead(
+      Topic topic, String consumer, long maxBytes, int maxEntries, boolean checkpoint) {
     Cursor c = checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
     synchronized (c) {
       health.check();
@@ -141,8 +141,8 @@ public final class Cursors {
       try {
         try {
           // One batch read (one io_uring submission per range) for what the budget likely needs.
-          c.reader.prefetch(topic, c.position,
-              Math.min(maxBytes, Long.MAX_VALUE / 4) * 2 + 64 * 1024);
+          c.reader.prefetch(
+              topic, c.position, Math.min(maxBytes, Long.MAX_VALUE / 4) * 2 + 64 * 1024);
         } catch (java.nio.channels.ClosedChannelException raced) {
           c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
         } catch (InternalError e) {
@@ -206,10 +206,16 @@ public final class Cursors {
    */
   static IOException mappedFault(InternalError e, Cursor c) {
     Block b = c.position.block();
-    String where = b == null ? "a data file of topic '" + c.topic.name() + "'"
-        : b.file().file().path().toString();
-    return new IOException(where + " is shorter than its mapping (truncated behind the"
-        + " engine's back?): " + e.getMessage(), e);
+    String where =
+        b == null
+            ? "a data file of topic '" + c.topic.name() + "'"
+            : b.file().file().path().toString();
+    return new IOException(
+        where
+            + " is shorter than its mapping (truncated behind the"
+            + " engine's back?): "
+            + e.getMessage(),
+        e);
   }
 
   private void consumed(Cursor c, int n, Block before) {
@@ -260,8 +266,16 @@ public final class Cursors {
     long first = topic.firstOffset();
     long end = topic.endOffset();
     if (next < first || next > end) {
-      throw new InvalidArgumentException("offset " + next + " is outside the retained range ["
-          + first + ", " + end + "] of topic '" + topic.name() + "'");
+      throw new InvalidArgumentException(
+          "offset "
+              + next
+              + " is outside the retained range ["
+              + first
+              + ", "
+              + end
+              + "] of topic '"
+              + topic.name()
+              + "'");
     }
   }
 

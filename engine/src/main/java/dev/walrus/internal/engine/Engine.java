@@ -43,12 +43,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
   /** Most entries in one batch append or batch read. */
   public static final int MAX_BATCH_ENTRIES = 2000;
+
   /** Most payload bytes in one batch append (10 GiB). */
   public static final long MAX_BATCH_BYTES = 10L << 30;
+
   /** The shared cursor's consumer name. */
   public static final String SHARED = "";
+
   private static final long JOURNAL_COMPACT_AT = 16L << 20;
 
   private final EngineConfig config;
@@ -65,30 +69,40 @@ public final class Engine implements AutoCloseable {
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<AppendListener>> listeners =
       new ConcurrentHashMap<>();
 
-  private Engine(EngineConfig config, NamespaceLock lock, MetadataLog journal,
-      Recovery.Result recovered) {
+  private Engine(
+      EngineConfig config, NamespaceLock lock, MetadataLog journal, Recovery.Result recovered) {
     this.config = config;
     this.health = new Health(config.directory().toString());
     this.lock = lock;
     this.journal = journal;
     this.topics.putAll(recovered.topics);
-    this.allocator = new BlockAllocator(config, recovered.files, recovered.nextFileSequence,
-        recovered.nextBlockSequence, this::verifyBeforeNewFile);
-    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
-      t.setDaemon(true);
-      return t;
-    });
-    this.durability = new Durability(config, health, allocator::files, journal,
-        allocator::syncDirectoryIfNeeded);
+    this.allocator =
+        new BlockAllocator(
+            config,
+            recovered.files,
+            recovered.nextFileSequence,
+            recovered.nextBlockSequence,
+            this::verifyBeforeNewFile);
+    this.maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
+              t.setDaemon(true);
+              return t;
+            });
+    this.durability =
+        new Durability(config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded);
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
-    this.reclaimer = new Reclaimer(config, health, allocator, topics::get, cursors, journal,
-        maintenance);
-    recovered.cursors.forEach((topic, byConsumer) -> byConsumer.forEach((consumer, next) -> {
-      if (config.sharedCursor() || !SHARED.equals(consumer)) {
-        cursors.restore(topics.get(topic), consumer, next);
-      }
-    }));
+    this.reclaimer =
+        new Reclaimer(config, health, allocator, topics::get, cursors, journal, maintenance);
+    recovered.cursors.forEach(
+        (topic, byConsumer) ->
+            byConsumer.forEach(
+                (consumer, next) -> {
+                  if (config.sharedCursor() || !SHARED.equals(consumer)) {
+                    cursors.restore(topics.get(topic), consumer, next);
+                  }
+                }));
     if (config.sharedCursor()) {
       // A topic with no recorded shared cursor (it never moved, or an older version did
       // not create one) gets it at its first retained offset, as if it had existed since
@@ -113,18 +127,27 @@ public final class Engine implements AutoCloseable {
       lock = NamespaceLock.acquire(config.directory());
       long t0 = System.nanoTime();
       // Replay only: recovery forces the data files, then rewrites the journal durably.
-      journal = MetadataLog.replay(config.backend(), config.directory(), config.syncEach(),
-          JOURNAL_COMPACT_AT);
+      journal =
+          MetadataLog.replay(
+              config.backend(), config.directory(), config.syncEach(), JOURNAL_COMPACT_AT);
       Recovery.Result r = new Recovery(config).run(journal);
       Engine e = new Engine(config, lock, journal, r);
       e.durability.start(e.maintenance);
       e.maintenance.scheduleWithFixedDelay(e::verifyOwnership, 1, 1, TimeUnit.SECONDS);
       e.reclaimer.poke(); // files consumed before a restart are reclaimed too
       if (!config.quiet()) {
-        LOG.info("opened {} ({} backend, {}, {}): {} topics, {} files, {} blocks rescanned, "
-                + "{} dead, in {} ms", config.directory(), config.backend().name(),
-            config.consistency(), config.schedule(), r.topics.size(), r.files.size(),
-            r.blocksScanned, r.blocksDead, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+            "opened {} ({} backend, {}, {}): {} topics, {} files, {} blocks rescanned, "
+                + "{} dead, in {} ms",
+            config.directory(),
+            config.backend().name(),
+            config.consistency(),
+            config.schedule(),
+            r.topics.size(),
+            r.files.size(),
+            r.blocksScanned,
+            r.blocksDead,
+            (System.nanoTime() - t0) / 1_000_000);
       }
       return e;
     } catch (IOException ex) {
@@ -170,8 +193,9 @@ public final class Engine implements AutoCloseable {
     try {
       lock.verify();
     } catch (IOException | RuntimeException e) {
-      health.poison("namespace ownership check", e instanceof IOException io ? io
-          : new IOException(e.getMessage(), e));
+      health.poison(
+          "namespace ownership check",
+          e instanceof IOException io ? io : new IOException(e.getMessage(), e));
       LOG.error("{}: instance poisoned", config.directory(), e);
     }
   }
@@ -221,8 +245,8 @@ public final class Engine implements AutoCloseable {
     }
     int n = batch.size();
     if (n > MAX_BATCH_ENTRIES) {
-      throw new BatchTooLargeException("batch of " + n + " entries exceeds the limit of "
-          + MAX_BATCH_ENTRIES + " entries");
+      throw new BatchTooLargeException(
+          "batch of " + n + " entries exceeds the limit of " + MAX_BATCH_ENTRIES + " entries");
     }
     long total = 0;
     for (int i = 0; i < n; i++) {
@@ -231,8 +255,12 @@ public final class Engine implements AutoCloseable {
       total += d.length;
     }
     if (total > MAX_BATCH_BYTES) {
-      throw new BatchTooLargeException("batch payload of " + total + " bytes exceeds the limit of "
-          + MAX_BATCH_BYTES + " bytes");
+      throw new BatchTooLargeException(
+          "batch payload of "
+              + total
+              + " bytes exceeds the limit of "
+              + MAX_BATCH_BYTES
+              + " bytes");
     }
     health.check();
     if (n == 0) {
@@ -257,9 +285,16 @@ public final class Engine implements AutoCloseable {
   /** Refuses an append whose offsets would pass {@link OffsetLimit#MAX} (never wraps). */
   private static void checkOffsetLimit(Topic t, int n) {
     if (t.endOffset() > OffsetLimit.MAX - n) {
-      throw new CorruptNamespaceException("appending " + n + " entries to topic '" + t.name()
-          + "' at offset " + t.endOffset() + " would pass the largest possible next offset "
-          + OffsetLimit.MAX + "; nothing was written");
+      throw new CorruptNamespaceException(
+          "appending "
+              + n
+              + " entries to topic '"
+              + t.name()
+              + "' at offset "
+              + t.endOffset()
+              + " would pass the largest possible next offset "
+              + OffsetLimit.MAX
+              + "; nothing was written");
     }
   }
 
@@ -268,8 +303,13 @@ public final class Engine implements AutoCloseable {
       throw new InvalidArgumentException(what + " must not be null");
     }
     if (data.length > config.maxEntryBytes()) {
-      throw new EntryTooLargeException(what + " of " + data.length
-          + " bytes exceeds the maximum entry size of " + config.maxEntryBytes() + " bytes");
+      throw new EntryTooLargeException(
+          what
+              + " of "
+              + data.length
+              + " bytes exceeds the maximum entry size of "
+              + config.maxEntryBytes()
+              + " bytes");
     }
   }
 
@@ -278,15 +318,17 @@ public final class Engine implements AutoCloseable {
     if (w != null) {
       return w;
     }
-    Topic t = topics.computeIfAbsent(name, n -> {
-      Topic created = new Topic(n, 0, 0);
-      if (config.sharedCursor()) {
-        cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
-      }
-      return created;
-    });
-    return writers.computeIfAbsent(name,
-        n -> new TopicWriter(t, allocator, durability, health));
+    Topic t =
+        topics.computeIfAbsent(
+            name,
+            n -> {
+              Topic created = new Topic(n, 0, 0);
+              if (config.sharedCursor()) {
+                cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
+              }
+              return created;
+            });
+    return writers.computeIfAbsent(name, n -> new TopicWriter(t, allocator, durability, health));
   }
 
   private void notifyListeners(String topic, long end) {
@@ -358,8 +400,13 @@ public final class Engine implements AutoCloseable {
       if (next == 0) {
         return;
       }
-      throw new InvalidArgumentException("offset " + next + " is outside the retained range [0, 0]"
-          + " of topic '" + topic + "' (it has no entries)");
+      throw new InvalidArgumentException(
+          "offset "
+              + next
+              + " is outside the retained range [0, 0]"
+              + " of topic '"
+              + topic
+              + "' (it has no entries)");
     }
     cursors.seek(t, consumer, next);
   }
@@ -417,9 +464,11 @@ public final class Engine implements AutoCloseable {
   /** Refuses shared-cursor calls when the instance has no shared cursor. */
   private void checkShared(String topic, String consumer) {
     if (SHARED.equals(consumer) && !config.sharedCursor()) {
-      throw new dev.walrus.SharedCursorDisabledException("topic " + Names.quote(topic)
-          + " has no shared cursor: this instance was opened with sharedCursor(false);"
-          + " read through a named consumer, or open with sharedCursor(true)");
+      throw new dev.walrus.SharedCursorDisabledException(
+          "topic "
+              + Names.quote(topic)
+              + " has no shared cursor: this instance was opened with sharedCursor(false);"
+              + " read through a named consumer, or open with sharedCursor(true)");
     }
   }
 
@@ -535,8 +584,13 @@ public final class Engine implements AutoCloseable {
       closeQuietly(lock);
     }
     if (failure != null) {
-      throw new dev.walrus.FatalIOException("final fsync of " + config.directory() + " failed: "
-          + failure + "; the instance is closed", failure);
+      throw new dev.walrus.FatalIOException(
+          "final fsync of "
+              + config.directory()
+              + " failed: "
+              + failure
+              + "; the instance is closed",
+          failure);
     }
   }
 }

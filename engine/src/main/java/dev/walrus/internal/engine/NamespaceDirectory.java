@@ -19,8 +19,8 @@ import java.util.Set;
  * is a regular file, which is an I/O error (the directory cannot be created).
  */
 final class NamespaceDirectory {
-  private static final Set<String> FIXED_NAMES = Set.of(NamespaceLock.FILE, NamespaceLock.GUARD,
-      "cursors.log", "cursors.tmp");
+  private static final Set<String> FIXED_NAMES =
+      Set.of(NamespaceLock.FILE, NamespaceLock.GUARD, "cursors.log", "cursors.tmp");
 
   private NamespaceDirectory() {}
 
@@ -40,11 +40,14 @@ final class NamespaceDirectory {
 
   /** @throws UnsafePathException if {@code dir} or one of the engine's names in it is unsafe */
   static void check(Path dir) throws IOException {
-    BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class,
-        LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes a =
+        Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (a.isSymbolicLink()) {
-      throw new UnsafePathException("namespace directory " + dir + " is a symbolic link;"
-          + " the engine follows no link inside the data directory");
+      throw new UnsafePathException(
+          "namespace directory "
+              + dir
+              + " is a symbolic link;"
+              + " the engine follows no link inside the data directory");
     }
     if (!a.isDirectory()) {
       // not a question of links: the directory cannot be made (WalrusIOException at open)
@@ -53,8 +56,14 @@ final class NamespaceDirectory {
     Integer owner = ProcessUser.uidOf(dir);
     Integer me = ProcessUser.uid();
     if (owner != null && me != null && !owner.equals(me)) {
-      throw new UnsafePathException("namespace directory " + dir + " is owned by uid " + owner
-          + ", not by this process's user (uid " + me + ")");
+      throw new UnsafePathException(
+          "namespace directory "
+              + dir
+              + " is owned by uid "
+              + owner
+              + ", not by this process's user (uid "
+              + me
+              + ")");
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -62,11 +71,13 @@ final class NamespaceDirectory {
         if (!FIXED_NAMES.contains(name) && !(name.startsWith("wal-") && name.endsWith(".log"))) {
           continue;
         }
-        BasicFileAttributes fa = Files.readAttributes(p, BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes fa =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (fa.isSymbolicLink()) {
-          throw new UnsafePathException(p + " is a symbolic link; the engine follows no link"
-              + " it did not create (remove it)");
+          throw new UnsafePathException(
+              p
+                  + " is a symbolic link; the engine follows no link"
+                  + " it did not create (remove it)");
         }
         if (!fa.isRegularFile()) {
           throw new UnsafePathException(p + " is not a regular file");

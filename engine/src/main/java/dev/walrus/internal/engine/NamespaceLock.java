@@ -76,10 +76,13 @@ final class NamespaceLock implements AutoCloseable {
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
   /** The lock file that says which process owns the namespace. */
   static final String FILE = "LOCK";
+
   /** The second lock file. */
   static final String GUARD = "OWNER";
+
   private static final int ATTEMPTS = 10;
 
   private final Path dir;
@@ -161,8 +164,8 @@ final class NamespaceLock implements AutoCloseable {
         Path p = key.resolve(names[i]);
         files[i] = lock(p);
         if (files[i] == null) {
-          throw new NamespaceLockedException("namespace " + key
-              + " is already open by another process (" + p + " is locked)");
+          throw new NamespaceLockedException(
+              "namespace " + key + " is already open by another process (" + p + " is locked)");
         }
       }
       for (Locked l : files) {
@@ -196,8 +199,9 @@ final class NamespaceLock implements AutoCloseable {
       if (before == null) {
         try {
           if (POSIX) {
-            Files.createFile(p, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                p,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
           } else {
             Files.createFile(p);
           }
@@ -208,8 +212,9 @@ final class NamespaceLock implements AutoCloseable {
       }
       FileChannel ch;
       try {
-        ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+        ch =
+            FileChannel.open(
+                p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException gone) {
         continue;
       } catch (FileSystemException e) {
@@ -263,8 +268,12 @@ final class NamespaceLock implements AutoCloseable {
   }
 
   private static UnsafePathException unsafe(Path p, Throwable cause) {
-    return new UnsafePathException("lock file " + p + " is a symbolic link; the engine"
-        + " follows no link it did not create (remove it)", cause);
+    return new UnsafePathException(
+        "lock file "
+            + p
+            + " is a symbolic link; the engine"
+            + " follows no link it did not create (remove it)",
+        cause);
   }
 
   private static void writePid(Locked l, byte[] pid) throws IOException {
@@ -300,8 +309,12 @@ final class NamespaceLock implements AutoCloseable {
         lost.append(' ').append(e.getMessage());
       }
     }
-    throw new IOException("ownership of namespace " + dir + " is lost:" + lost
-        + "; another process may be writing here, so this instance stops");
+    throw new IOException(
+        "ownership of namespace "
+            + dir
+            + " is lost:"
+            + lost
+            + "; another process may be writing here, so this instance stops");
   }
 
   /**
@@ -355,13 +368,17 @@ final class NamespaceLock implements AutoCloseable {
       } catch (IOException ignored) {
         // it was already gone
       }
-      LOG.warn("{} was deleted or replaced while this instance owned {}; locked it again",
-          l.path, dir);
+      LOG.warn(
+          "{} was deleted or replaced while this instance owned {}; locked it again", l.path, dir);
       held++;
     }
     if (held == 0) {
-      throw new IOException("ownership of namespace " + dir + " is lost:" + lost
-          + "; another process may be writing here, so this instance stops");
+      throw new IOException(
+          "ownership of namespace "
+              + dir
+              + " is lost:"
+              + lost
+              + "; another process may be writing here, so this instance stops");
     }
   }
 

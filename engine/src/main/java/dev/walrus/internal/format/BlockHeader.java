@@ -38,10 +38,13 @@ import java.util.zip.CRC32C;
 public final class BlockHeader {
   /** Magic number of a block header. */
   public static final int MAGIC = 0x424C4157;
+
   /** Current format version. */
   public static final int VERSION = 1;
+
   /** Size of the seal record. */
   public static final int SEAL_SIZE = 40;
+
   /** Largest possible header including the seal. */
   public static final int MAX_SIZE = sealPosition(255) + SEAL_SIZE;
 
@@ -54,7 +57,12 @@ public final class BlockHeader {
   public final int sealPosition;
 
   private BlockHeader(
-      long sequence, long length, long firstOffset, int topicId, String topic, int headerCrc,
+      long sequence,
+      long length,
+      long firstOffset,
+      int topicId,
+      String topic,
+      int headerCrc,
       int sealPosition) {
     this.sequence = sequence;
     this.length = length;
@@ -82,7 +90,8 @@ public final class BlockHeader {
    */
   public static ByteBuffer encode(
       long sequence, long length, long firstOffset, int topicId, byte[] utf8Name) {
-    ByteBuffer b = ByteBuffer.allocate(sealPosition(utf8Name.length)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(sealPosition(utf8Name.length)).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC)
         .put((byte) VERSION)
         .put((byte) utf8Name.length)
@@ -134,8 +143,13 @@ public final class BlockHeader {
       return null;
     }
     return new BlockHeader(
-        b.getLong(8), length, b.getLong(24), b.getInt(32),
-        new String(name, StandardCharsets.UTF_8), b.getInt(36), sealPosition(nameLength));
+        b.getLong(8),
+        length,
+        b.getLong(24),
+        b.getInt(32),
+        new String(name, StandardCharsets.UTF_8),
+        b.getInt(36),
+        sealPosition(nameLength));
   }
 
   /** Seal flag: the block is not part of its topic's chain. */
@@ -169,8 +183,8 @@ public final class BlockHeader {
     return encodeSeal(entriesStart(), firstOffset, entriesStart(), firstOffset, SEAL_DEAD);
   }
 
-  private ByteBuffer encodeSeal(long endPos, long endOffset, long commitPos, long commitOffset,
-      int flags) {
+  private ByteBuffer encodeSeal(
+      long endPos, long endOffset, long commitPos, long commitOffset, int flags) {
     ByteBuffer b = ByteBuffer.allocate(SEAL_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(endPos).putLong(endOffset).putLong(commitPos).putLong(commitOffset).putInt(flags);
     b.putInt(sealCrc(b.array()));
@@ -181,9 +195,13 @@ public final class BlockHeader {
   private int sealCrc(byte[] seal36) {
     CRC32C crc = new CRC32C();
     crc.update(seal36, 0, 36);
-    crc.update(new byte[] {
-        (byte) headerCrc, (byte) (headerCrc >>> 8), (byte) (headerCrc >>> 16),
-        (byte) (headerCrc >>> 24)});
+    crc.update(
+        new byte[] {
+          (byte) headerCrc,
+          (byte) (headerCrc >>> 8),
+          (byte) (headerCrc >>> 16),
+          (byte) (headerCrc >>> 24)
+        });
     return (int) crc.getValue();
   }
 
@@ -208,12 +226,17 @@ public final class BlockHeader {
     long endOffset = b.getLong(s + 8);
     long commitPos = b.getLong(s + 16);
     long commitOffset = b.getLong(s + 24);
-    if (endPos < entriesStart() || endPos > length || commitPos > endPos
-        || commitPos < entriesStart() || endOffset < firstOffset
-        || commitOffset < firstOffset || commitOffset > endOffset) {
+    if (endPos < entriesStart()
+        || endPos > length
+        || commitPos > endPos
+        || commitPos < entriesStart()
+        || endOffset < firstOffset
+        || commitOffset < firstOffset
+        || commitOffset > endOffset) {
       return null;
     }
-    return new BlockSeal(new BlockEnds(endPos, endOffset, commitPos, commitOffset),
+    return new BlockSeal(
+        new BlockEnds(endPos, endOffset, commitPos, commitOffset),
         (b.getInt(s + 32) & SEAL_DEAD) != 0);
   }
 }

@@ -25,10 +25,13 @@ import java.util.zip.CRC32C;
 public final class EntryFormat {
   /** Size of the entry header in bytes. */
   public static final int HEADER_SIZE = 24;
+
   /** Entries start on multiples of this many bytes within a block. */
   public static final int ALIGNMENT = 8;
+
   /** Flag: more entries of the same batch follow; this entry is not a commit point. */
   public static final int FLAG_MORE = 1;
+
   /** Largest payload the format can carry (1 GiB). */
   public static final int MAX_PAYLOAD = 1 << 30;
 

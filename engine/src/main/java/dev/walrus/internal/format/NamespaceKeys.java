@@ -34,8 +34,13 @@ public final class NamespaceKeys {
     for (int i = 0; i < key.length(); ) {
       int c = key.codePointAt(i);
       i += Character.charCount(c);
-      boolean keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
+      boolean keep =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       char out = keep ? (char) c : '_';
       if (out != '_') {
         onlyUnderscore = false;

@@ -70,12 +70,16 @@ public final class MetadataLog implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
   private final Map<String, TopicState> state = new HashMap<>();
+
   /** Restarts recovery recorded before {@link #makeDurable}. */
   private final Map<String, TreeSet<Long>> pendingRestarts = new HashMap<>();
+
   private StorageFile file;
   private long writePos;
+
   /** Set by replay when the journal found has a valid header: where its valid records end. */
   private boolean validHeader;
+
   private long replayedEnd;
   private long replayedSize;
   private volatile boolean dirty;
@@ -84,8 +88,10 @@ public final class MetadataLog implements AutoCloseable {
   public static final class TopicState {
     /** Consumer ("" = shared) to next offset. */
     public final Map<String, Long> cursors = new HashMap<>();
+
     /** Offsets below were reclaimed. */
     public long floor;
+
     /** Offsets at which the topic restarted after lost data. */
     public final TreeSet<Long> restarts = new TreeSet<>();
   }
@@ -105,8 +111,8 @@ public final class MetadataLog implements AutoCloseable {
    * @param compactAt compact when the file grows past this many bytes
    * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
    */
-  public static MetadataLog open(StorageBackend backend, Path dir, boolean syncWrites, long compactAt)
-      throws IOException {
+  public static MetadataLog open(
+      StorageBackend backend, Path dir, boolean syncWrites, long compactAt) throws IOException {
     MetadataLog j = replay(backend, dir, syncWrites, compactAt);
     j.makeDurable();
     return j;
@@ -119,8 +125,8 @@ public final class MetadataLog implements AutoCloseable {
    * @throws dev.walrus.CorruptNamespaceException if the journal holds an impossible record
    *     or an unknown non-zero header
    */
-  public static MetadataLog replay(StorageBackend backend, Path dir, boolean syncWrites,
-      long compactAt) throws IOException {
+  public static MetadataLog replay(
+      StorageBackend backend, Path dir, boolean syncWrites, long compactAt) throws IOException {
     MetadataLog j = new MetadataLog(backend, dir, syncWrites, compactAt);
     backend.delete(dir.resolve(TMP)); // a compaction that crashed before its rename
     j.load();
@@ -154,8 +160,12 @@ public final class MetadataLog implements AutoCloseable {
    * journal this engine wrote.
    */
   private static void checkHeader(Path p, ByteBuffer h) {
-    ByteBuffer valid = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(MAGIC).putInt(VERSION).flip();
+    ByteBuffer valid =
+        ByteBuffer.allocate(HEADER)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(MAGIC)
+            .putInt(VERSION)
+            .flip();
     boolean zero = true;
     boolean prefix = true;
     for (int i = 0; i < h.limit(); i++) {
@@ -169,10 +179,14 @@ public final class MetadataLog implements AutoCloseable {
     for (int i = 0; i < h.limit(); i++) {
       hex.append(String.format("%02x", h.get(i) & 0xFF));
     }
-    String why = h.limit() == HEADER && h.getInt(0) == MAGIC
-        ? "version " + Integer.toUnsignedString(h.getInt(4)) + " (this engine reads version "
-            + VERSION + ")"
-        : "an unknown header " + hex + " (expected 57414c4301000000)";
+    String why =
+        h.limit() == HEADER && h.getInt(0) == MAGIC
+            ? "version "
+                + Integer.toUnsignedString(h.getInt(4))
+                + " (this engine reads version "
+                + VERSION
+                + ")"
+            : "an unknown header " + hex + " (expected 57414c4301000000)";
     throw new dev.walrus.CorruptNamespaceException("cursor journal " + p + " has " + why);
   }
 
@@ -222,19 +236,21 @@ public final class MetadataLog implements AutoCloseable {
   /** @return a copy of the state replayed at open and updated since */
   public synchronized Map<String, TopicState> snapshot() {
     Map<String, TopicState> copy = new HashMap<>();
-    state.forEach((k, v) -> {
-      TopicState t = new TopicState();
-      t.cursors.putAll(v.cursors);
-      t.floor = v.floor;
-      t.restarts.addAll(v.restarts);
-      copy.put(k, t);
-    });
+    state.forEach(
+        (k, v) -> {
+          TopicState t = new TopicState();
+          t.cursors.putAll(v.cursors);
+          t.floor = v.floor;
+          t.restarts.addAll(v.restarts);
+          copy.put(k, t);
+        });
     return copy;
   }
 
   /** Records a consumer's next offset. */
-  public synchronized void recordCursor(byte[] topic, String topicName, byte[] consumer,
-      String consumerName, long next) throws IOException {
+  public synchronized void recordCursor(
+      byte[] topic, String topicName, byte[] consumer, String consumerName, long next)
+      throws IOException {
     buf.clear();
     begin(CURSOR, topic);
     buf.put((byte) consumer.length).put(consumer).putLong(next);
@@ -244,8 +260,8 @@ public final class MetadataLog implements AutoCloseable {
   }
 
   /** Forgets a consumer. */
-  public synchronized void dropCursor(byte[] topic, String topicName, byte[] consumer,
-      String consumerName) throws IOException {
+  public synchronized void dropCursor(
+      byte[] topic, String topicName, byte[] consumer, String consumerName) throws IOException {
     buf.clear();
     begin(DROP, topic);
     buf.put((byte) consumer.length).put(consumer);
@@ -258,7 +274,8 @@ public final class MetadataLog implements AutoCloseable {
   }
 
   /** Records a topic's floor and forces the journal (a file deletion depends on it). */
-  public synchronized void recordFloor(byte[] topic, String topicName, long floor) throws IOException {
+  public synchronized void recordFloor(byte[] topic, String topicName, long floor)
+      throws IOException {
     buf.clear();
     begin(FLOOR, topic);
     buf.putLong(floor);

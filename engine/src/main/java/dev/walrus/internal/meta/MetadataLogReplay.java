@@ -33,6 +33,7 @@ import java.util.zip.CRC32C;
 final class MetadataLogReplay {
   /** Larger than the largest record (8 + 65,535 bytes). */
   static final int BUFFER = 128 * 1024;
+
   static final byte CURSOR = 1;
   static final byte FLOOR = 2;
   static final byte RESTART = 3;
@@ -43,10 +44,15 @@ final class MetadataLogReplay {
   private final Map<String, TopicState> state;
   private final ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+
   /** File position of {@code buf}'s first byte; valid bytes are {@code [0, buf.limit())}. */
   private long bufStart;
+
   private boolean eof;
 
   MetadataLogReplay(StorageFile file, Path path, Map<String, TopicState> state) {
@@ -124,25 +130,28 @@ final class MetadataLogReplay {
     p += tl;
     TopicState ts = state.computeIfAbsent(topic, k -> new TopicState());
     switch (type) {
-      case CURSOR: {
-        int cl = buf.get(p++) & 0xFF;
-        if (p + cl + 8 != end) {
-          throw corrupt(pos, "consumer name length " + cl + " does not fit a CURSOR body of "
-              + n + " bytes");
+      case CURSOR:
+        {
+          int cl = buf.get(p++) & 0xFF;
+          if (p + cl + 8 != end) {
+            throw corrupt(
+                pos,
+                "consumer name length " + cl + " does not fit a CURSOR body of " + n + " bytes");
+          }
+          String consumer = cl == 0 ? "" : name(pos, p, cl, "consumer");
+          ts.cursors.put(consumer, offset(pos, buf.getLong(p + cl), "cursor"));
+          return;
         }
-        String consumer = cl == 0 ? "" : name(pos, p, cl, "consumer");
-        ts.cursors.put(consumer, offset(pos, buf.getLong(p + cl), "cursor"));
-        return;
-      }
-      case DROP: {
-        int cl = buf.get(p++) & 0xFF;
-        if (p + cl != end) {
-          throw corrupt(pos, "consumer name length " + cl + " does not fit a DROP body of "
-              + n + " bytes");
+      case DROP:
+        {
+          int cl = buf.get(p++) & 0xFF;
+          if (p + cl != end) {
+            throw corrupt(
+                pos, "consumer name length " + cl + " does not fit a DROP body of " + n + " bytes");
+          }
+          ts.cursors.remove(cl == 0 ? "" : name(pos, p, cl, "consumer"));
+          return;
         }
-        ts.cursors.remove(cl == 0 ? "" : name(pos, p, cl, "consumer"));
-        return;
-      }
       case FLOOR:
         if (p + 8 != end) {
           throw corrupt(pos, "a FLOOR body of " + n + " bytes");
@@ -180,7 +189,12 @@ final class MetadataLogReplay {
   }
 
   private CorruptNamespaceException corrupt(long pos, String why) {
-    return new CorruptNamespaceException("cursor journal " + path + ": the record at byte " + pos
-        + " passes its checksum but cannot be right: " + why);
+    return new CorruptNamespaceException(
+        "cursor journal "
+            + path
+            + ": the record at byte "
+            + pos
+            + " passes its checksum but cannot be right: "
+            + why);
   }
 }

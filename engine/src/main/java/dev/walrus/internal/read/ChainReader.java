@@ -30,21 +30,27 @@ public final class ChainReader {
   private static final int PREFETCH_MAX = 4 << 20;
   private static final int MAX_RANGES = 16;
 
-  private final ByteBuffer readAhead = ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer readAhead =
+      ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
+
   /** The window entries are parsed from: the read-ahead buffer or a prefetched range. */
   private ByteBuffer win = readAhead;
+
   private DataFile winFile;
   private long winStart = -1;
   private int winLen;
+
   /** Ranges fetched by {@link #prefetch} with one batch read. */
   private ByteBuffer prefetchBuf;
+
   private final List<ByteBuffer> ranges = new ArrayList<>();
   private final List<DataFile> rangeFiles = new ArrayList<>();
   private final List<Long> rangeStarts = new ArrayList<>();
 
   /** Result of the last {@link #peek}: where the entry after it starts. */
   private Block lastBlock;
+
   private long lastNextPos;
   private long lastOffset;
 
@@ -84,7 +90,12 @@ public final class ChainReader {
     int len = EntryFormat.payloadLength(win, at);
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
     if (len < 0 || pos + frame > limit) {
-      throw corrupt(topic, p.nextOffset, b, pos, "length " + Integer.toUnsignedLong(len) + " runs past the block's end");
+      throw corrupt(
+          topic,
+          p.nextOffset,
+          b,
+          pos,
+          "length " + Integer.toUnsignedLong(len) + " runs past the block's end");
     }
     long off = EntryFormat.offset(win, at);
     int id = EntryFormat.topicId(win, at);
@@ -200,8 +211,12 @@ public final class ChainReader {
     winLen = got;
     if (got < n) {
       winFile = null;
-      throw new CorruptEntryException("data file " + f.file().path() + " ends at "
-          + (abs + got) + ", inside an entry that should be readable");
+      throw new CorruptEntryException(
+          "data file "
+              + f.file().path()
+              + " ends at "
+              + (abs + got)
+              + ", inside an entry that should be readable");
     }
   }
 
@@ -220,8 +235,7 @@ public final class ChainReader {
    */
   public void prefetch(Topic topic, ReadPosition p, long bytes) throws IOException {
     invalidate();
-    if (p.nextOffset >= topic.endOffset()
-        || (p.block == null && !Locator.locate(topic, p, this))) {
+    if (p.nextOffset >= topic.endOffset() || (p.block == null && !Locator.locate(topic, p, this))) {
       return;
     }
     long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, bytes));
@@ -235,8 +249,13 @@ public final class ChainReader {
       long end = Math.min(b.endPos(), pos + left);
       if (end > pos) {
         int n = (int) (end - pos);
-        ByteBuffer r = prefetchBuf.duplicate().position(used).limit(used + n).slice()
-            .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer r =
+            prefetchBuf
+                .duplicate()
+                .position(used)
+                .limit(used + n)
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
         ranges.add(r);
         rangeFiles.add(b.file());
         rangeStarts.add(b.base() + pos);
@@ -268,8 +287,18 @@ public final class ChainReader {
     }
   }
 
-  private static CorruptEntryException corrupt(Topic t, long offset, Block b, long pos, String why) {
-    return new CorruptEntryException("corrupt entry at offset " + offset + " of topic '" + t.name()
-        + "' (" + b.file().file().path().getFileName() + " @" + (b.base() + pos) + "): " + why);
+  private static CorruptEntryException corrupt(
+      Topic t, long offset, Block b, long pos, String why) {
+    return new CorruptEntryException(
+        "corrupt entry at offset "
+            + offset
+            + " of topic '"
+            + t.name()
+            + "' ("
+            + b.file().file().path().getFileName()
+            + " @"
+            + (b.base() + pos)
+            + "): "
+            + why);
   }
 }

@@ -9,8 +9,10 @@ import dev.walrus.internal.core.Block;
 public final class ReadPosition {
   /** Offset of the next entry to read. */
   long nextOffset;
+
   /** Block holding {@link #nextOffset}, or null if not located yet. */
   Block block;
+
   /** Block-relative position of the entry at {@link #nextOffset} (valid if block != null). */
   long pos;
 

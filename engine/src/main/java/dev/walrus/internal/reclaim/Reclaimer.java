@@ -51,8 +51,14 @@ public final class Reclaimer {
    * @param journal the metadata log the floors go to
    * @param executor runs the passes {@link #poke} asks for
    */
-  public Reclaimer(EngineConfig config, Health health, DataFiles files,
-      Function<String, Topic> topics, Cursors cursors, MetadataLog journal, Executor executor) {
+  public Reclaimer(
+      EngineConfig config,
+      Health health,
+      DataFiles files,
+      Function<String, Topic> topics,
+      Cursors cursors,
+      MetadataLog journal,
+      Executor executor) {
     this.config = config;
     this.health = health;
     this.files = files;

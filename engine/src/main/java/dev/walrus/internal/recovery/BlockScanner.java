@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
 final class BlockScanner {
   private static final int WINDOW = 1 << 20;
 
-  private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer window =
+      ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
   private StorageFile windowFile;
   private long windowStart = -1;
@@ -43,7 +44,9 @@ final class BlockScanner {
       int at = (int) (abs - windowStart);
       long len = Integer.toUnsignedLong(EntryFormat.payloadLength(window, at));
       long frame = EntryFormat.frameSize(len);
-      if (len > EntryFormat.MAX_PAYLOAD || pos + frame > h.length || abs + frame > fileSize
+      if (len > EntryFormat.MAX_PAYLOAD
+          || pos + frame > h.length
+          || abs + frame > fileSize
           || EntryFormat.offset(window, at) != offset
           || EntryFormat.topicId(window, at) != h.topicId) {
         break;

@@ -21,14 +21,19 @@ final class ChainBuilder {
   /** A recovered block with what its seal or scan says. */
   static final class Candidate {
     final Block block;
+
     /** Where its entries end, as its seal or the scan says. */
     final BlockEnds ends;
+
     /** The block had a valid seal when recovery found it (not one recovery wrote). */
     final boolean sealedByWriter;
+
     /** The block had a {@code DEAD} seal when recovery found it. */
     final boolean markedDead;
+
     /** The block is outside its topic's chain. */
     boolean dead;
+
     /** The seal recovery writes for it, if any. */
     ByteBuffer pendingSeal;
 
@@ -58,14 +63,20 @@ final class ChainBuilder {
     }
 
     ChainRule.BlockFacts facts() {
-      return new ChainRule.BlockFacts(block.file().sequence(), block.firstOffset(),
-          block.entriesStart(), ends, sealedByWriter, markedDead);
+      return new ChainRule.BlockFacts(
+          block.file().sequence(),
+          block.firstOffset(),
+          block.entriesStart(),
+          ends,
+          sealedByWriter,
+          markedDead);
     }
   }
 
   private final ChainRule.TopicFacts topic;
   private ChainRule.ChainState state = ChainRule.ChainState.EMPTY;
   private final List<Block> accepted = new ArrayList<>();
+
   /** Blocks held by the open batch, with their readable end already set to their commit point. */
   private final List<Candidate> openBatchBlocks = new ArrayList<>();
 

@@ -96,8 +96,13 @@ final class ChainRule {
    * @param lastSealedComplete whether the chain's last block is writer-sealed and its
    *     seal ends on a committed entry (end offset = commit offset)
    */
-  record ChainState(boolean started, long committed, long pending, long beyondGap,
-      long lastFile, boolean lastSealedComplete) {
+  record ChainState(
+      boolean started,
+      long committed,
+      long pending,
+      long beyondGap,
+      long lastFile,
+      boolean lastSealedComplete) {
     /** The chain before any block. */
     static final ChainState EMPTY = new ChainState(false, 0, 0, 0, -1, false);
   }
@@ -112,8 +117,13 @@ final class ChainRule {
    * @param sealedByWriter whether it had a valid (not {@code DEAD}) seal when found
    * @param markedDead whether it had a {@code DEAD} seal when found
    */
-  record BlockFacts(long file, long firstOffset, int entriesStart, BlockEnds ends,
-      boolean sealedByWriter, boolean markedDead) {}
+  record BlockFacts(
+      long file,
+      long firstOffset,
+      int entriesStart,
+      BlockEnds ends,
+      boolean sealedByWriter,
+      boolean markedDead) {}
 
   /**
    * The outcome of offering one block.
@@ -125,8 +135,7 @@ final class ChainRule {
    * @param heldByOpenBatch whether the joining block is held by a batch still open after
    *     it
    */
-  record Step(BlockDecision decision, ChainState after, boolean commits,
-      boolean heldByOpenBatch) {}
+  record Step(BlockDecision decision, ChainState after, boolean commits, boolean heldByOpenBatch) {}
 
   /**
    * Decides one block.
@@ -142,25 +151,43 @@ final class ChainRule {
         return new Step(d, chain, false, false);
       case BEYOND_LOST_HEAD:
       case STALE:
-      case BEYOND_GAP: {
-        long reserved = e.commitOffset() > f // a committed entry, not only batch members
-            ? Math.max(chain.beyondGap(), e.commitOffset()) : chain.beyondGap();
-        ChainState after = new ChainState(chain.started(), chain.committed(), chain.pending(),
-            reserved, chain.lastFile(), chain.lastSealedComplete());
-        return new Step(d, after, false, false);
-      }
-      default: {
-        long committed = d == BlockDecision.CONTINUES
-            || d == BlockDecision.RESTARTS_AFTER_CUT_BATCH ? chain.committed() : f;
-        boolean commits = e.commitOffset() > f || e.commitPos() > block.entriesStart();
-        if (commits) {
-          committed = e.commitOffset();
+      case BEYOND_GAP:
+        {
+          long reserved =
+              e.commitOffset() > f // a committed entry, not only batch members
+                  ? Math.max(chain.beyondGap(), e.commitOffset())
+                  : chain.beyondGap();
+          ChainState after =
+              new ChainState(
+                  chain.started(),
+                  chain.committed(),
+                  chain.pending(),
+                  reserved,
+                  chain.lastFile(),
+                  chain.lastSealedComplete());
+          return new Step(d, after, false, false);
         }
-        long pending = e.endOffset();
-        ChainState after = new ChainState(true, committed, pending, chain.beyondGap(),
-            block.file(), block.sealedByWriter() && e.endOffset() == e.commitOffset());
-        return new Step(d, after, commits, pending > committed);
-      }
+      default:
+        {
+          long committed =
+              d == BlockDecision.CONTINUES || d == BlockDecision.RESTARTS_AFTER_CUT_BATCH
+                  ? chain.committed()
+                  : f;
+          boolean commits = e.commitOffset() > f || e.commitPos() > block.entriesStart();
+          if (commits) {
+            committed = e.commitOffset();
+          }
+          long pending = e.endOffset();
+          ChainState after =
+              new ChainState(
+                  true,
+                  committed,
+                  pending,
+                  chain.beyondGap(),
+                  block.file(),
+                  block.sealedByWriter() && e.endOffset() == e.commitOffset());
+          return new Step(d, after, commits, pending > committed);
+        }
     }
   }
 
@@ -172,7 +199,8 @@ final class ChainRule {
     }
     if (!chain.started()) {
       return f <= topic.floor() || topic.restarts().contains(f) || block.sealedByWriter()
-          ? BlockDecision.STARTS : BlockDecision.BEYOND_LOST_HEAD;
+          ? BlockDecision.STARTS
+          : BlockDecision.BEYOND_LOST_HEAD;
     }
     long committed = chain.committed();
     long pending = chain.pending();
@@ -203,8 +231,8 @@ final class ChainRule {
    * sealed block cannot be a write that was cut short (io_uring may complete a batch's
    * writes in any order).
    */
-  private static boolean reclaimedFileBetween(TopicFacts topic, ChainState chain,
-      BlockFacts block) {
+  private static boolean reclaimedFileBetween(
+      TopicFacts topic, ChainState chain, BlockFacts block) {
     if (!chain.lastSealedComplete() || !block.sealedByWriter()) {
       return false;
     }

@@ -7,11 +7,11 @@ import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.BlockEnds;
-import dev.walrus.internal.meta.MetadataLog;
-import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.format.BlockHeader;
 import dev.walrus.internal.format.BlockSeal;
 import dev.walrus.internal.format.EntryFormat;
+import dev.walrus.internal.meta.MetadataLog;
+import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
@@ -67,12 +67,16 @@ public final class Recovery {
   public static final class Result {
     public final ConcurrentSkipListMap<Long, DataFile> files = new ConcurrentSkipListMap<>();
     public final Map<String, Topic> topics = new HashMap<>();
+
     /** Topic to consumer to next offset, clamped to what the topic retains. */
     public final Map<String, Map<String, Long>> cursors = new HashMap<>();
+
     public long nextFileSequence = 1;
     public long nextBlockSequence = 1;
+
     /** Entries recovery cut (torn or unterminated), for the log line. */
     public long blocksScanned;
+
     public long blocksDead;
   }
 
@@ -137,9 +141,16 @@ public final class Recovery {
         end = Math.max(end, v);
       }
       if (!OffsetLimit.isValid(end)) { // blocks' offsets run past the limit
-        throw new CorruptNamespaceException("topic '" + name + "' would continue at offset "
-            + end + ", past the largest possible next offset " + OffsetLimit.MAX
-            + " (a data block of " + config.directory() + " claims impossible offsets)");
+        throw new CorruptNamespaceException(
+            "topic '"
+                + name
+                + "' would continue at offset "
+                + end
+                + ", past the largest possible next offset "
+                + OffsetLimit.MAX
+                + " (a data block of "
+                + config.directory()
+                + " claims impossible offsets)");
       }
       Topic topic = new Topic(name, end, ts.floor);
       for (Block b : chain.accepted()) {
@@ -189,8 +200,8 @@ public final class Recovery {
   }
 
   /** Writes the seals recovery decided (their files are already forced), then forces them. */
-  private void persistDecisions(Map<String, List<ChainBuilder.Candidate>> byTopic,
-      Set<DataFile> files) throws IOException {
+  private void persistDecisions(
+      Map<String, List<ChainBuilder.Candidate>> byTopic, Set<DataFile> files) throws IOException {
     if (files.isEmpty()) {
       return;
     }
@@ -223,9 +234,16 @@ public final class Recovery {
         break;
       }
       if (!OffsetLimit.isValid(h.firstOffset)) {
-        throw new CorruptNamespaceException("data file " + df.file().path() + ": the block at "
-            + pos + " passes its checksum but starts at offset " + h.firstOffset
-            + ", outside [0, " + OffsetLimit.MAX + "]");
+        throw new CorruptNamespaceException(
+            "data file "
+                + df.file().path()
+                + ": the block at "
+                + pos
+                + " passes its checksum but starts at offset "
+                + h.firstOffset
+                + ", outside [0, "
+                + OffsetLimit.MAX
+                + "]");
       }
       // A file cut short (truncated behind our back) keeps what it still holds: the block
       // is scanned up to the end of the file, whatever its seal says, and ends the walk.
@@ -236,8 +254,10 @@ public final class Recovery {
       if (cutShort && seal != null && !seal.dead()) {
         seal = null;
       }
-      if (seal != null && !seal.dead() && seal.ends().endOffset() - h.firstOffset
-          > (seal.ends().endPos() - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
+      if (seal != null
+          && !seal.dead()
+          && seal.ends().endOffset() - h.firstOffset
+              > (seal.ends().endPos() - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
         seal = null; // more entries than its bytes can hold: scan the block instead
       }
       ChainBuilder.Candidate c;

@@ -31,6 +31,7 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
   private final Object lock = new Object();
   private volatile FileChannel ch;
   private volatile boolean closed;
+
   /** A hint for eviction; racy on purpose (a plain store on the hot path). */
   private boolean used = true;
 
@@ -88,7 +89,7 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
     boolean interrupted = Thread.interrupted();
     try {
       FileChannel c = channel();
-      for (;;) {
+      for (; ; ) {
         try {
           return op.run(c);
         } catch (ClosedChannelException e) {
@@ -109,27 +110,29 @@ final class ChannelFile implements StorageFile, DescriptorCache.Holder {
   @Override
   public void write(ByteBuffer src, long position) throws IOException {
     int start = src.position();
-    retrying(c -> {
-      long pos = position + (src.position() - start); // a repeat goes on where it stopped
-      while (src.hasRemaining()) {
-        pos += c.write(src, pos);
-      }
-      return null;
-    });
+    retrying(
+        c -> {
+          long pos = position + (src.position() - start); // a repeat goes on where it stopped
+          while (src.hasRemaining()) {
+            pos += c.write(src, pos);
+          }
+          return null;
+        });
   }
 
   @Override
   public int read(ByteBuffer dst, long position) throws IOException {
     int start = dst.position();
-    return retrying(c -> {
-      while (dst.hasRemaining()) {
-        int n = c.read(dst, position + (dst.position() - start));
-        if (n < 0) {
-          break;
-        }
-      }
-      return dst.position() - start;
-    });
+    return retrying(
+        c -> {
+          while (dst.hasRemaining()) {
+            int n = c.read(dst, position + (dst.position() - start));
+            if (n < 0) {
+              break;
+            }
+          }
+          return dst.position() - start;
+        });
   }
 
   @Override

@@ -44,8 +44,8 @@ public final class DescriptorCache {
    */
   public DescriptorCache(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("descriptor cache capacity must be at least 1, got "
-          + capacity);
+      throw new IllegalArgumentException(
+          "descriptor cache capacity must be at least 1, got " + capacity);
     }
     this.capacity = capacity;
   }

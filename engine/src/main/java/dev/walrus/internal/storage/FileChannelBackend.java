@@ -28,8 +28,10 @@ import java.util.Set;
 public final class FileChannelBackend implements StorageBackend {
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_PERMS =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR_PERMS =
+      PosixFilePermissions.fromString("rwx------");
 
   private final DescriptorCache cache;
 
@@ -112,7 +114,9 @@ public final class FileChannelBackend implements StorageBackend {
       throw e;
     } catch (IOException e) {
       if (Files.isSymbolicLink(path)) {
-        throw new java.nio.file.FileSystemException(path.toString(), null,
+        throw new java.nio.file.FileSystemException(
+            path.toString(),
+            null,
             "is a symbolic link; Walrus never follows symbolic links to its files");
       }
       throw e;
@@ -149,13 +153,15 @@ public final class FileChannelBackend implements StorageBackend {
   @Override
   public void createDirectories(Path dir) throws IOException {
     java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
-    for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.isDirectory(p);
+    for (Path p = dir.toAbsolutePath().normalize();
+        p != null && !Files.isDirectory(p);
         p = p.getParent()) {
       missing.push(p);
     }
-    FileAttribute<?>[] attrs = POSIX
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_PERMS)}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attrs =
+        POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_PERMS)}
+            : new FileAttribute<?>[0];
     while (!missing.isEmpty()) {
       Path p = missing.pop();
       try {
@@ -169,8 +175,11 @@ public final class FileChannelBackend implements StorageBackend {
       if (POSIX) {
         // The attribute above is masked by the umask; set the permissions themselves (on
         // the directory just made, not through a link put in its place).
-        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(DIR_PERMS);
+        Files.getFileAttributeView(
+                p,
+                java.nio.file.attribute.PosixFileAttributeView.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            .setPermissions(DIR_PERMS);
       }
     }
   }

@@ -21,12 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Fsyncs {
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-        Thread t = new Thread(r, "walrus-fsync-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+  private static final ThreadPoolExecutor POOL =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "walrus-fsync-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
 
   private Fsyncs() {}
 
@@ -38,31 +44,35 @@ final class Fsyncs {
 
   /** Forces a file's data ({@code fdatasync}) through a descriptor of its own. */
   static void forceFile(Path path) throws IOException {
-    run(() -> {
-      try (FileChannel ch = FileChannelBackend.openChannel(path, false, false)) {
-        ch.force(false);
-      }
-    });
+    run(
+        () -> {
+          try (FileChannel ch = FileChannelBackend.openChannel(path, false, false)) {
+            ch.force(false);
+          }
+        });
   }
 
   /** Forces a directory's entries. */
   static void forceDirectory(Path dir) throws IOException {
-    run(() -> {
-      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-        ch.force(true);
-      }
-    });
+    run(
+        () -> {
+          try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+          }
+        });
   }
 
   /** Runs {@code a} on an fsync thread and waits for it, uninterruptibly. */
   static void run(Action a) throws IOException {
-    Future<?> f = POOL.submit(() -> {
-      a.run();
-      return null;
-    });
+    Future<?> f =
+        POOL.submit(
+            () -> {
+              a.run();
+              return null;
+            });
     boolean interrupted = false;
     try {
-      for (;;) {
+      for (; ; ) {
         try {
           f.get();
           return;

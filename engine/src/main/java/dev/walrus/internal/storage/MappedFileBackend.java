@@ -102,7 +102,7 @@ public final class MappedFileBackend extends ForwardingBackend {
     // cleared, again if an interrupt closed the channel meanwhile, and restore the status.
     boolean interrupted = Thread.interrupted();
     try {
-      for (;;) {
+      for (; ; ) {
         try {
           return map(path, syncWrites);
         } catch (ClosedChannelException e) {
@@ -138,15 +138,24 @@ public final class MappedFileBackend extends ForwardingBackend {
     private final MappedByteBuffer[] chunks;
     private final long size;
     private final boolean sync;
+
     /** Operations in flight; close waits for zero. Negative once closed. */
     private final AtomicInteger users = new AtomicInteger();
+
     /** A SIGBUS was seen: the file is shorter than the mapping. */
     private volatile boolean faulted;
+
     /** The file's descriptor (reopened on demand), for allocation writes. */
     private final StorageFile channel;
+
     private final Msync msync;
 
-    MappedFile(Path path, MappedByteBuffer[] chunks, long size, boolean sync, StorageFile channel,
+    MappedFile(
+        Path path,
+        MappedByteBuffer[] chunks,
+        long size,
+        boolean sync,
+        StorageFile channel,
         Msync msync) {
       this.path = path;
       this.chunks = chunks;
@@ -164,8 +173,15 @@ public final class MappedFileBackend extends ForwardingBackend {
     @Override
     public void allocate(long position, long length) throws IOException {
       if (position < 0 || position + length > size) {
-        throw new IOException("allocation of " + length + " bytes at " + position
-            + " exceeds the mapped size " + size + " of " + path);
+        throw new IOException(
+            "allocation of "
+                + length
+                + " bytes at "
+                + position
+                + " exceeds the mapped size "
+                + size
+                + " of "
+                + path);
       }
       long pos = position;
       long end = position + length;
@@ -200,8 +216,15 @@ public final class MappedFileBackend extends ForwardingBackend {
     public void write(ByteBuffer src, long position) throws IOException {
       int len = src.remaining();
       if (position < 0 || position + len > size) {
-        throw new IOException("write of " + len + " bytes at " + position + " exceeds the mapped size "
-            + size + " of " + path);
+        throw new IOException(
+            "write of "
+                + len
+                + " bytes at "
+                + position
+                + " exceeds the mapped size "
+                + size
+                + " of "
+                + path);
       }
       enter();
       try {
@@ -223,8 +246,12 @@ public final class MappedFileBackend extends ForwardingBackend {
         }
       } catch (InternalError e) {
         faulted = true;
-        throw new IOException("mapped file " + path + " is shorter than its mapping"
-            + " (truncated behind the engine's back?)", e);
+        throw new IOException(
+            "mapped file "
+                + path
+                + " is shorter than its mapping"
+                + " (truncated behind the engine's back?)",
+            e);
       } finally {
         exit();
       }
@@ -238,8 +265,12 @@ public final class MappedFileBackend extends ForwardingBackend {
       } catch (InternalError e) {
         // The JVM's way of reporting SIGBUS: the file was truncated behind our back.
         faulted = true;
-        throw new IOException("mapped file " + path + " is shorter than its mapping"
-            + " (truncated behind the engine's back?)", e);
+        throw new IOException(
+            "mapped file "
+                + path
+                + " is shorter than its mapping"
+                + " (truncated behind the engine's back?)",
+            e);
       } finally {
         exit();
       }

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlockAllocator implements DataFiles {
   private static final Logger LOG = LoggerFactory.getLogger(BlockAllocator.class);
+
   /** How many taken names in a row the allocator skips before giving up. */
   static final int MAX_TAKEN_NAMES = 1000;
+
   private final EngineConfig config;
   private final ConcurrentSkipListMap<Long, DataFile> files;
   private long nextFileSequence;
@@ -55,16 +57,23 @@ public final class BlockAllocator implements DataFiles {
    * @param nextFileSequence sequence for the next file created
    * @param nextBlockSequence sequence for the next block
    */
-  public BlockAllocator(EngineConfig config, ConcurrentSkipListMap<Long, DataFile> files,
-      long nextFileSequence, long nextBlockSequence) {
-    this(config, files, nextFileSequence, nextBlockSequence, () -> { });
+  public BlockAllocator(
+      EngineConfig config,
+      ConcurrentSkipListMap<Long, DataFile> files,
+      long nextFileSequence,
+      long nextBlockSequence) {
+    this(config, files, nextFileSequence, nextBlockSequence, () -> {});
   }
 
   /**
    * @param beforeNewFile runs before each data file is created; its failure fails the write
    */
-  public BlockAllocator(EngineConfig config, ConcurrentSkipListMap<Long, DataFile> files,
-      long nextFileSequence, long nextBlockSequence, NewFileCheck beforeNewFile) {
+  public BlockAllocator(
+      EngineConfig config,
+      ConcurrentSkipListMap<Long, DataFile> files,
+      long nextFileSequence,
+      long nextBlockSequence,
+      NewFileCheck beforeNewFile) {
     this.beforeNewFile = beforeNewFile;
     this.config = config;
     this.files = files;
@@ -89,14 +98,15 @@ public final class BlockAllocator implements DataFiles {
     // Space first (the mmap backend writes zeros through the descriptor): a full disk
     // fails here, before the block exists, and never inside a mapping.
     current.file().allocate(base, length);
-    ByteBuffer h = BlockHeader.encode(nextBlockSequence, length, firstOffset, topic.id(), topic.utf8());
+    ByteBuffer h =
+        BlockHeader.encode(nextBlockSequence, length, firstOffset, topic.id(), topic.utf8());
     // The header is written before any entry of the block; recovery finds blocks by
     // walking headers from the start of the file, so a block without a valid header
     // ends the walk, and with it everything allocated after it in this file.
     current.file().write(h, base);
     current.markDirty();
-    BlockHeader header = BlockHeader.decode(h.duplicate().clear()
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN));
+    BlockHeader header =
+        BlockHeader.decode(h.duplicate().clear().order(java.nio.ByteOrder.LITTLE_ENDIAN));
     Block b = new Block(current, base, header);
     current.addBlock(b);
     nextBlockSequence++;
@@ -118,8 +128,13 @@ public final class BlockAllocator implements DataFiles {
         // Something the engine did not make (a file, a link) has this name: leave it alone
         // and take the next one (sequences need not be contiguous), so the topic goes on.
         if (taken >= MAX_TAKEN_NAMES) {
-          throw new IOException("the next " + MAX_TAKEN_NAMES + " data-file names in "
-              + config.directory() + " are all taken by files the engine did not create", e);
+          throw new IOException(
+              "the next "
+                  + MAX_TAKEN_NAMES
+                  + " data-file names in "
+                  + config.directory()
+                  + " are all taken by files the engine did not create",
+              e);
         }
         LOG.warn("{} exists but was not created by this instance; skipping that name", path);
       }

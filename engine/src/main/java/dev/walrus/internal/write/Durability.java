@@ -63,8 +63,12 @@ public final class Durability {
     void syncIfNeeded() throws IOException;
   }
 
-  public Durability(EngineConfig config, Health health, Supplier<List<DataFile>> files,
-      MetadataLog journal, DirectorySync directory) {
+  public Durability(
+      EngineConfig config,
+      Health health,
+      Supplier<List<DataFile>> files,
+      MetadataLog journal,
+      DirectorySync directory) {
     this.config = config;
     this.health = health;
     this.files = files;
@@ -111,8 +115,11 @@ public final class Durability {
     long interval = TimeUnit.MILLISECONDS.toNanos(config.schedule().intervalMillis());
     try {
       if (!stopped) {
-        task = executor.schedule(this::periodic,
-            nextDelay(started, System.nanoTime(), interval), TimeUnit.NANOSECONDS);
+        task =
+            executor.schedule(
+                this::periodic,
+                nextDelay(started, System.nanoTime(), interval),
+                TimeUnit.NANOSECONDS);
       }
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // the instance is closing

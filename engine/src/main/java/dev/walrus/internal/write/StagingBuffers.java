@@ -23,8 +23,10 @@ final class StagingBuffers {
 
   private final int size;
   private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+
   /** Runs in queue order: the first {@link #runCount} are queued, the rest kept for reuse. */
   private final List<FileRun> runs = new ArrayList<>();
+
   private int runCount;
   private ByteBuffer current;
   private long queuedBytes;

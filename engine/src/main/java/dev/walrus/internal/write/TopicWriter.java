@@ -42,26 +42,35 @@ public final class TopicWriter {
   private final Health health;
   private final CRC32C crc = new CRC32C();
   private final StagingBuffers staging = new StagingBuffers(STAGING);
+
   /** Blocks rolled during the current operation: sealed after its bytes, ended at its commit. */
   private final List<RolledBlock> rolled = new ArrayList<>(4);
+
   private final List<Block> allocated = new ArrayList<>(4);
 
   /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
+
   /** Block-relative position of the next frame. */
   private long writePos;
+
   /** Block-relative position where the current staging buffer's first byte goes. */
   private long stagedFrom;
+
   /** Offset the next entry gets. */
   private long writeOffset;
+
   /** End of the last committed entry in the current block, for its seal. */
   private long commitPos;
+
   private long commitOffset;
+
   /** Writes are collected until the end of the operation (batches). */
   private boolean deferring;
 
   /** State before the current operation, for rollback. */
   private Block startBlock;
+
   private Block startTail;
   private long startWritePos;
   private long startCommitPos;
@@ -230,8 +239,12 @@ public final class TopicWriter {
     if (old != null) {
       // The seal goes out only after this operation's bytes are written (see writeOut):
       // a seal must never describe bytes that are not there yet.
-      rolled.add(new RolledBlock(old, writePos, writeOffset,
-          old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset)));
+      rolled.add(
+          new RolledBlock(
+              old,
+              writePos,
+              writeOffset,
+              old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset)));
       topic.link(fresh);
     } else {
       topic.link(fresh);
@@ -275,9 +288,15 @@ public final class TopicWriter {
       }
       if (startBlock != null) {
         durability.cancelSeal(startBlock);
-        startBlock.file().file().write(startBlock.header().encodeSeal(
-            startWritePos, startBlock.endOffset(), startCommitPos, startCommitOffset),
-            startBlock.base() + startBlock.header().sealPosition);
+        startBlock
+            .file()
+            .file()
+            .write(
+                startBlock
+                    .header()
+                    .encodeSeal(
+                        startWritePos, startBlock.endOffset(), startCommitPos, startCommitOffset),
+                startBlock.base() + startBlock.header().sealPosition);
         startBlock.seal();
         files.add(startBlock.file());
       }
@@ -291,7 +310,11 @@ public final class TopicWriter {
     }
     topic.rollbackTo(startTail);
     block = null;
-    return new dev.walrus.WriteRolledBackException(what + " failed and was rolled back (nothing of it"
-        + " is visible; the instance stays usable): " + cause, cause);
+    return new dev.walrus.WriteRolledBackException(
+        what
+            + " failed and was rolled back (nothing of it"
+            + " is visible; the instance stays usable): "
+            + cause,
+        cause);
   }
 }

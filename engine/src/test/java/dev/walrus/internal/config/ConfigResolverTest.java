@@ -27,10 +27,27 @@ class ConfigResolverTest {
     return requested(null, false, null, null, null, false, null);
   }
 
-  private static Requested requested(Path dataDir, boolean namespaceSet, String namespace,
-      Backend backend, Backend processBackend, boolean ioUringOff, Boolean quiet) {
-    return new Requested(dataDir, namespaceSet, namespace, backend, processBackend, ioUringOff,
-        quiet, ReadConsistency.strictlyAtOnce(), FsyncSchedule.defaultSchedule(), 4096, 2, 100,
+  private static Requested requested(
+      Path dataDir,
+      boolean namespaceSet,
+      String namespace,
+      Backend backend,
+      Backend processBackend,
+      boolean ioUringOff,
+      Boolean quiet) {
+    return new Requested(
+        dataDir,
+        namespaceSet,
+        namespace,
+        backend,
+        processBackend,
+        ioUringOff,
+        quiet,
+        ReadConsistency.strictlyAtOnce(),
+        FsyncSchedule.defaultSchedule(),
+        4096,
+        2,
+        100,
         true);
   }
 
@@ -43,18 +60,25 @@ class ConfigResolverTest {
     assertThat(c.ioUring()).isEqualTo(IoUringMode.AUTO);
     assertThat(c.maxOpenFiles()).isEqualTo(ConfigResolver.DEFAULT_MAX_OPEN_FILES);
     assertThat(c.quiet()).isFalse();
-    assertThat(c.sources()).containsEntry("dataDir", "default").containsEntry("backend", "default")
-        .containsEntry("io_uring", "default").containsEntry("quiet", "default");
+    assertThat(c.sources())
+        .containsEntry("dataDir", "default")
+        .containsEntry("backend", "default")
+        .containsEntry("io_uring", "default")
+        .containsEntry("quiet", "default");
   }
 
   @Test
   void theDataDirectoryComesFromTheBuilderThenTheEnvironment() {
     env.put("WALRUS_DATA_DIR", "/from/env");
     assertThat(resolver.resolve(unset()).dataDir()).isEqualTo(Path.of("/from/env"));
-    assertThat(resolver.resolve(requested(Path.of("/built"), false, null, null, null, false, null))
-        .dataDir()).isEqualTo(Path.of("/built"));
+    assertThat(
+            resolver
+                .resolve(requested(Path.of("/built"), false, null, null, null, false, null))
+                .dataDir())
+        .isEqualTo(Path.of("/built"));
     env.put("WALRUS_DATA_DIR", "");
-    assertThat(resolver.resolve(unset()).dataDir()).as("an empty variable is unset")
+    assertThat(resolver.resolve(unset()).dataDir())
+        .as("an empty variable is unset")
         .isEqualTo(Path.of(ConfigResolver.DEFAULT_DATA_DIR));
   }
 
@@ -62,10 +86,15 @@ class ConfigResolverTest {
   void aNamespaceSetOnTheBuilderWinsEvenWhenItIsNull() {
     env.put("WALRUS_INSTANCE_KEY", "env-key");
     assertThat(resolver.resolve(unset()).namespaceKey()).isEqualTo("env-key");
-    assertThat(resolver.resolve(requested(null, true, "built", null, null, false, null))
-        .namespaceKey()).isEqualTo("built");
-    assertThat(resolver.resolve(requested(null, true, null, null, null, false, null))
-        .namespaceKey()).as("namespace(null): the data directory itself").isNull();
+    assertThat(
+            resolver
+                .resolve(requested(null, true, "built", null, null, false, null))
+                .namespaceKey())
+        .isEqualTo("built");
+    assertThat(
+            resolver.resolve(requested(null, true, null, null, null, false, null)).namespaceKey())
+        .as("namespace(null): the data directory itself")
+        .isNull();
   }
 
   @Test
@@ -73,10 +102,16 @@ class ConfigResolverTest {
     props.put("walrus.backend", "mmap");
     assertThat(resolver.resolve(unset()).backend()).isEqualTo(Backend.MMAP);
     assertThat(resolver.resolve(unset()).sources()).containsEntry("backend", "-Dwalrus.backend");
-    assertThat(resolver.resolve(requested(null, false, null, null, Backend.FD, false, null))
-        .backend()).as("the process-wide switch beats the property").isEqualTo(Backend.FD);
-    assertThat(resolver.resolve(requested(null, false, null, Backend.MMAP, Backend.FD, false,
-        null)).backend()).as("the builder beats the switch").isEqualTo(Backend.MMAP);
+    assertThat(
+            resolver.resolve(requested(null, false, null, null, Backend.FD, false, null)).backend())
+        .as("the process-wide switch beats the property")
+        .isEqualTo(Backend.FD);
+    assertThat(
+            resolver
+                .resolve(requested(null, false, null, Backend.MMAP, Backend.FD, false, null))
+                .backend())
+        .as("the builder beats the switch")
+        .isEqualTo(Backend.MMAP);
     assertThat(resolver.defaultBackend(null)).isEqualTo(Backend.MMAP);
     assertThat(resolver.defaultBackend(Backend.FD)).isEqualTo(Backend.FD);
     props.put("walrus.backend", "fd");
@@ -88,15 +123,18 @@ class ConfigResolverTest {
     env.put("WALRUS_DISABLE_IO_URING", "1");
     assertThat(resolver.resolve(unset()).ioUring()).isEqualTo(IoUringMode.OFF);
     props.put("walrus.io_uring", "required");
-    assertThat(resolver.resolve(unset()).ioUring()).as("the property beats the environment")
+    assertThat(resolver.resolve(unset()).ioUring())
+        .as("the property beats the environment")
         .isEqualTo(IoUringMode.REQUIRED);
     assertThat(resolver.resolve(requested(null, false, null, null, null, true, null)).ioUring())
-        .as("ioUring(false) beats both").isEqualTo(IoUringMode.OFF);
+        .as("ioUring(false) beats both")
+        .isEqualTo(IoUringMode.OFF);
     props.put("walrus.io_uring", "false");
     env.remove("WALRUS_DISABLE_IO_URING");
     assertThat(resolver.resolve(unset()).ioUring()).isEqualTo(IoUringMode.OFF);
     props.put("walrus.io_uring", "true");
-    assertThat(resolver.resolve(unset()).ioUring()).as("any other value is the default")
+    assertThat(resolver.resolve(unset()).ioUring())
+        .as("any other value is the default")
         .isEqualTo(IoUringMode.AUTO);
   }
 
@@ -118,7 +156,8 @@ class ConfigResolverTest {
       props.put("walrus.maxOpenFiles", bad);
       assertThatThrownBy(() -> resolver.resolve(unset()))
           .isInstanceOf(InvalidArgumentException.class)
-          .hasMessageContaining("walrus.maxOpenFiles").hasMessageContaining("'" + bad + "'");
+          .hasMessageContaining("walrus.maxOpenFiles")
+          .hasMessageContaining("'" + bad + "'");
     }
   }
 
@@ -127,9 +166,16 @@ class ConfigResolverTest {
     props.put("walrus.backend", "mmap");
     env.put("WALRUS_QUIET", "1");
     String d = resolver.resolve(unset()).describe();
-    assertThat(d).contains("backend=mmap (-Dwalrus.backend)", "quiet=true (WALRUS_QUIET=1)",
-        "io_uring=auto (default)", "maxOpenFiles=64 (default)", "blockSize=4096",
-        "blocksPerFile=2", "maxEntryBytes=100", "sharedCursor=true");
+    assertThat(d)
+        .contains(
+            "backend=mmap (-Dwalrus.backend)",
+            "quiet=true (WALRUS_QUIET=1)",
+            "io_uring=auto (default)",
+            "maxOpenFiles=64 (default)",
+            "blockSize=4096",
+            "blocksPerFile=2",
+            "maxEntryBytes=100",
+            "sharedCursor=true");
   }
 
   @Test

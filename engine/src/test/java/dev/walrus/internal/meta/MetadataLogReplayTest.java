@@ -48,32 +48,39 @@ class MetadataLogReplayTest {
     public StorageFile open(Path path, boolean create, boolean syncWrites) throws IOException {
       StorageFile f = delegate.open(path, create, syncWrites);
       return new StorageFile() {
-        @Override public Path path() {
+        @Override
+        public Path path() {
           return f.path();
         }
 
-        @Override public void write(ByteBuffer src, long position) throws IOException {
+        @Override
+        public void write(ByteBuffer src, long position) throws IOException {
           f.write(src, position);
         }
 
-        @Override public int read(ByteBuffer dst, long position) throws IOException {
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
           largest.accumulateAndGet(dst.remaining(), Math::max);
           return f.read(dst, position);
         }
 
-        @Override public void force() throws IOException {
+        @Override
+        public void force() throws IOException {
           f.force();
         }
 
-        @Override public long size() throws IOException {
+        @Override
+        public long size() throws IOException {
           return f.size();
         }
 
-        @Override public void truncate(long size) throws IOException {
+        @Override
+        public void truncate(long size) throws IOException {
           f.truncate(size);
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
           f.close();
         }
       };
@@ -139,10 +146,12 @@ class MetadataLogReplayTest {
       Map<String, MetadataLog.TopicState> s = j.snapshot();
       assertThat(s).hasSize(7);
       for (int i = n - 91; i < n; i++) { // the last record per key wins
-        assertThat(s.get("topic-" + (i % 7)).cursors).containsEntry("consumer-" + (i % 13), (long) i);
+        assertThat(s.get("topic-" + (i % 7)).cursors)
+            .containsEntry("consumer-" + (i % 13), (long) i);
       }
     }
-    assertThat(backend.largest.get()).as("largest read of the journal")
+    assertThat(backend.largest.get())
+        .as("largest read of the journal")
         .isLessThanOrEqualTo(MetadataLogReplay.BUFFER);
   }
 
@@ -157,7 +166,8 @@ class MetadataLogReplayTest {
       assertThat(j.snapshot().get("t").cursors).containsEntry("", 42L);
       assertThat(j.snapshot().get("t").floor).isEqualTo(7);
     }
-    assertThat(backend.largest.get()).as("largest read of the journal")
+    assertThat(backend.largest.get())
+        .as("largest read of the journal")
         .isLessThanOrEqualTo(MetadataLogReplay.BUFFER);
     assertThat(Files.size(p)).as("the journal rewritten at open").isLessThan(4096);
   }
@@ -194,8 +204,12 @@ class MetadataLogReplayTest {
 
   @Test
   void aNonZeroUnknownHeaderIsATypedErrorAndChangesNothing() throws Exception {
-    for (byte[] header : new byte[][] {"GARBAGE!".getBytes(StandardCharsets.US_ASCII),
-        {0x57, 0x41, 0x4C, 0x43, 2, 0, 0, 0}, {0x57, 0x41, 0x58}}) {
+    for (byte[] header :
+        new byte[][] {
+          "GARBAGE!".getBytes(StandardCharsets.US_ASCII),
+          {0x57, 0x41, 0x4C, 0x43, 2, 0, 0, 0},
+          {0x57, 0x41, 0x58}
+        }) {
       Path p = dir.resolve(MetadataLog.FILE);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(header);
@@ -204,7 +218,8 @@ class MetadataLogReplayTest {
       }
       Files.write(p, out.toByteArray());
       assertThatThrownBy(() -> open(new ReadSizes()))
-          .isInstanceOf(CorruptNamespaceException.class).hasMessageContaining("cursors.log");
+          .isInstanceOf(CorruptNamespaceException.class)
+          .hasMessageContaining("cursors.log");
       assertThat(Files.readAllBytes(p)).as("left as found").isEqualTo(out.toByteArray());
     }
   }
@@ -222,7 +237,8 @@ class MetadataLogReplayTest {
         assertThatThrownBy(() -> open(new ReadSizes()))
             .as("type %d value %d", type, v)
             .isInstanceOf(CorruptNamespaceException.class)
-            .hasMessageContaining(Long.toString(v)).hasMessageContaining("byte 27");
+            .hasMessageContaining(Long.toString(v))
+            .hasMessageContaining("byte 27");
         assertThat(Files.readAllBytes(p)).as("left as found").isEqualTo(before);
       }
     }
@@ -245,7 +261,8 @@ class MetadataLogReplayTest {
     };
     for (byte[] f : forged) {
       journal(cursor("t", "", 1), f);
-      assertThatThrownBy(() -> open(new ReadSizes())).isInstanceOf(CorruptNamespaceException.class)
+      assertThatThrownBy(() -> open(new ReadSizes()))
+          .isInstanceOf(CorruptNamespaceException.class)
           .hasMessageContaining("byte 27");
     }
   }

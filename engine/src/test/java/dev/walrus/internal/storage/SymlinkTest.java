@@ -44,22 +44,32 @@ class SymlinkTest {
     Path target = Files.write(dir.resolve("target"), new byte[8192]);
     for (StorageBackend b : all()) {
       Path link = Files.createSymbolicLink(dir.resolve("wal-" + b.name() + ".log"), target);
-      Path dangling = Files.createSymbolicLink(dir.resolve("dangling-" + b.name()),
-          dir.resolve("nowhere-" + b.name()));
+      Path dangling =
+          Files.createSymbolicLink(
+              dir.resolve("dangling-" + b.name()), dir.resolve("nowhere-" + b.name()));
 
-      assertThatThrownBy(() -> b.openPreallocated(link, false)).as(b.name())
-          .isInstanceOf(IOException.class).hasMessageContaining(link.toString())
+      assertThatThrownBy(() -> b.openPreallocated(link, false))
+          .as(b.name())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(link.toString())
           .hasMessageContaining("symbolic link");
-      assertThatThrownBy(() -> b.open(link, false, false)).as(b.name())
-          .isInstanceOf(IOException.class).hasMessageContaining(link.toString());
-      assertThatThrownBy(() -> b.open(dangling, true, false)).as(b.name())
-          .isInstanceOf(IOException.class).hasMessageContaining(dangling.toString());
-      assertThatThrownBy(() -> b.create(link, 4096, false)).as(b.name())
+      assertThatThrownBy(() -> b.open(link, false, false))
+          .as(b.name())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(link.toString());
+      assertThatThrownBy(() -> b.open(dangling, true, false))
+          .as(b.name())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(dangling.toString());
+      assertThatThrownBy(() -> b.create(link, 4096, false))
+          .as(b.name())
           .isInstanceOf(FileAlreadyExistsException.class);
-      assertThatThrownBy(() -> b.create(dangling, 4096, false)).as(b.name())
+      assertThatThrownBy(() -> b.create(dangling, 4096, false))
+          .as(b.name())
           .isInstanceOf(FileAlreadyExistsException.class);
-      assertThat(Files.exists(dir.resolve("nowhere-" + b.name()))).as("nothing created behind "
-          + "a dangling link").isFalse();
+      assertThat(Files.exists(dir.resolve("nowhere-" + b.name())))
+          .as("nothing created behind " + "a dangling link")
+          .isFalse();
     }
     assertThat(Files.readAllBytes(target)).as("the target is never written").containsOnly(0);
     assertThat(Files.size(target)).isEqualTo(8192);
@@ -76,7 +86,8 @@ class SymlinkTest {
         f.read(one, 100);
         assertThat(one.get(0)).isEqualTo((byte) 7);
       }
-      assertThat(Files.getPosixFilePermissions(p)).as(b.name())
+      assertThat(Files.getPosixFilePermissions(p))
+          .as(b.name())
           .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
   }

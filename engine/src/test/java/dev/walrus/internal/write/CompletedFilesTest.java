@@ -33,22 +33,32 @@ class CompletedFilesTest {
   void aFileBeingCreatedByAnAllocationIsNeverAmongTheCompletedFiles() throws Exception {
     CompletableFuture<List<DataFile>> seenDuringCreate = new CompletableFuture<>();
     BlockAllocator[] allocator = new BlockAllocator[1];
-    ForwardingBackend backend = new ForwardingBackend(new FileChannelBackend()) {
-      @Override
-      public String name() {
-        return "hooked-fd";
-      }
+    ForwardingBackend backend =
+        new ForwardingBackend(new FileChannelBackend()) {
+          @Override
+          public String name() {
+            return "hooked-fd";
+          }
 
-      @Override
-      public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
-        StorageFile f = delegate.create(path, size, syncWrites);
-        // a reclamation pass asks while this allocation is half way through
-        CompletableFuture.runAsync(() -> seenDuringCreate.complete(allocator[0].completedFiles()));
-        return f;
-      }
-    };
-    EngineConfig config = new EngineConfig(dir, 4096, 4 * 4096, 1 << 20,
-        ReadConsistency.strictlyAtOnce(), FsyncSchedule.noFsync(), backend, true);
+          @Override
+          public StorageFile create(Path path, long size, boolean syncWrites) throws IOException {
+            StorageFile f = delegate.create(path, size, syncWrites);
+            // a reclamation pass asks while this allocation is half way through
+            CompletableFuture.runAsync(
+                () -> seenDuringCreate.complete(allocator[0].completedFiles()));
+            return f;
+          }
+        };
+    EngineConfig config =
+        new EngineConfig(
+            dir,
+            4096,
+            4 * 4096,
+            1 << 20,
+            ReadConsistency.strictlyAtOnce(),
+            FsyncSchedule.noFsync(),
+            backend,
+            true);
     ConcurrentSkipListMap<Long, DataFile> files = new ConcurrentSkipListMap<>();
     allocator[0] = new BlockAllocator(config, files, 1, 1);
     assertThat(allocator[0].currentFile()).as("no current file yet, as after a restart").isNull();
@@ -57,8 +67,10 @@ class CompletedFilesTest {
 
     List<DataFile> completed = seenDuringCreate.get(10, TimeUnit.SECONDS);
     assertThat(files).hasSize(1);
-    assertThat(completed).as("the file the allocation created and is filling")
-        .doesNotContain(files.firstEntry().getValue()).isEmpty();
+    assertThat(completed)
+        .as("the file the allocation created and is filling")
+        .doesNotContain(files.firstEntry().getValue())
+        .isEmpty();
     for (DataFile f : files.values()) {
       f.file().close();
     }

@@ -7,7 +7,6 @@ import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.format.BlockHeader;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

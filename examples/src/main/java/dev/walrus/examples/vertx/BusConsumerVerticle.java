@@ -42,12 +42,13 @@ public final class BusConsumerVerticle extends VerticleBase {
     WalrusBusClient wal = WalrusBusClient.create(vertx);
     Promise<BusTail> ready = Promise.promise();
     wal.tail(topic, consumer, StartPosition.checkpointed(), batch, this::onEntry)
-        .onSuccess(t -> {
-          tail = t;
-          if (boundary >= 0) {
-            endBatch(boundary);
-          }
-        })
+        .onSuccess(
+            t -> {
+              tail = t;
+              if (boundary >= 0) {
+                endBatch(boundary);
+              }
+            })
         .onComplete(ready);
     return ready.future();
   }

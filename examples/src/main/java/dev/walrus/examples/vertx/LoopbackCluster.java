@@ -38,8 +38,10 @@ public final class LoopbackCluster {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-    cfg.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
-        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    cfg.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
     cfg.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     cfg.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return cfg;
@@ -50,9 +52,15 @@ public final class LoopbackCluster {
    * @return a future of a clustered Vert.x whose event bus listens on 127.0.0.1
    */
   public static Future<Vertx> node(String clusterName) {
-    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
-        .setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1"));
-    return Vertx.builder().with(opts)
+    VertxOptions opts =
+        new VertxOptions()
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(0)
+                    .setClusterPublicHost("127.0.0.1"));
+    return Vertx.builder()
+        .with(opts)
         .withClusterManager(new HazelcastClusterManager(hazelcast(clusterName)))
         .buildClustered();
   }

@@ -45,15 +45,26 @@ public final class VertxExample {
     boolean serve = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--dir": dir = Paths.get(args[++i]); break;
-        case "--port": port = Integer.parseInt(args[++i]); break;
-        case "--role": role = args[++i]; break;
-        case "--serve": serve = true; break;
-        default: throw new IllegalArgumentException("unknown argument " + args[i]);
+        case "--dir":
+          dir = Paths.get(args[++i]);
+          break;
+        case "--port":
+          port = Integer.parseInt(args[++i]);
+          break;
+        case "--role":
+          role = args[++i];
+          break;
+        case "--serve":
+          serve = true;
+          break;
+        default:
+          throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    Vertx vertx = role.equals("all") ? Vertx.vertx()
-        : LoopbackCluster.node(CLUSTER).toCompletionStage().toCompletableFuture().get();
+    Vertx vertx =
+        role.equals("all")
+            ? Vertx.vertx()
+            : LoopbackCluster.node(CLUSTER).toCompletionStage().toCompletableFuture().get();
     CountDownLatch printed = new CountDownLatch(5);
     Walrus wal = null;
     ReactiveWalrus rw = null;
@@ -62,23 +73,38 @@ public final class VertxExample {
       rw = ReactiveWalrus.create(wal);
       join(WalrusEventBus.bind(vertx, rw, BindOptions.defaults().exposeTopics(TOPIC)));
       join(vertx.deployVerticle(new WalrusHttpVerticle(port)));
-      System.out.println("HTTP on 127.0.0.1:" + port + "  POST /topics/" + TOPIC
-          + "   GET /topics/" + TOPIC + "/stream");
+      System.out.println(
+          "HTTP on 127.0.0.1:"
+              + port
+              + "  POST /topics/"
+              + TOPIC
+              + "   GET /topics/"
+              + TOPIC
+              + "/stream");
     }
     if (!role.equals("server")) {
-      join(vertx.deployVerticle(new BusConsumerVerticle(TOPIC, "printer", 16, e -> {
-        System.out.println("consumed offset " + e.offset() + ": " + e.dataAsString());
-        printed.countDown();
-      })));
+      join(
+          vertx.deployVerticle(
+              new BusConsumerVerticle(
+                  TOPIC,
+                  "printer",
+                  16,
+                  e -> {
+                    System.out.println("consumed offset " + e.offset() + ": " + e.dataAsString());
+                    printed.countDown();
+                  })));
     }
     if (role.equals("all") && !serve) {
       int p = port;
       var client = vertx.createHttpClient();
       for (int i = 0; i < 5; i++) {
         String body = "hello " + i;
-        join(client.request(HttpMethod.POST, p, "127.0.0.1", "/topics/" + TOPIC)
-            .compose(req -> req.send(body)).compose(res -> res.body())
-            .onSuccess(b -> System.out.println("POST " + body + " -> " + b)));
+        join(
+            client
+                .request(HttpMethod.POST, p, "127.0.0.1", "/topics/" + TOPIC)
+                .compose(req -> req.send(body))
+                .compose(res -> res.body())
+                .onSuccess(b -> System.out.println("POST " + body + " -> " + b)));
       }
       printed.await(30, TimeUnit.SECONDS);
     } else {

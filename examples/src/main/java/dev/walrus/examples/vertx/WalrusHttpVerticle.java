@@ -67,10 +67,14 @@ public final class WalrusHttpVerticle extends VerticleBase {
     } else if (req.method().name().equals("POST") && parts.length == 3) {
       req.body()
           .compose(body -> wal.append(parts[2], body))
-          .onSuccess(offset -> req.response().putHeader("content-type", "application/json")
-              .end(new JsonObject().put("offset", offset).encode()))
+          .onSuccess(
+              offset ->
+                  req.response()
+                      .putHeader("content-type", "application/json")
+                      .end(new JsonObject().put("offset", offset).encode()))
           .onFailure(e -> fail(req.response(), e));
-    } else if (req.method().name().equals("GET") && parts.length == 4
+    } else if (req.method().name().equals("GET")
+        && parts.length == 4
         && "stream".equals(parts[3])) {
       stream(req, parts[2]);
     } else {
@@ -80,43 +84,56 @@ public final class WalrusHttpVerticle extends VerticleBase {
 
   private void stream(HttpServerRequest req, String topic) {
     String consumer = req.getParam("consumer", "http");
-    StartPosition start = "earliest".equals(req.getParam("start"))
-        ? StartPosition.earliest() : StartPosition.checkpointed();
-    HttpServerResponse res = req.response().setChunked(true)
-        .putHeader("content-type", "text/event-stream");
+    StartPosition start =
+        "earliest".equals(req.getParam("start"))
+            ? StartPosition.earliest()
+            : StartPosition.checkpointed();
+    HttpServerResponse res =
+        req.response().setChunked(true).putHeader("content-type", "text/event-stream");
     BusTail[] holder = new BusTail[1];
     long[] early = {0, -1}; // entries written before the tail handle arrived, last offset
-    wal.tail(topic, consumer, start, CREDITS, (Entry e) -> {
-      res.write("id: " + e.offset() + "\ndata: " + e.dataAsString() + "\n\n");
-      BusTail t = holder[0];
-      if (t == null) {
-        early[0]++;
-        early[1] = e.offset();
-        return;
-      }
-      t.ack(e.offset());
-      if (!res.writeQueueFull()) {
-        t.grant(1); // room to write: let one more come
-      } else {
-        res.drainHandler(v -> t.grant(1)); // resume when the client catches up
-      }
-    }).onSuccess(t -> {
-      holder[0] = t;
-      if (early[0] > 0) {
-        t.ack(early[1]).grant(early[0]);
-      }
-      t.endHandler(reason -> {
-        if (!res.ended()) {
-          res.end();
-        }
-      });
-      req.connection().closeHandler(v -> t.close()); // checkpoints what was acknowledged
-    }).onFailure(e -> fail(res, e));
+    wal.tail(
+            topic,
+            consumer,
+            start,
+            CREDITS,
+            (Entry e) -> {
+              res.write("id: " + e.offset() + "\ndata: " + e.dataAsString() + "\n\n");
+              BusTail t = holder[0];
+              if (t == null) {
+                early[0]++;
+                early[1] = e.offset();
+                return;
+              }
+              t.ack(e.offset());
+              if (!res.writeQueueFull()) {
+                t.grant(1); // room to write: let one more come
+              } else {
+                res.drainHandler(v -> t.grant(1)); // resume when the client catches up
+              }
+            })
+        .onSuccess(
+            t -> {
+              holder[0] = t;
+              if (early[0] > 0) {
+                t.ack(early[1]).grant(early[0]);
+              }
+              t.endHandler(
+                  reason -> {
+                    if (!res.ended()) {
+                      res.end();
+                    }
+                  });
+              req.connection().closeHandler(v -> t.close()); // checkpoints what was acknowledged
+            })
+        .onFailure(e -> fail(res, e));
   }
 
   private static void fail(HttpServerResponse res, Throwable e) {
-    int status = e instanceof ReplyException && ((ReplyException) e).failureCode() >= 400
-        ? ((ReplyException) e).failureCode() : 500;
+    int status =
+        e instanceof ReplyException && ((ReplyException) e).failureCode() >= 400
+            ? ((ReplyException) e).failureCode()
+            : 500;
     if (!res.headWritten()) {
       res.setStatusCode(status).end(String.valueOf(e.getMessage()));
     } else {
@@ -128,5 +145,4 @@ public final class WalrusHttpVerticle extends VerticleBase {
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
   }
-
 }

@@ -12,12 +12,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,7 +40,9 @@ public class AppendController {
    * @param maxBody the largest request body accepted ({@code spring.codec.max-in-memory-size},
    *     default 16 MB); a larger one is refused with 413
    */
-  public AppendController(ReactiveWalrus walrus, BatchBodyParser batches,
+  public AppendController(
+      ReactiveWalrus walrus,
+      BatchBodyParser batches,
       @Value("${spring.codec.max-in-memory-size:16MB}") DataSize maxBody) {
     this.walrus = walrus;
     this.batches = batches;
@@ -62,15 +64,21 @@ public class AppendController {
    *     nothing else happens: a DEBUG line is logged
    */
   @PostMapping(path = "/topics/{topic}")
-  public Mono<ResponseEntity<AppendResult>> append(@PathVariable String topic,
-      ServerHttpRequest request) {
+  public Mono<ResponseEntity<AppendResult>> append(
+      @PathVariable String topic, ServerHttpRequest request) {
     TopicPath.check(topic, request);
     return body(request)
         .flatMap(data -> walrus.append(topic, data))
-        .map(offset -> ResponseEntity.created(streamFrom(topic, offset))
-            .body(new AppendResult(topic, offset)))
-        .doOnCancel(() -> LOG.debug("append to topic '{}' abandoned: the client closed the"
-            + " connection (the entry is written or not, see docs/WEBFLUX.md)", topic));
+        .map(
+            offset ->
+                ResponseEntity.created(streamFrom(topic, offset))
+                    .body(new AppendResult(topic, offset)))
+        .doOnCancel(
+            () ->
+                LOG.debug(
+                    "append to topic '{}' abandoned: the client closed the"
+                        + " connection (the entry is written or not, see docs/WEBFLUX.md)",
+                    topic));
   }
 
   /**
@@ -86,9 +94,11 @@ public class AppendController {
    *     an empty batch, which writes nothing); errors: 400 malformed body or invalid
    *     topic, 413 more than 2,000 entries or an entry too large, 415 other media types
    */
-  @PostMapping(path = "/topics/{topic}/batch",
+  @PostMapping(
+      path = "/topics/{topic}/batch",
       consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_NDJSON_VALUE})
-  public Mono<ResponseEntity<BatchResult>> appendBatch(@PathVariable String topic,
+  public Mono<ResponseEntity<BatchResult>> appendBatch(
+      @PathVariable String topic,
       @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
       ServerHttpRequest request) {
     TopicPath.check(topic, request);
@@ -96,23 +106,28 @@ public class AppendController {
         .map(body -> batches.parse(body, contentType))
         .flatMap(entries -> walrus.appendBatch(topic, entries))
         .map(offsets -> batchResponse(topic, offsets))
-        .doOnCancel(() -> LOG.debug("batch append to topic '{}' abandoned: the client closed"
-            + " the connection (the batch is written whole or not at all)", topic));
+        .doOnCancel(
+            () ->
+                LOG.debug(
+                    "batch append to topic '{}' abandoned: the client closed"
+                        + " the connection (the batch is written whole or not at all)",
+                    topic));
   }
 
   /** The whole body in memory, at most {@link #maxBody} bytes (else BodyTooLargeException). */
   private Mono<byte[]> body(ServerHttpRequest request) {
     return DataBufferUtils.join(request.getBody(), maxBody)
         .onErrorMap(DataBufferLimitException.class, e -> new BodyTooLargeException(maxBody))
-        .map(buffer -> {
-          try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-          } finally {
-            DataBufferUtils.release(buffer);
-          }
-        })
+        .map(
+            buffer -> {
+              try {
+                byte[] bytes = new byte[buffer.readableByteCount()];
+                buffer.read(bytes);
+                return bytes;
+              } finally {
+                DataBufferUtils.release(buffer);
+              }
+            })
         .defaultIfEmpty(new byte[0]);
   }
 

@@ -33,7 +33,9 @@ public class BatchBodyParser {
     }
     JsonNode root = read(new String(body, StandardCharsets.UTF_8), "the body");
     if (!root.isArray()) {
-      throw new InvalidRequestValueException("body", abbreviate(root.toString()),
+      throw new InvalidRequestValueException(
+          "body",
+          abbreviate(root.toString()),
           "a JSON batch must be an array of entries, got " + kind(root));
     }
     List<byte[]> out = new ArrayList<>(root.size());
@@ -58,13 +60,15 @@ public class BatchBodyParser {
 
   private JsonNode read(String text, String where) {
     if (text.isBlank()) {
-      throw new InvalidRequestValueException("body", text,
-          "a JSON batch must be an array of entries, got an empty body");
+      throw new InvalidRequestValueException(
+          "body", text, "a JSON batch must be an array of entries, got an empty body");
     }
     try {
       return json.readTree(text);
     } catch (JacksonException e) {
-      throw new InvalidRequestValueException("body", abbreviate(text),
+      throw new InvalidRequestValueException(
+          "body",
+          abbreviate(text),
           where + " is not valid JSON: " + withoutCodeNames(e.getOriginalMessage()));
     }
   }
@@ -87,7 +91,8 @@ public class BatchBodyParser {
     if (message == null) {
       return "";
     }
-    return message.replaceAll(",?\\s*from `[^`]*`", "")
+    return message
+        .replaceAll(",?\\s*from `[^`]*`", "")
         .replaceAll("`[^`]*\\.[^`]*`", "a parser limit")
         .trim();
   }

@@ -10,8 +10,10 @@ public class BodyTooLargeException extends RuntimeException {
 
   /** @param limit the largest body accepted, in bytes */
   public BodyTooLargeException(long limit) {
-    super("the request body is larger than the limit of " + limit
-        + " bytes (spring.codec.max-in-memory-size); nothing was written");
+    super(
+        "the request body is larger than the limit of "
+            + limit
+            + " bytes (spring.codec.max-in-memory-size); nothing was written");
     this.limit = limit;
   }
 

@@ -13,8 +13,8 @@ import java.util.Set;
  * already deregistered). Stateless.
  */
 final class ClientAbort {
-  private static final Set<String> NAMES = Set.of("AbortedException",
-      "PrematureCloseException", "ClientAbortException", "EofException");
+  private static final Set<String> NAMES =
+      Set.of("AbortedException", "PrematureCloseException", "ClientAbortException", "EofException");
 
   private ClientAbort() {}
 
@@ -24,17 +24,20 @@ final class ClientAbort {
    */
   static boolean is(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (NAMES.contains(t.getClass().getSimpleName()) || t instanceof EOFException
+      if (NAMES.contains(t.getClass().getSimpleName())
+          || t instanceof EOFException
           || t.getClass() == ClosedChannelException.class) {
         return true;
       }
-      if (t instanceof IllegalStateException && t.getMessage() != null
+      if (t instanceof IllegalStateException
+          && t.getMessage() != null
           && t.getMessage().contains("not registered to an event loop")) {
         return true; // Netty, answering on a channel already closed and deregistered
       }
       if (t instanceof IOException && t.getMessage() != null) {
         String m = t.getMessage().toLowerCase(Locale.ROOT);
-        if (m.contains("connection reset") || m.contains("broken pipe")
+        if (m.contains("connection reset")
+            || m.contains("broken pipe")
             || m.contains("connection has been closed")) {
           return true;
         }

@@ -33,7 +33,6 @@ final class ConnectionClosed {
    */
   static boolean isClosed(ServerHttpRequest request) {
     Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-    return nativeRequest instanceof Connection c
-        && (c.isDisposed() || !c.channel().isActive());
+    return nativeRequest instanceof Connection c && (c.isDisposed() || !c.channel().isActive());
   }
 }

@@ -14,6 +14,7 @@ import dev.walrus.TopicNames;
 final class ConsumerNames {
   /** Names starting with this are internal. */
   static final String RESERVED_PREFIX = "~";
+
   /** Names containing this are internal (the reactive API's hidden reader cursors). */
   static final String READER_MARK = "#tail-reader";
 
@@ -34,8 +35,10 @@ final class ConsumerNames {
    */
   static void check(String consumer) {
     if (consumer.isEmpty()) {
-      throw refused(consumer, "consumer must not be empty: omit the parameter to view the"
-          + " topic without a consumer, or give a name");
+      throw refused(
+          consumer,
+          "consumer must not be empty: omit the parameter to view the"
+              + " topic without a consumer, or give a name");
     }
     try {
       TopicNames.checkConsumer(consumer);
@@ -43,9 +46,15 @@ final class ConsumerNames {
       throw refused(consumer, e.getMessage());
     }
     if (isInternal(consumer)) {
-      throw refused(consumer, "consumer names starting with '" + RESERVED_PREFIX
-          + "' or containing '" + READER_MARK + "' are reserved for internal cursors, got '"
-          + consumer + "'");
+      throw refused(
+          consumer,
+          "consumer names starting with '"
+              + RESERVED_PREFIX
+              + "' or containing '"
+              + READER_MARK
+              + "' are reserved for internal cursors, got '"
+              + consumer
+              + "'");
     }
   }
 

@@ -25,14 +25,17 @@ public record EntryEvent(String topic, long offset, String data, String encoding
   public static EntryEvent of(Entry e) {
     byte[] bytes = e.data();
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return new EntryEvent(e.topic(), e.offset(), text, "utf-8");
     } catch (CharacterCodingException notText) {
-      return new EntryEvent(e.topic(), e.offset(), Base64.getEncoder().encodeToString(bytes),
-          "base64");
+      return new EntryEvent(
+          e.topic(), e.offset(), Base64.getEncoder().encodeToString(bytes), "base64");
     }
   }
 }

@@ -20,15 +20,15 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
@@ -76,6 +76,7 @@ import reactor.core.publisher.Mono;
 public class ProblemHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
   private static final String TYPE_PREFIX = "tag:walrus.dev,2026:problem/";
+
   /** A fully qualified Java class name, which no problem detail should show. */
   private static final Pattern CLASS_NAME =
       Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*");
@@ -96,10 +97,10 @@ public class ProblemHandler {
    * @return 400 invalid-topic
    */
   @ExceptionHandler(InvalidTopicException.class)
-  public ResponseEntity<ProblemDetail> invalidTopic(InvalidTopicException e,
-      ServerWebExchange exchange) {
-    return withTopic(problem(HttpStatus.BAD_REQUEST, "invalid-topic", "Invalid topic", e),
-        exchange);
+  public ResponseEntity<ProblemDetail> invalidTopic(
+      InvalidTopicException e, ServerWebExchange exchange) {
+    return withTopic(
+        problem(HttpStatus.BAD_REQUEST, "invalid-topic", "Invalid topic", e), exchange);
   }
 
   /**
@@ -108,10 +109,10 @@ public class ProblemHandler {
    * @return 413 entry-too-large
    */
   @ExceptionHandler(EntryTooLargeException.class)
-  public ResponseEntity<ProblemDetail> entryTooLarge(EntryTooLargeException e,
-      ServerWebExchange exchange) {
-    return withTopic(problem(HttpStatus.CONTENT_TOO_LARGE, "entry-too-large",
-        "Entry too large", e), exchange);
+  public ResponseEntity<ProblemDetail> entryTooLarge(
+      EntryTooLargeException e, ServerWebExchange exchange) {
+    return withTopic(
+        problem(HttpStatus.CONTENT_TOO_LARGE, "entry-too-large", "Entry too large", e), exchange);
   }
 
   /**
@@ -120,10 +121,10 @@ public class ProblemHandler {
    * @return 413 batch-too-large
    */
   @ExceptionHandler(BatchTooLargeException.class)
-  public ResponseEntity<ProblemDetail> batchTooLarge(BatchTooLargeException e,
-      ServerWebExchange exchange) {
-    return withTopic(problem(HttpStatus.CONTENT_TOO_LARGE, "batch-too-large",
-        "Batch too large", e), exchange);
+  public ResponseEntity<ProblemDetail> batchTooLarge(
+      BatchTooLargeException e, ServerWebExchange exchange) {
+    return withTopic(
+        problem(HttpStatus.CONTENT_TOO_LARGE, "batch-too-large", "Batch too large", e), exchange);
   }
 
   /**
@@ -132,10 +133,10 @@ public class ProblemHandler {
    * @return 400 invalid-argument
    */
   @ExceptionHandler(InvalidArgumentException.class)
-  public ResponseEntity<ProblemDetail> invalidArgument(InvalidArgumentException e,
-      ServerWebExchange exchange) {
-    return withTopic(problem(HttpStatus.BAD_REQUEST, "invalid-argument", "Invalid argument",
-        e), exchange);
+  public ResponseEntity<ProblemDetail> invalidArgument(
+      InvalidArgumentException e, ServerWebExchange exchange) {
+    return withTopic(
+        problem(HttpStatus.BAD_REQUEST, "invalid-argument", "Invalid argument", e), exchange);
   }
 
   /**
@@ -144,8 +145,8 @@ public class ProblemHandler {
    */
   @ExceptionHandler(InvalidRequestValueException.class)
   public ResponseEntity<ProblemDetail> invalidRequestValue(InvalidRequestValueException e) {
-    ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "invalid-request-value",
-        "Invalid request value", e);
+    ProblemDetail p =
+        problem(HttpStatus.BAD_REQUEST, "invalid-request-value", "Invalid request value", e);
     p.setProperty("parameter", e.name());
     p.setProperty("value", e.value());
     return respond(p);
@@ -170,8 +171,12 @@ public class ProblemHandler {
   }
 
   private static ResponseEntity<ProblemDetail> bodyTooLarge(long limit) {
-    ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
-        "Request body too large", new BodyTooLargeException(limit).getMessage());
+    ProblemDetail p =
+        problem(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "body-too-large",
+            "Request body too large",
+            new BodyTooLargeException(limit).getMessage());
     p.setProperty("parameter", "body");
     p.setProperty("limit", limit);
     return respond(p);
@@ -182,17 +187,22 @@ public class ProblemHandler {
    * @return 503 unavailable, saying which (the engine's message, which may name library
    *     classes, goes to the server log only)
    */
-  @ExceptionHandler({WalrusClosedException.class, WalrusPoisonedException.class,
-      NamespaceLockedException.class})
+  @ExceptionHandler({
+    WalrusClosedException.class,
+    WalrusPoisonedException.class,
+    NamespaceLockedException.class
+  })
   public ResponseEntity<ProblemDetail> unavailable(WalrusException e) {
     LOG.warn("log unavailable: {}", e.toString());
-    String detail = e instanceof WalrusPoisonedException
-        ? "the log refuses work after an I/O failure; restart the application to recover"
-            + " (the server log has the cause)"
-        : e instanceof WalrusClosedException ? "the log is closed: the application is"
-            + " shutting down" : "the log's data directory is locked by another process";
-    return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Log unavailable",
-        detail));
+    String detail =
+        e instanceof WalrusPoisonedException
+            ? "the log refuses work after an I/O failure; restart the application to recover"
+                + " (the server log has the cause)"
+            : e instanceof WalrusClosedException
+                ? "the log is closed: the application is" + " shutting down"
+                : "the log's data directory is locked by another process";
+    return respond(
+        problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Log unavailable", detail));
   }
 
   /**
@@ -208,9 +218,13 @@ public class ProblemHandler {
   @ExceptionHandler(WriteRolledBackException.class)
   public ResponseEntity<ProblemDetail> rolledBack(WriteRolledBackException e) {
     LOG.warn("write rolled back: {}", e.toString());
-    return respond(problem(HttpStatus.INSUFFICIENT_STORAGE, "write-rolled-back",
-        "Write rolled back", "the log could not write the entries (the server log has the"
-            + " cause, e.g. a full disk); nothing of this request was written: retry later"));
+    return respond(
+        problem(
+            HttpStatus.INSUFFICIENT_STORAGE,
+            "write-rolled-back",
+            "Write rolled back",
+            "the log could not write the entries (the server log has the"
+                + " cause, e.g. a full disk); nothing of this request was written: retry later"));
   }
 
   /**
@@ -220,8 +234,7 @@ public class ProblemHandler {
   @ExceptionHandler(CorruptEntryException.class)
   public ResponseEntity<ProblemDetail> corrupt(CorruptEntryException e) {
     LOG.error("corrupt entry", e);
-    return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "corrupt-entry",
-        "Corrupt entry", e));
+    return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "corrupt-entry", "Corrupt entry", e));
   }
 
   /**
@@ -231,9 +244,12 @@ public class ProblemHandler {
   @ExceptionHandler(WalrusException.class)
   public ResponseEntity<ProblemDetail> storage(WalrusException e) {
     LOG.error("storage error", e);
-    return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage-error",
-        "Storage error", "the log failed to read or write its files; the server log has"
-            + " the cause"));
+    return respond(
+        problem(
+            HttpStatus.INTERNAL_SERVER_ERROR,
+            "storage-error",
+            "Storage error",
+            "the log failed to read or write its files; the server log has" + " the cause"));
   }
 
   /**
@@ -246,8 +262,7 @@ public class ProblemHandler {
    * @return the problem, with Spring's status and headers (e.g. {@code Allow})
    */
   @ExceptionHandler(ResponseStatusException.class)
-  public ResponseEntity<ProblemDetail> http(ResponseStatusException e,
-      ServerWebExchange exchange) {
+  public ResponseEntity<ProblemDetail> http(ResponseStatusException e, ServerWebExchange exchange) {
     HttpStatusCode status = e.getStatusCode();
     String path = exchange.getRequest().getPath().value();
     String type;
@@ -256,32 +271,52 @@ public class ProblemHandler {
     if (e instanceof UnsupportedMediaTypeStatusException u) {
       type = "unsupported-media-type";
       title = "Unsupported media type";
-      detail = "content type '" + (u.getContentType() == null ? "(none)" : u.getContentType())
-          + "' is not accepted by " + exchange.getRequest().getMethod() + " " + path
-          + "; use one of " + u.getSupportedMediaTypes();
+      detail =
+          "content type '"
+              + (u.getContentType() == null ? "(none)" : u.getContentType())
+              + "' is not accepted by "
+              + exchange.getRequest().getMethod()
+              + " "
+              + path
+              + "; use one of "
+              + u.getSupportedMediaTypes();
     } else if (e instanceof MethodNotAllowedException m) {
       type = "method-not-allowed";
       title = "Method not allowed";
-      detail = m.getHttpMethod() + " is not allowed on " + path + "; allowed: "
-          + m.getSupportedMethods();
+      detail =
+          m.getHttpMethod()
+              + " is not allowed on "
+              + path
+              + "; allowed: "
+              + m.getSupportedMethods();
     } else if (e instanceof NotAcceptableStatusException n) {
       type = "not-acceptable";
       title = "Not acceptable";
-      detail = "none of the accepted media types " + exchange.getRequest().getHeaders()
-          .getAccept() + " can be produced by " + path + "; it produces "
-          + n.getSupportedMediaTypes();
+      detail =
+          "none of the accepted media types "
+              + exchange.getRequest().getHeaders().getAccept()
+              + " can be produced by "
+              + path
+              + "; it produces "
+              + n.getSupportedMediaTypes();
     } else if (status.value() == 404) {
       type = "not-found";
       title = "Not found";
-      detail = "nothing at " + exchange.getRequest().getMethod() + " " + path
-          + " (see docs/WEBFLUX.md for the endpoints)";
+      detail =
+          "nothing at "
+              + exchange.getRequest().getMethod()
+              + " "
+              + path
+              + " (see docs/WEBFLUX.md for the endpoints)";
     } else {
       type = status.is4xxClientError() ? "bad-request" : "http-" + status.value();
       HttpStatus known = HttpStatus.resolve(status.value());
       title = known == null ? "HTTP " + status.value() : known.getReasonPhrase();
       String reason = e.getReason();
-      detail = reason == null || CLASS_NAME.matcher(reason).find()
-          ? title + ": " + exchange.getRequest().getMethod() + " " + path : reason;
+      detail =
+          reason == null || CLASS_NAME.matcher(reason).find()
+              ? title + ": " + exchange.getRequest().getMethod() + " " + path
+              : reason;
     }
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create(TYPE_PREFIX + type));
@@ -303,8 +338,7 @@ public class ProblemHandler {
    * @return the problem (not delivered to a client that went away)
    */
   @ExceptionHandler(Exception.class)
-  public Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e,
-      ServerWebExchange exchange) {
+  public Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e, ServerWebExchange exchange) {
     String what = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
     if (ClientAbort.is(e) || ConnectionClosed.isClosed(exchange.getRequest())) {
       LOG.debug("{} abandoned: the client closed the connection ({})", what, e.toString());
@@ -314,8 +348,13 @@ public class ProblemHandler {
     if (exchange.getResponse().isCommitted()) {
       return Mono.empty(); // a stream already under way: it just ends
     }
-    return Mono.just(respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-        "Internal error", "an unexpected error occurred; the server log has the cause")));
+    return Mono.just(
+        respond(
+            problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
+                "an unexpected error occurred; the server log has the cause")));
   }
 
   /**
@@ -328,23 +367,23 @@ public class ProblemHandler {
         .body(p);
   }
 
-  private static ProblemDetail problem(HttpStatus status, String type, String title,
-      RuntimeException e) {
+  private static ProblemDetail problem(
+      HttpStatus status, String type, String title, RuntimeException e) {
     return problem(status, type, title, e.getMessage());
   }
 
-  private static ProblemDetail problem(HttpStatus status, String type, String title,
-      String detail) {
+  private static ProblemDetail problem(
+      HttpStatus status, String type, String title, String detail) {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create(TYPE_PREFIX + type));
     p.setTitle(title);
     return p;
   }
 
-  private static ResponseEntity<ProblemDetail> withTopic(ProblemDetail p,
-      ServerWebExchange exchange) {
-    Map<String, String> vars = exchange.getAttribute(
-        HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+  private static ResponseEntity<ProblemDetail> withTopic(
+      ProblemDetail p, ServerWebExchange exchange) {
+    Map<String, String> vars =
+        exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
     if (vars != null && vars.containsKey("topic")) {
       String topic = vars.get("topic");
       if (topic.indexOf('\uFFFD') >= 0 && TopicPath.raw(exchange.getRequest()) != null) {

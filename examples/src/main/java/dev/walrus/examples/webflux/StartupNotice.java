@@ -14,7 +14,8 @@ public class StartupNotice implements ApplicationListener<WebServerInitializedEv
   /** Logs the page's address. */
   @Override
   public void onApplicationEvent(WebServerInitializedEvent event) {
-    LOG.info("Walrus web app ready: open http://localhost:{}/ (Ctrl-C stops it)",
+    LOG.info(
+        "Walrus web app ready: open http://localhost:{}/ (Ctrl-C stops it)",
         event.getWebServer().getPort());
   }
 }

@@ -49,8 +49,7 @@ public class StreamController {
    * @param shutdown ends the streams on shutdown
    * @param viewers tails for streams without a consumer name
    */
-  public StreamController(ReactiveWalrus walrus, StreamShutdown shutdown,
-      ViewerCursors viewers) {
+  public StreamController(ReactiveWalrus walrus, StreamShutdown shutdown, ViewerCursors viewers) {
     this.walrus = walrus;
     this.shutdown = shutdown;
     this.viewers = viewers;
@@ -73,7 +72,8 @@ public class StreamController {
    *     DEBUG line is logged
    */
   @GetMapping(path = "/topics/{topic}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<EntryEvent>> stream(@PathVariable String topic,
+  public Flux<ServerSentEvent<EntryEvent>> stream(
+      @PathVariable String topic,
       @RequestParam(required = false) String consumer,
       @RequestParam(required = false) String from,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
@@ -86,38 +86,64 @@ public class StreamController {
     // the header (an EventSource reconnecting by itself) wins over the parameter (a page
     // that opened a new EventSource after its previous one gave up)
     boolean header = lastEventId != null && !lastEventId.isBlank();
-    StreamStart requested = StreamStart.parse(from, header ? "Last-Event-ID" : "lastEventId",
-        header ? lastEventId : lastEventIdParam, consumer);
-    Mono<Flux<ReceivedEntry>> tail = consumer == null ? viewers.tail(topic, requested)
-        : consumerTail(topic, consumer, requested);
-    Flux<ServerSentEvent<EntryEvent>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
-        .map(i -> comment("keep-alive"));
+    StreamStart requested =
+        StreamStart.parse(
+            from,
+            header ? "Last-Event-ID" : "lastEventId",
+            header ? lastEventId : lastEventIdParam,
+            consumer);
+    Mono<Flux<ReceivedEntry>> tail =
+        consumer == null
+            ? viewers.tail(topic, requested)
+            : consumerTail(topic, consumer, requested);
+    Flux<ServerSentEvent<EntryEvent>> heartbeats =
+        Flux.interval(HEARTBEAT, HEARTBEAT).map(i -> comment("keep-alive"));
     AtomicLong sent = new AtomicLong();
     String who = consumer == null ? "a viewer" : "consumer '" + consumer + "'";
     // The opening comment goes out only once the start was checked, so a refused start
     // is still a problem response rather than a broken stream.
-    return tail.flatMapMany(entries -> entries.map(StreamController::event)
-            .doOnNext(e -> sent.incrementAndGet())
-            .mergeWith(heartbeats)
-            .startWith(comment("stream of " + topic)))
-        .takeUntilOther(Mono.firstWithSignal(shutdown.signal(),
-            ConnectionClosed.of(request).doOnSuccess(v -> LOG.debug("stream of topic '{}' for"
-                + " {} closed by the client after {} event(s)", topic, who, sent.get()))))
-        .doOnCancel(() -> LOG.debug("stream of topic '{}' for {} closed by the client after {}"
-            + " event(s) (cancelled)", topic, who, sent.get()));
+    return tail.flatMapMany(
+            entries ->
+                entries
+                    .map(StreamController::event)
+                    .doOnNext(e -> sent.incrementAndGet())
+                    .mergeWith(heartbeats)
+                    .startWith(comment("stream of " + topic)))
+        .takeUntilOther(
+            Mono.firstWithSignal(
+                shutdown.signal(),
+                ConnectionClosed.of(request)
+                    .doOnSuccess(
+                        v ->
+                            LOG.debug(
+                                "stream of topic '{}' for"
+                                    + " {} closed by the client after {} event(s)",
+                                topic,
+                                who,
+                                sent.get()))))
+        .doOnCancel(
+            () ->
+                LOG.debug(
+                    "stream of topic '{}' for {} closed by the client after {}"
+                        + " event(s) (cancelled)",
+                    topic,
+                    who,
+                    sent.get()));
   }
 
-  private Mono<Flux<ReceivedEntry>> consumerTail(String topic, String consumer,
-      StreamStart requested) {
+  private Mono<Flux<ReceivedEntry>> consumerTail(
+      String topic, String consumer, StreamStart requested) {
     Walrus wal = walrus.engine();
     // Blocking engine checks, on the log's scheduler and never interrupted: stats()
     // validates the topic name, position() the consumer name (creating nothing).
-    Mono<StartPosition> start = walrus.call(w -> {
-      wal.position(topic, consumer);
-      return requested.check(wal.stats(topic).orElse(null));
-    });
-    return start.map(position ->
-        walrus.tail(topic, TailOptions.forConsumer(consumer).startAt(position)));
+    Mono<StartPosition> start =
+        walrus.call(
+            w -> {
+              wal.position(topic, consumer);
+              return requested.check(wal.stats(topic).orElse(null));
+            });
+    return start.map(
+        position -> walrus.tail(topic, TailOptions.forConsumer(consumer).startAt(position)));
   }
 
   private static ServerSentEvent<EntryEvent> comment(String text) {

@@ -57,22 +57,28 @@ public final class StreamStart {
    * @throws InvalidRequestValueException naming {@code from} or {@code idName} if it is
    *     malformed, negative, or {@code checkpointed} without a consumer
    */
-  public static StreamStart parse(String from, String idName, String lastEventId,
-      String consumer) {
+  public static StreamStart parse(String from, String idName, String lastEventId, String consumer) {
     if (lastEventId != null && !lastEventId.isBlank()) {
       String id = lastEventId.trim();
-      long last = parseOffset(idName, lastEventId, id,
-          idName + " must be the id of an event this server sent (an offset, a"
-          + " non-negative integer), got '" + lastEventId + "'");
+      long last =
+          parseOffset(
+              idName,
+              lastEventId,
+              id,
+              idName
+                  + " must be the id of an event this server sent (an offset, a"
+                  + " non-negative integer), got '"
+                  + lastEventId
+                  + "'");
       // No entry follows the largest offset: an id this log never sent, as after a
       // replaced data directory, so check() starts at the earliest retained entry.
-      StartPosition after = last == Long.MAX_VALUE ? StartPosition.earliest()
-          : StartPosition.offset(last + 1);
+      StartPosition after =
+          last == Long.MAX_VALUE ? StartPosition.earliest() : StartPosition.offset(last + 1);
       return new StreamStart(after, idName, lastEventId, true);
     }
     if (from == null || from.isBlank()) {
-      return new StreamStart(consumer == null ? StartPosition.earliest()
-          : StartPosition.checkpointed(), "from", from);
+      return new StreamStart(
+          consumer == null ? StartPosition.earliest() : StartPosition.checkpointed(), "from", from);
     }
     switch (from.trim()) {
       case "earliest":
@@ -81,14 +87,23 @@ public final class StreamStart {
         return new StreamStart(StartPosition.latest(), "from", from);
       case "checkpointed":
         if (consumer == null) {
-          throw new InvalidRequestValueException("from", from,
-              "from=checkpointed needs a consumer (add consumer=<name>)");
+          throw new InvalidRequestValueException(
+              "from", from, "from=checkpointed needs a consumer (add consumer=<name>)");
         }
         return new StreamStart(StartPosition.checkpointed(), "from", from);
       default:
-        return new StreamStart(StartPosition.offset(parseOffset("from", from, from.trim(),
-            "from must be earliest, latest, checkpointed or an offset (a non-negative integer),"
-            + " got '" + from + "'")), "from", from);
+        return new StreamStart(
+            StartPosition.offset(
+                parseOffset(
+                    "from",
+                    from,
+                    from.trim(),
+                    "from must be earliest, latest, checkpointed or an offset (a non-negative integer),"
+                        + " got '"
+                        + from
+                        + "'")),
+            "from",
+            from);
     }
   }
 
@@ -114,20 +129,29 @@ public final class StreamStart {
     if (resume) {
       return StartPosition.earliest();
     }
-    throw new InvalidRequestValueException(name, value, "offset " + n
-        + " is outside the retained entries [" + first + ", " + next + "] of this topic");
+    throw new InvalidRequestValueException(
+        name,
+        value,
+        "offset "
+            + n
+            + " is outside the retained entries ["
+            + first
+            + ", "
+            + next
+            + "] of this topic");
   }
 
-  private static long parseOffset(String name, String value, String trimmed,
-      String malformed) {
+  private static long parseOffset(String name, String value, String trimmed, String malformed) {
     if (trimmed.isEmpty() || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new InvalidRequestValueException(name, value, malformed);
     }
     try {
       return Long.parseLong(trimmed);
     } catch (NumberFormatException tooLarge) {
-      throw new InvalidRequestValueException(name, value, name + " " + trimmed
-          + " is larger than the largest offset, " + Long.MAX_VALUE);
+      throw new InvalidRequestValueException(
+          name,
+          value,
+          name + " " + trimmed + " is larger than the largest offset, " + Long.MAX_VALUE);
     }
   }
 }

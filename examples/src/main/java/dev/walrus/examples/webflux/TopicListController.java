@@ -26,9 +26,12 @@ public class TopicListController {
   @GetMapping("/topics")
   public Mono<List<TopicSummary>> topics() {
     Walrus wal = walrus.engine();
-    return walrus.call(w -> wal.topics().stream().sorted()
-        .map(t -> wal.stats(t).map(TopicSummary::of).orElse(null))
-        .filter(Objects::nonNull)
-        .toList());
+    return walrus.call(
+        w ->
+            wal.topics().stream()
+                .sorted()
+                .map(t -> wal.stats(t).map(TopicSummary::of).orElse(null))
+                .filter(Objects::nonNull)
+                .toList());
   }
 }

@@ -36,8 +36,8 @@ final class TopicPath {
     }
     String raw = raw(request);
     if (raw != null && !isUtf8(raw)) {
-      throw new InvalidTopicException("invalid topic '" + raw + "': its percent-encoded bytes"
-          + " are not valid UTF-8");
+      throw new InvalidTopicException(
+          "invalid topic '" + raw + "': its percent-encoded bytes" + " are not valid UTF-8");
     }
   }
 
@@ -46,8 +46,7 @@ final class TopicPath {
    * @return the topic segment as sent (percent-encoded), or null if there is none
    */
   static String raw(ServerHttpRequest request) {
-    List<PathContainer.Element> elements = request.getPath().pathWithinApplication()
-        .elements();
+    List<PathContainer.Element> elements = request.getPath().pathWithinApplication().elements();
     // "/", "topics", "/", "{topic}", ...
     return elements.size() > 3 ? elements.get(3).value() : null;
   }
@@ -70,11 +69,12 @@ final class TopicPath {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
-      if (c == '%' && i + 2 < raw.length()
+      if (c == '%'
+          && i + 2 < raw.length()
           && Character.digit(raw.charAt(i + 1), 16) >= 0
           && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-        bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16
-            + Character.digit(raw.charAt(i + 2), 16));
+        bytes.write(
+            Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
         i += 2;
       } else {
         byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
@@ -82,7 +82,8 @@ final class TopicPath {
       }
     }
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes.toByteArray()));

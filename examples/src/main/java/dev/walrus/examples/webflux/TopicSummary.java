@@ -17,8 +17,14 @@ import java.util.TreeMap;
  * @param consumers for each named consumer, its unread entries (internal cursors, e.g.
  *     viewers', are not listed)
  */
-public record TopicSummary(String topic, long firstOffset, long nextOffset,
-    long retainedEntries, long retainedBytes, Long sharedUnread, Map<String, Long> consumers) {
+public record TopicSummary(
+    String topic,
+    long firstOffset,
+    long nextOffset,
+    long retainedEntries,
+    long retainedBytes,
+    Long sharedUnread,
+    Map<String, Long> consumers) {
 
   /**
    * @param s the engine's stats of a topic
@@ -26,12 +32,20 @@ public record TopicSummary(String topic, long firstOffset, long nextOffset,
    */
   public static TopicSummary of(TopicStats s) {
     Map<String, Long> named = new TreeMap<>();
-    s.unread().forEach((name, unread) -> {
-      if (!name.equals(TopicStats.DEFAULT_CONSUMER) && !ConsumerNames.isInternal(name)) {
-        named.put(name, unread);
-      }
-    });
-    return new TopicSummary(s.topic(), s.firstOffset(), s.nextOffset(), s.retainedEntries(),
-        s.retainedBytes(), s.unread().get(TopicStats.DEFAULT_CONSUMER), named);
+    s.unread()
+        .forEach(
+            (name, unread) -> {
+              if (!name.equals(TopicStats.DEFAULT_CONSUMER) && !ConsumerNames.isInternal(name)) {
+                named.put(name, unread);
+              }
+            });
+    return new TopicSummary(
+        s.topic(),
+        s.firstOffset(),
+        s.nextOffset(),
+        s.retainedEntries(),
+        s.retainedBytes(),
+        s.unread().get(TopicStats.DEFAULT_CONSUMER),
+        named);
   }
 }

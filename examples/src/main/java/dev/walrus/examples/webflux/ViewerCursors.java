@@ -45,10 +45,12 @@ import reactor.core.publisher.Mono;
 public class ViewerCursors {
   /** Every viewer's cursor names start with this; consumer names must not. */
   public static final String PREFIX = "~viewer-";
+
   private static final String RUN = Long.toHexString(ThreadLocalRandom.current().nextLong());
   private static final AtomicLong NEXT = new AtomicLong();
   private static final Duration RELEASE_POLL = Duration.ofMillis(20);
   private static final int RELEASE_POLLS = 500;
+
   /** How the reactive API names a MANUAL tail's hidden reader (names under 255 bytes). */
   private static final String READER_SUFFIX = "#tail-reader";
 
@@ -87,33 +89,43 @@ public class ViewerCursors {
     Walrus wal = walrus.engine();
     // Non-blocking (no SecureRandom, as UUID.randomUUID would use): safe on an event loop.
     Viewer viewer = new Viewer(topic, PREFIX + RUN + "-" + NEXT.incrementAndGet());
-    Mono<StartPosition> start = walrus.call(w -> {
-      TopicStats stats = wal.stats(topic).orElse(null);
-      StartPosition position = requested.check(stats);
-      if (stats != null) {
-        wal.checkpoint(topic, viewer.name, stats.firstOffset());
-        // The tail's hidden reader exists from here until the tail leaves its group (which
-        // removes it), so "no reader" tells the release that the tail is done with the
-        // viewer's cursors, also if the tail is cancelled while it joins the group. (A
-        // topic that does not exist yet gets neither: a tail leaving it cannot checkpoint
-        // past its first offset, so it recreates no cursor under the viewer's name.)
-        wal.checkpoint(topic, viewer.readerName(), stats.firstOffset());
-      }
-      if (viewer.isReleased()) {
-        // cancelled while the guard was being placed: the release may have run first
-        viewer.removeAll(wal);
-      }
-      return position;
-    });
+    Mono<StartPosition> start =
+        walrus.call(
+            w -> {
+              TopicStats stats = wal.stats(topic).orElse(null);
+              StartPosition position = requested.check(stats);
+              if (stats != null) {
+                wal.checkpoint(topic, viewer.name, stats.firstOffset());
+                // The tail's hidden reader exists from here until the tail leaves its group (which
+                // removes it), so "no reader" tells the release that the tail is done with the
+                // viewer's cursors, also if the tail is cancelled while it joins the group. (A
+                // topic that does not exist yet gets neither: a tail leaving it cannot checkpoint
+                // past its first offset, so it recreates no cursor under the viewer's name.)
+                wal.checkpoint(topic, viewer.readerName(), stats.firstOffset());
+              }
+              if (viewer.isReleased()) {
+                // cancelled while the guard was being placed: the release may have run first
+                viewer.removeAll(wal);
+              }
+              return position;
+            });
     return start
         .doOnCancel(viewer::release)
         .doOnError(e -> viewer.release())
-        .map(position -> Flux.defer(() -> viewer.claimTail()
-                ? walrus.tail(topic, TailOptions.forConsumer(viewer.name)
-                    .checkpointMode(CheckpointMode.MANUAL).startAt(position))
-                // released already (the start's cancel raced with its value): no tail
-                : Flux.<ReceivedEntry>empty())
-            .doFinally(signal -> viewer.release()));
+        .map(
+            position ->
+                Flux.defer(
+                        () ->
+                            viewer.claimTail()
+                                ? walrus.tail(
+                                    topic,
+                                    TailOptions.forConsumer(viewer.name)
+                                        .checkpointMode(CheckpointMode.MANUAL)
+                                        .startAt(position))
+                                // released already (the start's cancel raced with its value): no
+                                // tail
+                                : Flux.<ReceivedEntry>empty())
+                    .doFinally(signal -> viewer.release()));
   }
 
   /** @return how many viewers are open or not yet cleaned up */
@@ -170,38 +182,55 @@ public class ViewerCursors {
       Walrus wal = walrus.engine();
       // the timer ticks on Reactor's parallel scheduler; the engine calls never get
       // interrupted (ReactiveWalrus.call)
-      Mono<Void> tailGone = s != TAILING ? Mono.empty()
-          : Flux.interval(Duration.ZERO, RELEASE_POLL)
-              .onBackpressureDrop()
-              .concatMap(i -> walrus.call(w -> readerLeft(wal)), 1)
-              .take(RELEASE_POLLS)
-              .takeUntil(left -> !left)
-              .then();
+      Mono<Void> tailGone =
+          s != TAILING
+              ? Mono.empty()
+              : Flux.interval(Duration.ZERO, RELEASE_POLL)
+                  .onBackpressureDrop()
+                  .concatMap(i -> walrus.call(w -> readerLeft(wal)), 1)
+                  .take(RELEASE_POLLS)
+                  .takeUntil(left -> !left)
+                  .then();
       tailGone
-          .then(walrus.call(w -> {
-            removeAll(wal);
-            return null;
-          }))
+          .then(
+              walrus.call(
+                  w -> {
+                    removeAll(wal);
+                    return null;
+                  }))
           .doFinally(sig -> pending.decrementAndGet())
-          .subscribe(null, e -> LOG.warn("could not remove the cursors of viewer {} of topic"
-              + " '{}' ({}); they are removed at the next start", name, topic, e.toString()));
+          .subscribe(
+              null,
+              e ->
+                  LOG.warn(
+                      "could not remove the cursors of viewer {} of topic"
+                          + " '{}' ({}); they are removed at the next start",
+                      name,
+                      topic,
+                      e.toString()));
     }
 
     private boolean readerLeft(Walrus wal) {
-      return wal.stats(topic).map(s -> s.unread().keySet().stream()
-          .anyMatch(this::isReader)).orElse(false);
+      return wal.stats(topic)
+          .map(s -> s.unread().keySet().stream().anyMatch(this::isReader))
+          .orElse(false);
     }
 
     /** The reactive API's cursors of this viewer: its name plus a non-digit suffix. */
     private boolean isReader(String c) {
-      return c.length() > name.length() && c.startsWith(name)
+      return c.length() > name.length()
+          && c.startsWith(name)
           && !Character.isDigit(c.charAt(name.length()));
     }
 
     void removeAll(Walrus wal) {
       wal.removeConsumer(topic, name);
-      wal.stats(topic).ifPresent(s -> s.unread().keySet().stream().filter(this::isReader)
-          .forEach(c -> wal.removeConsumer(topic, c)));
+      wal.stats(topic)
+          .ifPresent(
+              s ->
+                  s.unread().keySet().stream()
+                      .filter(this::isReader)
+                      .forEach(c -> wal.removeConsumer(topic, c)));
     }
   }
 

@@ -25,14 +25,15 @@ public class WalrusConfiguration {
    */
   @Bean(destroyMethod = "close")
   public Walrus walrus(WalrusProperties p) {
-    Walrus.Builder b = Walrus.builder()
-        .dataDir(p.dataDir())
-        .consistency(p.readConsistency())
-        .fsyncSchedule(p.fsyncSchedule())
-        .backend(p.backend())
-        // every stream reads through a named consumer (viewers through guard cursors),
-        // never the shared cursor, which would otherwise keep every file forever
-        .sharedCursor(false);
+    Walrus.Builder b =
+        Walrus.builder()
+            .dataDir(p.dataDir())
+            .consistency(p.readConsistency())
+            .fsyncSchedule(p.fsyncSchedule())
+            .backend(p.backend())
+            // every stream reads through a named consumer (viewers through guard cursors),
+            // never the shared cursor, which would otherwise keep every file forever
+            .sharedCursor(false);
     if (!p.key().isEmpty()) {
       b.namespace(p.key());
     }
@@ -41,8 +42,12 @@ public class WalrusConfiguration {
     if (leftovers > 0) {
       LOG.info("removed {} viewer cursor(s) left over from an unclean stop", leftovers);
     }
-    LOG.info("Walrus log at {} ({}, {}, {})", wal.directory(), wal.backendInfo(),
-        wal.consistency(), wal.fsyncSchedule());
+    LOG.info(
+        "Walrus log at {} ({}, {}, {})",
+        wal.directory(),
+        wal.backendInfo(),
+        wal.consistency(),
+        wal.fsyncSchedule());
     return wal;
   }
 

@@ -57,7 +57,8 @@ public record WalrusProperties(
    */
   public ReadConsistency readConsistency() {
     return consistency == Consistency.AT_LEAST_ONCE
-        ? ReadConsistency.atLeastOnce(persistEvery) : ReadConsistency.strictlyAtOnce();
+        ? ReadConsistency.atLeastOnce(persistEvery)
+        : ReadConsistency.strictlyAtOnce();
   }
 
   /**

@@ -51,10 +51,8 @@ class BrowserPageTest {
     r.add("walrus.data-dir", DIR::toString);
   }
 
-  @Autowired
-  WebTestClient client;
-  @LocalServerPort
-  int port;
+  @Autowired WebTestClient client;
+  @LocalServerPort int port;
 
   private ChromeDriver browser;
   private WebDriverWait wait;
@@ -91,10 +89,11 @@ class BrowserPageTest {
     topic.sendKeys("chat");
     browser.findElement(By.id("message-input")).sendKeys("hello from the browser");
     browser.findElement(By.id("append-button")).click();
-    wait.until(ExpectedConditions.textToBe(By.id("append-status"),
-        "Appended to “chat” at offset 0."));
-    wait.until(ExpectedConditions.textToBe(card("chat", "li:first-child .text"),
-        "hello from the browser"));
+    wait.until(
+        ExpectedConditions.textToBe(By.id("append-status"), "Appended to “chat” at offset 0."));
+    wait.until(
+        ExpectedConditions.textToBe(
+            card("chat", "li:first-child .text"), "hello from the browser"));
     wait.until(ExpectedConditions.textToBe(card("chat", ".count"), "1"));
 
     // entries appended by someone else arrive live through the EventSource
@@ -102,17 +101,19 @@ class BrowserPageTest {
     append("chat", "hello from curl");
     wait.until(ExpectedConditions.textToBe(card("orders", ".count"), "3"));
     wait.until(ExpectedConditions.textToBe(card("orders", "li:first-child .text"), "order #3"));
-    wait.until(ExpectedConditions.textToBe(card("chat", "li:first-child .text"),
-        "hello from curl"));
+    wait.until(
+        ExpectedConditions.textToBe(card("chat", "li:first-child .text"), "hello from curl"));
     wait.until(ExpectedConditions.textToBe(card("chat", ".count"), "2"));
     // and the topic table counts them
-    wait.until(ExpectedConditions.textToBe(
-        By.cssSelector("#topics tr[data-topic='orders'] .entries"), "3"));
-    wait.until(ExpectedConditions.textToBe(
-        By.cssSelector("#topics tr[data-topic='chat'] .entries"), "2"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.cssSelector("#topics tr[data-topic='orders'] .entries"), "3"));
+    wait.until(
+        ExpectedConditions.textToBe(By.cssSelector("#topics tr[data-topic='chat'] .entries"), "2"));
     // the periodic GET /topics refresh brings the rest of the stats up to date
-    wait.until(ExpectedConditions.textToBe(
-        By.cssSelector("#topics tr[data-topic='orders'] td:nth-child(3)"), "3"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.cssSelector("#topics tr[data-topic='orders'] td:nth-child(3)"), "3"));
 
     screenshot();
   }
@@ -134,11 +135,19 @@ class BrowserPageTest {
       fixedPort = probe.getLocalPort();
     }
     ConfigurableApplicationContext first = start(dir, fixedPort);
-    WebTestClient direct = WebTestClient.bindToServer()
-        .baseUrl("http://localhost:" + fixedPort).responseTimeout(WAIT).build();
+    WebTestClient direct =
+        WebTestClient.bindToServer()
+            .baseUrl("http://localhost:" + fixedPort)
+            .responseTimeout(WAIT)
+            .build();
     for (int i = 0; i < 3; i++) {
-      direct.post().uri("/topics/orders").bodyValue("order #" + i).exchange()
-          .expectStatus().isCreated();
+      direct
+          .post()
+          .uri("/topics/orders")
+          .bodyValue("order #" + i)
+          .exchange()
+          .expectStatus()
+          .isCreated();
     }
     browser.get("http://localhost:" + fixedPort + "/");
     wait.until(ExpectedConditions.textToBe(card("orders", ".count"), "3"));
@@ -146,13 +155,19 @@ class BrowserPageTest {
 
     // the server goes away; while it is down, requests get 503, so the EventSource gives up
     first.close();
-    DisposableServer unavailable = HttpServer.create().port(fixedPort)
-        // Connection: close, so that the browser keeps no connection to the stand-in
-        .handle((req, res) -> res.status(503).keepAlive(false).send())
-        .bindNow();
+    DisposableServer unavailable =
+        HttpServer.create()
+            .port(fixedPort)
+            // Connection: close, so that the browser keeps no connection to the stand-in
+            .handle((req, res) -> res.status(503).keepAlive(false).send())
+            .bindNow();
     try {
-      wait.until(d -> Long.valueOf(2).equals(browser.executeScript(
-          "return watched.get('orders').source.readyState")));   // EventSource.CLOSED
+      wait.until(
+          d ->
+              Long.valueOf(2)
+                  .equals(
+                      browser.executeScript(
+                          "return watched.get('orders').source.readyState"))); // EventSource.CLOSED
     } finally {
       unavailable.disposeNow();
     }
@@ -166,16 +181,21 @@ class BrowserPageTest {
       try {
         wait.until(ExpectedConditions.textToBe(card("orders", ".count"), "6"));
       } catch (RuntimeException e) {
-        System.out.println("page state (readyState, url, lastId, count): " + browser.executeScript("const w = watched.get('orders');"
-            + " return [w.source.readyState, w.source.url, w.lastId, w.count]"));
+        System.out.println(
+            "page state (readyState, url, lastId, count): "
+                + browser.executeScript(
+                    "const w = watched.get('orders');"
+                        + " return [w.source.readyState, w.source.url, w.lastId, w.count]"));
         throw e;
       }
       wait.until(ExpectedConditions.textToBe(card("orders", ".state"), "live"));
-      wait.until(ExpectedConditions.textToBe(card("orders", "li:first-child .text"),
-          "order #5"));
-      List<String> shown = browser.findElements(card("orders", "li .off")).stream()
-          .map(WebElement::getText).toList();
-      assertThat(shown).as("every entry once, newest first")
+      wait.until(ExpectedConditions.textToBe(card("orders", "li:first-child .text"), "order #5"));
+      List<String> shown =
+          browser.findElements(card("orders", "li .off")).stream()
+              .map(WebElement::getText)
+              .toList();
+      assertThat(shown)
+          .as("every entry once, newest first")
           .containsExactly("#5", "#4", "#3", "#2", "#1", "#0");
     }
   }
@@ -190,8 +210,7 @@ class BrowserPageTest {
   }
 
   private void append(String topic, String text) {
-    client.post().uri("/topics/" + topic).bodyValue(text).exchange()
-        .expectStatus().isCreated();
+    client.post().uri("/topics/" + topic).bodyValue(text).exchange().expectStatus().isCreated();
   }
 
   private void screenshot() throws IOException {

@@ -25,11 +25,17 @@ final class Chromium {
   static void assumeInstalled() {
     boolean installed = Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     if (!installed && "required".equals(System.getenv("WALRUS_BROWSER_TEST"))) {
-      throw new AssertionError("WALRUS_BROWSER_TEST=required but " + BROWSER + " or " + DRIVER
-          + " is missing (apt-get install chromium chromium-driver)");
+      throw new AssertionError(
+          "WALRUS_BROWSER_TEST=required but "
+              + BROWSER
+              + " or "
+              + DRIVER
+              + " is missing (apt-get install chromium chromium-driver)");
     }
-    Assumptions.assumeTrue(installed, "browser test skipped: install Debian's chromium and"
-        + " chromium-driver to run it (it is required in CI)");
+    Assumptions.assumeTrue(
+        installed,
+        "browser test skipped: install Debian's chromium and"
+            + " chromium-driver to run it (it is required in CI)");
   }
 
   /**
@@ -38,15 +44,24 @@ final class Chromium {
    */
   static ChromeDriver start(Path profile) {
     System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(DRIVER.toString()))
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(DRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1200,1000",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,1000",
         "--user-data-dir=" + profile);
     return new ChromeDriver(service, options);
   }

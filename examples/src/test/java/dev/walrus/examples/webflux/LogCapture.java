@@ -42,10 +42,20 @@ final class LogCapture implements AutoCloseable {
   List<String> warningsOrStackTraces() {
     return events().stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null)
-        .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
-            + (e.getThrowableProxy() == null ? ""
-                : " [" + e.getThrowableProxy().getClassName() + ": "
-                    + e.getThrowableProxy().getMessage() + "]"))
+        .map(
+            e ->
+                e.getLevel()
+                    + " "
+                    + e.getLoggerName()
+                    + ": "
+                    + e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " ["
+                            + e.getThrowableProxy().getClassName()
+                            + ": "
+                            + e.getThrowableProxy().getMessage()
+                            + "]"))
         .collect(Collectors.toList());
   }
 

@@ -42,18 +42,19 @@ class ProblemHandlerTest {
 
   @Test
   void aRolledBackWriteIs507AndSaysNothingWasWritten() throws Exception {
-    ResponseEntity<ProblemDetail> r = answer(new WriteRolledBackException(
-        "append to topic 't' failed and was rolled back: " + CAUSE, CAUSE));
+    ResponseEntity<ProblemDetail> r =
+        answer(
+            new WriteRolledBackException(
+                "append to topic 't' failed and was rolled back: " + CAUSE, CAUSE));
     assertProblem(r, 507, "write-rolled-back");
     assertThat(r.getBody().getDetail()).contains("nothing of this request was written");
   }
 
   @Test
   void theFailureThatPoisonsIsAStorageErrorAndLaterCallsAreUnavailable() throws Exception {
-    assertProblem(answer(new FatalIOException("fsync failed: " + CAUSE, CAUSE)), 500,
-        "storage-error");
-    assertProblem(answer(new WalrusPoisonedException("refuses work", CAUSE)), 503,
-        "unavailable");
+    assertProblem(
+        answer(new FatalIOException("fsync failed: " + CAUSE, CAUSE)), 500, "storage-error");
+    assertProblem(answer(new WalrusPoisonedException("refuses work", CAUSE)), 503, "unavailable");
     assertProblem(answer(new WalrusClosedException("closed")), 503, "unavailable");
   }
 }

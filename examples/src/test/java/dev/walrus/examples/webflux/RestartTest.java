@@ -33,44 +33,62 @@ class RestartTest {
     ConfigurableApplicationContext first = start(dir);
     WebTestClient client = client(first);
     for (int i = 0; i < 3; i++) {
-      client.post().uri("/topics/jobs").bodyValue("job " + i).exchange()
-          .expectStatus().isCreated()
-          .expectBody().jsonPath("$.offset").isEqualTo(i);
+      client
+          .post()
+          .uri("/topics/jobs")
+          .bodyValue("job " + i)
+          .exchange()
+          .expectStatus()
+          .isCreated()
+          .expectBody()
+          .jsonPath("$.offset")
+          .isEqualTo(i);
     }
     StepVerifier.create(Sse.open(client, "/topics/jobs/stream?consumer=worker", null).take(3))
-        .expectNextCount(3).expectComplete().verify(WAIT);
-    for (int i = 0; i < 3; i++) {
-      client.post().uri("/topics/events").bodyValue("event " + i).exchange()
-          .expectStatus().isCreated();
-    }
-    // a stream still open when the application stops is completed, not left hanging
-    Flux<ServerSentEvent<EntryEvent>> open = Sse.open(client, "/topics/jobs/stream", null)
-        .mergeWith(Sse.open(client, "/topics/events/stream", null));
-    StepVerifier.create(open)
-        .expectNextCount(6)
-        .then(first::close)
+        .expectNextCount(3)
         .expectComplete()
         .verify(WAIT);
+    for (int i = 0; i < 3; i++) {
+      client
+          .post()
+          .uri("/topics/events")
+          .bodyValue("event " + i)
+          .exchange()
+          .expectStatus()
+          .isCreated();
+    }
+    // a stream still open when the application stops is completed, not left hanging
+    Flux<ServerSentEvent<EntryEvent>> open =
+        Sse.open(client, "/topics/jobs/stream", null)
+            .mergeWith(Sse.open(client, "/topics/events/stream", null));
+    StepVerifier.create(open).expectNextCount(6).then(first::close).expectComplete().verify(WAIT);
     assertThat(first.isActive()).isFalse();
 
     // the same directory again: the namespace lock was released, offsets continue
     try (ConfigurableApplicationContext second = start(dir)) {
       WebTestClient again = client(second);
-      again.post().uri("/topics/jobs").bodyValue("job 3").exchange()
-          .expectStatus().isCreated()
-          .expectBody().jsonPath("$.offset").isEqualTo(3);
+      again
+          .post()
+          .uri("/topics/jobs")
+          .bodyValue("job 3")
+          .exchange()
+          .expectStatus()
+          .isCreated()
+          .expectBody()
+          .jsonPath("$.offset")
+          .isEqualTo(3);
       // the named consumer resumes after the entries it had been sent
       StepVerifier.create(Sse.open(again, "/topics/jobs/stream?consumer=worker", null).take(1))
           .assertNext(e -> assertThat(e.data().data()).isEqualTo("job 3"))
-          .expectComplete().verify(WAIT);
+          .expectComplete()
+          .verify(WAIT);
       // a browser that had seen offset 1 of "events" reconnects with Last-Event-ID: 1;
       // while it reads, the files behind it are kept: a viewer reclaims nothing
-      again.post().uri("/topics/events").bodyValue("event 3").exchange()
-          .expectStatus().isCreated();
+      again.post().uri("/topics/events").bodyValue("event 3").exchange().expectStatus().isCreated();
       Walrus wal = second.getBean(Walrus.class);
       List<Long> seen = new CopyOnWriteArrayList<>();
-      Disposable viewer = Sse.open(again, "/topics/events/stream", "1")
-          .subscribe(e -> seen.add(Sse.offset(e)));
+      Disposable viewer =
+          Sse.open(again, "/topics/events/stream", "1").subscribe(e -> seen.add(Sse.offset(e)));
       try {
         Awaitility.await().atMost(WAIT).until(() -> seen.size() == 2);
         assertThat(seen).containsExactly(2L, 3L);
@@ -80,14 +98,23 @@ class RestartTest {
         viewer.dispose();
       }
       // and once it is gone it has left no cursor behind
-      Awaitility.await().atMost(WAIT).untilAsserted(() ->
-          assertThat(wal.stats("events").orElseThrow().unread()).isEmpty());
-      again.get().uri("/topics").accept(MediaType.APPLICATION_JSON).exchange()
+      Awaitility.await()
+          .atMost(WAIT)
+          .untilAsserted(() -> assertThat(wal.stats("events").orElseThrow().unread()).isEmpty());
+      again
+          .get()
+          .uri("/topics")
+          .accept(MediaType.APPLICATION_JSON)
+          .exchange()
           .expectBody()
-          .jsonPath("$[?(@.topic == 'events')].firstOffset").isEqualTo(0)
-          .jsonPath("$[?(@.topic == 'events')].nextOffset").isEqualTo(4)
-          .jsonPath("$[?(@.topic == 'jobs')].nextOffset").isEqualTo(4)
-          .jsonPath("$[?(@.topic == 'jobs')].consumers.worker").isEqualTo(0);
+          .jsonPath("$[?(@.topic == 'events')].firstOffset")
+          .isEqualTo(0)
+          .jsonPath("$[?(@.topic == 'events')].nextOffset")
+          .isEqualTo(4)
+          .jsonPath("$[?(@.topic == 'jobs')].nextOffset")
+          .isEqualTo(4)
+          .jsonPath("$[?(@.topic == 'jobs')].consumers.worker")
+          .isEqualTo(0);
     }
   }
 
@@ -99,7 +126,9 @@ class RestartTest {
 
   private static WebTestClient client(ConfigurableApplicationContext context) {
     String port = context.getEnvironment().getProperty("local.server.port");
-    return WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-        .responseTimeout(WAIT).build();
+    return WebTestClient.bindToServer()
+        .baseUrl("http://localhost:" + port)
+        .responseTimeout(WAIT)
+        .build();
   }
 }

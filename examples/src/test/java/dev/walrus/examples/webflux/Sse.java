@@ -19,16 +19,18 @@ final class Sse {
    * @param lastEventId the Last-Event-ID header, or null
    * @return the entry events (keep-alive comments dropped); cancel to disconnect
    */
-  static Flux<ServerSentEvent<EntryEvent>> open(WebTestClient client, String uri,
-      String lastEventId) {
-    WebTestClient.RequestHeadersSpec<?> spec = client.get().uri(uri)
-        .accept(MediaType.TEXT_EVENT_STREAM);
+  static Flux<ServerSentEvent<EntryEvent>> open(
+      WebTestClient client, String uri, String lastEventId) {
+    WebTestClient.RequestHeadersSpec<?> spec =
+        client.get().uri(uri).accept(MediaType.TEXT_EVENT_STREAM);
     if (lastEventId != null) {
       spec = spec.header("Last-Event-ID", lastEventId);
     }
     return spec.exchange()
-        .expectStatus().isOk()
-        .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
         .returnResult(EVENT)
         .getResponseBody()
         .filter(e -> e.data() != null);

@@ -21,9 +21,7 @@ public final class TimerCancelBlockHoundIntegration implements BlockHoundIntegra
   @Override
   public void applyTo(BlockHound.Builder builder) {
     builder.allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose");
-    builder.allowBlockingCallsInside("reactor.core.scheduler.InstantPeriodicWorkerTask",
-        "dispose");
-    builder.allowBlockingCallsInside("reactor.core.scheduler.PeriodicSchedulerTask",
-        "dispose");
+    builder.allowBlockingCallsInside("reactor.core.scheduler.InstantPeriodicWorkerTask", "dispose");
+    builder.allowBlockingCallsInside("reactor.core.scheduler.PeriodicSchedulerTask", "dispose");
   }
 }

@@ -29,20 +29,26 @@ class UnavailableLogTest {
     r.add("walrus.data-dir", DIR::toString);
   }
 
-  @Autowired
-  WebTestClient client;
-  @Autowired
-  Walrus wal;
+  @Autowired WebTestClient client;
+  @Autowired Walrus wal;
 
   @Test
   void aClosedLogIs503WithASentence() {
     client.post().uri("/topics/t").bodyValue("x").exchange().expectStatus().isCreated();
     wal.close();
-    AppendApiTest.problem(client.post().uri("/topics/t").bodyValue("y").exchange(), 503,
+    AppendApiTest.problem(
+            client.post().uri("/topics/t").bodyValue("y").exchange(), 503, "unavailable")
+        .jsonPath("$.detail")
+        .isEqualTo("the log is closed: the application is shutting down");
+    AppendApiTest.problem(
+            client
+                .get()
+                .uri("/topics/t/stream?from=0")
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange(),
+            503,
             "unavailable")
-        .jsonPath("$.detail").isEqualTo("the log is closed: the application is shutting down");
-    AppendApiTest.problem(client.get().uri("/topics/t/stream?from=0")
-            .accept(MediaType.TEXT_EVENT_STREAM).exchange(), 503, "unavailable")
-        .jsonPath("$.detail").value(d -> assertThat((String) d).doesNotContain("Exception"));
+        .jsonPath("$.detail")
+        .value(d -> assertThat((String) d).doesNotContain("Exception"));
   }
 }

@@ -42,34 +42,40 @@ class ViewerCursorsTest {
       }
       ViewerCursors viewers = new ViewerCursors(rw);
       AtomicReference<Flux<ReceivedEntry>> tail = new AtomicReference<>();
-      viewers.tail("t", StreamStart.parse("5", null, null)).subscribe(new BaseSubscriber<>() {
-        @Override
-        protected void hookOnNext(Flux<ReceivedEntry> value) {
-          tail.set(value);
-          cancel();
-        }
-      });
+      viewers
+          .tail("t", StreamStart.parse("5", null, null))
+          .subscribe(
+              new BaseSubscriber<>() {
+                @Override
+                protected void hookOnNext(Flux<ReceivedEntry> value) {
+                  tail.set(value);
+                  cancel();
+                }
+              });
       Awaitility.await("the start's value").atMost(WAIT).until(() -> tail.get() != null);
-      Awaitility.await("the first release done").atMost(WAIT)
-          .until(() -> viewers.pending() == 0);
+      Awaitility.await("the first release done").atMost(WAIT).until(() -> viewers.pending() == 0);
 
       AtomicBoolean ended = new AtomicBoolean();
-      Disposable d = tail.get().subscribe(e -> { }, e -> ended.set(true),
-          () -> ended.set(true));
+      Disposable d = tail.get().subscribe(e -> {}, e -> ended.set(true), () -> ended.set(true));
       // either the tail ends at once or it has joined its group (its reader is there)
-      Awaitility.await("the tail ended or joined").atMost(WAIT)
-          .until(() -> ended.get() || viewerCursors(wal).stream()
-              .anyMatch(c -> c.endsWith("#tail-reader")));
+      Awaitility.await("the tail ended or joined")
+          .atMost(WAIT)
+          .until(
+              () ->
+                  ended.get()
+                      || viewerCursors(wal).stream().anyMatch(c -> c.endsWith("#tail-reader")));
       d.dispose();
 
-      Awaitility.await("no viewer cursor left").atMost(WAIT)
+      Awaitility.await("no viewer cursor left")
+          .atMost(WAIT)
           .untilAsserted(() -> assertThat(viewerCursors(wal)).isEmpty());
       assertThat(viewers.pending()).as("viewers not cleaned up").isZero();
     }
   }
 
   private static List<String> viewerCursors(Walrus wal) {
-    return wal.stats("t").map(s -> s.unread().keySet().stream()
-        .filter(ViewerCursors::isViewer).toList()).orElse(List.of());
+    return wal.stats("t")
+        .map(s -> s.unread().keySet().stream().filter(ViewerCursors::isViewer).toList())
+        .orElse(List.of());
   }
 }

@@ -97,8 +97,8 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
   }
 
   /** The subscriber to the source and the subscription handed to the downstream. */
-  static final class Main implements CoreSubscriber<byte[]>, Subscription, Scannable,
-      PendingAppend.Completion {
+  static final class Main
+      implements CoreSubscriber<byte[]>, Subscription, Scannable, PendingAppend.Completion {
     private static final AtomicLongFieldUpdater<Main> REQUESTED =
         AtomicLongFieldUpdater.newUpdater(Main.class, "requested");
 
@@ -113,10 +113,13 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
     private Subscription upstream;
     private volatile boolean sourceDone;
     private volatile boolean cancelled;
+
     /** The source failed (or sent null): what it sent before is still written. */
     private volatile Throwable sourceError;
+
     /** A write failed: units not yet written are skipped. */
     private volatile Throwable writeError;
+
     /** Written by the drain loop only; volatile for {@link #scanUnsafe}. */
     private volatile boolean terminated;
 
@@ -276,7 +279,7 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
         return;
       }
       int missed = 1;
-      for (;;) {
+      for (; ; ) {
         if (terminated || cancelled) {
           results.clear();
           return;

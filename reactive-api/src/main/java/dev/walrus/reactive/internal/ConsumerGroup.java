@@ -58,13 +58,18 @@ public final class ConsumerGroup {
   private final CursorRef checkpointed;
   private final CursorRef reader;
   private final List<AckState> members = new ArrayList<>();
+
   /** MANUAL: tails that left with entries queued for redelivery; they may still checkpoint. */
   private final List<AckState> departed = new ArrayList<>();
+
   /** Offsets handed out and not acknowledged, with how many tails hold each. */
   private final TreeMap<Long, Integer> held = new TreeMap<>();
+
   /** Entries of departed tails, to be handed out again before new reads. */
   private final TreeMap<Long, Entry> redeliver = new TreeMap<>();
+
   private CheckpointMode mode;
+
   /** MANUAL: the offset the reader cursor reads next. */
   private long frontier;
 
@@ -81,7 +86,10 @@ public final class ConsumerGroup {
     if (name.getBytes(StandardCharsets.UTF_8).length <= dev.walrus.TopicNames.MAX_BYTES) {
       return name;
     }
-    return "~" + Integer.toHexString(consumer.hashCode()) + READER_SUFFIX + "-"
+    return "~"
+        + Integer.toHexString(consumer.hashCode())
+        + READER_SUFFIX
+        + "-"
         + Integer.toHexString(consumer.length());
   }
 
@@ -103,8 +111,16 @@ public final class ConsumerGroup {
     }
     boolean idle = members.isEmpty();
     if (!idle && mode != m) {
-      throw new InvalidArgumentException("consumer " + describe() + " of topic '" + topic
-          + "' is already tailed in " + mode + " mode; cannot add a " + m + " tail");
+      throw new InvalidArgumentException(
+          "consumer "
+              + describe()
+              + " of topic '"
+              + topic
+              + "' is already tailed in "
+              + mode
+              + " mode; cannot add a "
+              + m
+              + " tail");
     }
     CursorRef read = m == CheckpointMode.MANUAL ? reader : checkpointed;
     switch (start.kind()) {
@@ -160,8 +176,8 @@ public final class ConsumerGroup {
    * @param scheduler where the entries' checkpoints run
    * @return the entries, in the order the tail must deliver them; empty if none
    */
-  public synchronized List<ReceivedEntryImpl> take(AckState a, int max, long maxBytes,
-      Scheduler scheduler) {
+  public synchronized List<ReceivedEntryImpl> take(
+      AckState a, int max, long maxBytes, Scheduler scheduler) {
     prune(a);
     List<ReceivedEntryImpl> out = new ArrayList<>();
     long bytes = 0;
@@ -197,8 +213,7 @@ public final class ConsumerGroup {
     if (mode == CheckpointMode.MANUAL) { // AUTO checkpoints nothing: only the tail's list counts
       held.merge(e.offset(), 1, Integer::sum);
     }
-    return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null,
-        scheduler);
+    return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null, scheduler);
   }
 
   /**
@@ -213,7 +228,8 @@ public final class ConsumerGroup {
    * @param r the entry, the last one {@link #take} gave the tail
    */
   public synchronized void putBack(AckState a, ReceivedEntryImpl r) {
-    if (mode != CheckpointMode.AUTO || a.held().isEmpty()
+    if (mode != CheckpointMode.AUTO
+        || a.held().isEmpty()
         || a.held().peekLast().entry() != r.entry()) {
       return;
     }
@@ -341,7 +357,8 @@ public final class ConsumerGroup {
         checkpoint();
       }
       if (members.isEmpty()) {
-        if (mode == CheckpointMode.AUTO && !redeliver.isEmpty()
+        if (mode == CheckpointMode.AUTO
+            && !redeliver.isEmpty()
             && checkpointed.position() > redeliver.firstKey()) {
           checkpointed.seek(redeliver.firstKey());
         }

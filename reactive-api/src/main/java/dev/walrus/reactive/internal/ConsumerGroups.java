@@ -27,7 +27,7 @@ public final class ConsumerGroups {
    * @return the group, created if needed
    */
   public ConsumerGroup get(String topic, String consumer) {
-    return groups.computeIfAbsent(new Key(topic, consumer),
-        k -> new ConsumerGroup(wal, k.topic(), k.consumer()));
+    return groups.computeIfAbsent(
+        new Key(topic, consumer), k -> new ConsumerGroup(wal, k.topic(), k.consumer()));
   }
 }

@@ -35,14 +35,15 @@ public final class CursorRef {
 
   /** @return the next entry, consumed, or null if none */
   public Entry readNext() {
-    Optional<Entry> e = consumer == null ? wal.readNext(topic, true)
-        : wal.readNext(topic, consumer, true);
+    Optional<Entry> e =
+        consumer == null ? wal.readNext(topic, true) : wal.readNext(topic, consumer, true);
     return e.orElse(null);
   }
 
   /** @return up to {@link Walrus#MAX_BATCH_ENTRIES} entries within the budget, consumed */
   public List<Entry> batchRead(long maxBytes) {
-    return consumer == null ? wal.batchReadForTopic(topic, maxBytes, true)
+    return consumer == null
+        ? wal.batchReadForTopic(topic, maxBytes, true)
         : wal.batchReadForTopic(topic, consumer, maxBytes, true);
   }
 

@@ -106,6 +106,7 @@ public final class EngineCall<T> extends Mono<T> {
 
     /** Bits REQUESTED and READY; whoever sets the second one emits. */
     private final AtomicInteger emission = new AtomicInteger();
+
     private volatile T value;
 
     Task(CoreSubscriber<? super T> actual, Body<T> body, Lifecycle life) {

@@ -47,8 +47,8 @@ public final class PendingAppend {
   private final long bytes;
   private final Completion completion;
 
-  private PendingAppend(byte[] single, List<byte[]> batch, int count, long bytes,
-      Completion completion) {
+  private PendingAppend(
+      byte[] single, List<byte[]> batch, int count, long bytes, Completion completion) {
     this.single = single;
     this.batch = batch;
     this.count = count;

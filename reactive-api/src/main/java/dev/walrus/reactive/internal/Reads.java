@@ -48,24 +48,29 @@ public final class Reads {
    * @return a Mono of the next entry, empty if none
    */
   public Mono<Entry> readNext(String topic, String consumer, boolean checkpoint) {
-    Supplier<Entry> read = () -> (consumer == null ? wal.readNext(topic, checkpoint)
-        : wal.readNext(topic, consumer, checkpoint)).orElse(null);
+    Supplier<Entry> read =
+        () ->
+            (consumer == null
+                    ? wal.readNext(topic, checkpoint)
+                    : wal.readNext(topic, consumer, checkpoint))
+                .orElse(null);
     if (!checkpoint) {
       return call(d -> read.get());
     }
-    return call(d -> {
-      Validation.topic(topic);
-      if (consumer != null) {
-        Validation.consumer(consumer);
-      }
-      synchronized (locks.of(topic, consumer)) {
-        Entry e = read.get();
-        if (e != null && !d.getAsBoolean()) {
-          putBack(topic, consumer, e.offset(), e.offset());
-        }
-        return e;
-      }
-    });
+    return call(
+        d -> {
+          Validation.topic(topic);
+          if (consumer != null) {
+            Validation.consumer(consumer);
+          }
+          synchronized (locks.of(topic, consumer)) {
+            Entry e = read.get();
+            if (e != null && !d.getAsBoolean()) {
+              putBack(topic, consumer, e.offset(), e.offset());
+            }
+            return e;
+          }
+        });
   }
 
   /**
@@ -75,34 +80,40 @@ public final class Reads {
    * @param checkpoint true to consume
    * @return a Mono of the entries read (an empty list if none)
    */
-  public Mono<List<Entry>> batchRead(String topic, String consumer, long maxBytes,
-      boolean checkpoint) {
-    Supplier<List<Entry>> read = () -> consumer == null
-        ? wal.batchReadForTopic(topic, maxBytes, checkpoint)
-        : wal.batchReadForTopic(topic, consumer, maxBytes, checkpoint);
+  public Mono<List<Entry>> batchRead(
+      String topic, String consumer, long maxBytes, boolean checkpoint) {
+    Supplier<List<Entry>> read =
+        () ->
+            consumer == null
+                ? wal.batchReadForTopic(topic, maxBytes, checkpoint)
+                : wal.batchReadForTopic(topic, consumer, maxBytes, checkpoint);
     if (!checkpoint) {
       return call(d -> read.get());
     }
-    return call(d -> {
-      Validation.topic(topic);
-      if (consumer != null) {
-        Validation.consumer(consumer);
-      }
-      synchronized (locks.of(topic, consumer)) {
-        List<Entry> es = read.get();
-        if (!es.isEmpty() && !d.getAsBoolean()) {
-          putBack(topic, consumer, es.get(0).offset(), es.get(es.size() - 1).offset());
-        }
-        return es;
-      }
-    });
+    return call(
+        d -> {
+          Validation.topic(topic);
+          if (consumer != null) {
+            Validation.consumer(consumer);
+          }
+          synchronized (locks.of(topic, consumer)) {
+            List<Entry> es = read.get();
+            if (!es.isEmpty() && !d.getAsBoolean()) {
+              putBack(topic, consumer, es.get(0).offset(), es.get(es.size() - 1).offset());
+            }
+            return es;
+          }
+        });
   }
 
   private <T> Mono<T> call(EngineCall.Body<T> body) {
-    return new EngineCall<>(scheduler, life, (BooleanSupplier d) -> {
-      life.checkOpen();
-      return body.run(d);
-    });
+    return new EngineCall<>(
+        scheduler,
+        life,
+        (BooleanSupplier d) -> {
+          life.checkOpen();
+          return body.run(d);
+        });
   }
 
   /** Moves the cursor back to {@code first} if it is still right after {@code last}. */

@@ -29,8 +29,8 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
    * @param group the tail's consumer group in MANUAL mode, null in AUTO mode
    * @param scheduler where checkpoints run
    */
-  ReceivedEntryImpl(Entry entry, long seq, AckState acks, ConsumerGroup group,
-      Scheduler scheduler) {
+  ReceivedEntryImpl(
+      Entry entry, long seq, AckState acks, ConsumerGroup group, Scheduler scheduler) {
     this.entry = entry;
     this.seq = seq;
     this.acks = acks;
@@ -67,11 +67,13 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
     }
     // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
     // the checkpoint's metadata-log write. A cancelled checkpoint ran whole or not at all.
-    return new EngineCall<Void>(scheduler, d -> {
-      acks.acknowledge(seq);
-      group.checkpoint(acks);
-      return null;
-    });
+    return new EngineCall<Void>(
+        scheduler,
+        d -> {
+          acks.acknowledge(seq);
+          group.checkpoint(acks);
+          return null;
+        });
   }
 
   @Override

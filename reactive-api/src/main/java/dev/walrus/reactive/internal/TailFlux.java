@@ -36,8 +36,14 @@ public final class TailFlux extends Flux<ReceivedEntry> implements Scannable {
    * @param topic the topic (checked at subscription)
    * @param options the options (checked at subscription)
    */
-  public TailFlux(Walrus wal, Scheduler scheduler, Lifecycle life, ConsumerGroups groups,
-      CursorLocks locks, String topic, TailOptions options) {
+  public TailFlux(
+      Walrus wal,
+      Scheduler scheduler,
+      Lifecycle life,
+      ConsumerGroups groups,
+      CursorLocks locks,
+      String topic,
+      TailOptions options) {
     this.wal = wal;
     this.scheduler = scheduler;
     this.life = life;

@@ -55,8 +55,7 @@ import reactor.core.scheduler.Scheduler;
  * <p>Not public API (a Reactor-style operator of the internal package, which the module
  * does not export).
  */
-final class TailSubscription implements Subscription, Scannable, Runnable,
-    Lifecycle.Stoppable {
+final class TailSubscription implements Subscription, Scannable, Runnable, Lifecycle.Stoppable {
   private static final int ENTRIES_PER_RUN = 8192;
   private static final AtomicLongFieldUpdater<TailSubscription> REQUESTED =
       AtomicLongFieldUpdater.newUpdater(TailSubscription.class, "requested");
@@ -94,9 +93,15 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
    * @param group the consumer group of (topic, consumer name)
    * @param locks the owner's cursor monitors
    */
-  TailSubscription(CoreSubscriber<? super ReceivedEntry> actual, Walrus wal,
-      Scheduler scheduler, Lifecycle life, String topic, TailOptions options,
-      ConsumerGroup group, CursorLocks locks) {
+  TailSubscription(
+      CoreSubscriber<? super ReceivedEntry> actual,
+      Walrus wal,
+      Scheduler scheduler,
+      Lifecycle life,
+      String topic,
+      TailOptions options,
+      ConsumerGroup group,
+      CursorLocks locks) {
     this.actual = actual;
     this.wal = wal;
     this.scheduler = scheduler;
@@ -179,7 +184,8 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
       closeListener();
       life.deregister(this);
       if (!cancelled) {
-        actual.onError(new WalrusClosedException("the ReactiveWalrus scheduler rejected the tail", e));
+        actual.onError(
+            new WalrusClosedException("the ReactiveWalrus scheduler rejected the tail", e));
       }
     }
   }
@@ -206,7 +212,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
   private void drain() {
     int missed = wip.get();
     int budget = ENTRIES_PER_RUN;
-    for (;;) {
+    for (; ; ) {
       if (done) {
         return;
       }
@@ -223,8 +229,10 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
         long e = 0;
         while (e != r && budget > 0 && !cancelled && !stopping) {
           shield();
-          int n = options.mode() == CheckpointMode.MANUAL && r - e >= Walrus.MAX_BATCH_ENTRIES
-              ? readBatch() : readOne();
+          int n =
+              options.mode() == CheckpointMode.MANUAL && r - e >= Walrus.MAX_BATCH_ENTRIES
+                  ? readBatch()
+                  : readOne();
           if (n == 0) {
             break;
           }
@@ -263,8 +271,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
   private int readOne() {
     ReceivedEntryImpl r;
     synchronized (readLock) {
-      List<ReceivedEntryImpl> got = group.take(member, 1, options.maxBatchBytesValue(),
-          scheduler);
+      List<ReceivedEntryImpl> got = group.take(member, 1, options.maxBatchBytesValue(), scheduler);
       if (got.isEmpty()) {
         return 0;
       }
@@ -288,8 +295,8 @@ final class TailSubscription implements Subscription, Scannable, Runnable,
    * @return how many entries were delivered
    */
   private int readBatch() {
-    List<ReceivedEntryImpl> got = group.take(member, Walrus.MAX_BATCH_ENTRIES,
-        options.maxBatchBytesValue(), scheduler);
+    List<ReceivedEntryImpl> got =
+        group.take(member, Walrus.MAX_BATCH_ENTRIES, options.maxBatchBytesValue(), scheduler);
     for (int i = 0; i < got.size(); i++) {
       if (cancelled || stopping) {
         return i;

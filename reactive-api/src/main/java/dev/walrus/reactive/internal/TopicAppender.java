@@ -63,8 +63,13 @@ public final class TopicAppender implements Runnable {
    * @param maxEntries most entries per write, 1 to {@link Walrus#MAX_BATCH_ENTRIES}
    * @param maxBytes most payload bytes per write (a larger unit is written alone)
    */
-  public TopicAppender(String topic, Walrus wal, Scheduler scheduler, Lifecycle life,
-      int maxEntries, long maxBytes) {
+  public TopicAppender(
+      String topic,
+      Walrus wal,
+      Scheduler scheduler,
+      Lifecycle life,
+      int maxEntries,
+      long maxBytes) {
     this.topic = topic;
     this.wal = wal;
     this.scheduler = scheduler;
@@ -94,7 +99,7 @@ public final class TopicAppender implements Runnable {
   public void run() {
     int missed = wip.get();
     int groups = 0;
-    for (;;) {
+    for (; ; ) {
       while (takeGroup()) {
         writeGroup();
         if (++groups == GROUPS_PER_RUN) {
@@ -115,7 +120,7 @@ public final class TopicAppender implements Runnable {
     WalrusClosedException error =
         new WalrusClosedException("the ReactiveWalrus scheduler rejected the append", e);
     int missed = wip.get();
-    for (;;) {
+    for (; ; ) {
       if (carry != null) {
         complete(carry, error);
         carry = null;
@@ -135,7 +140,7 @@ public final class TopicAppender implements Runnable {
   private boolean takeGroup() {
     int entries = 0;
     long bytes = 0;
-    for (;;) {
+    for (; ; ) {
       PendingAppend p = carry;
       if (p != null) {
         carry = null;
@@ -149,8 +154,7 @@ public final class TopicAppender implements Runnable {
         skip(p);
         continue;
       }
-      if (!group.isEmpty()
-          && (entries + p.count() > maxEntries || bytes + p.bytes() > maxBytes)) {
+      if (!group.isEmpty() && (entries + p.count() > maxEntries || bytes + p.bytes() > maxBytes)) {
         carry = p;
         break;
       }
@@ -207,9 +211,12 @@ public final class TopicAppender implements Runnable {
   private void writeAlone(PendingAppend p) {
     long first;
     try {
-      first = InterruptShield.call(() -> p.single() != null
-          ? wal.appendForTopic(topic, p.single())
-          : wal.batchAppendForTopic(topic, p.batch()));
+      first =
+          InterruptShield.call(
+              () ->
+                  p.single() != null
+                      ? wal.appendForTopic(topic, p.single())
+                      : wal.batchAppendForTopic(topic, p.batch()));
     } catch (Throwable t) {
       complete(p, t);
       return;
@@ -218,8 +225,10 @@ public final class TopicAppender implements Runnable {
   }
 
   private static boolean isFatal(Throwable t) {
-    return t instanceof WalrusIOException || t instanceof WalrusPoisonedException
-        || t instanceof WalrusClosedException || t instanceof Error;
+    return t instanceof WalrusIOException
+        || t instanceof WalrusPoisonedException
+        || t instanceof WalrusClosedException
+        || t instanceof Error;
   }
 
   private static void complete(PendingAppend p, long first) {

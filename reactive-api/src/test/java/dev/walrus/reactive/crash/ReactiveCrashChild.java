@@ -35,11 +35,20 @@ public final class ReactiveCrashChild {
   }
 
   static Walrus open(Path dir, String schedule) {
-    FsyncSchedule s = schedule.equals("nofsync") ? FsyncSchedule.noFsync()
-        : schedule.equals("synceach") ? FsyncSchedule.syncEach()
-        : FsyncSchedule.milliseconds(200);
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .fsyncSchedule(s).quiet(true).open();
+    FsyncSchedule s =
+        schedule.equals("nofsync")
+            ? FsyncSchedule.noFsync()
+            : schedule.equals("synceach")
+                ? FsyncSchedule.syncEach()
+                : FsyncSchedule.milliseconds(200);
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .fsyncSchedule(s)
+        .quiet(true)
+        .open();
   }
 
   private static void line(String s) {
@@ -73,7 +82,8 @@ public final class ReactiveCrashChild {
         long off = rw.append(t, ps.get(0)).block();
         line("A " + t + " " + off);
       } else {
-        rw.appendAll(t, Flux.fromIterable(ps)).doOnNext(off -> line("A " + t + " " + off))
+        rw.appendAll(t, Flux.fromIterable(ps))
+            .doOnNext(off -> line("A " + t + " " + off))
             .blockLast();
       }
       next[i] += n;

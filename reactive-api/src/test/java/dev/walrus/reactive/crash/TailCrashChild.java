@@ -41,10 +41,19 @@ public final class TailCrashChild {
   private TailCrashChild() {}
 
   static Walrus open(Path dir, String consistency) {
-    ReadConsistency c = consistency.equals("strict") ? ReadConsistency.strictlyAtOnce()
-        : ReadConsistency.atLeastOnce(Integer.parseInt(consistency.substring(4)));
-    return Walrus.builder().dataDir(dir).namespace(null).blockSize(4096).blocksPerFile(4)
-        .consistency(c).fsyncSchedule(FsyncSchedule.noFsync()).quiet(true).open();
+    ReadConsistency c =
+        consistency.equals("strict")
+            ? ReadConsistency.strictlyAtOnce()
+            : ReadConsistency.atLeastOnce(Integer.parseInt(consistency.substring(4)));
+    return Walrus.builder()
+        .dataDir(dir)
+        .namespace(null)
+        .blockSize(4096)
+        .blocksPerFile(4)
+        .consistency(c)
+        .fsyncSchedule(FsyncSchedule.noFsync())
+        .quiet(true)
+        .open();
   }
 
   private static synchronized void line(String s) {
@@ -64,26 +73,36 @@ public final class TailCrashChild {
     Random rnd = new Random(Long.parseLong(args[6]));
     ReactiveWalrus rw = ReactiveWalrus.create(w);
     boolean shared = args.length > 7 && args[7].equals("shared");
-    TailOptions opts = (shared ? TailOptions.defaults() : TailOptions.forConsumer(CONSUMER))
-        .checkpointMode(mode);
-    Flux<ReceivedEntry> flux = rw.tail(TOPIC, opts).doOnNext(r -> {
-      line("D " + r.offset());
-      if (r.offset() == crashAt) {
-        Runtime.getRuntime().halt(0);
-      }
-    });
+    TailOptions opts =
+        (shared ? TailOptions.defaults() : TailOptions.forConsumer(CONSUMER)).checkpointMode(mode);
+    Flux<ReceivedEntry> flux =
+        rw.tail(TOPIC, opts)
+            .doOnNext(
+                r -> {
+                  line("D " + r.offset());
+                  if (r.offset() == crashAt) {
+                    Runtime.getRuntime().halt(0);
+                  }
+                });
     if (mode == CheckpointMode.MANUAL) {
       Random checkpoints = new Random(rnd.nextLong());
-      flux = flux.concatMap(r -> checkpoints.nextInt(3) == 0
-          ? r.checkpoint().then(Mono.fromRunnable(() -> line("C " + r.offset()))).thenReturn(r)
-          : Mono.just(r));
+      flux =
+          flux.concatMap(
+              r ->
+                  checkpoints.nextInt(3) == 0
+                      ? r.checkpoint()
+                          .then(Mono.fromRunnable(() -> line("C " + r.offset())))
+                          .thenReturn(r)
+                      : Mono.just(r));
     }
     if (live > 0) {
-      Thread t = new Thread(() -> {
-        for (int i = 0; i < live; i++) {
-          rw.append(TOPIC, new byte[] {(byte) i}).block();
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; i < live; i++) {
+                  rw.append(TOPIC, new byte[] {(byte) i}).block();
+                }
+              });
       t.setDaemon(true);
       t.start();
     }
@@ -93,35 +112,38 @@ public final class TailCrashChild {
         flux.take(limit).blockLast();
         break;
       case 1: // request(1) at a time
-      case 2: { // bursts of random size
-        Random bursts = new Random(rnd.nextLong());
-        Object done = new Object();
-        flux.take(limit).subscribe(new BaseSubscriber<>() {
-          long outstanding;
+      case 2:
+        { // bursts of random size
+          Random bursts = new Random(rnd.nextLong());
+          Object done = new Object();
+          flux.take(limit)
+              .subscribe(
+                  new BaseSubscriber<>() {
+                    long outstanding;
 
-          private long size() {
-            return pattern == 1 ? 1 : 1 + bursts.nextInt(3000);
-          }
+                    private long size() {
+                      return pattern == 1 ? 1 : 1 + bursts.nextInt(3000);
+                    }
 
-          @Override
-          protected void hookOnSubscribe(Subscription s) {
-            outstanding = size();
-            s.request(outstanding);
-          }
+                    @Override
+                    protected void hookOnSubscribe(Subscription s) {
+                      outstanding = size();
+                      s.request(outstanding);
+                    }
 
-          @Override
-          protected void hookOnNext(ReceivedEntry r) {
-            if (--outstanding == 0) {
-              outstanding = size();
-              request(outstanding);
-            }
+                    @Override
+                    protected void hookOnNext(ReceivedEntry r) {
+                      if (--outstanding == 0) {
+                        outstanding = size();
+                        request(outstanding);
+                      }
+                    }
+                  });
+          synchronized (done) {
+            done.wait(limit.toMillis());
           }
-        });
-        synchronized (done) {
-          done.wait(limit.toMillis());
+          break;
         }
-        break;
-      }
       case 3:
         flux.limitRate(1 + rnd.nextInt(300)).take(limit).blockLast();
         break;
@@ -130,7 +152,8 @@ public final class TailCrashChild {
         break;
       default: // concatMap with asynchronous work
         flux.concatMap(r -> Mono.delay(Duration.ofNanos(rnd.nextInt(50_000))).thenReturn(r))
-            .take(limit).blockLast();
+            .take(limit)
+            .blockLast();
         break;
     }
     System.exit(3); // the crash point was never delivered

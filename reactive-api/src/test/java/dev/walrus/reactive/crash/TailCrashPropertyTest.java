@@ -51,14 +51,21 @@ class TailCrashPropertyTest {
       CheckpointMode mode = trial % 3 == 1 ? CheckpointMode.MANUAL : CheckpointMode.AUTO;
       boolean shared = trial % 3 == 2;
       kinds[mode == CheckpointMode.MANUAL ? 2 : shared ? 1 : 0]++;
-      int pattern = trial < TailCrashChild.PATTERNS ? trial
-          : rnd.nextInt(TailCrashChild.PATTERNS);
+      int pattern = trial < TailCrashChild.PATTERNS ? trial : rnd.nextInt(TailCrashChild.PATTERNS);
       int live = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(200);
       long crashAt = rnd.nextInt(HISTORY + live);
       long seed = rnd.nextLong();
-      String where = String.format(
-          "trial %d (seed %d): %s %s%s pattern %d crash after %d, %d live", trial, SEED,
-          consistency, mode, shared ? " shared cursor" : "", pattern, crashAt, live);
+      String where =
+          String.format(
+              "trial %d (seed %d): %s %s%s pattern %d crash after %d, %d live",
+              trial,
+              SEED,
+              consistency,
+              mode,
+              shared ? " shared cursor" : "",
+              pattern,
+              crashAt,
+              live);
       Path data = dir.resolve("t" + trial);
       Files.createDirectories(data);
       try (Walrus w = TailCrashChild.open(data, consistency)) {
@@ -66,12 +73,12 @@ class TailCrashPropertyTest {
           w.appendForTopic(TailCrashChild.TOPIC, new byte[] {(byte) i});
         }
       }
-      long[] seen = run(data, consistency, mode, pattern, crashAt, live, seed, shared, where,
-          trial);
+      long[] seen =
+          run(data, consistency, mode, pattern, crashAt, live, seed, shared, where, trial);
       long lastCheckpoint = seen[1];
       try (Walrus w = TailCrashChild.open(data, consistency)) {
-        long resume = shared ? sharedPosition(w)
-            : w.position(TailCrashChild.TOPIC, TailCrashChild.CONSUMER);
+        long resume =
+            shared ? sharedPosition(w) : w.position(TailCrashChild.TOPIC, TailCrashChild.CONSUMER);
         if (mode == CheckpointMode.MANUAL) {
           assertThat(resume).as(where).isBetween(lastCheckpoint + 1, crashAt + 1);
         } else if (consistency.equals("strict")) {
@@ -81,18 +88,25 @@ class TailCrashPropertyTest {
           assertThat(resume).as(where).isBetween(Math.max(0, crashAt + 1 - n), crashAt + 1);
         }
         try (ReactiveWalrus rw = ReactiveWalrus.create(w)) {
-          TailOptions opts = shared ? TailOptions.defaults()
-              : TailOptions.forConsumer(TailCrashChild.CONSUMER).checkpointMode(mode);
-          Long first = rw.tail(TailCrashChild.TOPIC, opts)
-              .map(ReceivedEntry::offset).next().block(Duration.ofSeconds(20));
-          assertThat(first).as(where + ": a restarted tail starts at the resume position")
+          TailOptions opts =
+              shared
+                  ? TailOptions.defaults()
+                  : TailOptions.forConsumer(TailCrashChild.CONSUMER).checkpointMode(mode);
+          Long first =
+              rw.tail(TailCrashChild.TOPIC, opts)
+                  .map(ReceivedEntry::offset)
+                  .next()
+                  .block(Duration.ofSeconds(20));
+          assertThat(first)
+              .as(where + ": a restarted tail starts at the resume position")
               .isEqualTo(resume);
         }
       }
     }
-    System.out.printf("TailCrashPropertyTest: %d crashes (%d AUTO named, %d AUTO shared cursor,"
-        + " %d MANUAL), every resume position per the rule%n", TRIALS, kinds[0], kinds[1],
-        kinds[2]);
+    System.out.printf(
+        "TailCrashPropertyTest: %d crashes (%d AUTO named, %d AUTO shared cursor,"
+            + " %d MANUAL), every resume position per the rule%n",
+        TRIALS, kinds[0], kinds[1], kinds[2]);
   }
 
   /** The shared cursor's position: where its next consuming read starts. */
@@ -103,24 +117,43 @@ class TailCrashPropertyTest {
   }
 
   /** @return {last delivered, last checkpoint reported complete (-1 if none)} */
-  private long[] run(Path data, String consistency, CheckpointMode mode, int pattern,
-      long crashAt, int live, long seed, boolean shared, String where, int trial)
+  private long[] run(
+      Path data,
+      String consistency,
+      CheckpointMode mode,
+      int pattern,
+      long crashAt,
+      int live,
+      long seed,
+      boolean shared,
+      String where,
+      int trial)
       throws Exception {
     long delivered = -1;
     long checkpointed = -1;
     // the child halts itself after entry crashAt; a hung one is killed and the test fails
-    try (ChildJvm child = ChildJvm.builder(TailCrashChild.class)
-        .inheritProperties("walrus.backend")
-        .args(data.toString(), consistency, mode.name(), Integer.toString(pattern),
-            Long.toString(crashAt), Integer.toString(live), Long.toString(seed),
-            shared ? "shared" : "named")
-        .stderrTo(logs.resolve("tailchild-" + trial + ".err")).killAfterSeconds(60).start()) {
+    try (ChildJvm child =
+        ChildJvm.builder(TailCrashChild.class)
+            .inheritProperties("walrus.backend")
+            .args(
+                data.toString(),
+                consistency,
+                mode.name(),
+                Integer.toString(pattern),
+                Long.toString(crashAt),
+                Integer.toString(live),
+                Long.toString(seed),
+                shared ? "shared" : "named")
+            .stderrTo(logs.resolve("tailchild-" + trial + ".err"))
+            .killAfterSeconds(60)
+            .start()) {
       String line;
       while ((line = child.readLine()) != null) {
         String[] f = line.split(" ");
         long o = Long.parseLong(f[1]);
         if (f[0].equals("D")) {
-          assertThat(o).as("%s: entries are delivered in order, none skipped", where)
+          assertThat(o)
+              .as("%s: entries are delivered in order, none skipped", where)
               .isEqualTo(delivered + 1);
           delivered = o;
         } else if (f[0].equals("C")) {
@@ -131,8 +164,14 @@ class TailCrashPropertyTest {
       }
       int exit = child.awaitExit(60) ? child.exitValue() : -1;
       if (exit != 0 || delivered != crashAt) {
-        fail(where + ": the child exited " + exit + " after delivering " + delivered
-            + "; stderr:\n" + child.stderr());
+        fail(
+            where
+                + ": the child exited "
+                + exit
+                + " after delivering "
+                + delivered
+                + "; stderr:\n"
+                + child.stderr());
       }
     }
     return new long[] {delivered, checkpointed};

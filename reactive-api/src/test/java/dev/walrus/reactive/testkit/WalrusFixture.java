@@ -28,11 +28,11 @@ public abstract class WalrusFixture {
   }
 
   /** The engine's data directory (fresh for each test). */
-  @TempDir
-  protected Path dir;
+  @TempDir protected Path dir;
 
   /** The engine, once opened. */
   protected Walrus wal;
+
   /** Its reactive view, once opened. */
   protected ReactiveWalrus rw;
 

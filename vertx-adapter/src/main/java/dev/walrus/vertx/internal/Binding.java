@@ -68,36 +68,47 @@ public final class Binding implements WalrusBinding {
    * @param options the options
    * @return a future of the binding, completed once every address is registered
    */
-  public static Future<WalrusBinding> start(Vertx vertx, Context ctx, ReactiveWalrus rw,
-      BindOptions options) {
+  public static Future<WalrusBinding> start(
+      Vertx vertx, Context ctx, ReactiveWalrus rw, BindOptions options) {
     Binding b = new Binding(vertx, ctx, rw, options);
     Promise<WalrusBinding> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      List<Future<Void>> regs = new ArrayList<>();
-      for (Operation op : Operation.values()) {
-        regs.add(b.register(options.genericAddress(op), op, null, b.generic));
-      }
-      // Off the event loop: seed the session-id generator, list the existing topics.
-      Future<Collection<String>> initial = OnContext.future(Mono.fromCallable(() -> {
-        Ids.seed();
-        return options.isListed() ? options.listedTopics()
-            : (Collection<String>) rw.engine().topics();
-      }).subscribeOn(rw.scheduler()), ctx);
-      initial.compose(names -> {
-        for (String t : names) {
-          if (options.isExposed(t)) {
-            regs.add(b.expose(t));
+    ctx.runOnContext(
+        v -> {
+          List<Future<Void>> regs = new ArrayList<>();
+          for (Operation op : Operation.values()) {
+            regs.add(b.register(options.genericAddress(op), op, null, b.generic));
           }
-        }
-        return Future.all(regs);
-      }).onComplete(ar -> {
-        if (ar.succeeded()) {
-          p.complete(b);
-        } else {
-          b.unbind().onComplete(x -> p.fail(ar.cause()));
-        }
-      });
-    });
+          // Off the event loop: seed the session-id generator, list the existing topics.
+          Future<Collection<String>> initial =
+              OnContext.future(
+                  Mono.fromCallable(
+                          () -> {
+                            Ids.seed();
+                            return options.isListed()
+                                ? options.listedTopics()
+                                : (Collection<String>) rw.engine().topics();
+                          })
+                      .subscribeOn(rw.scheduler()),
+                  ctx);
+          initial
+              .compose(
+                  names -> {
+                    for (String t : names) {
+                      if (options.isExposed(t)) {
+                        regs.add(b.expose(t));
+                      }
+                    }
+                    return Future.all(regs);
+                  })
+              .onComplete(
+                  ar -> {
+                    if (ar.succeeded()) {
+                      p.complete(b);
+                    } else {
+                      b.unbind().onComplete(x -> p.fail(ar.cause()));
+                    }
+                  });
+        });
     return p.future();
   }
 
@@ -132,30 +143,31 @@ public final class Binding implements WalrusBinding {
       return Future.failedFuture(Failures.of(FailureCodes.BAD_TOPIC, e.getMessage()));
     }
     Promise<Void> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      if (unbound != null) {
-        p.fail(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
-      } else if (!options.isExposed(topic)) {
-        p.fail(Failures.of(FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed"));
-      } else if (topics.containsKey(topic)) {
-        p.complete();
-      } else {
-        List<MessageConsumer<Object>> list = new ArrayList<>();
-        topics.put(topic, list);
-        List<Future<Void>> regs = new ArrayList<>();
-        for (Operation op : Operation.values()) {
-          regs.add(register(options.address(topic, op), op, topic, list));
-        }
-        Future.all(regs).<Void>mapEmpty().onComplete(p);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          if (unbound != null) {
+            p.fail(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
+          } else if (!options.isExposed(topic)) {
+            p.fail(Failures.of(FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed"));
+          } else if (topics.containsKey(topic)) {
+            p.complete();
+          } else {
+            List<MessageConsumer<Object>> list = new ArrayList<>();
+            topics.put(topic, list);
+            List<Future<Void>> regs = new ArrayList<>();
+            for (Operation op : Operation.values()) {
+              regs.add(register(options.address(topic, op), op, topic, list));
+            }
+            Future.all(regs).<Void>mapEmpty().onComplete(p);
+          }
+        });
     return p.future();
   }
 
-  private Future<Void> register(String address, Operation op, String topic,
-      List<MessageConsumer<Object>> into) {
-    MessageConsumer<Object> c = options.isLocalOnly() ? bus.localConsumer(address)
-        : bus.consumer(address);
+  private Future<Void> register(
+      String address, Operation op, String topic, List<MessageConsumer<Object>> into) {
+    MessageConsumer<Object> c =
+        options.isLocalOnly() ? bus.localConsumer(address) : bus.consumer(address);
     c.handler(msg -> dispatch(op, topic, msg));
     into.add(c);
     return c.completion();
@@ -186,42 +198,51 @@ public final class Binding implements WalrusBinding {
     if (allowed == null) {
       allowed = Future.failedFuture("interceptor returned null");
     }
-    allowed.onComplete(ar -> {
-      if (ar.failed()) {
-        Throwable e = ar.cause();
-        if (e instanceof ReplyException) {
-          Failures.reply(msg, e);
-        } else {
-          Failures.reply(msg, FailureCodes.FORBIDDEN, Failures.message(e));
-        }
-        return;
-      }
-      Future<?> done;
-      try {
-        done = execute(op, topic, msg);
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      done.onFailure(e -> Failures.reply(msg, e));
-      if (fixedTopic == null && op != Operation.TAIL && !options.isListed()) {
-        done.onSuccess(x -> {
-          if (!topics.containsKey(topic)) {
-            expose(topic); // first write through the generic address: add its family
+    allowed.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            Throwable e = ar.cause();
+            if (e instanceof ReplyException) {
+              Failures.reply(msg, e);
+            } else {
+              Failures.reply(msg, FailureCodes.FORBIDDEN, Failures.message(e));
+            }
+            return;
+          }
+          Future<?> done;
+          try {
+            done = execute(op, topic, msg);
+          } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+          }
+          done.onFailure(e -> Failures.reply(msg, e));
+          if (fixedTopic == null && op != Operation.TAIL && !options.isListed()) {
+            done.onSuccess(
+                x -> {
+                  if (!topics.containsKey(topic)) {
+                    expose(topic); // first write through the generic address: add its family
+                  }
+                });
           }
         });
-      }
-    });
   }
 
   private Future<?> execute(Operation op, String topic, Message<Object> msg) {
     switch (op) {
-      case APPEND: return requests.append(topic, msg);
-      case APPEND_BATCH: return requests.appendBatch(topic, msg);
-      case READ: return requests.read(topic, msg);
-      case READ_BATCH: return requests.readBatch(topic, msg);
-      case CHECKPOINT: return requests.checkpoint(topic, msg);
-      case TAIL: return openTail(topic, msg);
-      default: throw new IllegalStateException("unknown operation " + op);
+      case APPEND:
+        return requests.append(topic, msg);
+      case APPEND_BATCH:
+        return requests.appendBatch(topic, msg);
+      case READ:
+        return requests.read(topic, msg);
+      case READ_BATCH:
+        return requests.readBatch(topic, msg);
+      case CHECKPOINT:
+        return requests.checkpoint(topic, msg);
+      case TAIL:
+        return openTail(topic, msg);
+      default:
+        throw new IllegalStateException("unknown operation " + op);
     }
   }
 
@@ -233,31 +254,41 @@ public final class Binding implements WalrusBinding {
     String replyTo = req.getString("replyTo");
     long credits = req.getLong("credits", 0L);
     if (consumer == null || replyTo == null || credits < 0) {
-      throw new InvalidArgumentException(
-          "tail expects {consumer, replyTo, start?, credits >= 0}");
+      throw new InvalidArgumentException("tail expects {consumer, replyTo, start?, credits >= 0}");
     }
     StartPosition start = start(req.getValue("start"));
-    TailOptions opts = TailOptions.forConsumer(consumer).startAt(start)
-        .checkpointMode(CheckpointMode.MANUAL);
+    TailOptions opts =
+        TailOptions.forConsumer(consumer).startAt(start).checkpointMode(CheckpointMode.MANUAL);
     // An out-of-range start offset fails the request itself (422), before any session.
-    Future<Void> checked = start.kind() != StartPosition.Kind.OFFSET
-        ? Future.succeededFuture()
-        : OnContext.future(Mono.<Void>fromRunnable(() -> checkStart(topic, start.offsetValue()))
-            .subscribeOn(rw.scheduler()), ctx);
-    return checked.compose(x -> {
-      if (unbound != null) {
-        return Future.failedFuture(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
-      }
-      TailSession s = new TailSession(Ids.secret(), topic, replyTo, this,
-          options.tailLeaseValue().toMillis());
-      sessions.put(s.id(), s);
-      return s.register().onSuccess(v -> {
-        msg.reply(new JsonObject().put("session", s.id()).put("control", s.controlAddress())
-            .put("leaseMs", options.tailLeaseValue().toMillis()));
-        rw.tail(topic, opts).subscribe(s);
-        s.grant(credits);
-      }).onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
-    });
+    Future<Void> checked =
+        start.kind() != StartPosition.Kind.OFFSET
+            ? Future.succeededFuture()
+            : OnContext.future(
+                Mono.<Void>fromRunnable(() -> checkStart(topic, start.offsetValue()))
+                    .subscribeOn(rw.scheduler()),
+                ctx);
+    return checked.compose(
+        x -> {
+          if (unbound != null) {
+            return Future.failedFuture(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
+          }
+          TailSession s =
+              new TailSession(
+                  Ids.secret(), topic, replyTo, this, options.tailLeaseValue().toMillis());
+          sessions.put(s.id(), s);
+          return s.register()
+              .onSuccess(
+                  v -> {
+                    msg.reply(
+                        new JsonObject()
+                            .put("session", s.id())
+                            .put("control", s.controlAddress())
+                            .put("leaseMs", options.tailLeaseValue().toMillis()));
+                    rw.tail(topic, opts).subscribe(s);
+                    s.grant(credits);
+                  })
+              .onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
+        });
   }
 
   /** Blocking: refuses a start offset outside the topic's retained range. */
@@ -266,8 +297,17 @@ public final class Binding implements WalrusBinding {
     long first = stats.map(TopicStats::firstOffset).orElse(0L);
     long next = stats.map(TopicStats::nextOffset).orElse(0L);
     if (offset < first || offset > next) {
-      throw new InvalidArgumentException("start offset " + offset + " is outside the retained "
-          + "range [" + first + ", " + next + "] of topic '" + topic + "'");
+      throw new InvalidArgumentException(
+          "start offset "
+              + offset
+              + " is outside the retained "
+              + "range ["
+              + first
+              + ", "
+              + next
+              + "] of topic '"
+              + topic
+              + "'");
     }
   }
 
@@ -284,8 +324,8 @@ public final class Binding implements WalrusBinding {
     if (v instanceof Number) {
       return StartPosition.offset(((Number) v).longValue());
     }
-    throw new InvalidArgumentException("start must be checkpointed, earliest, latest or an "
-        + "offset, got " + v);
+    throw new InvalidArgumentException(
+        "start must be checkpointed, earliest, latest or an " + "offset, got " + v);
   }
 
   void removed(TailSession s) {
@@ -301,22 +341,23 @@ public final class Binding implements WalrusBinding {
     }
     Promise<Void> p = Promise.promise();
     unbound = p.future();
-    ctx.runOnContext(v -> {
-      List<Future<Void>> all = new ArrayList<>();
-      for (TailSession s : List.copyOf(sessions.values())) {
-        all.add(s.stop("unbound", 0, null));
-      }
-      for (MessageConsumer<Object> c : generic) {
-        all.add(c.unregister());
-      }
-      for (List<MessageConsumer<Object>> list : topics.values()) {
-        for (MessageConsumer<Object> c : list) {
-          all.add(c.unregister());
-        }
-      }
-      topics.clear();
-      Future.join(all).<Void>mapEmpty().onComplete(p);
-    });
+    ctx.runOnContext(
+        v -> {
+          List<Future<Void>> all = new ArrayList<>();
+          for (TailSession s : List.copyOf(sessions.values())) {
+            all.add(s.stop("unbound", 0, null));
+          }
+          for (MessageConsumer<Object> c : generic) {
+            all.add(c.unregister());
+          }
+          for (List<MessageConsumer<Object>> list : topics.values()) {
+            for (MessageConsumer<Object> c : list) {
+              all.add(c.unregister());
+            }
+          }
+          topics.clear();
+          Future.join(all).<Void>mapEmpty().onComplete(p);
+        });
     return unbound;
   }
 }

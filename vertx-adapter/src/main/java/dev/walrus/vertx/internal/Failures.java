@@ -30,9 +30,11 @@ public final class Failures {
     if (e instanceof EntryTooLargeException || e instanceof BatchTooLargeException) {
       return FailureCodes.TOO_LARGE;
     }
-    if (e instanceof InvalidArgumentException || e instanceof IllegalArgumentException
+    if (e instanceof InvalidArgumentException
+        || e instanceof IllegalArgumentException
         || e instanceof dev.walrus.SharedCursorDisabledException
-        || e instanceof ClassCastException || e instanceof io.vertx.core.json.DecodeException) {
+        || e instanceof ClassCastException
+        || e instanceof io.vertx.core.json.DecodeException) {
       return FailureCodes.BAD_REQUEST;
     }
     if (e instanceof WalrusClosedException || e instanceof WalrusPoisonedException) {

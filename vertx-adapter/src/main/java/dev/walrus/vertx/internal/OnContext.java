@@ -21,9 +21,11 @@ public final class OnContext {
    */
   public static <T> Future<T> future(Mono<T> mono, Context ctx) {
     Promise<T> p = Promise.promise();
-    mono.map(Optional::of).defaultIfEmpty(Optional.empty()).subscribe(
-        v -> ctx.runOnContext(x -> p.tryComplete(v.orElse(null))),
-        e -> ctx.runOnContext(x -> p.tryFail(e)));
+    mono.map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .subscribe(
+            v -> ctx.runOnContext(x -> p.tryComplete(v.orElse(null))),
+            e -> ctx.runOnContext(x -> p.tryFail(e)));
     return p.future();
   }
 
@@ -39,8 +41,9 @@ public final class OnContext {
    */
   public static <T> Future<T> direct(Mono<T> mono) {
     Promise<T> p = Promise.promise();
-    mono.map(Optional::of).defaultIfEmpty(Optional.empty()).subscribe(
-        v -> p.tryComplete(v.orElse(null)), p::tryFail);
+    mono.map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .subscribe(v -> p.tryComplete(v.orElse(null)), p::tryFail);
     return p.future();
   }
 }

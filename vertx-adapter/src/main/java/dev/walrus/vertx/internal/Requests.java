@@ -45,8 +45,7 @@ final class Requests {
   Future<List<Long>> appendBatch(String topic, Message<?> msg) {
     Object body = msg.body();
     if (!(body instanceof JsonArray)) {
-      throw new InvalidArgumentException("appendBatch expects a JsonArray body, got "
-          + type(body));
+      throw new InvalidArgumentException("appendBatch expects a JsonArray body, got " + type(body));
     }
     JsonArray arr = (JsonArray) body;
     List<byte[]> payloads = new ArrayList<>(arr.size());
@@ -66,16 +65,22 @@ final class Requests {
     JsonObject req = json(msg);
     String consumer = req.getString("consumer");
     boolean checkpoint = req.getBoolean("checkpoint", true);
-    Mono<Entry> m = consumer == null ? rw.readNext(topic, checkpoint)
-        : rw.readNext(topic, consumer, checkpoint);
-    return OnContext.direct(m).onSuccess(e -> {
-      if (e == null) {
-        msg.reply(null);
-      } else {
-        msg.reply(Buffer.buffer(e.data()), new DeliveryOptions()
-            .addHeader(WalrusHeaders.OFFSET, Long.toString(e.offset())));
-      }
-    });
+    Mono<Entry> m =
+        consumer == null
+            ? rw.readNext(topic, checkpoint)
+            : rw.readNext(topic, consumer, checkpoint);
+    return OnContext.direct(m)
+        .onSuccess(
+            e -> {
+              if (e == null) {
+                msg.reply(null);
+              } else {
+                msg.reply(
+                    Buffer.buffer(e.data()),
+                    new DeliveryOptions()
+                        .addHeader(WalrusHeaders.OFFSET, Long.toString(e.offset())));
+              }
+            });
   }
 
   /** Reads a batch; replies with a JsonArray of {offset, data}. */
@@ -84,15 +89,22 @@ final class Requests {
     String consumer = req.getString("consumer");
     boolean checkpoint = req.getBoolean("checkpoint", true);
     long maxBytes = req.getLong("maxBytes", DEFAULT_MAX_BYTES);
-    Mono<List<Entry>> m = consumer == null ? rw.batchRead(topic, maxBytes, checkpoint)
-        : rw.batchRead(topic, consumer, maxBytes, checkpoint);
-    return OnContext.direct(m).onSuccess(entries -> {
-      JsonArray out = new JsonArray();
-      for (Entry e : entries) {
-        out.add(new JsonObject().put("offset", e.offset()).put("data", Buffer.buffer(e.data())));
-      }
-      msg.reply(out);
-    });
+    Mono<List<Entry>> m =
+        consumer == null
+            ? rw.batchRead(topic, maxBytes, checkpoint)
+            : rw.batchRead(topic, consumer, maxBytes, checkpoint);
+    return OnContext.direct(m)
+        .onSuccess(
+            entries -> {
+              JsonArray out = new JsonArray();
+              for (Entry e : entries) {
+                out.add(
+                    new JsonObject()
+                        .put("offset", e.offset())
+                        .put("data", Buffer.buffer(e.data())));
+              }
+              msg.reply(out);
+            });
   }
 
   /** Checkpoints {@code {consumer, nextOffset}}; replies with null once persisted. */
@@ -103,8 +115,9 @@ final class Requests {
     if (consumer == null || next == null) {
       throw new InvalidArgumentException("checkpoint expects {consumer, nextOffset}");
     }
-    Mono<Void> m = Mono.<Void>fromRunnable(() -> rw.engine().checkpoint(topic, consumer, next))
-        .subscribeOn(rw.scheduler());
+    Mono<Void> m =
+        Mono.<Void>fromRunnable(() -> rw.engine().checkpoint(topic, consumer, next))
+            .subscribeOn(rw.scheduler());
     return OnContext.direct(m).onSuccess(v -> msg.reply(null));
   }
 

@@ -48,8 +48,13 @@ public final class TailClient implements BusTail {
   private String endReason; // ctx-confined: kept for handlers set after the end
   private Throwable endFailure;
 
-  private TailClient(Vertx vertx, Context ctx, String prefix, String topic,
-      Handler<Entry> handler, DeliveryOptions requests) {
+  private TailClient(
+      Vertx vertx,
+      Context ctx,
+      String prefix,
+      String topic,
+      Handler<Entry> handler,
+      DeliveryOptions requests) {
     this.vertx = vertx;
     this.requests = requests;
     this.ctx = ctx;
@@ -74,51 +79,79 @@ public final class TailClient implements BusTail {
    * @param options delivery options of the request (timeout)
    * @return a future of the open tail
    */
-  public static Future<BusTail> open(Vertx vertx, String tailAddress, String prefix,
-      String topic, String consumer, StartPosition start, long credits, Handler<Entry> handler,
+  public static Future<BusTail> open(
+      Vertx vertx,
+      String tailAddress,
+      String prefix,
+      String topic,
+      String consumer,
+      StartPosition start,
+      long credits,
+      Handler<Entry> handler,
       DeliveryOptions options) {
     if (topic == null || consumer == null || start == null || handler == null || credits < 0) {
-      throw new InvalidArgumentException("topic, consumer, start and handler are required "
-          + "and credits must not be negative");
+      throw new InvalidArgumentException(
+          "topic, consumer, start and handler are required " + "and credits must not be negative");
     }
     Context ctx = vertx.getOrCreateContext();
     Promise<BusTail> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      TailClient t = new TailClient(vertx, ctx, prefix, topic, handler,
-          new DeliveryOptions().setSendTimeout(options.getSendTimeout()));
-      t.subscriber.handler(t::onMessage);
-      JsonObject req = new JsonObject().put("consumer", consumer)
-          .put("replyTo", t.subscriber.address()).put("credits", credits)
-          .put("start", encode(start));
-      t.subscriber.completion()
-          .compose(x -> t.bus.<JsonObject>request(tailAddress, req,
-              new DeliveryOptions(options).addHeader(WalrusHeaders.TOPIC, topic)))
-          .onSuccess(reply -> {
-            JsonObject r = reply.body();
-            t.session = r.getString("session");
-            t.control = r.getString("control");
-            long lease = r.getLong("leaseMs");
-            t.pings = new DeliveryOptions().setSendTimeout(Math.max(10, lease / 2));
-            if (!t.ended) {
-              t.timerId = vertx.setPeriodic(Math.max(5, lease / 3), id -> t.ping());
-            }
-            p.complete(t);
-          })
-          .onFailure(e -> {
-            t.ended = true;
-            t.subscriber.unregister();
-            p.fail(e);
-          });
-    });
+    ctx.runOnContext(
+        v -> {
+          TailClient t =
+              new TailClient(
+                  vertx,
+                  ctx,
+                  prefix,
+                  topic,
+                  handler,
+                  new DeliveryOptions().setSendTimeout(options.getSendTimeout()));
+          t.subscriber.handler(t::onMessage);
+          JsonObject req =
+              new JsonObject()
+                  .put("consumer", consumer)
+                  .put("replyTo", t.subscriber.address())
+                  .put("credits", credits)
+                  .put("start", encode(start));
+          t.subscriber
+              .completion()
+              .compose(
+                  x ->
+                      t.bus.<JsonObject>request(
+                          tailAddress,
+                          req,
+                          new DeliveryOptions(options).addHeader(WalrusHeaders.TOPIC, topic)))
+              .onSuccess(
+                  reply -> {
+                    JsonObject r = reply.body();
+                    t.session = r.getString("session");
+                    t.control = r.getString("control");
+                    long lease = r.getLong("leaseMs");
+                    t.pings = new DeliveryOptions().setSendTimeout(Math.max(10, lease / 2));
+                    if (!t.ended) {
+                      t.timerId = vertx.setPeriodic(Math.max(5, lease / 3), id -> t.ping());
+                    }
+                    p.complete(t);
+                  })
+              .onFailure(
+                  e -> {
+                    t.ended = true;
+                    t.subscriber.unregister();
+                    p.fail(e);
+                  });
+        });
     return p.future();
   }
 
   static Object encode(StartPosition s) {
     switch (s.kind()) {
-      case EARLIEST: return "earliest";
-      case LATEST: return "latest";
-      case OFFSET: return s.offsetValue();
-      default: return "checkpointed";
+      case EARLIEST:
+        return "earliest";
+      case LATEST:
+        return "latest";
+      case OFFSET:
+        return s.offsetValue();
+      default:
+        return "checkpointed";
     }
   }
 
@@ -143,11 +176,14 @@ public final class TailClient implements BusTail {
       return;
     }
     bus.request(c, new JsonObject().put("op", "ping"), pings)
-        .onFailure(e -> ctx.runOnContext(v -> {
-          if (!ended) {
-            end(LOST, e);
-          }
-        }));
+        .onFailure(
+            e ->
+                ctx.runOnContext(
+                    v -> {
+                      if (!ended) {
+                        end(LOST, e);
+                      }
+                    }));
   }
 
   /** Ends the tail (on the context): releases everything, then calls the handlers once. */
@@ -210,8 +246,9 @@ public final class TailClient implements BusTail {
     if (ended) {
       return Future.failedFuture(Failures.of(FailureCodes.UNKNOWN_SESSION, "tail has ended"));
     }
-    return bus.request(control, new JsonObject().put("op", "checkpoint").put("offset", offset),
-        requests).mapEmpty();
+    return bus.request(
+            control, new JsonObject().put("op", "checkpoint").put("offset", offset), requests)
+        .mapEmpty();
   }
 
   @Override
@@ -219,36 +256,41 @@ public final class TailClient implements BusTail {
     if (ended) {
       return Future.succeededFuture();
     }
-    Future<Void> f = bus.request(control, new JsonObject().put("op", "close"), requests)
-        .mapEmpty();
-    return f.recover(e -> Future.succeededFuture()).onComplete(x -> ctx.runOnContext(v -> {
-      if (!ended) {
-        finish();
-      }
-    }));
+    Future<Void> f = bus.request(control, new JsonObject().put("op", "close"), requests).mapEmpty();
+    return f.recover(e -> Future.succeededFuture())
+        .onComplete(
+            x ->
+                ctx.runOnContext(
+                    v -> {
+                      if (!ended) {
+                        finish();
+                      }
+                    }));
   }
 
   @Override
   public BusTail endHandler(Handler<String> handler) {
     this.endHandler = handler;
-    ctx.runOnContext(v -> {
-      if (endReason != null && handler != null && endHandler == handler) {
-        endHandler = null; // called once
-        handler.handle(endReason);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          if (endReason != null && handler != null && endHandler == handler) {
+            endHandler = null; // called once
+            handler.handle(endReason);
+          }
+        });
     return this;
   }
 
   @Override
   public BusTail exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
-    ctx.runOnContext(v -> {
-      if (endFailure != null && handler != null && exceptionHandler == handler) {
-        exceptionHandler = null;
-        handler.handle(endFailure);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          if (endFailure != null && handler != null && exceptionHandler == handler) {
+            exceptionHandler = null;
+            handler.handle(endFailure);
+          }
+        });
     return this;
   }
 

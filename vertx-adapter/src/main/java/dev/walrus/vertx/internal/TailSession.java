@@ -76,15 +76,20 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
 
   /** Registers the control address and starts the lease timer; on the context. */
   Future<Void> register() {
-    control = binding.options().isLocalOnly() ? bus.localConsumer(controlAddress)
-        : bus.consumer(controlAddress);
+    control =
+        binding.options().isLocalOnly()
+            ? bus.localConsumer(controlAddress)
+            : bus.consumer(controlAddress);
     control.handler(this::onControl);
     long period = Math.max(5, leaseNanos / 10_000_000L);
-    timerId = vertx.setPeriodic(period, t -> {
-      if (System.nanoTime() - lastHeard > leaseNanos) {
-        stop("expired", 0, null);
-      }
-    });
+    timerId =
+        vertx.setPeriodic(
+            period,
+            t -> {
+              if (System.nanoTime() - lastHeard > leaseNanos) {
+                stop("expired", 0, null);
+              }
+            });
     return control.completion();
   }
 
@@ -105,14 +110,15 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
 
   @Override
   protected void hookOnSubscribe(Subscription subscription) {
-    ctx.runOnContext(v -> {
-      upstreamReady = true;
-      if (pendingDemand > 0 && stopped == null) {
-        long n = pendingDemand;
-        pendingDemand = 0;
-        request(n);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          upstreamReady = true;
+          if (pendingDemand > 0 && stopped == null) {
+            long n = pendingDemand;
+            pendingDemand = 0;
+            request(n);
+          }
+        });
   }
 
   @Override
@@ -136,9 +142,10 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
     sent++;
     unacked.add(r);
-    DeliveryOptions o = new DeliveryOptions()
-        .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
-        .addHeader(WalrusHeaders.SESSION, id);
+    DeliveryOptions o =
+        new DeliveryOptions()
+            .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
+            .addHeader(WalrusHeaders.SESSION, id);
     try {
       bus.send(replyTo, Buffer.buffer(r.data()), o);
     } catch (RuntimeException e) {
@@ -166,29 +173,32 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
     try {
       switch (op) {
-        case "credit": {
-          Long n = body.getLong("n");
-          if (n == null || n <= 0) {
-            Failures.reply(msg, FailureCodes.BAD_REQUEST, "credit needs n > 0, got " + n);
+        case "credit":
+          {
+            Long n = body.getLong("n");
+            if (n == null || n <= 0) {
+              Failures.reply(msg, FailureCodes.BAD_REQUEST, "credit needs n > 0, got " + n);
+              return;
+            }
+            grant(n);
+            replyStats(msg);
             return;
           }
-          grant(n);
-          replyStats(msg);
-          return;
-        }
         case "ack":
           ack(offset(msg, body));
           replyStats(msg);
           return;
         case "checkpoint":
           ack(offset(msg, body));
-          checkpointAcked().onComplete(ar -> {
-            if (ar.succeeded()) {
-              replyStats(msg);
-            } else {
-              Failures.reply(msg, ar.cause());
-            }
-          });
+          checkpointAcked()
+              .onComplete(
+                  ar -> {
+                    if (ar.succeeded()) {
+                      replyStats(msg);
+                    } else {
+                      Failures.reply(msg, ar.cause());
+                    }
+                  });
           return;
         case "ping":
           replyStats(msg);
@@ -214,8 +224,12 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
 
   private void replyStats(Message<?> msg) {
     if (msg.replyAddress() != null) {
-      msg.reply(new JsonObject().put("session", id).put("granted", granted).put("sent", sent)
-          .put("unacked", unacked.size()));
+      msg.reply(
+          new JsonObject()
+              .put("session", id)
+              .put("granted", granted)
+              .put("sent", sent)
+              .put("unacked", unacked.size()));
     }
   }
 
@@ -278,21 +292,26 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    Future<Void> checkpointed = "failed".equals(reason) ? Future.succeededFuture()
-        : checkpointAcked().recover(e -> Future.succeededFuture());
-    checkpointed.onComplete(ar -> {
-      cancel(); // a MANUAL tail checkpoints acknowledged progress on cancel too
-      DeliveryOptions o = new DeliveryOptions().addHeader(WalrusHeaders.END, reason)
-          .addHeader(WalrusHeaders.SESSION, id);
-      if (code != 0) {
-        o.addHeader(WalrusHeaders.FAILURE_CODE, Integer.toString(code));
-      }
-      bus.send(replyTo, message, o);
-      unacked.clear();
-      binding.removed(this);
-      Future<Void> unreg = control != null ? control.unregister() : Future.succeededFuture();
-      unreg.onComplete(x -> done.complete());
-    });
+    Future<Void> checkpointed =
+        "failed".equals(reason)
+            ? Future.succeededFuture()
+            : checkpointAcked().recover(e -> Future.succeededFuture());
+    checkpointed.onComplete(
+        ar -> {
+          cancel(); // a MANUAL tail checkpoints acknowledged progress on cancel too
+          DeliveryOptions o =
+              new DeliveryOptions()
+                  .addHeader(WalrusHeaders.END, reason)
+                  .addHeader(WalrusHeaders.SESSION, id);
+          if (code != 0) {
+            o.addHeader(WalrusHeaders.FAILURE_CODE, Integer.toString(code));
+          }
+          bus.send(replyTo, message, o);
+          unacked.clear();
+          binding.removed(this);
+          Future<Void> unreg = control != null ? control.unregister() : Future.succeededFuture();
+          unreg.onComplete(x -> done.complete());
+        });
     return stopped;
   }
 

@@ -136,10 +136,13 @@ public final class IoUringBackend extends ForwardingBackend {
     private final IoUringRing ring;
     private final boolean sync;
     private final DescriptorCache cache;
+
     /** The ring descriptor, or -1 until opened (again). Changed only with no user inside. */
     private volatile int fd = -1;
+
     /** Users inside, or {@link #EVICTING}, or {@link #CLOSED}. */
     private final AtomicInteger users = new AtomicInteger();
+
     private boolean used;
 
     /** @param channel the positional channel: single reads and writes, size, truncate */
@@ -156,7 +159,7 @@ public final class IoUringBackend extends ForwardingBackend {
      * @throws ClosedChannelException if the file was closed
      */
     int enter() throws IOException {
-      for (;;) {
+      for (; ; ) {
         int u = users.get();
         if (u == CLOSED) {
           throw new ClosedChannelException();

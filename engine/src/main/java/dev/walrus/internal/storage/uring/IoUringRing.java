@@ -69,8 +69,10 @@ public final class IoUringRing implements AutoCloseable {
   private final IoRegistration registration;
   private final ConcurrentHashMap<Short, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
+
   /** Guards {@link #closed} against submissions: held from the check to Netty's accept. */
   private final Object lifecycle = new Object();
+
   private volatile boolean closed;
 
   /** One submitted operation: its result and what must stay alive until it completes. */
@@ -105,11 +107,15 @@ public final class IoUringRing implements AutoCloseable {
   }
 
   private IoUringRing() throws IOException {
-    group = new MultiThreadIoEventLoopGroup(1, r -> {
-      Thread t = new Thread(r, "walrus-io_uring");
-      t.setDaemon(true);
-      return t;
-    }, IoUringIoHandler.newFactory());
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            r -> {
+              Thread t = new Thread(r, "walrus-io_uring");
+              t.setDaemon(true);
+              return t;
+            },
+            IoUringIoHandler.newFactory());
     try {
       IoEventLoop loop = group.next();
       registration = loop.register(new Handle()).get(30, TimeUnit.SECONDS);
@@ -188,10 +194,14 @@ public final class IoUringRing implements AutoCloseable {
     ByteBuffer cPath = ByteBuffer.allocateDirect(name.length + 1);
     cPath.put(name).put((byte) 0).flip();
     int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (dsync ? O_DSYNC : 0);
-    int res = awaitResult(submit(OP_OPENAT, AT_FDCWD, 0, Buffer.memoryAddress(cPath), 0600, flags,
-        cPath), "open " + path);
+    int res =
+        awaitResult(
+            submit(OP_OPENAT, AT_FDCWD, 0, Buffer.memoryAddress(cPath), 0600, flags, cPath),
+            "open " + path);
     if (res == -ELOOP) {
-      throw new java.nio.file.FileSystemException(path.toString(), null,
+      throw new java.nio.file.FileSystemException(
+          path.toString(),
+          null,
           "is a symbolic link; Walrus never follows symbolic links to its files");
     }
     return check(res, "open " + path);
@@ -263,11 +273,20 @@ public final class IoUringRing implements AutoCloseable {
       if (!b.hasRemaining()) {
         return;
       }
-      n = await(submit(OP_WRITE, op.fd, position, Buffer.memoryAddress(b) + b.position(),
-          b.remaining(), 0, b), "write");
+      n =
+          await(
+              submit(
+                  OP_WRITE,
+                  op.fd,
+                  position,
+                  Buffer.memoryAddress(b) + b.position(),
+                  b.remaining(),
+                  0,
+                  b),
+              "write");
     }
-    throw new IOException("short io_uring write: no progress with " + b.remaining()
-        + " bytes left at " + position);
+    throw new IOException(
+        "short io_uring write: no progress with " + b.remaining() + " bytes left at " + position);
   }
 
   /** Fsyncs (fdatasync) every descriptor with one submission, then waits for all. */
@@ -292,8 +311,9 @@ public final class IoUringRing implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Integer> submit(byte opcode, int fd, long offset, long addr, int len,
-      int opFlags, Object keepAlive) throws IOException {
+  private CompletableFuture<Integer> submit(
+      byte opcode, int fd, long offset, long addr, int len, int opFlags, Object keepAlive)
+      throws IOException {
     Pending p = new Pending(keepAlive);
     synchronized (lifecycle) { // close() cannot cancel the registration between check and accept
       if (closed) {
@@ -305,8 +325,10 @@ public final class IoUringRing implements AutoCloseable {
       } while (id == 0 || pending.putIfAbsent(id, p) != null);
       // user data = the id, which fits in 16 bits: Netty's fast path routes the completion
       // back to this handle with it (IoUringIoEvent.userData)
-      IoUringIoOps ops = new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, addr, len,
-          opFlags, (long) id, (short) 0, (short) 0, 0, 0L);
+      IoUringIoOps ops =
+          new IoUringIoOps(
+              opcode, (byte) 0, (short) 0, fd, offset, addr, len, opFlags, (long) id, (short) 0,
+              (short) 0, 0, 0L);
       long token;
       try {
         token = registration.submit(ops);
@@ -345,7 +367,7 @@ public final class IoUringRing implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     boolean interrupted = false;
     try {
-      for (;;) {
+      for (; ; ) {
         try {
           return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

@@ -38,13 +38,15 @@ class IoUringRingLifetimeTest {
     IoUringRing ring = IoUringRing.start();
     int fd = ring.open(fifo, false); // O_RDWR: a FIFO opens at once and its reads wait
     ByteBuffer buf = ByteBuffer.allocateDirect(8);
-    CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
-      try {
-        ring.readAll(List.of(new IoUringRing.Op(fd, buf, 0)));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> read =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                ring.readAll(List.of(new IoUringRing.Op(fd, buf, 0)));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     awaitUntil(() -> ring.inFlight() == 1); // the read is submitted and waits for data
 
     Thread closer = new Thread(ring::close, "closer");
@@ -54,7 +56,8 @@ class IoUringRingLifetimeTest {
     assertThat(read).as("a read in flight must not end before its completion").isNotDone();
     assertThat(closer.isAlive()).as("close must wait for the read in flight").isTrue();
     assertThatThrownBy(() -> ring.fsyncAll(new int[] {fd}))
-        .isInstanceOf(IOException.class).hasMessageContaining("closed");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
 
     try (OutputStream out = Files.newOutputStream(fifo)) {
       out.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dwalrus.uringstress.seconds=N}; see docs/RELIABILITY.md.
  */
 class IoUringRingStressTest {
-  private static final double SECONDS = Double.parseDouble(
-      System.getProperty("walrus.uringstress.seconds", "0"));
+  private static final double SECONDS =
+      Double.parseDouble(System.getProperty("walrus.uringstress.seconds", "0"));
   private static final int THREADS = 4;
 
   @TempDir Path dir;
@@ -59,28 +59,31 @@ class IoUringRingStressTest {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int me = t;
-        Thread th = new Thread(() -> {
-          Random rnd = new Random(me);
-          int done = 0;
-          while (!stop.get()) {
-            try {
-              step(ring, files.get(rnd.nextInt(files.size())), rnd);
-              ok.incrementAndGet();
-              if (++done == 8) {
-                busy.countDown(); // busy enough: the ring may close under it now
-              }
-            } catch (IOException e) {
-              refused.incrementAndGet(); // the ring closed under us: refused, never a crash
-              if (stop.get() || closing.get()) {
-                break;
-              }
-            } catch (Throwable e) {
-              broken.add(e);
-              busy.countDown();
-              return;
-            }
-          }
-        }, "uring-stress-" + t);
+        Thread th =
+            new Thread(
+                () -> {
+                  Random rnd = new Random(me);
+                  int done = 0;
+                  while (!stop.get()) {
+                    try {
+                      step(ring, files.get(rnd.nextInt(files.size())), rnd);
+                      ok.incrementAndGet();
+                      if (++done == 8) {
+                        busy.countDown(); // busy enough: the ring may close under it now
+                      }
+                    } catch (IOException e) {
+                      refused.incrementAndGet(); // the ring closed under us: refused, never a crash
+                      if (stop.get() || closing.get()) {
+                        break;
+                      }
+                    } catch (Throwable e) {
+                      broken.add(e);
+                      busy.countDown();
+                      return;
+                    }
+                  }
+                },
+                "uring-stress-" + t);
         threads.add(th);
         th.start();
       }
@@ -100,7 +103,8 @@ class IoUringRingStressTest {
       }
     }
     System.gc();
-    System.out.printf("IoUringRingStressTest: %d ring cycles, %d operations, %d refused%n",
+    System.out.printf(
+        "IoUringRingStressTest: %d ring cycles, %d operations, %d refused%n",
         cycles, ok.get(), refused.get());
     assertThat(broken).isEmpty();
     assertThat(ok.get()).isPositive();
