@@ -2,7 +2,7 @@ package dev.walrus;
 
 /**
  * Thrown when a namespace's files hold something that passes its checksum (or has none
- * to pass) yet cannot have been written by this engine: a cursor journal whose header is
+ * to pass) yet cannot have been written by this engine: a metadata log whose header is
  * neither a known one nor a lost (all-zero) one, a journal record of an unknown type or
  * with an impossible field (an offset that is negative or at or past
  * {@link Walrus#MAX_OFFSET}, an empty or malformed name), or a data block whose first

@@ -5,13 +5,13 @@ package dev.walrus;
  * an acknowledgment (a returned append) means.
  *
  * <ul>
- *   <li>{@link #syncEach()}: data files and the cursor journal are opened with
+ *   <li>{@link #syncEach()}: data files and the metadata log are opened with
  *       {@code DSYNC}; an append returns only once its bytes are on stable storage, and
  *       a consuming read under {@link ReadConsistency#strictlyAtOnce()} returns only once
  *       its cursor is. Survives power loss.</li>
  *   <li>{@link #milliseconds(long)} (default 200 ms): an append returns once its bytes
  *       are in the operating system's page cache. A background thread starts a force of
- *       every written file (data, then the cursor journal) every {@code n} ms, measured
+ *       every written file (data, then the metadata log) every {@code n} ms, measured
  *       from the start of the previous force. Bytes written at any instant are covered by
  *       the next force to start, at most {@code n} ms later, and are on stable storage
  *       when it completes: a power loss loses at most what was written in the last

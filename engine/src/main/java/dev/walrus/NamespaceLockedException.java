@@ -8,7 +8,7 @@ package dev.walrus;
  * writer in (the owner re-creates and re-locks a deleted one within about a second, and
  * before it creates its next data file). The locks go with the owning process, so a
  * crashed owner never blocks a restart. The refused open reads and writes no data file
- * and no cursor journal (it may re-create a deleted lock file, which the owner then
+ * and no metadata log (it may re-create a deleted lock file, which the owner then
  * locks again). If both
  * files are deleted and another process locks new ones before the owner notices, the
  * owner stops: its calls fail with {@link WalrusPoisonedException} (an append that finds

@@ -7,7 +7,7 @@ package dev.walrus;
  * {@link FsyncSchedule} says <em>when</em> those writes reach stable storage, exactly
  * as for entries:
  * <ul>
- *   <li>{@link #strictlyAtOnce()}: the position is written to the cursor journal before
+ *   <li>{@link #strictlyAtOnce()}: the position is written to the metadata log before
  *       every consuming read returns, so a process crash ({@code kill -9}) never
  *       redelivers an entry. Under {@link FsyncSchedule#syncEach()} the write is also
  *       on stable storage before the read returns; under

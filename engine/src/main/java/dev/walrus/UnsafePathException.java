@@ -3,7 +3,7 @@ package dev.walrus;
 /**
  * Thrown when a path inside the data directory is not what the engine would have made:
  * the namespace directory is a symbolic link or not owned by the user the process runs
- * as; or {@code LOCK}, the cursor journal or a data file is a symbolic
+ * as; or {@code LOCK}, the metadata log or a data file is a symbolic
  * link or not a regular file. The engine never follows a symbolic link it did not create,
  * so it refuses instead, before reading or writing anything there; the message names the
  * path. Remove or replace what is at that path (after finding out who put it there) and

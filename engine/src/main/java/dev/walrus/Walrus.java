@@ -83,7 +83,7 @@ import java.util.Set;
  * whatever the umask; existing directories are left as they are. Inside the data
  * directory the engine follows no symbolic link it did not create: the namespace
  * directory must be a directory (not a link) owned by the process's user, and its lock
- * files, cursor journal and data files must not be links, or the open fails with
+ * files, metadata log and data files must not be links, or the open fails with
  * {@link UnsafePathException}
  * naming the path. A data-file name taken by a file the engine did not create is skipped.
  * Ownership is an OS lock on two files ({@code LOCK}, {@code OWNER}); see
@@ -738,7 +738,7 @@ public final class Walrus implements AutoCloseable {
      * @return the open instance
      * @throws NamespaceLockedException if another instance owns the namespace
      * @throws UnsafePathException if the namespace directory is a link or not owned by the
-     *     process's user, or a lock file, the cursor journal or a data file in it is a link
+     *     process's user, or a lock file, the metadata log or a data file in it is a link
      *     (or not a regular file)
      * @throws InvalidNamespaceKeyException if the key would leave the data directory
      * @throws WalrusIOException if the directory cannot be created (for instance, a regular

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Why not the directory itself.</b> Locking the namespace directory's own descriptor
  * would survive any file being deleted, but the JDK cannot: an exclusive
  * {@link FileLock} needs a channel open for writing, a directory can only be opened for
- * reading, and a shared lock excludes no one. Nor is a data file or the cursor journal
+ * reading, and a shared lock excludes no one. Nor is a data file or the metadata log
  * used: data files are deleted by reclamation and the journal is replaced by rename at
  * compaction, so the lock would move from file to file, and other channels the engine
  * opens on those files (the mmap and io_uring backends) would release it when closed.

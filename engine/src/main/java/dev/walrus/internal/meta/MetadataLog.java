@@ -14,8 +14,8 @@ import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
 /**
- * The namespace's metadata log {@code cursors.log} (the "cursor journal" of
- * {@code docs/FORMAT.md}; file name and format unchanged): an append-only file of small
+ * The namespace's metadata log {@code cursors.log} (its format is in
+ * {@code docs/FORMAT.md}): an append-only file of small
  * records that say where each consumer's cursor is ({@code CURSOR}, {@code DROP}, written
  * by the cursors), below which offset a topic was reclaimed (its floor, {@code FLOOR},
  * written by reclamation), and where a topic restarted after data was lost
@@ -187,7 +187,7 @@ public final class MetadataLog implements AutoCloseable {
                 + VERSION
                 + ")"
             : "an unknown header " + hex + " (expected 57414c4301000000)";
-    throw new dev.walrus.CorruptNamespaceException("cursor journal " + p + " has " + why);
+    throw new dev.walrus.CorruptNamespaceException("metadata log " + p + " has " + why);
   }
 
   /**

@@ -190,7 +190,7 @@ final class MetadataLogReplay {
 
   private CorruptNamespaceException corrupt(long pos, String why) {
     return new CorruptNamespaceException(
-        "cursor journal "
+        "metadata log "
             + path
             + ": the record at byte "
             + pos

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * below the lowest cursor of its topic (a topic without cursors consumes nothing).
  *
  * <p>Before a file is deleted, each topic with blocks in it gets a floor record in the
- * cursor journal (forced): offsets below the floor are gone. Recovery needs the floor to
+ * metadata log (forced): offsets below the floor are gone. Recovery needs the floor to
  * accept the gap the deletion leaves in a topic's chain and to keep offsets from going
  * backwards even when every block of a topic is gone. The file being allocated from is
  * never deleted. Runs on the maintenance thread when poked; works the same after a

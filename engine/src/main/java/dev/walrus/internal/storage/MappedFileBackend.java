@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ForceFailedException}: the engine poisons the instance.
  *
  * <p>Memory accesses and {@code msync} are not interruptible: {@code Thread.interrupt()}
- * closes nothing here. Files that grow (the cursor journal), the allocation writes and
+ * closes nothing here. Files that grow (the metadata log), the allocation writes and
  * directory operations are delegated to the positional backend, whose files survive
  * interrupts too. Mappings are released when a file is closed (reclaimed, or the
  * instance closed); a close waits for operations in flight, so no thread ever touches

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the fsync schedule: under {@code Milliseconds(n)} a background task forces
- * every data file written since the last run, then the cursor journal. Forces start at a
+ * every data file written since the last run, then the metadata log. Forces start at a
  * fixed rate, every {@code n} ms measured from the start of the previous one (not from
  * its end, which would add the force's duration to every period): bytes written at any
  * instant are covered by the next force to start, at most {@code n} ms later, and durable
@@ -166,7 +166,7 @@ public final class Durability {
   }
 
   /**
-   * Forces every dirty data file and then the cursor journal, then writes the seals that
+   * Forces every dirty data file and then the metadata log, then writes the seals that
    * were waiting for that force.
    */
   public synchronized void sync() throws IOException {
