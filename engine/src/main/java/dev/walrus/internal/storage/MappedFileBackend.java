@@ -261,6 +261,7 @@ public final class MappedFileBackend extends ForwardingBackend {
     public int read(ByteBuffer dst, long position) throws IOException {
       enter();
       try {
+        checkNotTruncated(position, dst.remaining());
         return read0(dst, position);
       } catch (InternalError e) {
         // The JVM's way of reporting SIGBUS: the file was truncated behind our back.
@@ -273,6 +274,35 @@ public final class MappedFileBackend extends ForwardingBackend {
             e);
       } finally {
         exit();
+      }
+    }
+
+    /**
+     * Refuses a read of a range the file no longer holds. A mapped file always has its
+     * mapping's size (it is preallocated), so a shorter file was truncated behind the
+     * engine's back, and touching the lost pages raises {@code SIGBUS}. The JVM reports
+     * that as an {@link InternalError} which, in compiled code, is delivered
+     * asynchronously, at a later safepoint, possibly outside any {@code catch} here: so
+     * the file's length is checked (one {@code fstat}, per read-ahead refill rather than
+     * per entry) before the mapping is touched. A truncation that races this check can
+     * still surface as that {@code InternalError}: the limit of reading through memory.
+     */
+    private void checkNotTruncated(long position, int length) throws IOException {
+      long end = Math.min(size, position + length);
+      if (end <= position) {
+        return;
+      }
+      long actual = channel.size();
+      if (actual < end) {
+        faulted = true;
+        throw new IOException(
+            "mapped file "
+                + path
+                + " is "
+                + actual
+                + " bytes, shorter than its mapping of "
+                + size
+                + " (truncated behind the engine's back?)");
       }
     }
 
