@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Micrometer meters for the event-bus traffic of Vert.x bindings ({@code walrus-vertx},
@@ -68,13 +69,14 @@ public final class BusMeterBinder implements MeterBinder, BusMetricsListener, Au
 
   /**
    * Registers the tail counters in {@code registry} (request timers appear with the first
-   * request of each operation and outcome). After {@link #close()} it does nothing.
+   * request of each operation and outcome). Binding to a registry it is already bound to,
+   * or after {@link #close()}, does nothing.
    *
    * @param registry the registry
    */
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
-    if (!closed) {
+    if (!closed && bound.stream().noneMatch(b -> b.registry == registry)) {
       bound.add(new Bound(registry));
     }
   }
@@ -115,8 +117,9 @@ public final class BusMeterBinder implements MeterBinder, BusMetricsListener, Au
     final MeterRegistry registry;
     final Counter deliveries;
     final Counter credits;
-    // [operation][outcome slot]: slot 0 is ok, then the known codes; others in the map
-    final Timer[][] timers = new Timer[OPERATIONS.length][KNOWN.length + 1];
+    // [operation * SLOTS + outcome slot]: slot 0 is ok, then the known codes; others in the map
+    final AtomicReferenceArray<Timer> timers =
+        new AtomicReferenceArray<>(OPERATIONS.length * SLOTS);
     final ConcurrentHashMap<Long, Timer> others = new ConcurrentHashMap<>();
 
     Bound(MeterRegistry registry) {
@@ -141,10 +144,11 @@ public final class BusMeterBinder implements MeterBinder, BusMetricsListener, Au
         return others.computeIfAbsent(
             ((long) op.ordinal() << 32) | (outcome & 0xffffffffL), k -> create(op, outcome));
       }
-      Timer t = timers[op.ordinal()][slot];
+      int i = op.ordinal() * SLOTS + slot;
+      Timer t = timers.get(i);
       if (t == null) {
-        t = create(op, outcome); // a race registers the same timer twice: harmless
-        timers[op.ordinal()][slot] = t;
+        t = create(op, outcome); // a race asks the registry twice and gets the same timer
+        timers.set(i, t);
       }
       return t;
     }
@@ -161,11 +165,10 @@ public final class BusMeterBinder implements MeterBinder, BusMetricsListener, Au
     void remove() {
       registry.remove((Meter) deliveries);
       registry.remove((Meter) credits);
-      for (Timer[] row : timers) {
-        for (Timer t : row) {
-          if (t != null) {
-            registry.remove((Meter) t);
-          }
+      for (int i = 0; i < timers.length(); i++) {
+        Timer t = timers.get(i);
+        if (t != null) {
+          registry.remove((Meter) t);
         }
       }
       others.values().forEach(t -> registry.remove((Meter) t));
@@ -183,6 +186,8 @@ public final class BusMeterBinder implements MeterBinder, BusMetricsListener, Au
     FailureCodes.UNAVAILABLE,
     FailureCodes.ROLLED_BACK
   };
+
+  private static final int SLOTS = KNOWN.length + 1;
 
   /** @return 0 for ok, 1.. for a known code, -1 for another */
   private static int slot(int outcome) {

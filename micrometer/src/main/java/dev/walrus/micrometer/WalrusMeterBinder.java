@@ -122,7 +122,9 @@ public final class WalrusMeterBinder implements MeterBinder, AutoCloseable {
 
   /**
    * Registers the meters in {@code registry}, attaches the engine listener (at the first
-   * registry) and refreshes the gauges. After {@link #close()} it does nothing.
+   * registry) and refreshes the gauges, blocking as {@link #refresh()} does (not for an
+   * event loop). Binding to a registry it is already bound to, or after {@link #close()},
+   * does nothing.
    *
    * @param registry the registry
    */
@@ -132,8 +134,13 @@ public final class WalrusMeterBinder implements MeterBinder, AutoCloseable {
       if (closed) {
         return;
       }
-      EngineMeters m = new EngineMeters(registry, tags, this);
       EngineMeters[] old = bound;
+      for (EngineMeters b : old) {
+        if (b.registry == registry) {
+          return; // already bound there
+        }
+      }
+      EngineMeters m = new EngineMeters(registry, tags, this);
       EngineMeters[] next = java.util.Arrays.copyOf(old, old.length + 1);
       next[old.length] = m;
       bound = next;

@@ -259,6 +259,7 @@ class WalrusMeterBinderTest {
     toClose.add(b);
     b.bindTo(registry);
     b.bindTo(second);
+    b.bindTo(registry); // already bound there: not counted twice
     w.appendForTopic(T, new byte[4]);
     for (Meter m : registry.getMeters()) {
       assertThat(m.getId().getTag("instance")).as(m.getId().getName()).isEqualTo("orders");
