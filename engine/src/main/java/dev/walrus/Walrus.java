@@ -481,6 +481,23 @@ public final class Walrus implements AutoCloseable {
     return engine.addListener(topic, listener);
   }
 
+  /**
+   * Attaches a metrics listener, told of every append, batch append, read, force pass,
+   * data file created or reclaimed and of the instance being poisoned, on the thread that
+   * did the work (see {@link WalrusMetricsListener} for the threading contract). Several
+   * may be attached; with none attached the engine measures nothing. Works on a closed
+   * or poisoned instance too (nothing more will be reported then).
+   *
+   * @param listener thread-safe, quick, non-blocking callbacks; what it throws is logged
+   *     and ignored
+   * @return a handle whose {@code close()} detaches the listener (idempotent); calls in
+   *     progress on other threads may still reach it once
+   * @throws InvalidArgumentException if {@code listener} is null
+   */
+  public AutoCloseable addMetricsListener(WalrusMetricsListener listener) {
+    return engine.addMetricsListener(listener);
+  }
+
   /** @return the names of all topics, sorted */
   public Set<String> topics() {
     return engine.topics();

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 /**
  * Options of a {@link WalrusEventBus#bind binding}: the address prefix, which topics are
  * exposed, the authorisation hook, whether addresses are visible to other cluster nodes,
- * and the lease of tail sessions.
+ * the lease of tail sessions and the listener told of the traffic.
  *
  * <pre>{@code
  * BindOptions opts = BindOptions.defaults()
@@ -36,6 +36,8 @@ public final class BindOptions {
   /** The default tail lease, 30 seconds. */
   public static final Duration DEFAULT_TAIL_LEASE = Duration.ofSeconds(30);
 
+  private static final BusMetricsListener NO_METRICS = new BusMetricsListener() {};
+
   private static final BindOptions DEFAULTS =
       new BindOptions(
           DEFAULT_PREFIX,
@@ -43,7 +45,8 @@ public final class BindOptions {
           t -> true,
           req -> Future.succeededFuture(),
           false,
-          DEFAULT_TAIL_LEASE);
+          DEFAULT_TAIL_LEASE,
+          NO_METRICS);
 
   private final String prefix;
   private final Set<String> listed; // null: exposure by predicate
@@ -51,6 +54,7 @@ public final class BindOptions {
   private final BusInterceptor interceptor;
   private final boolean localOnly;
   private final Duration tailLease;
+  private final BusMetricsListener metrics;
 
   private BindOptions(
       String prefix,
@@ -58,7 +62,9 @@ public final class BindOptions {
       Predicate<String> exposed,
       BusInterceptor interceptor,
       boolean localOnly,
-      Duration tailLease) {
+      Duration tailLease,
+      BusMetricsListener metrics) {
+    this.metrics = metrics;
     this.prefix = prefix;
     this.listed = listed;
     this.exposed = exposed;
@@ -82,7 +88,7 @@ public final class BindOptions {
       throw new InvalidArgumentException(
           "prefix must be non-empty and not end with '.', got " + prefix);
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -94,7 +100,7 @@ public final class BindOptions {
    * @return new options
    */
   public BindOptions exposeAll() {
-    return new BindOptions(prefix, null, t -> true, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, null, t -> true, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -112,7 +118,7 @@ public final class BindOptions {
     }
     topics.forEach(dev.walrus.TopicNames::checkTopic);
     Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(topics));
-    return new BindOptions(prefix, set, set::contains, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, set, set::contains, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -136,7 +142,7 @@ public final class BindOptions {
     if (predicate == null) {
       throw new InvalidArgumentException("predicate must not be null");
     }
-    return new BindOptions(prefix, null, predicate, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, null, predicate, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -148,7 +154,7 @@ public final class BindOptions {
     if (interceptor == null) {
       throw new InvalidArgumentException("interceptor must not be null");
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -157,7 +163,7 @@ public final class BindOptions {
    * @return new options
    */
   public BindOptions localOnly(boolean localOnly) {
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease);
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
   }
 
   /**
@@ -174,7 +180,28 @@ public final class BindOptions {
     if (lease == null || lease.toMillis() < 10) {
       throw new InvalidArgumentException("tail lease must be at least 10 ms, got " + lease);
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, lease);
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, lease, metrics);
+  }
+
+  /**
+   * Sets the listener told of the binding's traffic (requests with their outcome, tail
+   * deliveries and credits), e.g. the {@code walrus-micrometer} module's
+   * {@code BusMeterBinder}. By default nothing is told.
+   *
+   * @param listener quick, non-blocking, thread-safe callbacks
+   * @return new options
+   * @throws InvalidArgumentException if null
+   */
+  public BindOptions metrics(BusMetricsListener listener) {
+    if (listener == null) {
+      throw new InvalidArgumentException("metrics listener must not be null");
+    }
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, listener);
+  }
+
+  /** @return the traffic listener (the default is told nothing and does nothing) */
+  public BusMetricsListener metricsListener() {
+    return metrics;
   }
 
   /** @return the address prefix */

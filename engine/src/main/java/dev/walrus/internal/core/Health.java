@@ -17,9 +17,16 @@ public final class Health {
   private final AtomicReference<Throwable> poison = new AtomicReference<>();
   private volatile boolean closed;
   private final String where;
+  private final Metrics metrics;
 
   public Health(String where) {
+    this(where, new Metrics());
+  }
+
+  /** @param metrics told once, on the first poisoning */
+  public Health(String where, Metrics metrics) {
     this.where = where;
+    this.metrics = metrics;
   }
 
   /** Throws if the instance is closed or poisoned. */
@@ -43,7 +50,9 @@ public final class Health {
    * Poisons the instance and returns the exception to throw to the caller that hit it.
    */
   public FatalIOException poison(String what, IOException e) {
-    poison.compareAndSet(null, e);
+    if (poison.compareAndSet(null, e)) {
+      metrics.poisoned(e);
+    }
     return new FatalIOException(
         what
             + " failed in "

@@ -8,9 +8,11 @@ import dev.walrus.EntryTooLargeException;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
 import dev.walrus.WalrusIOException;
+import dev.walrus.WalrusMetricsListener;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Metrics;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursor;
@@ -56,6 +58,7 @@ public final class Engine implements AutoCloseable {
   private static final long JOURNAL_COMPACT_AT = 16L << 20;
 
   private final EngineConfig config;
+  private final Metrics metrics = new Metrics();
   private final Health health;
   private final NamespaceLock lock;
   private final MetadataLog journal;
@@ -72,7 +75,7 @@ public final class Engine implements AutoCloseable {
   private Engine(
       EngineConfig config, NamespaceLock lock, MetadataLog journal, Recovery.Result recovered) {
     this.config = config;
-    this.health = new Health(config.directory().toString());
+    this.health = new Health(config.directory().toString(), metrics);
     this.lock = lock;
     this.journal = journal;
     this.topics.putAll(recovered.topics);
@@ -82,7 +85,8 @@ public final class Engine implements AutoCloseable {
             recovered.files,
             recovered.nextFileSequence,
             recovered.nextBlockSequence,
-            this::verifyBeforeNewFile);
+            this::verifyBeforeNewFile,
+            metrics);
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -91,10 +95,12 @@ public final class Engine implements AutoCloseable {
               return t;
             });
     this.durability =
-        new Durability(config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded);
+        new Durability(
+            config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded, metrics);
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
     this.reclaimer =
-        new Reclaimer(config, health, allocator, topics::get, cursors, journal, maintenance);
+        new Reclaimer(
+            config, health, allocator, topics::get, cursors, journal, maintenance, metrics);
     recovered.cursors.forEach(
         (topic, byConsumer) ->
             byConsumer.forEach(
@@ -214,6 +220,8 @@ public final class Engine implements AutoCloseable {
 
   /** Appends one entry and returns its offset. */
   public long append(String topic, byte[] data) {
+    boolean measured = metrics.active();
+    long t0 = measured ? System.nanoTime() : 0L;
     TopicWriter w = writers.get(validKey(topic));
     checkPayload(data, "payload");
     health.check();
@@ -231,12 +239,17 @@ public final class Engine implements AutoCloseable {
     } finally {
       t.writeLock().unlock();
     }
+    if (measured) {
+      metrics.append(topic, data.length, System.nanoTime() - t0);
+    }
     notifyListeners(topic, offset + 1);
     return offset;
   }
 
   /** Appends a batch atomically and returns the first offset (or the next offset if empty). */
   public long appendBatch(String topic, List<byte[]> batch) {
+    boolean measured = metrics.active();
+    long t0 = measured ? System.nanoTime() : 0L;
     if (!writers.containsKey(validKey(topic))) {
       Names.topic(topic);
     }
@@ -277,6 +290,9 @@ public final class Engine implements AutoCloseable {
       first = w.appendBatch(batch);
     } finally {
       t.writeLock().unlock();
+    }
+    if (measured) {
+      metrics.batchAppend(topic, n, total, System.nanoTime() - t0);
     }
     notifyListeners(topic, first + n);
     return first;
@@ -360,6 +376,14 @@ public final class Engine implements AutoCloseable {
     };
   }
 
+  /** Attaches a metrics listener; closing the returned handle detaches it. */
+  public AutoCloseable addMetricsListener(WalrusMetricsListener l) {
+    if (l == null) {
+      throw new InvalidArgumentException("metrics listener must not be null");
+    }
+    return metrics.add(l);
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** Reads the next entry for a consumer ({@link #SHARED} for the shared cursor), or null. */
@@ -371,7 +395,11 @@ public final class Engine implements AutoCloseable {
     if (t == null) {
       return null;
     }
-    return cursors.readNext(t, consumer, checkpoint);
+    Entry e = cursors.readNext(t, consumer, checkpoint);
+    if (e != null && metrics.active()) {
+      metrics.read(topic, 1, e.data().length);
+    }
+    return e;
   }
 
   /** Reads up to 2,000 entries within a payload budget; at least one if any is there. */
@@ -386,7 +414,15 @@ public final class Engine implements AutoCloseable {
     if (t == null) {
       return List.of();
     }
-    return cursors.batchRead(t, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint);
+    List<Entry> read = cursors.batchRead(t, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint);
+    if (!read.isEmpty() && metrics.active()) {
+      long bytes = 0;
+      for (int i = 0, n = read.size(); i < n; i++) {
+        bytes += read.get(i).data().length;
+      }
+      metrics.read(topic, read.size(), bytes);
+    }
+    return read;
   }
 
   /** Moves a consumer so its next read returns {@code next}; persisted at once. */

@@ -331,17 +331,22 @@ public final class MetadataLog implements AutoCloseable {
     writePos += 8 + n;
   }
 
-  /** Forces the journal if it has unforced records. */
-  public void forceIfDirty() throws IOException {
+  /**
+   * Forces the journal if it has unforced records.
+   *
+   * @return true if it had some and forced them, false if there was nothing to force
+   */
+  public boolean forceIfDirty() throws IOException {
     StorageFile f;
     synchronized (this) {
       if (!dirty) {
-        return;
+        return false;
       }
       dirty = false;
       f = file;
     }
     f.force();
+    return true;
   }
 
   /** Forces the journal now. */

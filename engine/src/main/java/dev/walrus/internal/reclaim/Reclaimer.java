@@ -5,6 +5,7 @@ import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.DataFiles;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Metrics;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.meta.MetadataLog;
@@ -40,6 +41,7 @@ public final class Reclaimer {
   private final Cursors cursors;
   private final MetadataLog journal;
   private final Executor executor;
+  private final Metrics metrics;
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   /**
@@ -50,6 +52,7 @@ public final class Reclaimer {
    * @param cursors whose lowest positions decide what is consumed
    * @param journal the metadata log the floors go to
    * @param executor runs the passes {@link #poke} asks for
+   * @param metrics told of every file deleted
    */
   public Reclaimer(
       EngineConfig config,
@@ -58,7 +61,9 @@ public final class Reclaimer {
       Function<String, Topic> topics,
       Cursors cursors,
       MetadataLog journal,
-      Executor executor) {
+      Executor executor,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.health = health;
     this.files = files;
@@ -181,6 +186,7 @@ public final class Reclaimer {
     if (!config.noFsync()) {
       config.backend().syncDirectory(config.directory());
     }
+    metrics.fileReclaimed();
     if (!config.quiet()) {
       LOG.debug("reclaimed {}", f.file().path());
     }

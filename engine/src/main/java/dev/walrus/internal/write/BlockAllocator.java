@@ -4,6 +4,7 @@ import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.DataFiles;
 import dev.walrus.internal.core.EngineConfig;
+import dev.walrus.internal.core.Metrics;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.BlockHeader;
 import dev.walrus.internal.storage.StorageFile;
@@ -43,6 +44,7 @@ public final class BlockAllocator implements DataFiles {
   private long nextPos;
   private boolean directoryDirty;
   private final NewFileCheck beforeNewFile;
+  private final Metrics metrics;
 
   /** Runs before each data file is created (the namespace lock's ownership check). */
   @FunctionalInterface
@@ -62,19 +64,22 @@ public final class BlockAllocator implements DataFiles {
       ConcurrentSkipListMap<Long, DataFile> files,
       long nextFileSequence,
       long nextBlockSequence) {
-    this(config, files, nextFileSequence, nextBlockSequence, () -> {});
+    this(config, files, nextFileSequence, nextBlockSequence, () -> {}, new Metrics());
   }
 
   /**
    * @param beforeNewFile runs before each data file is created; its failure fails the write
+   * @param metrics told of every data file created
    */
   public BlockAllocator(
       EngineConfig config,
       ConcurrentSkipListMap<Long, DataFile> files,
       long nextFileSequence,
       long nextBlockSequence,
-      NewFileCheck beforeNewFile) {
+      NewFileCheck beforeNewFile,
+      Metrics metrics) {
     this.beforeNewFile = beforeNewFile;
+    this.metrics = metrics;
     this.config = config;
     this.files = files;
     this.nextFileSequence = nextFileSequence;
@@ -148,6 +153,7 @@ public final class BlockAllocator implements DataFiles {
     current = new DataFile(seq, f, size);
     files.put(seq, current);
     nextPos = 0;
+    metrics.fileCreated();
   }
 
   /** Syncs the directory if a file was created without syncing it (NoFsync). */

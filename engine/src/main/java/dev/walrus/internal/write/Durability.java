@@ -4,6 +4,7 @@ import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
+import dev.walrus.internal.core.Metrics;
 import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
@@ -42,6 +43,7 @@ public final class Durability {
   private final Supplier<List<DataFile>> files;
   private final MetadataLog journal;
   private final DirectorySync directory;
+  private final Metrics metrics;
   private final List<PendingSeal> pending = new ArrayList<>();
   private volatile ScheduledFuture<?> task;
   private ScheduledExecutorService executor;
@@ -68,7 +70,9 @@ public final class Durability {
       Health health,
       Supplier<List<DataFile>> files,
       MetadataLog journal,
-      DirectorySync directory) {
+      DirectorySync directory,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.health = health;
     this.files = files;
@@ -181,6 +185,8 @@ public final class Durability {
   private void sync0() throws IOException {
     // Serialised: a sync() must not return while another one is still forcing what it
     // took the dirty flags of (the periodic force and an explicit sync() may overlap).
+    boolean measured = metrics.active();
+    long t0 = measured ? System.nanoTime() : 0L;
     List<PendingSeal> ready;
     synchronized (pending) {
       ready = new ArrayList<>(pending);
@@ -210,9 +216,12 @@ public final class Durability {
     }
     directory.syncIfNeeded(); // names of files created since the last sync
     // Data before cursors: a durable cursor then never points past durable data.
-    journal.forceIfDirty();
+    boolean journalForced = journal.forceIfDirty();
     for (PendingSeal p : ready) {
       writeSeal(p.block, p.seal);
+    }
+    if (measured && (!dirty.isEmpty() || journalForced)) {
+      metrics.fsync(dirty.size(), System.nanoTime() - t0);
     }
   }
 

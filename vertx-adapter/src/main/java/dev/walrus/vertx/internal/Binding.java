@@ -9,6 +9,7 @@ import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.StartPosition;
 import dev.walrus.reactive.TailOptions;
 import dev.walrus.vertx.BindOptions;
+import dev.walrus.vertx.BusMetricsListener;
 import dev.walrus.vertx.BusRequest;
 import dev.walrus.vertx.FailureCodes;
 import dev.walrus.vertx.Operation;
@@ -45,6 +46,7 @@ public final class Binding implements WalrusBinding {
   private final BindOptions options;
   private final EventBus bus;
   private final Requests requests;
+  private final BusMetrics metrics;
   private final Map<String, List<MessageConsumer<Object>>> topics = new ConcurrentHashMap<>();
   private final List<MessageConsumer<Object>> generic = new ArrayList<>(); // ctx-confined
   private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ public final class Binding implements WalrusBinding {
     this.options = options;
     this.bus = vertx.eventBus();
     this.requests = new Requests(rw);
+    this.metrics = new BusMetrics(options.metricsListener());
   }
 
   /**
@@ -120,6 +123,10 @@ public final class Binding implements WalrusBinding {
     return ctx;
   }
 
+  BusMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public BindOptions options() {
     return options;
@@ -176,17 +183,18 @@ public final class Binding implements WalrusBinding {
   // ------------------------------------------------------------ routing
 
   private void dispatch(Operation op, String fixedTopic, Message<Object> msg) {
+    long started = System.nanoTime();
     if (unbound != null) {
-      Failures.reply(msg, FailureCodes.UNAVAILABLE, "binding is unbound");
+      refuse(op, started, msg, FailureCodes.UNAVAILABLE, "binding is unbound");
       return;
     }
     String topic = fixedTopic != null ? fixedTopic : msg.headers().get(WalrusHeaders.TOPIC);
     if (topic == null) {
-      Failures.reply(msg, FailureCodes.BAD_REQUEST, "missing header " + WalrusHeaders.TOPIC);
+      refuse(op, started, msg, FailureCodes.BAD_REQUEST, "missing header " + WalrusHeaders.TOPIC);
       return;
     }
     if (!options.isExposed(topic)) {
-      Failures.reply(msg, FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed");
+      refuse(op, started, msg, FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed");
       return;
     }
     Future<Void> allowed;
@@ -204,8 +212,9 @@ public final class Binding implements WalrusBinding {
             Throwable e = ar.cause();
             if (e instanceof ReplyException) {
               Failures.reply(msg, e);
+              metrics.request(op, Failures.code(e), started);
             } else {
-              Failures.reply(msg, FailureCodes.FORBIDDEN, Failures.message(e));
+              refuse(op, started, msg, FailureCodes.FORBIDDEN, Failures.message(e));
             }
             return;
           }
@@ -215,7 +224,15 @@ public final class Binding implements WalrusBinding {
           } catch (RuntimeException e) {
             done = Future.failedFuture(e);
           }
-          done.onFailure(e -> Failures.reply(msg, e));
+          done.onComplete(
+              r -> {
+                if (r.succeeded()) {
+                  metrics.request(op, BusMetricsListener.OK, started);
+                } else {
+                  Failures.reply(msg, r.cause());
+                  metrics.request(op, Failures.code(r.cause()), started);
+                }
+              });
           if (fixedTopic == null && op != Operation.TAIL && !options.isListed()) {
             done.onSuccess(
                 x -> {
@@ -225,6 +242,11 @@ public final class Binding implements WalrusBinding {
                 });
           }
         });
+  }
+
+  private void refuse(Operation op, long started, Message<Object> msg, int code, String why) {
+    Failures.reply(msg, code, why);
+    metrics.request(op, code, started);
   }
 
   private Future<?> execute(Operation op, String topic, Message<Object> msg) {
@@ -285,7 +307,7 @@ public final class Binding implements WalrusBinding {
                             .put("control", s.controlAddress())
                             .put("leaseMs", options.tailLeaseValue().toMillis()));
                     rw.tail(topic, opts).subscribe(s);
-                    s.grant(credits);
+                    s.grant(credits); // counted by the session, as later grants are
                   })
               .onFailure(e -> s.stop("failed", Failures.code(e), Failures.message(e)));
         });

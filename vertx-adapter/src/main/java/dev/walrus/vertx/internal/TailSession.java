@@ -99,6 +99,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
       return;
     }
     granted += n;
+    binding.metrics().credits(topic, n);
     if (upstreamReady) {
       request(n);
     } else {
@@ -148,6 +149,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
             .addHeader(WalrusHeaders.SESSION, id);
     try {
       bus.send(replyTo, Buffer.buffer(r.data()), o);
+      binding.metrics().delivery(topic);
     } catch (RuntimeException e) {
       // Vert.x 5.0 can throw here when the subscriber's node just died (connection reset).
       // The entry stays unacknowledged: it comes again to the consumer's other or next tail.
