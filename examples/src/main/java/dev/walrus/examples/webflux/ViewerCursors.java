@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,10 +40,11 @@ import reactor.core.publisher.Mono;
  * no tail (the stream completes). Engine calls run via
  * {@link ReactiveWalrus#call}, never interrupted. Names start with {@link #PREFIX}; after a crash,
  * or if the log was unavailable at release, such cursors may be left over (they would
- * hold back reclamation), so {@link #removeLeftovers} runs at startup. Thread-safe.
+ * hold back reclamation), so {@link #removeLeftovers} runs at startup
+ * ({@link #afterPropertiesSet}, before the server serves). Thread-safe.
  */
 @Component
-public class ViewerCursors {
+public class ViewerCursors implements InitializingBean {
   /** Every viewer's cursor names start with this; consumer names must not. */
   public static final String PREFIX = "~viewer-";
 
@@ -62,6 +64,18 @@ public class ViewerCursors {
   /** @param walrus the log */
   public ViewerCursors(ReactiveWalrus walrus) {
     this.walrus = walrus;
+  }
+
+  /**
+   * Called by Spring once the bean is created, before the server serves: removes the
+   * viewer cursors an unclean stop left over ({@link #removeLeftovers}). Blocking.
+   */
+  @Override
+  public void afterPropertiesSet() {
+    int leftovers = removeLeftovers(walrus.engine());
+    if (leftovers > 0) {
+      LOG.info("removed {} viewer cursor(s) left over from an unclean stop", leftovers);
+    }
   }
 
   /**
