@@ -19,7 +19,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The issue's "done when": an application that adds only the starter and
- * {@code walrus.data-dir} gets working beans and {@code /actuator/health} over HTTP.
+ * {@code walrus.data-dir} gets working beans, {@code /actuator/health} and
+ * {@code /actuator/metrics/walrus.*} over HTTP.
  */
 @SpringBootTest(
     classes = StarterApp.class,
@@ -64,9 +65,16 @@ class StarterEndToEndTest {
         .isEqualTo(1)
         .jsonPath("$.components.walrus.details.backend")
         .isEqualTo(walrus.backendInfo().toString());
-    // PENDING-MICROMETER: once walrus-micrometer is merged (see
-    // spring-boot-autoconfigure/src/pending-micrometer/README.md), also assert
-    // GET /actuator/metrics/walrus.<an append meter> is 200 with a measurement.
+
+    client
+        .get()
+        .uri("/actuator/metrics/walrus.append.entries")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.measurements[0].value")
+        .isEqualTo(1.0);
   }
 
   /** @return a new directory, deleted when the JVM exits (the cached context owns it) */

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * PENDING-MICROMETER (move to src/test/java at merge): the meter binder is configured
+ * The meter binder is configured
  * with Micrometer and walrus-micrometer on the class path, and only then.
  */
 class WalrusMetricsAutoConfigurationTest {
@@ -38,10 +38,18 @@ class WalrusMetricsAutoConfigurationTest {
   void noBinderWithoutMicrometerOrWalrusMicrometer() {
     runner()
         .withClassLoader(new FilteredClassLoader(WalrusMeterBinder.class))
-        .run(ctx -> assertThat(ctx).hasSingleBean(Walrus.class).doesNotHaveBean(WalrusMeterBinder.class));
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .hasSingleBean(Walrus.class)
+                    .doesNotHaveBean(WalrusMeterBinder.class));
     runner()
         .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-        .run(ctx -> assertThat(ctx).hasSingleBean(Walrus.class).doesNotHaveBean(WalrusMeterBinder.class));
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .hasSingleBean(Walrus.class)
+                    .doesNotHaveBean(WalrusMeterBinder.class));
   }
 
   @Configuration(proxyBeanMethods = false)

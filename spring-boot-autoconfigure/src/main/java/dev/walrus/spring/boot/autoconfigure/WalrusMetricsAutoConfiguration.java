@@ -18,7 +18,10 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = WalrusAutoConfiguration.class)
 @ConditionalOnClass(
-    name = {"io.micrometer.core.instrument.MeterRegistry", "dev.walrus.micrometer.WalrusMeterBinder"})
+    name = {
+      "io.micrometer.core.instrument.MeterRegistry",
+      "dev.walrus.micrometer.WalrusMeterBinder"
+    })
 @ConditionalOnSingleCandidate(Walrus.class)
 public class WalrusMetricsAutoConfiguration {
 
