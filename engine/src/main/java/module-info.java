@@ -8,12 +8,16 @@
  * modules, which use the public API only. A package that another Walrus module must
  * see is exported to that module alone ({@code exports ... to}), here.
  *
- * <p>Netty's io_uring transport is optional ({@code requires static}): without it the
- * engine uses positional I/O, as whenever io_uring is unavailable (it logs why). On the
- * module path, add {@code --add-modules io.netty.transport.classes.io_uring,}{@code
- * io.netty.transport.io_uring.linux.x86_64} (the classes and the native library) to use
- * it; on the class path nothing is needed. The Netty modules it builds on are always
- * there (the engine's Maven dependencies bring them) and are plain {@code requires}.
+ * <p>Netty's io_uring transport is optional, and so is all of Netty ({@code requires static}):
+ * the engine's Maven dependencies on it are {@code <optional>}, so an application gets it
+ * only by adding {@code io.netty:netty-transport-native-io_uring} (classifier
+ * {@code linux-x86_64} or {@code linux-aarch_64}) itself. Without it, on another OS, or when
+ * the kernel refuses io_uring, the engine uses positional I/O and logs one line saying
+ * why. On the class path nothing else is needed; on the module path, add {@code
+ * --add-modules io.netty.transport.classes.io_uring,}{@code
+ * io.netty.transport.io_uring.linux.x86_64} (the classes and the native library; Netty
+ * 4.2.18 gives the aarch_64 native jar that same module name, so put only the native jar of
+ * your architecture on the module path).
  */
 module dev.walrus {
   requires org.slf4j;
@@ -21,9 +25,10 @@ module dev.walrus {
   requires static jdk.security.auth;
   // sun.misc.Unsafe#invokeCleaner unmaps a mapped data file at once (MappedFileBackend)
   requires jdk.unsupported;
-  requires io.netty.common;
-  requires io.netty.transport;
-  requires io.netty.transport.unix.common;
+  // Netty only for io_uring (storage.uring), reached only after IoUringSupport found it
+  requires static io.netty.common;
+  requires static io.netty.transport;
+  requires static io.netty.transport.unix.common;
   requires static io.netty.transport.classes.io_uring;
 
   exports dev.walrus;

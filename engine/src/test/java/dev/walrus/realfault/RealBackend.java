@@ -4,13 +4,15 @@ import dev.walrus.Backend;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.IoUringMachine;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The engine's three storage paths, which the real-fault suite covers inside one surefire
  * execution: positional FD, FD with io_uring (required: the run fails rather than fall
- * back), and mmap.
+ * back; its cases are skipped where io_uring cannot be used, see {@link #assumeUsable()}),
+ * and mmap.
  */
 enum RealBackend {
   FD("fd", List.of("-Dwalrus.backend=fd", "-Dwalrus.io_uring=false")),
@@ -34,6 +36,16 @@ enum RealBackend {
       return MMAP;
     }
     return "required".equals(System.getProperty("walrus.io_uring")) ? FD_IO_URING : FD;
+  }
+
+  /**
+   * Skips the calling test case, with one line saying why, if this is {@link #FD_IO_URING}
+   * and io_uring cannot be used here (with {@code WALRUS_IO_URING_TEST=required}: fails it).
+   */
+  void assumeUsable() {
+    if (this == FD_IO_URING) {
+      IoUringMachine.assumeIoUring();
+    }
   }
 
   /** @return a builder for this backend with the suite's small geometry */

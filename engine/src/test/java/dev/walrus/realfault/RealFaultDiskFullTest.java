@@ -65,6 +65,7 @@ class RealFaultDiskFullTest extends MountingTest {
   @MethodSource("matrix")
   void aFullDiskFailsTypedAndLosesNothingAcknowledged(
       String fs, RealBackend backend, String schedule, boolean batches) throws Exception {
+    backend.assumeUsable();
     String where =
         fs
             + " ENOSPC, "

@@ -45,6 +45,7 @@ class RealFaultLeftoverTest extends MountingTest {
   @MethodSource("matrix")
   void aKilledProcessesPageCacheNeverCostsTheNextProcessDurableRecords(
       RealBackend backend, String firstSchedule) throws Exception {
+    backend.assumeUsable();
     String where =
         "leftover page cache, "
             + backend.description

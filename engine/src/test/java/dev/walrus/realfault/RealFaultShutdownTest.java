@@ -55,6 +55,7 @@ class RealFaultShutdownTest extends MountingTest {
   @MethodSource("matrix")
   void eioIsTypedAndPoisonsAndRecoveryKeepsWhatWasPromised(
       RealBackend backend, String schedule, boolean flushLog, String workload) throws Exception {
+    backend.assumeUsable();
     String where =
         "ext4 shutdown"
             + (flushLog ? " -f" : "")

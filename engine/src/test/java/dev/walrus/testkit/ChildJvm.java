@@ -66,7 +66,8 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * @param main the class whose {@code main} the child runs (on this JVM's class path)
+   * @param main the class whose {@code main} the child runs (on this JVM's class path,
+   *     unless {@link Builder#classPath} says otherwise)
    * @return a builder of a child JVM running {@code main}
    */
   public static Builder builder(Class<?> main) {
@@ -79,6 +80,7 @@ public final class ChildJvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private String heap = "128m";
+    private String classPath = System.getProperty("java.class.path");
     private String shell;
     private Path stderr;
     private Path stdout;
@@ -142,6 +144,16 @@ public final class ChildJvm implements AutoCloseable {
      */
     public Builder heap(String size) {
       heap = size;
+      return this;
+    }
+
+    /**
+     * @param value the child's class path, instead of this JVM's (e.g. this JVM's less a
+     *     jar, to run the child without an optional dependency)
+     * @return this builder
+     */
+    public Builder classPath(String value) {
+      classPath = value;
       return this;
     }
 
@@ -222,7 +234,7 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("-Xmx" + heap);
       }
       cmd.addAll(jvmArgs);
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+      cmd.addAll(List.of("-cp", classPath, main.getName()));
       cmd.addAll(args);
       if (shell != null) {
         List<String> sh = new ArrayList<>(List.of("sh", "-c", shell + " && exec \"$@\"", "sh"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.walrus.internal.storage.uring.IoUringBackend;
 import dev.walrus.internal.storage.uring.IoUringRing;
+import dev.walrus.testkit.IoUringMachine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,7 +29,7 @@ class SymlinkTest {
   private List<StorageBackend> all() throws IOException {
     backends.add(new FileChannelBackend());
     backends.add(new MappedFileBackend());
-    if (IoUringRing.unavailabilityReason() == null) {
+    if (IoUringMachine.available()) {
       backends.add(new IoUringBackend(IoUringRing.start()));
     }
     return backends;

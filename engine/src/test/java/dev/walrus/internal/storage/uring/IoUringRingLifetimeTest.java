@@ -2,8 +2,8 @@ package dev.walrus.internal.storage.uring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.walrus.testkit.IoUringMachine;
 import dev.walrus.testkit.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +29,7 @@ class IoUringRingLifetimeTest {
 
   @Test
   void closeWaitsForAReadInFlightAndTheReadGetsItsBytes() throws Exception {
-    assumeTrue(IoUringRing.unavailabilityReason() == null, "io_uring unavailable");
+    IoUringMachine.assumeIoUring();
     Path fifo = dir.resolve("fifo");
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
     assertThat(mk.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -3,6 +3,7 @@ package dev.walrus.internal.storage.uring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.walrus.testkit.IoUringMachine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class IoUringRingStressTest {
   @Test
   void closingRingsUnderLoadNeverLetsTheKernelTouchFreedMemory() throws Exception {
     assumeTrue(SECONDS > 0, "opt-in: -Dwalrus.uringstress.seconds=N");
-    assumeTrue(IoUringRing.unavailabilityReason() == null, "io_uring unavailable");
+    IoUringMachine.assumeIoUring();
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Path p = dir.resolve("f" + i);
