@@ -17,6 +17,10 @@ import java.util.Objects;
  */
 public record BackendInfo(Backend backend, boolean ioUring) {
   /**
+   * Checks the combination.
+   *
+   * @param backend the backend
+   * @param ioUring whether io_uring is in use
    * @throws NullPointerException if {@code backend} is null
    * @throws IllegalArgumentException if {@code ioUring} is set with a backend other than
    *     {@link Backend#FD}

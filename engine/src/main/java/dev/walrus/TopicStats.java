@@ -35,6 +35,14 @@ public record TopicStats(
 
   /**
    * Copies the map so the record is immutable.
+   *
+   * @param topic the topic name
+   * @param firstOffset the offset of the oldest entry a read can return
+   * @param nextOffset the offset the next append will get
+   * @param retainedEntries how many entries reads can return
+   * @param retainedBytes bytes the retained entries and their block headers occupy
+   * @param unread per cursor, how many entries its reads would return (copied)
+   * @throws NullPointerException if {@code unread} is null or holds a null key or value
    */
   public TopicStats {
     unread = Map.copyOf(unread);
