@@ -23,7 +23,9 @@ import java.util.function.Function;
  *
  * <p><b>Checkpoint rule (delivered = handed to the handler).</b> An entry is acknowledged
  * once the handler has returned normally for it; for {@code pipeTo}, that is once it has
- * been written (queued) to the write stream. Acknowledged progress is persisted by {@link
+ * been written (queued) to the write stream; a write the write stream fails at once (to an
+ * HTTP response whose connection has just closed) fails the pipe inside the handler, so that
+ * entry is not acknowledged. Acknowledged progress is persisted by {@link
  * #checkpoint()} and whenever the session ends: {@link #close()}, {@code handler(null)},
  * a pipe that ends (the write stream failed, e.g. an HTTP client closed the connection), a
  * lease that lapsed, an unbound binding. The consumer's cursor then stands right after the

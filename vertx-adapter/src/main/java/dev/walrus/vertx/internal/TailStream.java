@@ -264,12 +264,12 @@ public final class TailStream implements BusTailStream {
 
   @Override
   public BusTailStream handler(Handler<Entry> h) {
+    synchronized (this) {
+      handler = h; // null: nothing more is handed from now on
+    }
     if (h == null) {
       close();
       return this;
-    }
-    synchronized (this) {
-      handler = h;
     }
     ctx.runOnContext(v -> drain());
     return this;
