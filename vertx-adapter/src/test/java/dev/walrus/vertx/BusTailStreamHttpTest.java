@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * right after the last entry written to the response (nothing skipped for the next tail).
  */
 class BusTailStreamHttpTest extends BusFixture {
-  private static final int N = 3000;
+  private static final int N = 1500;
   private static final String PAD = "x".repeat(1000);
 
   private static String line(long i) {
