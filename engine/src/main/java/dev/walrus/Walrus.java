@@ -4,7 +4,6 @@ import dev.walrus.internal.config.BackendChoice;
 import dev.walrus.internal.config.ConfigResolver;
 import dev.walrus.internal.config.Requested;
 import dev.walrus.internal.config.ResolvedConfig;
-import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
 import dev.walrus.internal.format.EntryFormat;
@@ -525,25 +524,6 @@ public final class Walrus implements AutoCloseable {
    */
   public BackendInfo backendInfo() {
     return engine.config().backend().info();
-  }
-
-  /**
-   * Whether this instance can still do work, for health checks: {@code OPEN},
-   * {@code CLOSED} (after {@link #close()}), or {@code POISONED} with the I/O failure that
-   * poisoned it (see "Errors" above). Thread-safe, cheap (reads two fields, no I/O, no
-   * lock) and never throws, also on a closed or poisoned instance.
-   *
-   * @return a snapshot of the instance's state
-   */
-  public WalrusHealth health() {
-    Health h = engine.health();
-    Throwable cause = h.poisonCause();
-    if (h.isClosed()) {
-      return new WalrusHealth(WalrusHealth.State.CLOSED, cause);
-    }
-    return cause != null
-        ? new WalrusHealth(WalrusHealth.State.POISONED, cause)
-        : new WalrusHealth(WalrusHealth.State.OPEN, null);
   }
 
   /** @return the read consistency model */

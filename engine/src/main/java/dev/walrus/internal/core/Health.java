@@ -65,9 +65,4 @@ public final class Health {
   public boolean isClosed() {
     return closed;
   }
-
-  /** @return the failure that poisoned the instance, or null if none did */
-  public Throwable poisonCause() {
-    return poison.get();
-  }
 }

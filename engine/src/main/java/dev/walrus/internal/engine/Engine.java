@@ -541,11 +541,6 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** @return the instance's health, for {@link dev.walrus.Walrus#health()} */
-  public Health health() {
-    return health;
-  }
-
   /** Forces everything written so far to stable storage. */
   public void sync() {
     health.check();
