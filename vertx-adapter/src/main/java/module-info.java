@@ -12,6 +12,8 @@ module dev.walrus.vertx {
   // the codegen annotations on Vert.x's own API; needed to compile against it only
   requires static io.vertx.codegen.api;
   requires static io.vertx.codegen.json;
+  // WalrusHealthProcedure only (its API names Status): vertx-health-check is optional
+  requires static transitive io.vertx.healthcheck;
 
   exports dev.walrus.vertx;
 }

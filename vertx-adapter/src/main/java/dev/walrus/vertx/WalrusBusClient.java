@@ -4,6 +4,7 @@ import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.reactive.StartPosition;
 import dev.walrus.vertx.internal.TailClient;
+import dev.walrus.vertx.internal.TailStream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -212,6 +213,39 @@ public final class WalrusBusClient {
         start,
         initialCredits,
         handler,
+        delivery);
+  }
+
+  /**
+   * Opens a credit-based tail session for a named consumer as a {@link BusTailStream}, a
+   * Vert.x {@code ReadStream} of entries: its demand (flowing, paused, fetched) decides the
+   * credits, never more than {@code window} entries in flight, and each entry is
+   * acknowledged once handed to the stream's handler (for {@code pipeTo}: written to the
+   * write stream), persisted when the session ends or on {@link BusTailStream#checkpoint()}.
+   *
+   * <pre>{@code
+   * wal.tailStream("orders", "web", StartPosition.checkpointed(), 64)
+   *     .onSuccess(s -> s.map(e -> Buffer.buffer(e.data()).appendString("\n")).pipeTo(response));
+   * }</pre>
+   *
+   * @param topic the topic
+   * @param consumer the consumer name (its cursor is the session's position)
+   * @param start where to start
+   * @param window the credit window, at least 1
+   * @return a future of the stream once the binding has accepted the session (no entry is
+   *     requested before a handler is set); fails as {@link #tail} does
+   * @throws InvalidArgumentException if an argument is null or the window below 1
+   */
+  public Future<BusTailStream> tailStream(
+      String topic, String consumer, StartPosition start, long window) {
+    return TailStream.open(
+        vertx,
+        prefix + "." + Operation.TAIL.suffix(),
+        prefix,
+        topic,
+        consumer,
+        start,
+        window,
         delivery);
   }
 
