@@ -126,21 +126,18 @@ public final class IoUringRing implements AutoCloseable {
   }
 
   /**
+   * What Netty says of io_uring in this process. Called only by {@link IoUringSupport},
+   * which has checked the operating system and the transport's presence first and turns a
+   * {@link LinkageError} thrown here into its reason.
+   *
    * @return null if io_uring can be used here, otherwise why not
    */
-  public static String unavailabilityReason() {
-    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-      return "not Linux";
-    }
-    try {
-      if (!IoUring.isAvailable()) {
-        Throwable t = IoUring.unavailabilityCause();
-        return "Netty io_uring unavailable: " + (t == null ? "unknown" : t.toString());
-      }
+  static String unavailabilityReason() {
+    if (IoUring.isAvailable()) {
       return null;
-    } catch (LinkageError e) {
-      return "Netty io_uring classes or native library missing: " + e;
     }
+    Throwable t = IoUring.unavailabilityCause();
+    return "Netty io_uring unavailable: " + (t == null ? "unknown" : t.toString());
   }
 
   private static IoUringRing shared;
