@@ -21,6 +21,13 @@ import java.util.Map;
  *     {@code nextOffset}; a cursor's position is {@link Walrus#position(String, String)}
  *     (or {@link Walrus#position(String)} for the shared one), not
  *     {@code nextOffset - unread} when lost offsets lie ahead
+ * @param skippedByRetention for each cursor of the topic (same keys as {@code unread}), how
+ *     many entries retention deleted before that cursor read them, since this instance
+ *     opened: each time a retention pass raises the topic's first offset past a cursor,
+ *     the cursor resumes at the first retained offset and the offsets it jumps (entries,
+ *     except offsets a power cut had already lost) are added here; 0 for a cursor never
+ *     overtaken. Not persisted: a cursor overtaken before a restart whose position was
+ *     persisted behind the new first offset is counted again by the new instance
  */
 public record TopicStats(
     String topic,
@@ -28,7 +35,8 @@ public record TopicStats(
     long nextOffset,
     long retainedEntries,
     long retainedBytes,
-    Map<String, Long> unread) {
+    Map<String, Long> unread,
+    Map<String, Long> skippedByRetention) {
 
   /** The name under which the shared default cursor appears in {@link #unread()}. */
   public static final String DEFAULT_CONSUMER = "";
@@ -42,9 +50,42 @@ public record TopicStats(
    * @param retainedEntries how many entries reads can return
    * @param retainedBytes bytes the retained entries and their block headers occupy
    * @param unread per cursor, how many entries its reads would return (copied)
-   * @throws NullPointerException if {@code unread} is null or holds a null key or value
+   * @param skippedByRetention per cursor, entries retention deleted before it read them
+   *     (copied)
+   * @throws NullPointerException if a map is null or holds a null key or value
    */
   public TopicStats {
     unread = Map.copyOf(unread);
+    skippedByRetention = Map.copyOf(skippedByRetention);
+  }
+
+  /**
+   * A view without retention skips (every cursor's {@code skippedByRetention} is absent,
+   * read as 0 by {@link #skipped(String)}).
+   *
+   * @param topic the topic name
+   * @param firstOffset the offset of the oldest entry a read can return
+   * @param nextOffset the offset the next append will get
+   * @param retainedEntries how many entries reads can return
+   * @param retainedBytes bytes the retained entries and their block headers occupy
+   * @param unread per cursor, how many entries its reads would return (copied)
+   */
+  public TopicStats(
+      String topic,
+      long firstOffset,
+      long nextOffset,
+      long retainedEntries,
+      long retainedBytes,
+      Map<String, Long> unread) {
+    this(topic, firstOffset, nextOffset, retainedEntries, retainedBytes, unread, Map.of());
+  }
+
+  /**
+   * @param consumer a consumer name, or {@link #DEFAULT_CONSUMER} for the shared cursor
+   * @return how many entries retention deleted before that cursor read them (0 if none
+   *     or no such cursor)
+   */
+  public long skipped(String consumer) {
+    return skippedByRetention.getOrDefault(consumer, 0L);
   }
 }

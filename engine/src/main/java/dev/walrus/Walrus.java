@@ -4,6 +4,7 @@ import dev.walrus.internal.config.BackendChoice;
 import dev.walrus.internal.config.ConfigResolver;
 import dev.walrus.internal.config.Requested;
 import dev.walrus.internal.config.ResolvedConfig;
+import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
@@ -12,10 +13,14 @@ import dev.walrus.internal.format.Names;
 import dev.walrus.internal.format.NamespaceKeys;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * An embedded, durable, topic-organised write-ahead log: the blocking engine API.
@@ -48,6 +53,15 @@ import java.util.Set;
  * reads only through named consumers opens with {@code sharedCursor(false)}; otherwise its
  * shared cursors keep every file. Removing a consumer ({@link #removeConsumer}) releases
  * what it held. The file being written is never deleted.
+ *
+ * <h2>Time, retention and topic lifecycle</h2>
+ * Every entry carries its append time ({@link Entry#timestamp()}; non-decreasing within a
+ * topic), and {@link #offsetForTime} finds the first entry at or after an instant from
+ * per-block metadata. Retention ({@link Builder#retention(Duration)},
+ * {@link Builder#retentionBytes(long)} for every topic, {@link #setTopicConfig} for one)
+ * deletes whole old blocks even if cursors have not read them; see {@link TopicConfig}
+ * for exactly what goes and when. {@link #deleteTopic} removes a topic, its entries and
+ * its cursors atomically across a crash.
  *
  * <h2>Durability</h2>
  * What a returned append means is set by the {@link FsyncSchedule}. In every schedule a
@@ -512,6 +526,120 @@ public final class Walrus implements AutoCloseable {
     return Optional.ofNullable(engine.stats(topic));
   }
 
+  // ------------------------------------------------------------------ time and lifecycle
+
+  /**
+   * Finds the first entry appended at or after an instant, like Kafka's
+   * {@code offsetsForTimes}: the smallest retained offset whose timestamp is
+   * {@code >= time}. Timestamps are non-decreasing within a topic, so every later entry
+   * is at or after {@code time} too. Found from per-block metadata (each block's first and
+   * last timestamp) and one scan of the block that holds the answer, not a scan of the
+   * topic. Entries of format version 1 have timestamp 0 ({@link Instant#EPOCH}), so they
+   * are found only for {@code time <= EPOCH}. Moves no cursor, creates nothing.
+   * Thread-safe; it may read one block from disk.
+   *
+   * @param topic the topic
+   * @param time the instant (microsecond precision: nanoseconds below are rounded up, so
+   *     an entry is never reported before {@code time})
+   * @return the offset, or empty if no retained entry is at or after {@code time} (it is
+   *     past the topic's last entry, or the topic does not exist or holds nothing); a tail
+   *     from "that time" then starts at {@link TopicStats#nextOffset()}
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws InvalidArgumentException if {@code time} is null
+   * @throws CorruptEntryException if the block holding the answer has a damaged entry
+   *     before it
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
+   */
+  public OptionalLong offsetForTime(String topic, Instant time) {
+    if (time == null) {
+      throw new InvalidArgumentException("time must not be null");
+    }
+    long o = engine.offsetForTime(topic, time);
+    return o < 0 ? OptionalLong.empty() : OptionalLong.of(o);
+  }
+
+  /**
+   * Deletes a topic: its entries, its cursors (shared and named) and its own
+   * configuration. Atomic across a crash: one metadata-log record, forced before this
+   * returns (whatever the fsync schedule), is the commit point; after a crash at any
+   * instant the topic is either wholly present (entries, cursors, configuration) or
+   * wholly gone. Once it returns the topic is not in {@link #topics()}, reads find
+   * nothing, and its data files are deleted as their other topics allow (reclamation).
+   *
+   * <p>A topic re-created afterwards (by an append) <em>continues</em> its offsets: its
+   * first entry gets the offset the deleted topic would have given next, so a consumer
+   * that remembers offsets never confuses old and new entries. Appends to the topic that
+   * run concurrently with the delete either complete before it (and are deleted) or
+   * after it (and re-create the topic). Readers of the topic in progress finish on what
+   * they had; later reads see the new topic. Listeners stay registered.
+   *
+   * @param topic the topic
+   * @return true if the topic existed
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws FatalIOException if the record cannot be written or forced: the instance is
+   *     poisoned, and the topic is present or gone after a reopen
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
+   */
+  public boolean deleteTopic(String topic) {
+    return engine.deleteTopic(topic);
+  }
+
+  /**
+   * The retention that applies to a topic: its own configuration if one was set with
+   * {@link #setTopicConfig}, else the instance default ({@link Builder#retention(Duration)},
+   * {@link Builder#retentionBytes(long)}; unlimited unless set). The topic need not exist.
+   * Thread-safe; no I/O.
+   *
+   * @param topic the topic
+   * @return its effective configuration
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
+   */
+  public TopicConfig topicConfig(String topic) {
+    return engine.topicConfig(topic);
+  }
+
+  /**
+   * Sets a topic's own retention, replacing the instance default for it (use
+   * {@link TopicConfig#unlimited()} to exempt a topic from a default). Persisted: a
+   * {@code TOPIC_CONFIG} record in the metadata log, forced before this returns, so it
+   * survives restarts; it applies to the topic's existing blocks from the next reclaimer
+   * pass, which this call schedules. The topic need not exist yet; deleting the topic
+   * forgets it.
+   *
+   * @param topic the topic
+   * @param config its retention
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws InvalidArgumentException if {@code config} is null
+   * @throws FatalIOException if the record cannot be written or forced (poisoned)
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
+   */
+  public void setTopicConfig(String topic, TopicConfig config) {
+    if (config == null) {
+      throw new InvalidArgumentException("topic config must not be null");
+    }
+    engine.setTopicConfig(topic, config);
+  }
+
+  /**
+   * Forgets a topic's own retention: the instance default applies to it again (from the
+   * next open too). Persisted and forced like {@link #setTopicConfig}.
+   *
+   * @param topic the topic
+   * @return true if the topic had its own configuration
+   * @throws InvalidTopicException if the topic name is invalid
+   * @throws FatalIOException if the record cannot be written or forced (poisoned)
+   * @throws WalrusPoisonedException if an earlier failure poisoned the instance
+   * @throws WalrusClosedException if the instance is closed
+   */
+  public boolean clearTopicConfig(String topic) {
+    return engine.clearTopicConfig(topic);
+  }
+
   /**
    * Forces everything written so far to stable storage, whatever the schedule.
    *
@@ -605,8 +733,53 @@ public final class Walrus implements AutoCloseable {
     private Backend backend;
     private Boolean ioUring;
     private StorageBackend storageOverride;
+    private Duration retention;
+    private long retentionBytes;
+    private LongSupplier clock = EngineConfig.SYSTEM_CLOCK;
 
     private Builder() {}
+
+    /**
+     * The age limit of every topic without its own configuration (default: none). Not
+     * persisted: it is this instance's setting, while {@link Walrus#setTopicConfig}
+     * overrides are. See {@link TopicConfig} for exactly what retention deletes and when.
+     *
+     * @param age the longest an entry is kept, at block granularity; positive
+     * @return this
+     * @throws InvalidArgumentException if {@code age} is null, zero or negative
+     */
+    public Builder retention(Duration age) {
+      this.retention = TopicConfig.checkAge(age);
+      return this;
+    }
+
+    /**
+     * The size limit of every topic without its own configuration (default: none); a topic
+     * keeps at most this many bytes plus its newest block. Not persisted, like
+     * {@link #retention(Duration)}.
+     *
+     * @param bytes the most bytes a topic keeps; positive
+     * @return this
+     * @throws InvalidArgumentException if {@code bytes} is zero or negative
+     */
+    public Builder retentionBytes(long bytes) {
+      this.retentionBytes = TopicConfig.checkBytes(bytes);
+      return this;
+    }
+
+    /** Test seam: the append clock, in microseconds since the epoch. */
+    Builder clock(LongSupplier micros) {
+      this.clock = Objects.requireNonNull(micros, "clock");
+      return this;
+    }
+
+    private TopicConfig retentionDefault() {
+      TopicConfig d = TopicConfig.unlimited();
+      if (retention != null) {
+        d = d.withRetention(retention);
+      }
+      return retentionBytes > 0 ? d.withRetentionBytes(retentionBytes) : d;
+    }
 
     /**
      * @param b the storage backend (default: the process-wide default, see
@@ -803,7 +976,8 @@ public final class Walrus implements AutoCloseable {
       Path dir = key == null ? userDirectory(c.dataDir()) : NamespaceKeys.resolve(c.dataDir(), key);
       c.logAtOpen();
       StorageBackend storage = storageOverride != null ? storageOverride : BackendChoice.open(c);
-      return new Walrus(Engine.open(c.engineConfig(dir, storage)));
+      return new Walrus(
+          Engine.open(c.engineConfig(dir, storage).withRetention(retentionDefault(), clock)));
     }
 
     /** Test seam: every file operation goes through {@code s} (fault injection). */

@@ -2,8 +2,10 @@ package dev.walrus.internal.core;
 
 import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
+import dev.walrus.TopicConfig;
 import dev.walrus.internal.storage.StorageBackend;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * Everything an engine instance is configured with, validated by the public builder.
@@ -18,6 +20,8 @@ import java.nio.file.Path;
  * @param quiet silence the library's info/debug logging
  * @param sharedCursor every topic has a shared cursor, which holds back reclamation like
  *     any cursor (false: it does not exist, and shared-cursor calls are refused)
+ * @param retentionDefault the retention of every topic without its own configuration
+ * @param clock the append clock: microseconds since the epoch (tests substitute it)
  */
 public record EngineConfig(
     Path directory,
@@ -28,7 +32,42 @@ public record EngineConfig(
     FsyncSchedule schedule,
     StorageBackend backend,
     boolean quiet,
-    boolean sharedCursor) {
+    boolean sharedCursor,
+    TopicConfig retentionDefault,
+    LongSupplier clock) {
+
+  /** The system clock in microseconds since the epoch. */
+  public static final LongSupplier SYSTEM_CLOCK = EngineConfig::systemMicros;
+
+  private static long systemMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /** A configuration without retention, on the system clock. */
+  public EngineConfig(
+      Path directory,
+      long blockSize,
+      long fileSize,
+      int maxEntryBytes,
+      ReadConsistency consistency,
+      FsyncSchedule schedule,
+      StorageBackend backend,
+      boolean quiet,
+      boolean sharedCursor) {
+    this(
+        directory,
+        blockSize,
+        fileSize,
+        maxEntryBytes,
+        consistency,
+        schedule,
+        backend,
+        quiet,
+        sharedCursor,
+        TopicConfig.unlimited(),
+        SYSTEM_CLOCK);
+  }
 
   /** A configuration with the shared cursor on (the default). */
   public EngineConfig(
@@ -42,6 +81,26 @@ public record EngineConfig(
       boolean quiet) {
     this(
         directory, blockSize, fileSize, maxEntryBytes, consistency, schedule, backend, quiet, true);
+  }
+
+  /**
+   * @param retention the instance-wide retention default
+   * @param micros the append clock
+   * @return a copy with these
+   */
+  public EngineConfig withRetention(TopicConfig retention, LongSupplier micros) {
+    return new EngineConfig(
+        directory,
+        blockSize,
+        fileSize,
+        maxEntryBytes,
+        consistency,
+        schedule,
+        backend,
+        quiet,
+        sharedCursor,
+        retention,
+        micros);
   }
 
   /** @return true when every write is durable before it returns */

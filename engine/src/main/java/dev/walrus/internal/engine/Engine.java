@@ -567,6 +567,43 @@ public final class Engine implements AutoCloseable {
     return new TopicStats(topic, first, end, retained, bytes, unread);
   }
 
+  // ---------------------------------------------------------------- time and lifecycle
+
+  /** @return the first retained offset with a timestamp at or after {@code time}, or -1 */
+  public long offsetForTime(String topic, java.time.Instant time) {
+    Names.topic(topic);
+    health.check();
+    throw new UnsupportedOperationException("offsetForTime: not implemented yet");
+  }
+
+  /** @return true if the topic existed; see {@code Walrus.deleteTopic} */
+  public boolean deleteTopic(String topic) {
+    Names.topic(topic);
+    health.check();
+    throw new UnsupportedOperationException("deleteTopic: not implemented yet");
+  }
+
+  /** @return the topic's effective retention */
+  public dev.walrus.TopicConfig topicConfig(String topic) {
+    Names.topic(topic);
+    health.check();
+    return config.retentionDefault();
+  }
+
+  /** Sets and persists a topic's own retention. */
+  public void setTopicConfig(String topic, dev.walrus.TopicConfig c) {
+    Names.topic(topic);
+    health.check();
+    throw new UnsupportedOperationException("setTopicConfig: not implemented yet");
+  }
+
+  /** @return true if the topic had its own retention, now forgotten */
+  public boolean clearTopicConfig(String topic) {
+    Names.topic(topic);
+    health.check();
+    throw new UnsupportedOperationException("clearTopicConfig: not implemented yet");
+  }
+
   /** Runs a reclamation pass now, on the calling thread. */
   public void reclaimNow() {
     health.check();
