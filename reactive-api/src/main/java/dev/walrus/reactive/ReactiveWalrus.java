@@ -3,6 +3,7 @@ package dev.walrus.reactive;
 import dev.walrus.Entry;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.TopicConfig;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
@@ -17,9 +18,11 @@ import dev.walrus.reactive.internal.TailFlux;
 import dev.walrus.reactive.internal.TopicAppender;
 import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -379,6 +382,76 @@ public final class ReactiveWalrus implements AutoCloseable {
    */
   public Flux<ReceivedEntry> tail(String topic, TailOptions options) {
     return new TailFlux(wal, scheduler, life, groups, locks, topic, options);
+  }
+
+  // ------------------------------------------------------------------ time and lifecycle
+
+  /**
+   * Finds the first entry appended at or after an instant
+   * ({@link Walrus#offsetForTime(String, Instant)}: block metadata, no scan of the topic),
+   * on the scheduler.
+   *
+   * @param topic the topic
+   * @param time the instant
+   * @return a Mono of the offset, empty if no retained entry is at or after {@code time};
+   *     errors: the engine's ({@link InvalidArgumentException} for a null time)
+   */
+  public Mono<Long> offsetForTime(String topic, Instant time) {
+    return call(
+        w -> {
+          OptionalLong o = w.offsetForTime(topic, time);
+          return o.isPresent() ? o.getAsLong() : null;
+        });
+  }
+
+  /**
+   * Deletes a topic, its entries and its cursors, atomically across a crash
+   * ({@link Walrus#deleteTopic(String)}), on the scheduler. Live tails of the topic stay
+   * subscribed and deliver what is appended after the delete (a re-created topic continues
+   * its offsets). Like every call of this class, a cancellation while the delete runs lets
+   * it finish.
+   *
+   * @param topic the topic
+   * @return a Mono of true if the topic existed, false if not; errors: the engine's
+   */
+  public Mono<Boolean> deleteTopic(String topic) {
+    return call(w -> w.deleteTopic(topic));
+  }
+
+  /**
+   * The retention that applies to a topic ({@link Walrus#topicConfig(String)}).
+   *
+   * @param topic the topic (need not exist)
+   * @return a Mono of its effective configuration; errors: the engine's
+   */
+  public Mono<TopicConfig> topicConfig(String topic) {
+    return call(w -> w.topicConfig(topic));
+  }
+
+  /**
+   * Sets a topic's own retention, persisted ({@link Walrus#setTopicConfig}), on the
+   * scheduler.
+   *
+   * @param topic the topic (need not exist)
+   * @param config its retention
+   * @return a Mono that completes once the configuration is durable; errors: the engine's
+   */
+  public Mono<Void> setTopicConfig(String topic, TopicConfig config) {
+    return call(
+        w -> {
+          w.setTopicConfig(topic, config);
+          return null;
+        });
+  }
+
+  /**
+   * Forgets a topic's own retention ({@link Walrus#clearTopicConfig(String)}).
+   *
+   * @param topic the topic
+   * @return a Mono of true if the topic had its own configuration; errors: the engine's
+   */
+  public Mono<Boolean> clearTopicConfig(String topic) {
+    return call(w -> w.clearTopicConfig(topic));
   }
 
   // ------------------------------------------------------------------ other

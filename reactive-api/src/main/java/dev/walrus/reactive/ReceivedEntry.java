@@ -45,6 +45,32 @@ public interface ReceivedEntry {
     return entry().offset();
   }
 
+  /**
+   * @return the entry's append time ({@link Entry#timestamp()}; {@link java.time.Instant#EPOCH}
+   *     for an entry written by format version 1)
+   */
+  default java.time.Instant timestamp() {
+    return entry().timestamp();
+  }
+
+  /**
+   * How many offsets the tail's consumer skipped right before this entry: offsets between
+   * the previous entry this consumer name's tails read from the log (on this
+   * {@code ReactiveWalrus}) and this one that no tail received. They are entries that
+   * retention deleted before they were read (see {@link dev.walrus.TopicConfig}; also
+   * counted in {@link dev.walrus.TopicStats#skippedByRetention()} and logged by the
+   * engine), offsets a crash lost before they were durable, or entries read through the
+   * same cursor by something else (the blocking API, another {@code ReactiveWalrus} of
+   * the engine). 0 for an entry that follows its predecessor directly, and for an entry
+   * delivered again after a tail of the name went away. So a jump is never silent: a
+   * consumer that must not miss entries checks this for a non-zero value.
+   *
+   * @return the number of offsets skipped right before this entry, 0 or more
+   */
+  default long skippedBefore() {
+    return 0;
+  }
+
   /** @return the payload (the receiver's own copy) */
   default byte[] data() {
     return entry().data();

@@ -1,6 +1,8 @@
 package dev.walrus.reactive;
 
 import dev.walrus.InvalidArgumentException;
+import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Where a tail starts reading.
@@ -13,7 +15,10 @@ import dev.walrus.InvalidArgumentException;
  *       entries appended later are delivered);</li>
  *   <li>{@link #offset(long)}: at a given offset, which must lie within the topic's
  *       retained range {@code [firstOffset, nextOffset]} when the tail starts, or the
- *       tail fails with {@link InvalidArgumentException}.</li>
+ *       tail fails with {@link InvalidArgumentException};</li>
+ *   <li>{@link #atTime(Instant)}: at the first entry appended at or after an instant
+ *       ({@link dev.walrus.Walrus#offsetForTime}, resolved when the tail starts), or at
+ *       the end of the topic if there is none (like {@link #latest()}).</li>
  * </ul>
  * The first tail of a consumer name (none of that name is live on the instance) applies
  * its start position; a MANUAL tail starting at the checkpointed position then gets again
@@ -35,7 +40,9 @@ public final class StartPosition {
     /** The end of the topic when the tail starts. */
     LATEST,
     /** An explicit offset. */
-    OFFSET
+    OFFSET,
+    /** The first entry at or after an instant. */
+    TIME
   }
 
   private static final StartPosition CHECKPOINTED = new StartPosition(Kind.CHECKPOINTED, -1);
@@ -44,10 +51,16 @@ public final class StartPosition {
 
   private final Kind kind;
   private final long offset;
+  private final Instant time;
 
   private StartPosition(Kind kind, long offset) {
+    this(kind, offset, null);
+  }
+
+  private StartPosition(Kind kind, long offset, Instant time) {
     this.kind = kind;
     this.offset = offset;
+    this.time = time;
   }
 
   /** @return start at the consumer's checkpointed cursor (the default) */
@@ -77,6 +90,24 @@ public final class StartPosition {
     return new StartPosition(Kind.OFFSET, offset);
   }
 
+  /**
+   * Starts at the first entry whose append timestamp ({@link dev.walrus.Entry#timestamp()})
+   * is at or after {@code time}, found from block metadata when the tail starts
+   * ({@link dev.walrus.Walrus#offsetForTime}); if no retained entry is that recent, the
+   * tail starts at the end of the topic, as {@link #latest()} does, and delivers what is
+   * appended later. A time before the oldest retained entry starts at it.
+   *
+   * @param time the instant
+   * @return start at the first entry at or after it
+   * @throws InvalidArgumentException if {@code time} is null
+   */
+  public static StartPosition atTime(Instant time) {
+    if (time == null) {
+      throw new InvalidArgumentException("start time must not be null");
+    }
+    return new StartPosition(Kind.TIME, -1, time);
+  }
+
   /** @return which kind of start position this is */
   public Kind kind() {
     return kind;
@@ -87,20 +118,33 @@ public final class StartPosition {
     return offset;
   }
 
+  /** @return the instant for {@link Kind#TIME}, otherwise null */
+  public Instant timeValue() {
+    return time;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StartPosition
         && ((StartPosition) o).kind == kind
-        && ((StartPosition) o).offset == offset;
+        && ((StartPosition) o).offset == offset
+        && Objects.equals(((StartPosition) o).time, time);
   }
 
   @Override
   public int hashCode() {
-    return kind.hashCode() * 31 + Long.hashCode(offset);
+    return (kind.hashCode() * 31 + Long.hashCode(offset)) * 31 + Objects.hashCode(time);
   }
 
   @Override
   public String toString() {
-    return kind == Kind.OFFSET ? "Offset(" + offset + ")" : kind.name();
+    switch (kind) {
+      case OFFSET:
+        return "Offset(" + offset + ")";
+      case TIME:
+        return "Time(" + time + ")";
+      default:
+        return kind.name();
+    }
   }
 }

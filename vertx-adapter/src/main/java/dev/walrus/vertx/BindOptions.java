@@ -46,7 +46,8 @@ public final class BindOptions {
           req -> Future.succeededFuture(),
           false,
           DEFAULT_TAIL_LEASE,
-          NO_METRICS);
+          NO_METRICS,
+          false);
 
   private final String prefix;
   private final Set<String> listed; // null: exposure by predicate
@@ -55,6 +56,7 @@ public final class BindOptions {
   private final boolean localOnly;
   private final Duration tailLease;
   private final BusMetricsListener metrics;
+  private final boolean admin;
 
   private BindOptions(
       String prefix,
@@ -63,8 +65,10 @@ public final class BindOptions {
       BusInterceptor interceptor,
       boolean localOnly,
       Duration tailLease,
-      BusMetricsListener metrics) {
+      BusMetricsListener metrics,
+      boolean admin) {
     this.metrics = metrics;
+    this.admin = admin;
     this.prefix = prefix;
     this.listed = listed;
     this.exposed = exposed;
@@ -88,7 +92,8 @@ public final class BindOptions {
       throw new InvalidArgumentException(
           "prefix must be non-empty and not end with '.', got " + prefix);
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, listed, exposed, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -100,7 +105,8 @@ public final class BindOptions {
    * @return new options
    */
   public BindOptions exposeAll() {
-    return new BindOptions(prefix, null, t -> true, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, null, t -> true, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -118,7 +124,8 @@ public final class BindOptions {
     }
     topics.forEach(dev.walrus.TopicNames::checkTopic);
     Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(topics));
-    return new BindOptions(prefix, set, set::contains, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, set, set::contains, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -142,7 +149,8 @@ public final class BindOptions {
     if (predicate == null) {
       throw new InvalidArgumentException("predicate must not be null");
     }
-    return new BindOptions(prefix, null, predicate, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, null, predicate, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -154,7 +162,8 @@ public final class BindOptions {
     if (interceptor == null) {
       throw new InvalidArgumentException("interceptor must not be null");
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, listed, exposed, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -163,7 +172,8 @@ public final class BindOptions {
    * @return new options
    */
   public BindOptions localOnly(boolean localOnly) {
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, metrics);
+    return new BindOptions(
+        prefix, listed, exposed, interceptor, localOnly, tailLease, metrics, admin);
   }
 
   /**
@@ -180,7 +190,7 @@ public final class BindOptions {
     if (lease == null || lease.toMillis() < 10) {
       throw new InvalidArgumentException("tail lease must be at least 10 ms, got " + lease);
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, lease, metrics);
+    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, lease, metrics, admin);
   }
 
   /**
@@ -196,7 +206,29 @@ public final class BindOptions {
     if (listener == null) {
       throw new InvalidArgumentException("metrics listener must not be null");
     }
-    return new BindOptions(prefix, listed, exposed, interceptor, localOnly, tailLease, listener);
+    return new BindOptions(
+        prefix, listed, exposed, interceptor, localOnly, tailLease, listener, admin);
+  }
+
+  /**
+   * Registers the admin address family ({@link Operation#isAdmin()}: delete a topic, read
+   * and change its retention) too; off by default, because anyone who can reach an admin
+   * address can delete data. Admin requests pass the exposure check and the
+   * {@link #interceptor(BusInterceptor) interceptor} like every other request (the
+   * {@link BusRequest#operation()} tells them apart), so an interceptor that authorises
+   * by operation should refuse them to everyone but administrators.
+   *
+   * @param enabled true to register the admin addresses
+   * @return new options
+   */
+  public BindOptions admin(boolean enabled) {
+    return new BindOptions(
+        prefix, listed, exposed, interceptor, localOnly, tailLease, metrics, enabled);
+  }
+
+  /** @return true if the admin address family is registered */
+  public boolean isAdmin() {
+    return admin;
   }
 
   /** @return the traffic listener (the default is told nothing and does nothing) */

@@ -2,7 +2,9 @@ package dev.walrus.vertx;
 
 import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.TopicConfig;
 import dev.walrus.reactive.StartPosition;
+import dev.walrus.vertx.internal.EntryHeaders;
 import dev.walrus.vertx.internal.TailClient;
 import dev.walrus.vertx.internal.TailStream;
 import io.vertx.core.Future;
@@ -15,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -137,6 +140,7 @@ public final class WalrusBusClient {
                     : new Entry(
                         topic,
                         Long.parseLong(m.headers().get(WalrusHeaders.OFFSET)),
+                        EntryHeaders.timestamp(m.headers()),
                         m.body().getBytes()));
   }
 
@@ -161,7 +165,12 @@ public final class WalrusBusClient {
               List<Entry> out = new ArrayList<>(m.body().size());
               for (int i = 0; i < m.body().size(); i++) {
                 JsonObject o = m.body().getJsonObject(i);
-                out.add(new Entry(topic, o.getLong("offset"), o.getBuffer("data").getBytes()));
+                out.add(
+                    new Entry(
+                        topic,
+                        o.getLong("offset"),
+                        o.getLong("timestamp", Entry.TIMESTAMP_UNKNOWN),
+                        o.getBuffer("data").getBytes()));
               }
               return out;
             });
@@ -181,6 +190,91 @@ public final class WalrusBusClient {
             topic,
             new JsonObject().put("consumer", consumer).put("nextOffset", nextOffset))
         .mapEmpty();
+  }
+
+  /**
+   * Finds the first entry appended at or after an instant ({@link Operation#OFFSET_FOR_TIME}).
+   *
+   * @param topic the topic
+   * @param time the instant
+   * @return the offset, or {@code null} if no retained entry is that recent
+   */
+  public Future<Long> offsetForTime(String topic, Instant time) {
+    if (time == null) {
+      return Future.failedFuture(new InvalidArgumentException("time must not be null"));
+    }
+    return this.<Long>request(
+            Operation.OFFSET_FOR_TIME, topic, new JsonObject().put("time", time.toString()))
+        .map(Message::body);
+  }
+
+  /**
+   * Deletes a topic through the admin family ({@link Operation#DELETE_TOPIC}; the binding
+   * must enable it with {@link BindOptions#admin(boolean)}, else the request fails with
+   * {@code NO_HANDLERS}).
+   *
+   * @param topic the topic
+   * @return true if it existed, once the delete is durable
+   */
+  public Future<Boolean> deleteTopic(String topic) {
+    return this.<Boolean>request(Operation.DELETE_TOPIC, topic, new JsonObject())
+        .map(Message::body);
+  }
+
+  /**
+   * Reads a topic's effective retention through the admin family
+   * ({@link Operation#TOPIC_CONFIG}).
+   *
+   * @param topic the topic
+   * @return its configuration
+   */
+  public Future<TopicConfig> topicConfig(String topic) {
+    return topicConfigRequest(topic, new JsonObject().put("op", "get"));
+  }
+
+  /**
+   * Sets a topic's own retention through the admin family ({@link Operation#TOPIC_CONFIG}).
+   *
+   * @param topic the topic
+   * @param config its retention
+   * @return the effective configuration afterwards, once persisted
+   */
+  public Future<TopicConfig> setTopicConfig(String topic, TopicConfig config) {
+    if (config == null) {
+      return Future.failedFuture(new InvalidArgumentException("topic config must not be null"));
+    }
+    JsonObject req = new JsonObject().put("op", "set");
+    config.retention().ifPresent(d -> req.put("retention", d.toString()));
+    config.retentionBytes().ifPresent(b -> req.put("retentionBytes", b));
+    return topicConfigRequest(topic, req);
+  }
+
+  /**
+   * Forgets a topic's own retention through the admin family: the instance default
+   * applies again.
+   *
+   * @param topic the topic
+   * @return the effective configuration afterwards, once persisted
+   */
+  public Future<TopicConfig> clearTopicConfig(String topic) {
+    return topicConfigRequest(topic, new JsonObject().put("op", "clear"));
+  }
+
+  private Future<TopicConfig> topicConfigRequest(String topic, JsonObject req) {
+    return this.<JsonObject>request(Operation.TOPIC_CONFIG, topic, req)
+        .map(
+            m -> {
+              TopicConfig c = TopicConfig.unlimited();
+              String age = m.body().getString("retention");
+              if (age != null) {
+                c = c.withRetention(Duration.parse(age));
+              }
+              Long bytes = m.body().getLong("retentionBytes");
+              if (bytes != null) {
+                c = c.withRetentionBytes(bytes);
+              }
+              return c;
+            });
   }
 
   /**

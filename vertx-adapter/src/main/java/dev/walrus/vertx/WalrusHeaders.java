@@ -12,6 +12,20 @@ public final class WalrusHeaders {
   /** Header carrying an entry's offset (read replies and tail deliveries). */
   public static final String OFFSET = "walrus.offset";
 
+  /**
+   * Header carrying an entry's append time in microseconds since the epoch, as a decimal
+   * string (read replies and tail deliveries); {@code 0} for entries written by format
+   * version 1. See {@link dev.walrus.Entry#timestampMicros()}.
+   */
+  public static final String TIMESTAMP = "walrus.timestamp";
+
+  /**
+   * Header on a tail delivery whose entry follows offsets its consumer skipped (see
+   * {@code dev.walrus.reactive.ReceivedEntry#skippedBefore()}): how many, as a decimal
+   * string. Absent when nothing was skipped.
+   */
+  public static final String SKIPPED = "walrus.skipped";
+
   /** Header carrying the tail session id on tail deliveries and end notices. */
   public static final String SESSION = "walrus.session";
 

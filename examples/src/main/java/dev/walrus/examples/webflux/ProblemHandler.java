@@ -54,6 +54,8 @@ import reactor.core.publisher.Mono;
  *   <tr><td>{@link BatchTooLargeException}</td><td>413 batch-too-large</td></tr>
  *   <tr><td>other {@link InvalidArgumentException}s</td><td>400 invalid-argument</td></tr>
  *   <tr><td>{@link InvalidRequestValueException}</td><td>400 invalid-request-value</td></tr>
+ *   <tr><td>{@link UnknownTopicException} ({@code DELETE} of a topic that does not
+ *       exist)</td><td>404 topic-not-found (with {@code topic})</td></tr>
  *   <tr><td>a body over {@code spring.codec.max-in-memory-size}</td>
  *       <td>413 body-too-large (with {@code limit})</td></tr>
  *   <tr><td>no such resource, method not allowed, not acceptable, unsupported media
@@ -149,6 +151,17 @@ public class ProblemHandler {
         problem(HttpStatus.BAD_REQUEST, "invalid-request-value", "Invalid request value", e);
     p.setProperty("parameter", e.name());
     p.setProperty("value", e.value());
+    return respond(p);
+  }
+
+  /**
+   * @param e a request about a topic that does not exist
+   * @return 404 topic-not-found naming the topic
+   */
+  @ExceptionHandler(UnknownTopicException.class)
+  public ResponseEntity<ProblemDetail> unknownTopic(UnknownTopicException e) {
+    ProblemDetail p = problem(HttpStatus.NOT_FOUND, "topic-not-found", "No such topic", e);
+    p.setProperty("topic", e.topic());
     return respond(p);
   }
 

@@ -58,7 +58,8 @@ public class StreamController {
   /**
    * @param topic the topic (need not exist yet)
    * @param consumer a consumer name, or absent for a viewer
-   * @param from {@code earliest}, {@code latest}, {@code checkpointed} or an offset
+   * @param from {@code earliest}, {@code latest}, {@code checkpointed}, an offset, or
+   *     {@code time:<ISO-8601 instant>} (the first entry appended at or after it)
    * @param lastEventId sent by a reconnecting {@code EventSource}: resume after it
    * @param lastEventIdParam the same as a query parameter, for a new {@code EventSource}
    *     (which cannot set the header); the header wins
@@ -151,7 +152,7 @@ public class StreamController {
   }
 
   private static ServerSentEvent<EntryEvent> event(ReceivedEntry r) {
-    return ServerSentEvent.builder(EntryEvent.of(r.entry()))
+    return ServerSentEvent.builder(EntryEvent.of(r.entry(), r.skippedBefore()))
         .id(Long.toString(r.offset()))
         .event("entry")
         .build();

@@ -2,6 +2,8 @@ package dev.walrus.examples.webflux;
 
 import dev.walrus.TopicStats;
 import dev.walrus.reactive.StartPosition;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Where a topic stream starts, from the request. A browser's {@code Last-Event-ID}
@@ -10,8 +12,10 @@ import dev.walrus.reactive.StartPosition;
  * resumes right after that offset; if that entry is no longer retained (reclaimed, or the log was replaced) the
  * stream starts at the earliest retained entry, since a browser cannot change the header.
  * Otherwise the {@code from} parameter: {@code earliest}, {@code latest},
- * {@code checkpointed} (a named consumer's persisted position) or an offset, which must lie
- * within the retained entries. Without either, a named consumer starts at its checkpointed
+ * {@code checkpointed} (a named consumer's persisted position), an offset, which must lie
+ * within the retained entries, or {@code time:<ISO-8601 instant>} (e.g.
+ * {@code time:2026-12-01T10:15:30Z}): the first entry appended at or after that instant,
+ * or the end of the topic if none is that recent. Without either, a named consumer starts at its checkpointed
  * position and a viewer at the earliest retained entry.
  *
  * <p>Immutable; {@link #parse} checks the syntax on any thread, {@link #check} the range
@@ -92,14 +96,27 @@ public final class StreamStart {
         }
         return new StreamStart(StartPosition.checkpointed(), "from", from);
       default:
+        if (from.trim().startsWith("time:")) {
+          String iso = from.trim().substring("time:".length());
+          try {
+            return new StreamStart(StartPosition.atTime(Instant.parse(iso)), "from", from);
+          } catch (DateTimeParseException e) {
+            throw new InvalidRequestValueException(
+                "from",
+                from,
+                "from=time: needs an ISO-8601 instant such as time:2026-12-01T10:15:30Z, got '"
+                    + iso
+                    + "'");
+          }
+        }
         return new StreamStart(
             StartPosition.offset(
                 parseOffset(
                     "from",
                     from,
                     from.trim(),
-                    "from must be earliest, latest, checkpointed or an offset (a non-negative integer),"
-                        + " got '"
+                    "from must be earliest, latest, checkpointed, an offset (a non-negative"
+                        + " integer) or time:<ISO-8601 instant>, got '"
                         + from
                         + "'")),
             "from",

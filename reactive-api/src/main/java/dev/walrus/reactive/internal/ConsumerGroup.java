@@ -73,6 +73,12 @@ public final class ConsumerGroup {
   /** MANUAL: the offset the reader cursor reads next. */
   private long frontier;
 
+  /**
+   * The offset the group's read cursor should read next, to count offsets it skips (see
+   * {@code ReceivedEntry.skippedBefore()}); -1 while unknown.
+   */
+  private long expectedNext = -1;
+
   ConsumerGroup(Walrus wal, String topic, String consumer) {
     this.wal = wal;
     this.topic = topic;
@@ -133,9 +139,14 @@ public final class ConsumerGroup {
       case OFFSET:
         seekRead(read, start.offsetValue());
         break;
+      case TIME:
+        seekRead(read, read.atTime(start.timeValue()));
+        break;
       default: // CHECKPOINTED: a live group is joined as it is
         if (idle && m == CheckpointMode.MANUAL) {
           seekRead(read, checkpointed.position());
+        } else if (idle) {
+          expectedNext = read.position();
         }
         break;
     }
@@ -161,6 +172,7 @@ public final class ConsumerGroup {
 
   private void seekRead(CursorRef read, long next) {
     read.seek(next);
+    expectedNext = next;
     if (read == reader) {
       frontier = next;
     }
@@ -184,9 +196,9 @@ public final class ConsumerGroup {
     while (!redeliver.isEmpty() && out.size() < max && (out.isEmpty() || bytes < maxBytes)) {
       Entry q = redeliver.pollFirstEntry().getValue();
       // the departed subscriber had the array: the next one gets its own copy
-      Entry e = new Entry(q.topic(), q.offset(), q.data().clone());
+      Entry e = new Entry(q.topic(), q.offset(), q.timestampMicros(), q.data().clone());
       bytes += e.data().length;
-      out.add(give(a, e, scheduler));
+      out.add(give(a, e, scheduler, 0));
     }
     if (!out.isEmpty()) {
       return out;
@@ -200,7 +212,9 @@ public final class ConsumerGroup {
       got = read.batchRead(maxBytes);
     }
     for (Entry e : got) {
-      out.add(give(a, e, scheduler));
+      long skipped = expectedNext >= 0 && e.offset() > expectedNext ? e.offset() - expectedNext : 0;
+      expectedNext = e.offset() + 1;
+      out.add(give(a, e, scheduler, skipped));
     }
     if (!got.isEmpty() && read == reader) {
       frontier = got.get(got.size() - 1).offset() + 1;
@@ -208,12 +222,13 @@ public final class ConsumerGroup {
     return out;
   }
 
-  private ReceivedEntryImpl give(AckState a, Entry e, Scheduler scheduler) {
+  private ReceivedEntryImpl give(AckState a, Entry e, Scheduler scheduler, long skipped) {
     long seq = a.hold(e);
     if (mode == CheckpointMode.MANUAL) { // AUTO checkpoints nothing: only the tail's list counts
       held.merge(e.offset(), 1, Integer::sum);
     }
-    return new ReceivedEntryImpl(e, seq, a, mode == CheckpointMode.MANUAL ? this : null, scheduler);
+    return new ReceivedEntryImpl(
+        e, seq, a, mode == CheckpointMode.MANUAL ? this : null, scheduler, skipped);
   }
 
   /**
@@ -236,6 +251,7 @@ public final class ConsumerGroup {
     Entry e = a.held().pollLast().entry();
     if (checkpointed.position() == e.offset() + 1) {
       checkpointed.seek(e.offset());
+      expectedNext = e.offset();
       return;
     }
     redeliver.put(e.offset(), e);

@@ -3,6 +3,7 @@ package dev.walrus.reactive.internal;
 import dev.walrus.Entry;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,6 +73,14 @@ public final class CursorRef {
   /** @return the topic's first retained offset (0 if no such topic) */
   public long earliest() {
     return wal.stats(topic).map(TopicStats::firstOffset).orElse(0L);
+  }
+
+  /**
+   * @param time an instant
+   * @return the first retained offset at or after it, else the topic's next offset
+   */
+  public long atTime(Instant time) {
+    return wal.offsetForTime(topic, time).orElseGet(this::latest);
   }
 
   /** @return the topic's next offset (0 if no such topic) */

@@ -21,6 +21,7 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
   private final AckState acks;
   private final ConsumerGroup group;
   private final Scheduler scheduler;
+  private final long skippedBefore;
 
   /**
    * @param entry the entry
@@ -28,10 +29,17 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
    * @param acks the tail's membership
    * @param group the tail's consumer group in MANUAL mode, null in AUTO mode
    * @param scheduler where checkpoints run
+   * @param skippedBefore offsets the consumer skipped right before this entry
    */
   ReceivedEntryImpl(
-      Entry entry, long seq, AckState acks, ConsumerGroup group, Scheduler scheduler) {
+      Entry entry,
+      long seq,
+      AckState acks,
+      ConsumerGroup group,
+      Scheduler scheduler,
+      long skippedBefore) {
     this.entry = entry;
+    this.skippedBefore = skippedBefore;
     this.seq = seq;
     this.acks = acks;
     this.group = group;
@@ -51,6 +59,11 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
   @Override
   public Entry entry() {
     return entry;
+  }
+
+  @Override
+  public long skippedBefore() {
+    return skippedBefore;
   }
 
   @Override

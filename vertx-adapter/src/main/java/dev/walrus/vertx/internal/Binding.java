@@ -24,6 +24,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -79,7 +81,9 @@ public final class Binding implements WalrusBinding {
         v -> {
           List<Future<Void>> regs = new ArrayList<>();
           for (Operation op : Operation.values()) {
-            regs.add(b.register(options.genericAddress(op), op, null, b.generic));
+            if (!op.isAdmin() || options.isAdmin()) {
+              regs.add(b.register(options.genericAddress(op), op, null, b.generic));
+            }
           }
           // Off the event loop: seed the session-id generator, list the existing topics.
           Future<Collection<String>> initial =
@@ -163,7 +167,9 @@ public final class Binding implements WalrusBinding {
             topics.put(topic, list);
             List<Future<Void>> regs = new ArrayList<>();
             for (Operation op : Operation.values()) {
-              regs.add(register(options.address(topic, op), op, topic, list));
+              if (!op.isAdmin() || options.isAdmin()) {
+                regs.add(register(options.address(topic, op), op, topic, list));
+              }
             }
             Future.all(regs).<Void>mapEmpty().onComplete(p);
           }
@@ -233,7 +239,11 @@ public final class Binding implements WalrusBinding {
                   metrics.request(op, Failures.code(r.cause()), started);
                 }
               });
-          if (fixedTopic == null && op != Operation.TAIL && !options.isListed()) {
+          if (fixedTopic == null
+              && op != Operation.TAIL
+              && op != Operation.OFFSET_FOR_TIME
+              && !op.isAdmin()
+              && !options.isListed()) {
             done.onSuccess(
                 x -> {
                   if (!topics.containsKey(topic)) {
@@ -263,6 +273,12 @@ public final class Binding implements WalrusBinding {
         return requests.checkpoint(topic, msg);
       case TAIL:
         return openTail(topic, msg);
+      case OFFSET_FOR_TIME:
+        return requests.offsetForTime(topic, msg);
+      case DELETE_TOPIC:
+        return requests.deleteTopic(topic, msg);
+      case TOPIC_CONFIG:
+        return requests.topicConfig(topic, msg);
       default:
         throw new IllegalStateException("unknown operation " + op);
     }
@@ -346,8 +362,21 @@ public final class Binding implements WalrusBinding {
     if (v instanceof Number) {
       return StartPosition.offset(((Number) v).longValue());
     }
+    if (v instanceof String && ((String) v).startsWith("time:")) {
+      String iso = ((String) v).substring("time:".length());
+      try {
+        return StartPosition.atTime(Instant.parse(iso));
+      } catch (DateTimeParseException e) {
+        throw new InvalidArgumentException(
+            "start time must be an ISO-8601 instant such as 2026-12-01T10:15:30Z, got '"
+                + iso
+                + "'");
+      }
+    }
     throw new InvalidArgumentException(
-        "start must be checkpointed, earliest, latest or an " + "offset, got " + v);
+        "start must be checkpointed, earliest, latest, an offset or time:<ISO-8601 instant>,"
+            + " got "
+            + v);
   }
 
   void removed(TailSession s) {

@@ -2,14 +2,17 @@ package dev.walrus.vertx.internal;
 
 import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.TopicConfig;
 import dev.walrus.reactive.ReactiveWalrus;
-import dev.walrus.vertx.WalrusHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -75,10 +78,7 @@ final class Requests {
               if (e == null) {
                 msg.reply(null);
               } else {
-                msg.reply(
-                    Buffer.buffer(e.data()),
-                    new DeliveryOptions()
-                        .addHeader(WalrusHeaders.OFFSET, Long.toString(e.offset())));
+                msg.reply(Buffer.buffer(e.data()), EntryHeaders.add(new DeliveryOptions(), e));
               }
             });
   }
@@ -101,6 +101,7 @@ final class Requests {
                 out.add(
                     new JsonObject()
                         .put("offset", e.offset())
+                        .put("timestamp", e.timestampMicros())
                         .put("data", Buffer.buffer(e.data())));
               }
               msg.reply(out);
@@ -119,6 +120,90 @@ final class Requests {
         Mono.<Void>fromRunnable(() -> rw.engine().checkpoint(topic, consumer, next))
             .subscribeOn(rw.scheduler());
     return OnContext.direct(m).onSuccess(v -> msg.reply(null));
+  }
+
+  /** Finds the first offset at or after {@code {time}}; replies with it, or null. */
+  Future<Long> offsetForTime(String topic, Message<?> msg) {
+    Instant time = instant(json(msg).getValue("time"));
+    return OnContext.direct(rw.offsetForTime(topic, time))
+        .onSuccess(o -> msg.reply(o)); // null (empty Mono) when no entry is that recent
+  }
+
+  /** Deletes the topic; replies with whether it existed. */
+  Future<Boolean> deleteTopic(String topic, Message<?> msg) {
+    return OnContext.direct(rw.deleteTopic(topic)).onSuccess(msg::reply);
+  }
+
+  /** Gets, sets or clears the topic's retention; replies with the effective configuration. */
+  Future<TopicConfig> topicConfig(String topic, Message<?> msg) {
+    JsonObject req = json(msg);
+    String op = req.getString("op", "get");
+    Mono<TopicConfig> m;
+    switch (op) {
+      case "get":
+        m = rw.topicConfig(topic);
+        break;
+      case "set":
+        TopicConfig c = TopicConfig.unlimited();
+        Object age = req.getValue("retention");
+        if (age != null) {
+          c = c.withRetention(duration(age));
+        }
+        Object bytes = req.getValue("retentionBytes");
+        if (bytes != null) {
+          if (!(bytes instanceof Number)) {
+            throw new InvalidArgumentException(
+                "retentionBytes must be a positive number, got " + bytes);
+          }
+          c = c.withRetentionBytes(((Number) bytes).longValue());
+        }
+        m = rw.setTopicConfig(topic, c).then(rw.topicConfig(topic));
+        break;
+      case "clear":
+        m = rw.clearTopicConfig(topic).then(rw.topicConfig(topic));
+        break;
+      default:
+        throw new InvalidArgumentException("topicConfig op must be get, set or clear, got " + op);
+    }
+    return OnContext.direct(m).onSuccess(c -> msg.reply(configJson(c)));
+  }
+
+  /**
+   * @param c a topic configuration
+   * @return it as {@code {retention, retentionBytes}} (ISO-8601 duration, bytes; null: none)
+   */
+  static JsonObject configJson(TopicConfig c) {
+    return new JsonObject()
+        .put("retention", c.retention().map(Duration::toString).orElse(null))
+        .put(
+            "retentionBytes",
+            c.retentionBytes().isPresent() ? c.retentionBytes().getAsLong() : null);
+  }
+
+  private static Instant instant(Object v) {
+    if (!(v instanceof String)) {
+      throw new InvalidArgumentException(
+          "time must be an ISO-8601 instant such as 2026-12-01T10:15:30Z, got " + v);
+    }
+    try {
+      return Instant.parse((String) v);
+    } catch (DateTimeParseException e) {
+      throw new InvalidArgumentException(
+          "time must be an ISO-8601 instant such as 2026-12-01T10:15:30Z, got '" + v + "'");
+    }
+  }
+
+  private static Duration duration(Object v) {
+    if (!(v instanceof String)) {
+      throw new InvalidArgumentException(
+          "retention must be an ISO-8601 duration such as PT24H, got " + v);
+    }
+    try {
+      return Duration.parse((String) v);
+    } catch (DateTimeParseException e) {
+      throw new InvalidArgumentException(
+          "retention must be an ISO-8601 duration such as PT24H, got '" + v + "'");
+    }
   }
 
   static JsonObject json(Message<?> msg) {

@@ -150,6 +150,8 @@ public final class TailClient implements BusTail {
         return "latest";
       case OFFSET:
         return s.offsetValue();
+      case TIME:
+        return "time:" + s.timeValue();
       default:
         return "checkpointed";
     }
@@ -166,7 +168,9 @@ public final class TailClient implements BusTail {
       return;
     }
     long offset = Long.parseLong(m.headers().get(WalrusHeaders.OFFSET));
-    handler.handle(new Entry(topic, offset, ((Buffer) m.body()).getBytes()));
+    handler.handle(
+        new Entry(
+            topic, offset, EntryHeaders.timestamp(m.headers()), ((Buffer) m.body()).getBytes()));
   }
 
   /** Renews the lease; a failed ping means the binding is gone: the tail is lost. */

@@ -144,9 +144,10 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     sent++;
     unacked.add(r);
     DeliveryOptions o =
-        new DeliveryOptions()
-            .addHeader(WalrusHeaders.OFFSET, Long.toString(r.offset()))
-            .addHeader(WalrusHeaders.SESSION, id);
+        EntryHeaders.add(new DeliveryOptions(), r.entry()).addHeader(WalrusHeaders.SESSION, id);
+    if (r.skippedBefore() > 0) {
+      o.addHeader(WalrusHeaders.SKIPPED, Long.toString(r.skippedBefore()));
+    }
     try {
       bus.send(replyTo, Buffer.buffer(r.data()), o);
       binding.metrics().delivery(topic);
