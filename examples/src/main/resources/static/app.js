@@ -99,6 +99,9 @@ function connect(topic, w, from) {
     li.className = 'fresh';
     li.innerHTML = '<span class="off"></span><span class="text"></span>';
     $('.off', li).textContent = '#' + entry.offset;
+    if (entry.timestamp) {
+      $('.off', li).title = 'appended ' + entry.timestamp;   // ISO-8601, UTC
+    }
     $('.text', li).textContent = entry.encoding === 'utf-8' ? entry.data : '(binary) ' + entry.data;
     const list = $('ol', w.card);
     list.prepend(li);
