@@ -52,16 +52,16 @@ class BatchAtomicityTest {
     try (Stream<Path> s = Files.list(golden)) {
       data = s.filter(p -> p.getFileName().toString().startsWith("wal-")).findFirst().orElseThrow();
     }
-    long batchStart = 88; // first entry of block 0
+    long batchStart = 96; // first entry of block 0: align8(40 + 1) + a 48-byte seal
     for (int i = 0; i < before; i++) {
-      batchStart += (24 + payload(i).length + 7) / 8 * 8;
+      batchStart += (28 + payload(i).length + 7) / 8 * 8;
     }
-    long batchEnd = 4096 + 88 + 4096; // well past the batch's last entry in block 1
+    long batchEnd = 4096 + 96 + 4096; // well past the batch's last entry in block 1
 
     int cases = 0;
     // every byte of the batch's part in the first block and of the second block's header
     // and first entry; every 29th byte after that
-    for (long p = batchStart; p < batchEnd; p += (p < 4096 + 88 + 160 ? 1 : 29)) {
+    for (long p = batchStart; p < batchEnd; p += (p < 4096 + 96 + 160 ? 1 : 29)) {
       for (boolean zero : new boolean[] {false, true}) {
         Path dir = tmp.resolve("case");
         copy(golden, dir);

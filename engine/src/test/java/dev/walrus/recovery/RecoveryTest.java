@@ -320,7 +320,7 @@ class RecoveryTest {
                 blockLevel = Math.min(blockLevel, b.firstOffset);
               }
               for (Frame f : b.frames) {
-                if (f.pos + 24 + f.len > p) {
+                if (f.pos + HEADER + f.len > p) {
                   entryLevel = Math.min(entryLevel, f.offset);
                 }
               }
@@ -464,7 +464,7 @@ class RecoveryTest {
       for (Frame f : b.frames) {
         // the payload when there is one (the tail entry's payload as the brief asks), else the
         // header
-        long p = f.len > 0 ? f.pos + 24 + rnd.nextInt(f.len) : f.pos + rnd.nextInt(24);
+        long p = f.len > 0 ? f.pos + HEADER + rnd.nextInt(f.len) : f.pos + rnd.nextInt(HEADER);
         blockAt.put(p, b);
         frameAt.put(p, f);
         if (f.offset == model.get(b.topic).size() - 1) {
@@ -877,7 +877,7 @@ class RecoveryTest {
     long cut = model.get(b.topic).size();
     for (Frame f : b.frames) {
       boolean intact = true;
-      for (long q = Math.max(p, f.pos); q < f.pos + 24 + f.len; q++) {
+      for (long q = Math.max(p, f.pos); q < f.pos + HEADER + f.len; q++) {
         if (original[(int) q] != 0) {
           intact = false;
           break;
@@ -999,6 +999,11 @@ class RecoveryTest {
     }
   }
 
+  /** Entry header and seal sizes of format version 2, as FORMAT.md documents them. */
+  private static final int HEADER = 28;
+
+  private static final int SEAL = 48;
+
   private static long align8(long n) {
     return (n + 7) & ~7L;
   }
@@ -1022,31 +1027,31 @@ class RecoveryTest {
       String name = new String(all, at + 40, nameLen, StandardCharsets.UTF_8);
       int sealPos = (int) align8(40 + nameLen);
       boolean sealed = false;
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < SEAL; i++) {
         sealed |= all[at + sealPos + i] != 0;
       }
       List<Frame> frames = new ArrayList<>();
-      long p = pos + sealPos + 40;
+      long p = pos + sealPos + SEAL;
       long expect = first;
-      while (p + 24 <= pos + length) {
+      while (p + HEADER <= pos + length) {
         int q = (int) p;
         int len = b.getInt(q + 4);
         if (len < 0
-            || p + 24 + len > pos + length
+            || p + HEADER + len > pos + length
             || b.getLong(q + 8) != expect
             || b.getInt(q + 16) != topicId) {
           break;
         }
         crc.reset();
-        crc.update(all, q + 4, 20 + len);
+        crc.update(all, q + 4, HEADER - 4 + len);
         if ((int) crc.getValue() != b.getInt(q)) {
           break;
         }
         frames.add(new Frame(p, expect, len, b.get(q + 20) & 0xFF));
-        p += align8(24 + len);
+        p += align8(HEADER + len);
         expect++;
       }
-      out.add(new BlockInfo(pos, length, name, first, sealPos + 40, sealed, frames));
+      out.add(new BlockInfo(pos, length, name, first, sealPos + SEAL, sealed, frames));
       pos += length;
     }
     return out;

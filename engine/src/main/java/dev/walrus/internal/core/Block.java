@@ -30,6 +30,15 @@ public final class Block {
   /** Recovery found this block outside its topic's chain; it holds nothing readable. */
   volatile boolean dead;
 
+  /** Append time of the first entry (microseconds), or {@link BlockHeader#NO_TIMESTAMP}. */
+  volatile long firstTimestamp = BlockHeader.NO_TIMESTAMP;
+
+  /**
+   * Append time of the last entry written (microseconds), or {@link BlockHeader#NO_TIMESTAMP}.
+   * For a block of format version 1 (no timestamps), an upper bound set by recovery.
+   */
+  volatile long lastTimestamp = BlockHeader.NO_TIMESTAMP;
+
   public Block(DataFile file, long base, BlockHeader header) {
     this.file = file;
     this.base = base;
@@ -61,6 +70,38 @@ public final class Block {
 
   public int entriesStart() {
     return header.entriesStart();
+  }
+
+  /** @return the size of this block's entry headers (24 in format version 1, else 28) */
+  public int entryHeaderSize() {
+    return header.entryHeaderSize();
+  }
+
+  /** @return append time of the first entry, or {@link BlockHeader#NO_TIMESTAMP} */
+  public long firstTimestamp() {
+    return firstTimestamp;
+  }
+
+  /** @return append time of the last entry, or {@link BlockHeader#NO_TIMESTAMP} */
+  public long lastTimestamp() {
+    return lastTimestamp;
+  }
+
+  /**
+   * Notes that an entry stamped {@code micros} went into this block (writer, before it
+   * publishes the entry; stamps within a topic never decrease).
+   */
+  public void noteTimestamp(long micros) {
+    if (firstTimestamp == BlockHeader.NO_TIMESTAMP) {
+      firstTimestamp = micros;
+    }
+    lastTimestamp = micros;
+  }
+
+  /** Sets both timestamps (recovery). */
+  public void setTimestamps(long first, long last) {
+    this.firstTimestamp = first;
+    this.lastTimestamp = last;
   }
 
   public long endPos() {

@@ -1,10 +1,12 @@
 package dev.walrus.internal.core;
 
+import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.TopicIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * One topic: its chain of blocks and its offsets. Cursors live in the cursor package.
@@ -33,6 +35,18 @@ public final class Topic {
   /** Block the writer appends to (writer-owned, under the write lock). */
   private Block tail;
 
+  /** The append clock, microseconds since the epoch. */
+  private volatile LongSupplier clock = EngineConfig.SYSTEM_CLOCK;
+
+  /** The last timestamp handed out (writer-owned, under the write lock). */
+  private long lastStamp;
+
+  /**
+   * Offsets below this belong to a deleted incarnation: the topic is not listed until it
+   * has an entry at or above it; -1 when it was never deleted.
+   */
+  private volatile long hiddenBelow = -1;
+
   public Topic(String name, long endOffset, long floor) {
     this.name = name;
     this.utf8 = name.getBytes(StandardCharsets.UTF_8);
@@ -55,6 +69,47 @@ public final class Topic {
 
   public ReentrantLock writeLock() {
     return writeLock;
+  }
+
+  /** Sets the clock appends are stamped with (at creation or recovery). */
+  public void useClock(LongSupplier micros) {
+    this.clock = micros;
+  }
+
+  /**
+   * Continues the timestamps after {@code micros} (recovery: the chain's last timestamp),
+   * so they never go backwards across a restart either.
+   */
+  public void stampAtLeast(long micros) {
+    lastStamp = Math.max(lastStamp, micros);
+  }
+
+  /**
+   * The timestamp of the next append: the clock, but never below the last one handed out
+   * (a clock stepped back repeats it), within {@code [0, 2^56)}. Writer only, under the
+   * write lock.
+   */
+  public long stamp() {
+    long now = Math.min(Math.max(clock.getAsLong(), 0L), EntryFormat.MAX_TIMESTAMP);
+    if (now < lastStamp) {
+      now = lastStamp;
+    }
+    lastStamp = now;
+    return now;
+  }
+
+  /**
+   * Marks the topic deleted at {@code end}: it is not listed until it has an entry at or
+   * above {@code end}. Called with the write lock held, after the deletion is durable.
+   */
+  public void hideBelow(long end) {
+    hiddenBelow = Math.max(hiddenBelow, end);
+  }
+
+  /** @return true if the topic is listed: never deleted, or appended to since */
+  public boolean isVisible() {
+    long h = hiddenBelow;
+    return h < 0 || endOffset > h;
   }
 
   /**

@@ -29,6 +29,9 @@ public final class Cursor {
    */
   volatile long persisted;
 
+  /** Offsets retention deleted before this cursor read them, since the instance opened. */
+  volatile long skipped;
+
   Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start) {
     this.topic = topic;
     this.consumer = consumer;
@@ -41,6 +44,11 @@ public final class Cursor {
   /** @return the consumer name ("" for the shared cursor) */
   public String consumer() {
     return consumer;
+  }
+
+  /** @return offsets retention deleted before this cursor read them (since open) */
+  public long skipped() {
+    return skipped;
   }
 
   /** @return the offset the next consuming read returns */

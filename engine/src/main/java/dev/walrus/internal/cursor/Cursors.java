@@ -308,6 +308,43 @@ public final class Cursors {
     return true;
   }
 
+  /**
+   * Moves every cursor of the topic that is behind {@code floor} (retention just raised the
+   * topic's first offset to it) up to it, counts the offsets it jumps in its skip count,
+   * and persists its new position, so a restart resumes there too. Called by the
+   * reclaimer under the topic's retention lock, after the floor is durable.
+   *
+   * @return consumer to offsets skipped, for the cursors moved
+   * @throws IOException if a cursor record cannot be written
+   */
+  public Map<String, Long> overtake(Topic topic, long floor) throws IOException {
+    Map<String, Long> moved = new java.util.TreeMap<>();
+    for (Cursor c : of(topic)) {
+      synchronized (c) {
+        long at = Math.max(c.position.nextOffset(), c.consumed);
+        if (at >= floor) {
+          continue;
+        }
+        c.skipped += floor - at;
+        c.position.reset(floor);
+        c.consumed = floor;
+        journal.recordCursor(c.topic.utf8(), c.topic.name(), c.consumerUtf8, c.consumer, floor);
+        c.unpersisted = 0;
+        c.persisted = floor;
+        moved.put(c.consumer, floor - at);
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Forgets every cursor of a deleted topic, in memory only: the deletion's record in the
+   * metadata log drops them on disk.
+   */
+  public void forgetAll(Topic topic) {
+    byTopic.remove(topic.name());
+  }
+
   /** Writes every cursor whose position is not yet persisted (on close). */
   public void persistAll() {
     for (Map<String, Cursor> m : byTopic.values()) {

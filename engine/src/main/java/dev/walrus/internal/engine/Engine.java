@@ -21,6 +21,7 @@ import dev.walrus.internal.format.Names;
 import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.reclaim.Reclaimer;
 import dev.walrus.internal.recovery.Recovery;
+import dev.walrus.internal.time.TimeLookup;
 import dev.walrus.internal.write.BlockAllocator;
 import dev.walrus.internal.write.Durability;
 import dev.walrus.internal.write.TopicWriter;
@@ -66,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private final Durability durability;
   private final Cursors cursors;
   private final Reclaimer reclaimer;
+  private final TopicLifecycle lifecycle;
   private final ScheduledExecutorService maintenance;
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TopicWriter> writers = new ConcurrentHashMap<>();
@@ -98,9 +100,19 @@ public final class Engine implements AutoCloseable {
         new Durability(
             config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded, metrics);
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
+    this.lifecycle = new TopicLifecycle(config, health, journal, cursors, journal.snapshot());
     this.reclaimer =
         new Reclaimer(
-            config, health, allocator, topics::get, cursors, journal, maintenance, metrics);
+            config,
+            health,
+            allocator,
+            topics::get,
+            cursors,
+            journal,
+            maintenance,
+            metrics,
+            topics::values,
+            lifecycle::effective);
     recovered.cursors.forEach(
         (topic, byConsumer) ->
             byConsumer.forEach(
@@ -140,6 +152,7 @@ public final class Engine implements AutoCloseable {
       Engine e = new Engine(config, lock, journal, r);
       e.durability.start(e.maintenance);
       e.maintenance.scheduleWithFixedDelay(e::verifyOwnership, 1, 1, TimeUnit.SECONDS);
+      e.maintenance.scheduleWithFixedDelay(e::retentionTick, 1, 1, TimeUnit.SECONDS);
       e.reclaimer.poke(); // files consumed before a restart are reclaimed too
       if (!config.quiet()) {
         LOG.info(
@@ -203,6 +216,13 @@ public final class Engine implements AutoCloseable {
           "namespace ownership check",
           e instanceof IOException io ? io : new IOException(e.getMessage(), e));
       LOG.error("{}: instance poisoned", config.directory(), e);
+    }
+  }
+
+  /** Maintenance: age limits expire blocks as time passes, not only as cursors move. */
+  private void retentionTick() {
+    if (lifecycle.anyRetention()) {
+      pokeReclaimer();
     }
   }
 
@@ -339,6 +359,7 @@ public final class Engine implements AutoCloseable {
             name,
             n -> {
               Topic created = new Topic(n, 0, 0);
+              created.useClock(config.clock());
               if (config.sharedCursor()) {
                 cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
               }
@@ -522,7 +543,14 @@ public final class Engine implements AutoCloseable {
   /** @return the names of all topics, sorted */
   public Set<String> topics() {
     health.check();
-    return new TreeSet<>(topics.keySet());
+    TreeSet<String> names = new TreeSet<>();
+    topics.forEach(
+        (name, t) -> {
+          if (t.isVisible()) {
+            names.add(name); // not a deleted topic (until it is appended to again)
+          }
+        });
+    return names;
   }
 
   /** @return stats of a topic, or null if it does not exist */
@@ -530,7 +558,7 @@ public final class Engine implements AutoCloseable {
     Names.topic(topic);
     health.check();
     Topic t = topics.get(topic);
-    if (t == null) {
+    if (t == null || !t.isVisible()) {
       return null;
     }
     // What reads return: entries of the chain's blocks at or above the floor. Offsets a
@@ -554,7 +582,9 @@ public final class Engine implements AutoCloseable {
     }
     first = first < 0 ? end : first;
     Map<String, Long> unread = new HashMap<>();
+    Map<String, Long> skipped = new HashMap<>();
     for (Cursor c : cursors.of(t)) {
+      skipped.put(c.consumer(), c.skipped());
       long from = Math.max(c.nextOffset(), first);
       long n = 0;
       for (Block b : chain) {
@@ -564,7 +594,7 @@ public final class Engine implements AutoCloseable {
       }
       unread.put(c.consumer(), n);
     }
-    return new TopicStats(topic, first, end, retained, bytes, unread);
+    return new TopicStats(topic, first, end, retained, bytes, unread, skipped);
   }
 
   // ---------------------------------------------------------------- time and lifecycle
@@ -573,35 +603,61 @@ public final class Engine implements AutoCloseable {
   public long offsetForTime(String topic, java.time.Instant time) {
     Names.topic(topic);
     health.check();
-    throw new UnsupportedOperationException("offsetForTime: not implemented yet");
+    Topic t = topics.get(topic);
+    if (t == null || !t.isVisible()) {
+      return -1;
+    }
+    // Microseconds, rounded up: an entry is never reported before the instant.
+    long micros;
+    try {
+      micros =
+          Math.addExact(
+              Math.multiplyExact(time.getEpochSecond(), 1_000_000L),
+              (time.getNano() + 999) / 1_000);
+    } catch (ArithmeticException e) {
+      micros = time.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    try {
+      return TimeLookup.find(t, micros);
+    } catch (IOException e) {
+      throw health.poison("time lookup in topic '" + topic + "'", e);
+    }
   }
 
   /** @return true if the topic existed; see {@code Walrus.deleteTopic} */
   public boolean deleteTopic(String topic) {
     Names.topic(topic);
     health.check();
-    throw new UnsupportedOperationException("deleteTopic: not implemented yet");
+    Topic t = topics.get(topic);
+    boolean deleted = t != null && lifecycle.delete(t, config.sharedCursor(), SHARED);
+    if (deleted) {
+      pokeReclaimer();
+    }
+    return deleted;
   }
 
   /** @return the topic's effective retention */
   public dev.walrus.TopicConfig topicConfig(String topic) {
     Names.topic(topic);
     health.check();
-    return config.retentionDefault();
+    return lifecycle.effective(topic);
   }
 
   /** Sets and persists a topic's own retention. */
   public void setTopicConfig(String topic, dev.walrus.TopicConfig c) {
     Names.topic(topic);
     health.check();
-    throw new UnsupportedOperationException("setTopicConfig: not implemented yet");
+    lifecycle.set(topic, c);
+    pokeReclaimer();
   }
 
   /** @return true if the topic had its own retention, now forgotten */
   public boolean clearTopicConfig(String topic) {
     Names.topic(topic);
     health.check();
-    throw new UnsupportedOperationException("clearTopicConfig: not implemented yet");
+    boolean had = lifecycle.set(topic, null);
+    pokeReclaimer();
+    return had;
   }
 
   /** Runs a reclamation pass now, on the calling thread. */

@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *   0  u32  magic 0x424C4157 ("WALB" as little-endian bytes)
- *   4  u8   format version (1)
+ *   4  u8   format version (2; version 1 is still read)
  *   5  u8   topic name length L (1..255)
  *   6  u16  reserved, 0
  *   8  u64  block sequence number (namespace-wide, increasing in allocation order)
@@ -25,11 +25,16 @@ import java.util.zip.CRC32C;
  *  S+8  u64 end offset: offset after the last entry
  *  S+16 u64 commit position: end of the last committed entry (no MORE flag)
  *  S+24 u64 commit offset: offset after the last committed entry
- *  S+32 u32 seal flags: bit 0 = DEAD (recovery found the block outside its topic's
+ *  S+32 u64 last timestamp: append time of the block's last entry, microseconds
+ *           since the epoch (version 2 only)
+ *  S+40 u32 seal flags: bit 0 = DEAD (recovery found the block outside its topic's
  *           chain; it is ignored from then on)
- *  S+36 u32 CRC32C over [S, S+36) followed by the header CRC (little-endian)
- *  S+40 first entry
+ *  S+44 u32 CRC32C over [S, S+44) followed by the header CRC (little-endian)
+ *  S+48 first entry
  * </pre>
+ *
+ * <p>Version 1 has no last timestamp: its flags are at S+32, its CRC (over [S, S+36)) at
+ * S+36, and its entries (with 24-byte headers, see {@link EntryFormat}) start at S+40.
  *
  * <p>A block whose seal is missing or fails its checksum is scanned entry by entry at
  * recovery. A seal is only written once the block's entries are as durable as the fsync
@@ -39,14 +44,26 @@ public final class BlockHeader {
   /** Magic number of a block header. */
   public static final int MAGIC = 0x424C4157;
 
-  /** Current format version. */
-  public static final int VERSION = 1;
+  /** Current format version: the one written. */
+  public static final int VERSION = 2;
 
-  /** Size of the seal record. */
-  public static final int SEAL_SIZE = 40;
+  /** Oldest format version still read. */
+  public static final int OLDEST_VERSION = 1;
+
+  /** Size of the seal record of the current version. */
+  public static final int SEAL_SIZE = 48;
+
+  /** Size of the seal record of version 1. */
+  public static final int SEAL_SIZE_V1 = 40;
 
   /** Largest possible header including the seal. */
   public static final int MAX_SIZE = sealPosition(255) + SEAL_SIZE;
+
+  /** A block's last timestamp when it has no entries, or none is known yet. */
+  public static final long NO_TIMESTAMP = -1;
+
+  /** The block's format version (1 or 2). */
+  public final int version;
 
   public final long sequence;
   public final long length;
@@ -57,6 +74,7 @@ public final class BlockHeader {
   public final int sealPosition;
 
   private BlockHeader(
+      int version,
       long sequence,
       long length,
       long firstOffset,
@@ -64,6 +82,7 @@ public final class BlockHeader {
       String topic,
       int headerCrc,
       int sealPosition) {
+    this.version = version;
     this.sequence = sequence;
     this.length = length;
     this.firstOffset = firstOffset;
@@ -80,7 +99,17 @@ public final class BlockHeader {
 
   /** @return position of the first entry relative to the block start */
   public int entriesStart() {
-    return sealPosition + SEAL_SIZE;
+    return sealPosition + sealSize();
+  }
+
+  /** @return the size of this block's seal (it depends on the format version) */
+  public int sealSize() {
+    return version == 1 ? SEAL_SIZE_V1 : SEAL_SIZE;
+  }
+
+  /** @return the size of this block's entry headers (it depends on the format version) */
+  public int entryHeaderSize() {
+    return EntryFormat.headerSize(version);
   }
 
   /**
@@ -126,7 +155,11 @@ public final class BlockHeader {
    *     torn, or corrupt)
    */
   public static BlockHeader decode(ByteBuffer b) {
-    if (b.remaining() < 41 || b.getInt(0) != MAGIC || b.get(4) != VERSION) {
+    if (b.remaining() < 41 || b.getInt(0) != MAGIC) {
+      return null;
+    }
+    int version = b.get(4);
+    if (version < OLDEST_VERSION || version > VERSION) {
       return null;
     }
     int nameLength = b.get(5) & 0xFF;
@@ -143,6 +176,7 @@ public final class BlockHeader {
       return null;
     }
     return new BlockHeader(
+        version,
         b.getLong(8),
         length,
         b.getLong(24),
@@ -156,45 +190,56 @@ public final class BlockHeader {
   public static final int SEAL_DEAD = 1;
 
   /**
-   * Encodes the seal for this header (the writer's form: it holds the four values in
-   * fields).
+   * Encodes the seal for this header (the writer's form: it holds the values in fields).
    *
-   * @return the 40-byte seal, ready to write at {@link #sealPosition}
+   * @param lastTimestamp append time of the block's last entry ({@link #NO_TIMESTAMP} if
+   *     none); not stored by version 1
+   * @return the seal, ready to write at {@link #sealPosition}
    */
-  public ByteBuffer encodeSeal(long endPos, long endOffset, long commitPos, long commitOffset) {
-    return encodeSeal(endPos, endOffset, commitPos, commitOffset, 0);
+  public ByteBuffer encodeSeal(
+      long endPos, long endOffset, long commitPos, long commitOffset, long lastTimestamp) {
+    return encodeSeal(endPos, endOffset, commitPos, commitOffset, lastTimestamp, 0);
   }
 
   /**
    * Encodes the seal for this header that records {@code ends}.
    *
-   * @return the 40-byte seal, ready to write at {@link #sealPosition}
+   * @param lastTimestamp append time of the block's last entry ({@link #NO_TIMESTAMP} if
+   *     none); not stored by version 1
+   * @return the seal, ready to write at {@link #sealPosition}
    */
-  public ByteBuffer encodeSeal(BlockEnds ends) {
-    return encodeSeal(ends.endPos(), ends.endOffset(), ends.commitPos(), ends.commitOffset(), 0);
+  public ByteBuffer encodeSeal(BlockEnds ends, long lastTimestamp) {
+    return encodeSeal(
+        ends.endPos(), ends.endOffset(), ends.commitPos(), ends.commitOffset(), lastTimestamp, 0);
   }
 
   /**
    * Encodes a seal that marks the block dead (recovery found it outside the chain).
    *
-   * @return the 40-byte seal
+   * @return the seal
    */
   public ByteBuffer encodeDeadSeal() {
-    return encodeSeal(entriesStart(), firstOffset, entriesStart(), firstOffset, SEAL_DEAD);
+    return encodeSeal(
+        entriesStart(), firstOffset, entriesStart(), firstOffset, NO_TIMESTAMP, SEAL_DEAD);
   }
 
   private ByteBuffer encodeSeal(
-      long endPos, long endOffset, long commitPos, long commitOffset, int flags) {
-    ByteBuffer b = ByteBuffer.allocate(SEAL_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(endPos).putLong(endOffset).putLong(commitPos).putLong(commitOffset).putInt(flags);
-    b.putInt(sealCrc(b.array()));
+      long endPos, long endOffset, long commitPos, long commitOffset, long lastTs, int flags) {
+    int size = sealSize();
+    ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(endPos).putLong(endOffset).putLong(commitPos).putLong(commitOffset);
+    if (version > 1) {
+      b.putLong(lastTs);
+    }
+    b.putInt(flags);
+    b.putInt(sealCrc(b.array(), size - 4));
     b.flip();
     return b;
   }
 
-  private int sealCrc(byte[] seal36) {
+  private int sealCrc(byte[] seal, int n) {
     CRC32C crc = new CRC32C();
-    crc.update(seal36, 0, 36);
+    crc.update(seal, 0, n);
     crc.update(
         new byte[] {
           (byte) headerCrc,
@@ -214,14 +259,16 @@ public final class BlockHeader {
    */
   public BlockSeal decodeSeal(ByteBuffer b) {
     int s = sealPosition;
-    if (b.limit() < s + SEAL_SIZE) {
+    int size = sealSize();
+    if (b.limit() < s + size) {
       return null;
     }
-    byte[] raw = new byte[36];
+    byte[] raw = new byte[size - 4];
     b.get(s, raw);
-    if (sealCrc(raw) != b.getInt(s + 36)) {
+    if (sealCrc(raw, size - 4) != b.getInt(s + size - 4)) {
       return null;
     }
+    long lastTs = version > 1 ? b.getLong(s + 32) : NO_TIMESTAMP;
     long endPos = b.getLong(s);
     long endOffset = b.getLong(s + 8);
     long commitPos = b.getLong(s + 16);
@@ -232,11 +279,13 @@ public final class BlockHeader {
         || commitPos < entriesStart()
         || endOffset < firstOffset
         || commitOffset < firstOffset
-        || commitOffset > endOffset) {
+        || commitOffset > endOffset
+        || lastTs < NO_TIMESTAMP) {
       return null;
     }
     return new BlockSeal(
         new BlockEnds(endPos, endOffset, commitPos, commitOffset),
-        (b.getInt(s + 32) & SEAL_DEAD) != 0);
+        (b.getInt(s + size - 8) & SEAL_DEAD) != 0,
+        lastTs);
   }
 }

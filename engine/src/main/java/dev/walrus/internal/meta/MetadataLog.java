@@ -1,5 +1,6 @@
 package dev.walrus.internal.meta;
 
+import dev.walrus.TopicConfig;
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
@@ -56,12 +57,17 @@ public final class MetadataLog implements AutoCloseable {
   static final String FILE = "cursors.log";
   static final String TMP = "cursors.tmp";
   private static final int MAGIC = 0x434C4157;
-  private static final int VERSION = 1;
+
+  /** The version written; version 1 (no TOPIC_CONFIG or DELETE records) is still read. */
+  static final int VERSION = 2;
+
   private static final int HEADER = 8;
   private static final byte CURSOR = MetadataLogReplay.CURSOR;
   private static final byte FLOOR = MetadataLogReplay.FLOOR;
   private static final byte RESTART = MetadataLogReplay.RESTART;
   private static final byte DROP = MetadataLogReplay.DROP;
+  private static final byte TOPIC_CONFIG = MetadataLogReplay.TOPIC_CONFIG;
+  private static final byte DELETE = MetadataLogReplay.DELETE;
 
   private final StorageBackend backend;
   private final Path dir;
@@ -94,6 +100,33 @@ public final class MetadataLog implements AutoCloseable {
 
     /** Offsets at which the topic restarted after lost data. */
     public final TreeSet<Long> restarts = new TreeSet<>();
+
+    /** The topic's own retention, or null: the instance default applies. */
+    public TopicConfig config;
+
+    /** The offset at which the topic was last deleted, or -1 if it never was. */
+    public long deletedAt = -1;
+
+    /** @return true if nothing but a configuration is known (the topic has no entries yet) */
+    public boolean onlyConfig() {
+      return cursors.isEmpty() && floor == 0 && restarts.isEmpty() && deletedAt < 0;
+    }
+
+    void copyFrom(TopicState v) {
+      cursors.putAll(v.cursors);
+      floor = v.floor;
+      restarts.addAll(v.restarts);
+      config = v.config;
+      deletedAt = v.deletedAt;
+    }
+
+    /** Applies a deletion at {@code end}: entries below it, cursors and config are gone. */
+    void delete(long end) {
+      cursors.clear();
+      config = null;
+      floor = Math.max(floor, end);
+      deletedAt = Math.max(deletedAt, end);
+    }
   }
 
   private MetadataLog(StorageBackend backend, Path dir, boolean syncWrites, long compactAt) {
@@ -148,31 +181,31 @@ public final class MetadataLog implements AutoCloseable {
       if (h.limit() == HEADER) {
         replayedEnd = new MetadataLogReplay(f, p, state).replay(HEADER);
         replayedSize = f.size();
-        validHeader = h.getInt(0) == MAGIC;
+        // Version 1 is read, then rewritten as version 2 (makeDurable compacts): an older
+        // engine then refuses the namespace instead of misreading its newer records.
+        validHeader = h.getInt(0) == MAGIC && h.getInt(4) == VERSION;
       }
     }
   }
 
   /**
-   * Accepts the journal's header: the valid one; all zero (never written, or its sector
-   * lost: the records after it still carry their checksums); or, in a file shorter than
-   * a header, a prefix of the valid one (a creation cut short). Anything else is not a
-   * journal this engine wrote.
+   * Accepts the journal's header: the valid one of version 2 or 1; all zero (never
+   * written, or its sector lost: the records after it still carry their checksums); or,
+   * in a file shorter than a header, a prefix of a valid one (a creation cut short).
+   * Anything else is not a journal this engine wrote.
    */
   private static void checkHeader(Path p, ByteBuffer h) {
-    ByteBuffer valid =
-        ByteBuffer.allocate(HEADER)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putInt(MAGIC)
-            .putInt(VERSION)
-            .flip();
     boolean zero = true;
-    boolean prefix = true;
+    boolean prefix2 = true;
+    boolean prefix1 = true;
+    ByteBuffer v2 = header(VERSION);
+    ByteBuffer v1 = header(1);
     for (int i = 0; i < h.limit(); i++) {
       zero &= h.get(i) == 0;
-      prefix &= h.get(i) == valid.get(i);
+      prefix2 &= h.get(i) == v2.get(i);
+      prefix1 &= h.get(i) == v1.get(i);
     }
-    if (zero || prefix) {
+    if (zero || prefix2 || prefix1) {
       return;
     }
     StringBuilder hex = new StringBuilder();
@@ -183,11 +216,19 @@ public final class MetadataLog implements AutoCloseable {
         h.limit() == HEADER && h.getInt(0) == MAGIC
             ? "version "
                 + Integer.toUnsignedString(h.getInt(4))
-                + " (this engine reads version "
+                + " (this engine reads versions 1 and "
                 + VERSION
                 + ")"
-            : "an unknown header " + hex + " (expected 57414c4301000000)";
+            : "an unknown header " + hex + " (expected 57414c4302000000)";
     throw new dev.walrus.CorruptNamespaceException("metadata log " + p + " has " + why);
+  }
+
+  private static ByteBuffer header(int version) {
+    return ByteBuffer.allocate(HEADER)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(MAGIC)
+        .putInt(version)
+        .flip();
   }
 
   /**
@@ -239,9 +280,7 @@ public final class MetadataLog implements AutoCloseable {
     state.forEach(
         (k, v) -> {
           TopicState t = new TopicState();
-          t.cursors.putAll(v.cursors);
-          t.floor = v.floor;
-          t.restarts.addAll(v.restarts);
+          t.copyFrom(v);
           copy.put(k, t);
         });
     return copy;
@@ -283,6 +322,54 @@ public final class MetadataLog implements AutoCloseable {
     TopicState ts = state.computeIfAbsent(topicName, k -> new TopicState());
     ts.floor = Math.max(ts.floor, floor);
     appended();
+  }
+
+  /**
+   * Records a topic's own retention ({@code null}: forget it, the instance default applies)
+   * and forces the journal.
+   */
+  public synchronized void recordTopicConfig(byte[] topic, String topicName, TopicConfig c)
+      throws IOException {
+    buf.clear();
+    begin(TOPIC_CONFIG, topic);
+    putConfig(c);
+    finishAndWrite();
+    TopicState ts = state.computeIfAbsent(topicName, k -> new TopicState());
+    ts.config = c;
+    if (c == null && ts.onlyConfig()) {
+      state.remove(topicName);
+    }
+    appended();
+    force();
+  }
+
+  private void putConfig(TopicConfig c) {
+    long micros = 0;
+    long bytes = 0;
+    if (c != null && c.retention().isPresent()) {
+      java.time.Duration d = c.retention().get();
+      micros = Math.max(1, d.getSeconds() * 1_000_000L + d.getNano() / 1_000);
+    }
+    if (c != null && c.retentionBytes().isPresent()) {
+      bytes = c.retentionBytes().getAsLong();
+    }
+    buf.put((byte) (c == null ? 0 : 1)).putLong(micros).putLong(bytes);
+  }
+
+  /**
+   * Records that a topic was deleted at {@code end} (its entries below, its cursors and its
+   * configuration are gone) and forces the journal: this record is the deletion's commit
+   * point.
+   */
+  public synchronized void recordDelete(byte[] topic, String topicName, long end)
+      throws IOException {
+    buf.clear();
+    begin(DELETE, topic);
+    buf.putLong(end);
+    finishAndWrite();
+    state.computeIfAbsent(topicName, k -> new TopicState()).delete(end);
+    appended();
+    force();
   }
 
   /** Records that a topic restarts at {@code offset} after lost data. */
@@ -376,6 +463,15 @@ public final class MetadataLog implements AutoCloseable {
       for (Map.Entry<String, TopicState> e : snap.entrySet()) {
         byte[] t = e.getKey().getBytes(StandardCharsets.UTF_8);
         TopicState ts = e.getValue();
+        if (ts.deletedAt >= 0) {
+          writeRaw(DELETE, t, null, ts.deletedAt); // first: it clears what precedes it
+        }
+        if (ts.config != null) {
+          buf.clear();
+          begin(TOPIC_CONFIG, t);
+          putConfig(ts.config);
+          finishAndWrite();
+        }
         if (ts.floor > 0) {
           writeRaw(FLOOR, t, null, ts.floor);
         }

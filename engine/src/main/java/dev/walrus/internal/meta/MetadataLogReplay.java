@@ -1,6 +1,7 @@
 package dev.walrus.internal.meta;
 
 import dev.walrus.CorruptNamespaceException;
+import dev.walrus.TopicConfig;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.meta.MetadataLog.TopicState;
 import dev.walrus.internal.storage.StorageFile;
@@ -38,6 +39,8 @@ final class MetadataLogReplay {
   static final byte FLOOR = 2;
   static final byte RESTART = 3;
   static final byte DROP = 4;
+  static final byte TOPIC_CONFIG = 5;
+  static final byte DELETE = 6;
 
   private final StorageFile file;
   private final Path path;
@@ -119,7 +122,7 @@ final class MetadataLogReplay {
     if (buf.get(at + 7) != 0) {
       throw corrupt(pos, "reserved byte " + (buf.get(at + 7) & 0xFF) + " is not 0");
     }
-    if (type < CURSOR || type > DROP) {
+    if (type < CURSOR || type > DELETE) {
       throw corrupt(pos, "unknown record type " + (type & 0xFF));
     }
     int tl = buf.get(p++) & 0xFF;
@@ -152,6 +155,44 @@ final class MetadataLogReplay {
           ts.cursors.remove(cl == 0 ? "" : name(pos, p, cl, "consumer"));
           return;
         }
+      case TOPIC_CONFIG:
+        {
+          if (p + 17 != end) {
+            throw corrupt(pos, "a TOPIC_CONFIG body of " + n + " bytes");
+          }
+          int flags = buf.get(p) & 0xFF;
+          long micros = buf.getLong(p + 1);
+          long bytes = buf.getLong(p + 9);
+          if (flags > 1 || micros < 0 || bytes < 0 || (flags == 0 && (micros | bytes) != 0)) {
+            throw corrupt(
+                pos,
+                "TOPIC_CONFIG flags "
+                    + flags
+                    + ", retention "
+                    + micros
+                    + " µs, "
+                    + bytes
+                    + " bytes");
+          }
+          if (flags == 0) {
+            ts.config = null;
+            return;
+          }
+          TopicConfig c = TopicConfig.unlimited();
+          if (micros > 0) {
+            c =
+                c.withRetention(
+                    java.time.Duration.of(micros, java.time.temporal.ChronoUnit.MICROS));
+          }
+          ts.config = bytes > 0 ? c.withRetentionBytes(bytes) : c;
+          return;
+        }
+      case DELETE:
+        if (p + 8 != end) {
+          throw corrupt(pos, "a DELETE body of " + n + " bytes");
+        }
+        ts.delete(offset(pos, buf.getLong(p), "deletion offset"));
+        return;
       case FLOOR:
         if (p + 8 != end) {
           throw corrupt(pos, "a FLOOR body of " + n + " bytes");

@@ -85,10 +85,11 @@ public final class ChainReader {
     }
     long limit = b.endPos();
     long abs = b.base() + pos;
-    ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + limit);
+    int hs = b.entryHeaderSize(); // 24 in blocks of format version 1, else 28
+    ensure(b.file(), abs, hs, b.base() + limit);
     int at = (int) (abs - winStart);
     int len = EntryFormat.payloadLength(win, at);
-    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
+    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > limit) {
       throw corrupt(
           topic,
@@ -99,17 +100,18 @@ public final class ChainReader {
     }
     long off = EntryFormat.offset(win, at);
     int id = EntryFormat.topicId(win, at);
+    long ts = EntryFormat.timestamp(win, at, hs);
     byte[] data;
     if (frame <= READ_AHEAD) {
       ensure(b.file(), abs, (int) frame, b.base() + limit);
       at = (int) (abs - winStart);
-      if (!EntryFormat.verify(win, at, len, crc)) {
+      if (!EntryFormat.verify(win, at, len, hs, crc)) {
         throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
       }
       data = new byte[len];
-      win.get(at + EntryFormat.HEADER_SIZE, data);
+      win.get(at + hs, data);
     } else {
-      data = readLarge(b, abs, at, len, topic, p);
+      data = readLarge(b, abs, at, len, hs, topic, p);
     }
     if (off != expected || id != topic.id()) {
       throw corrupt(topic, expected, b, pos, "found offset " + off + " of topic id " + id);
@@ -117,7 +119,7 @@ public final class ChainReader {
     lastBlock = b;
     lastOffset = off;
     lastNextPos = pos + frame;
-    return new Entry(topic.name(), off, data);
+    return new Entry(topic.name(), off, ts, data);
   }
 
   /** Moves {@code p} past the entry returned by the last {@link #peek} at {@code p}. */
@@ -148,9 +150,10 @@ public final class ChainReader {
       expected = Math.max(expected, b.firstOffset());
     }
     long abs = b.base() + pos;
-    ensure(b.file(), abs, EntryFormat.HEADER_SIZE, b.base() + b.endPos());
+    int hs = b.entryHeaderSize();
+    ensure(b.file(), abs, hs, b.base() + b.endPos());
     int len = EntryFormat.payloadLength(win, (int) (abs - winStart));
-    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len));
+    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > b.endPos()) {
       throw corrupt(topic, p.nextOffset, b, pos, "length runs past the block's end");
     }
@@ -160,12 +163,12 @@ public final class ChainReader {
     return true;
   }
 
-  private byte[] readLarge(Block b, long abs, int at, int len, Topic topic, ReadPosition p)
+  private byte[] readLarge(Block b, long abs, int at, int len, int hs, Topic topic, ReadPosition p)
       throws IOException {
-    byte[] header = new byte[EntryFormat.HEADER_SIZE];
+    byte[] header = new byte[hs];
     win.get(at, header);
     byte[] data = new byte[len];
-    long from = abs + EntryFormat.HEADER_SIZE;
+    long from = abs + hs;
     int done = 0;
     while (done < len) {
       int n = Math.min(CHUNK, len - done);
@@ -176,7 +179,7 @@ public final class ChainReader {
       done += n;
     }
     crc.reset();
-    crc.update(header, 4, EntryFormat.HEADER_SIZE - 4);
+    crc.update(header, 4, hs - 4);
     crc.update(data, 0, len);
     int stored = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
     if ((int) crc.getValue() != stored) {

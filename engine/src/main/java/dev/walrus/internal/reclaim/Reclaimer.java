@@ -1,5 +1,6 @@
 package dev.walrus.internal.reclaim;
 
+import dev.walrus.TopicConfig;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.DataFiles;
@@ -11,18 +12,22 @@ import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.meta.MetadataLog;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes data files whose every block is consumed: dead, or sealed with all its entries
- * below the lowest cursor of its topic (a topic without cursors consumes nothing).
+ * below the lowest cursor of its topic (a topic without cursors consumes nothing), or
+ * below its floor (which {@link Retention}, run first in each pass, raises past blocks
+ * the topic's retention drops, and a topic's deletion raises to its end).
  *
  * <p>Before a file is deleted, each topic with blocks in it gets a floor record in the
  * metadata log (forced): offsets below the floor are gone. Recovery needs the floor to
@@ -43,6 +48,8 @@ public final class Reclaimer {
   private final Executor executor;
   private final Metrics metrics;
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Supplier<Collection<Topic>> allTopics;
+  private final Retention retention;
 
   /**
    * @param config the instance's configuration (backend, directory, schedule)
@@ -53,6 +60,8 @@ public final class Reclaimer {
    * @param journal the metadata log the floors go to
    * @param executor runs the passes {@link #poke} asks for
    * @param metrics told of every file deleted
+   * @param allTopics every topic, for retention
+   * @param retentionOf a topic's effective retention by name
    */
   public Reclaimer(
       EngineConfig config,
@@ -62,8 +71,12 @@ public final class Reclaimer {
       Cursors cursors,
       MetadataLog journal,
       Executor executor,
-      Metrics metrics) {
+      Metrics metrics,
+      Supplier<Collection<Topic>> allTopics,
+      Function<String, TopicConfig> retentionOf) {
     this.metrics = metrics;
+    this.allTopics = allTopics;
+    this.retention = new Retention(retentionOf, cursors, journal, config.clock(), config.quiet());
     this.config = config;
     this.health = health;
     this.files = files;
@@ -99,8 +112,14 @@ public final class Reclaimer {
     }
   }
 
-  /** Deletes every file that is fully consumed. */
+  /**
+   * Applies every topic's retention (raising floors past blocks it drops), then deletes
+   * every file that is fully consumed or dropped.
+   */
   public synchronized void run() throws IOException {
+    for (Topic t : sorted(allTopics.get())) {
+      retention.apply(t);
+    }
     // Not currentFile() then files(): a file created in between (right after a restart,
     // before the first allocation, there is no current file) would look like a file with
     // no live blocks, and be deleted under the writer about to fill it.

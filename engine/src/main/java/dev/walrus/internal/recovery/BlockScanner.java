@@ -24,11 +24,17 @@ final class BlockScanner {
   private long windowStart = -1;
   private int windowLen;
 
+  /** Timestamps of the first and last valid entries of the last scan (or NO_TIMESTAMP). */
+  long firstTimestamp;
+
+  long lastTimestamp;
+
   /**
    * Scans the block of header {@code h} at {@code base} of {@code f}.
    *
    * @return where the block's valid prefix ends: after its last valid entry, and after
-   *     the last valid committed one
+   *     the last valid committed one ({@link #firstTimestamp} and {@link #lastTimestamp}
+   *     then hold the timestamps of its first and last valid entries)
    */
   BlockEnds scan(StorageFile f, long base, BlockHeader h) throws IOException {
     long fileSize = f.size(); // a file cut short ends the block, padding included
@@ -36,14 +42,17 @@ final class BlockScanner {
     long offset = h.firstOffset;
     long commitPos = pos;
     long commitOffset = offset;
-    while (pos + EntryFormat.HEADER_SIZE <= h.length) {
+    int hs = h.entryHeaderSize();
+    firstTimestamp = BlockHeader.NO_TIMESTAMP;
+    lastTimestamp = BlockHeader.NO_TIMESTAMP;
+    while (pos + hs <= h.length) {
       long abs = base + pos;
-      if (!fill(f, abs, EntryFormat.HEADER_SIZE)) {
+      if (!fill(f, abs, hs)) {
         break;
       }
       int at = (int) (abs - windowStart);
       long len = Integer.toUnsignedLong(EntryFormat.payloadLength(window, at));
-      long frame = EntryFormat.frameSize(len);
+      long frame = EntryFormat.frameSize(len, hs);
       if (len > EntryFormat.MAX_PAYLOAD
           || pos + frame > h.length
           || abs + frame > fileSize
@@ -52,9 +61,14 @@ final class BlockScanner {
         break;
       }
       int flags = EntryFormat.flags(window, at);
-      if (!verify(f, abs, at, (int) len)) {
+      long ts = EntryFormat.timestamp(window, at, hs);
+      if (!verify(f, abs, at, (int) len, hs)) {
         break;
       }
+      if (firstTimestamp == BlockHeader.NO_TIMESTAMP) {
+        firstTimestamp = ts;
+      }
+      lastTimestamp = ts;
       pos += frame;
       offset++;
       if ((flags & EntryFormat.FLAG_MORE) == 0) {
@@ -65,19 +79,19 @@ final class BlockScanner {
     return new BlockEnds(pos, offset, commitPos, commitOffset);
   }
 
-  private boolean verify(StorageFile f, long abs, int at, int len) throws IOException {
-    if (EntryFormat.HEADER_SIZE + len <= WINDOW) {
-      if (!fill(f, abs, EntryFormat.HEADER_SIZE + len)) {
+  private boolean verify(StorageFile f, long abs, int at, int len, int hs) throws IOException {
+    if (hs + len <= WINDOW) {
+      if (!fill(f, abs, hs + len)) {
         return false;
       }
-      return EntryFormat.verify(window, (int) (abs - windowStart), len, crc);
+      return EntryFormat.verify(window, (int) (abs - windowStart), len, hs, crc);
     }
     int stored = window.getInt(at);
     crc.reset();
     ByteBuffer v = window.duplicate();
-    v.position(at + 4).limit(at + EntryFormat.HEADER_SIZE);
+    v.position(at + 4).limit(at + hs);
     crc.update(v);
-    long from = abs + EntryFormat.HEADER_SIZE;
+    long from = abs + hs;
     long left = len;
     ByteBuffer chunk = ByteBuffer.allocateDirect(WINDOW);
     while (left > 0) {

@@ -126,6 +126,9 @@ public final class Recovery {
       List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, new ArrayList<>());
       cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
       TopicState ts = meta.getOrDefault(name, new TopicState());
+      if (cands.isEmpty() && ts.onlyConfig()) {
+        continue; // a configuration set before the topic's first entry: no topic yet
+      }
       ChainBuilder chain = new ChainBuilder(ts.floor, ts.restarts, r.files::containsKey);
       for (ChainBuilder.Candidate c : cands) {
         chain.offer(c);
@@ -153,9 +156,16 @@ public final class Recovery {
                 + " claims impossible offsets)");
       }
       Topic topic = new Topic(name, end, ts.floor);
+      topic.useClock(config.clock());
+      if (ts.deletedAt >= 0) {
+        topic.hideBelow(ts.deletedAt);
+      }
       for (Block b : chain.accepted()) {
         topic.link(b);
         b.seal();
+        if (b.header().version > 1) {
+          topic.stampAtLeast(b.lastTimestamp()); // timestamps never go backwards
+        }
       }
       topic.trimHead();
       r.topics.put(name, topic);
@@ -210,7 +220,7 @@ public final class Recovery {
         long at = c.block.base() + c.block.header().sealPosition;
         // A block of a file cut short inside its seal keeps no seal: it is scanned again
         // next time, with the same result (nothing is ever appended to it).
-        if (c.pendingSeal != null && at + BlockHeader.SEAL_SIZE <= c.block.file().size()) {
+        if (c.pendingSeal != null && at + c.block.header().sealSize() <= c.block.file().size()) {
           c.block.file().file().write(c.pendingSeal, at);
         }
       }
@@ -220,10 +230,47 @@ public final class Recovery {
     }
   }
 
+  /**
+   * The first entry's timestamp of a sealed block of format version 2, from its header
+   * read with the block's: the seal vouches for the entry being there. Falls back to the
+   * last timestamp (an upper bound) if the bytes read do not reach it or do not look like
+   * the block's first entry.
+   */
+  private static long firstStamp(ByteBuffer hb, int got, BlockHeader h, long last) {
+    int at = h.entriesStart();
+    if (h.version == 1 || got < at + EntryFormat.HEADER_SIZE) {
+      return last;
+    }
+    if (EntryFormat.offset(hb, at) != h.firstOffset || EntryFormat.topicId(hb, at) != h.topicId) {
+      return last;
+    }
+    return Math.min(last, EntryFormat.timestamp(hb, at, EntryFormat.HEADER_SIZE));
+  }
+
+  /**
+   * Entries of format version 1 carry no time. Their blocks count as last written at their
+   * data file's modification time (an upper bound: nothing is written to a recovered file
+   * but seals), so age retention never deletes them earlier than it would have had they
+   * carried timestamps; their entries report timestamp 0.
+   */
+  private long v1Stamp(DataFile df) {
+    try {
+      java.nio.file.attribute.FileTime t =
+          java.nio.file.Files.getLastModifiedTime(df.file().path());
+      return Math.max(0L, t.to(java.util.concurrent.TimeUnit.MICROSECONDS));
+    } catch (IOException e) {
+      return Math.max(0L, config.clock().getAsLong()); // as if written now
+    }
+  }
+
   private List<ChainBuilder.Candidate> walk(DataFile df, Result r) throws IOException {
     List<ChainBuilder.Candidate> out = new ArrayList<>();
-    ByteBuffer hb = ByteBuffer.allocate(BlockHeader.MAX_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    // The header, its seal and the first entry's header (for the block's first timestamp).
+    ByteBuffer hb =
+        ByteBuffer.allocate(BlockHeader.MAX_SIZE + EntryFormat.HEADER_SIZE)
+            .order(ByteOrder.LITTLE_ENDIAN);
     long size = df.size();
+    long v1Stamp = BlockHeader.NO_TIMESTAMP; // for blocks of format version 1, see v1Stamp()
     long pos = 0;
     while (pos + 48 <= size) {
       hb.clear();
@@ -257,19 +304,35 @@ public final class Recovery {
       if (seal != null
           && !seal.dead()
           && seal.ends().endOffset() - h.firstOffset
-              > (seal.ends().endPos() - h.entriesStart()) / EntryFormat.HEADER_SIZE) {
+              > (seal.ends().endPos() - h.entriesStart())
+                  / EntryFormat.frameSize(0, h.entryHeaderSize())) {
         seal = null; // more entries than its bytes can hold: scan the block instead
       }
       ChainBuilder.Candidate c;
+      boolean holdsEntries = false;
       if (seal != null && seal.dead()) {
         c = ChainBuilder.Candidate.markedDead(b, seal.ends());
         b.seal();
       } else if (seal != null) {
         c = ChainBuilder.Candidate.sealed(b, seal.ends());
+        holdsEntries = seal.ends().endOffset() > h.firstOffset;
+        if (holdsEntries) {
+          b.setTimestamps(firstStamp(hb, got, h, seal.lastTimestamp()), seal.lastTimestamp());
+        }
       } else {
         BlockEnds ends = scanner.scan(df.file(), pos, h);
-        c = ChainBuilder.Candidate.scanned(b, ends, h.encodeSeal(ends));
+        c = ChainBuilder.Candidate.scanned(b, ends, h.encodeSeal(ends, scanner.lastTimestamp));
+        holdsEntries = ends.endOffset() > h.firstOffset;
+        if (holdsEntries) {
+          b.setTimestamps(scanner.firstTimestamp, scanner.lastTimestamp);
+        }
         r.blocksScanned++;
+      }
+      if (h.version == 1 && holdsEntries) {
+        if (v1Stamp == BlockHeader.NO_TIMESTAMP) {
+          v1Stamp = v1Stamp(df);
+        }
+        b.setTimestamps(0L, v1Stamp);
       }
       out.add(c);
       if (cutShort) {

@@ -68,6 +68,9 @@ public final class TopicWriter {
   /** Writes are collected until the end of the operation (batches). */
   private boolean deferring;
 
+  /** The current operation's timestamp: every entry of an append or batch shares it. */
+  private long stamp;
+
   /** State before the current operation, for rollback. */
   private Block startBlock;
 
@@ -141,6 +144,7 @@ public final class TopicWriter {
   private void begin(long offset, boolean batch) {
     writeOffset = offset;
     deferring = batch;
+    stamp = topic.stamp();
     rolled.clear();
     allocated.clear();
     startBlock = block;
@@ -159,7 +163,8 @@ public final class TopicWriter {
     if (buf.remaining() < EntryFormat.HEADER_SIZE) {
       buf = spill();
     }
-    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), flags, payload);
+    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), flags, stamp, payload);
+    block.noteTimestamp(stamp);
     int off = 0;
     while (off < payload.length) {
       if (!buf.hasRemaining()) {
@@ -244,7 +249,9 @@ public final class TopicWriter {
               old,
               writePos,
               writeOffset,
-              old.header().encodeSeal(writePos, writeOffset, commitPos, commitOffset)));
+              old.header()
+                  .encodeSeal(
+                      writePos, writeOffset, commitPos, commitOffset, old.lastTimestamp())));
       topic.link(fresh);
     } else {
       topic.link(fresh);
@@ -295,7 +302,11 @@ public final class TopicWriter {
                 startBlock
                     .header()
                     .encodeSeal(
-                        startWritePos, startBlock.endOffset(), startCommitPos, startCommitOffset),
+                        startWritePos,
+                        startBlock.endOffset(),
+                        startCommitPos,
+                        startCommitOffset,
+                        startBlock.lastTimestamp()),
                 startBlock.base() + startBlock.header().sealPosition);
         startBlock.seal();
         files.add(startBlock.file());

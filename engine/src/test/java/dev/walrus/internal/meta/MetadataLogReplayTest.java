@@ -89,7 +89,11 @@ class MetadataLogReplayTest {
 
   // ------------------------------------------------------------------ encoding
 
+  /** A version-1 header: still read (and rewritten as version 2 at open). */
   private static final byte[] HEADER = {0x57, 0x41, 0x4C, 0x43, 1, 0, 0, 0};
+
+  /** The header written now. */
+  private static final byte[] HEADER_V2 = {0x57, 0x41, 0x4C, 0x43, 2, 0, 0, 0};
 
   private static byte[] record(int type, byte[] body) {
     ByteBuffer b = ByteBuffer.allocate(8 + body.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -183,7 +187,7 @@ class MetadataLogReplayTest {
         assertThat(j.snapshot()).isEmpty();
         j.recordCursor(new byte[] {'t'}, "t", new byte[0], "", 3);
       }
-      assertThat(Files.readAllBytes(p)).startsWith(HEADER);
+      assertThat(Files.readAllBytes(p)).startsWith(HEADER_V2);
       try (MetadataLog j = open(new ReadSizes())) {
         assertThat(j.snapshot().get("t").cursors).containsEntry("", 3L);
       }
@@ -207,7 +211,7 @@ class MetadataLogReplayTest {
     for (byte[] header :
         new byte[][] {
           "GARBAGE!".getBytes(StandardCharsets.US_ASCII),
-          {0x57, 0x41, 0x4C, 0x43, 2, 0, 0, 0},
+          {0x57, 0x41, 0x4C, 0x43, 3, 0, 0, 0},
           {0x57, 0x41, 0x58}
         }) {
       Path p = dir.resolve(MetadataLog.FILE);
