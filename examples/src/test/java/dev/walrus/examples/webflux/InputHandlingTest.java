@@ -272,10 +272,10 @@ class InputHandlingTest {
             "unsupported-media-type")
         .jsonPath("$.detail")
         .value(d -> assertThat((String) d).contains("text/plain").contains("application/x-ndjson"));
-    client.delete().uri("/topics/t").exchange().expectHeader().exists("Allow");
-    problem(client.delete().uri("/topics/t").exchange(), 405, "method-not-allowed")
+    client.put().uri("/topics/t").exchange().expectHeader().exists("Allow");
+    problem(client.put().uri("/topics/t").exchange(), 405, "method-not-allowed")
         .jsonPath("$.detail")
-        .value(d -> assertThat((String) d).contains("DELETE"));
+        .value(d -> assertThat((String) d).contains("PUT"));
     problem(
             client.get().uri("/topics").accept(MediaType.IMAGE_PNG).exchange(),
             406,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walrus.Entry;
 import dev.walrus.TopicConfig;
 import dev.walrus.Walrus;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +37,7 @@ class TopicLifecycleApiTest {
 
   @Autowired WebTestClient client;
   @Autowired Walrus wal;
+  @LocalServerPort int port;
 
   private long append(String topic, String body) {
     return wal.appendForTopic(topic, body.getBytes(StandardCharsets.UTF_8));
@@ -96,7 +99,15 @@ class TopicLifecycleApiTest {
 
   @Test
   void deleteOfAnInvalidTopicNameIs400() {
-    problem(client.delete().uri("/topics/a%00b").exchange(), 400, "invalid-topic");
+    problem(
+            client
+                .delete()
+                .uri(URI.create("http://localhost:" + port + "/topics/caf%E9"))
+                .exchange(),
+            400,
+            "invalid-topic")
+        .jsonPath("$.topic")
+        .isEqualTo("caf%E9");
   }
 
   @Test
