@@ -94,6 +94,15 @@ public class WalrusAutoConfiguration {
           b.maxEntryBytes((int) maxEntry);
         });
     b.sharedCursor(p.isSharedCursor());
+    if (p.getRetention() != null) {
+      check("retention", p.getRetention(), () -> b.retention(p.getRetention()));
+    }
+    if (p.getRetentionBytes() != null) {
+      check(
+          "retention-bytes",
+          p.getRetentionBytes(),
+          () -> b.retentionBytes(p.getRetentionBytes().toBytes()));
+    }
     if (p.getQuiet() != null) {
       b.quiet(p.getQuiet());
     }

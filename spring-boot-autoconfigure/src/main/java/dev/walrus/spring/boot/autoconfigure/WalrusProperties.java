@@ -95,6 +95,18 @@ public class WalrusProperties {
   /** Whether to silence the engine's info and debug logging. Unset: WALRUS_QUIET=1. */
   private Boolean quiet;
 
+  /**
+   * The age limit of every topic without its own retention (Walrus.setTopicConfig):
+   * older blocks are deleted even if unread. Unset: no age limit.
+   */
+  private Duration retention;
+
+  /**
+   * The size limit of every topic without its own retention: a topic keeps at most this
+   * plus its newest block. Unset: no size limit.
+   */
+  private DataSize retentionBytes;
+
   /** @return the data directory, or null for the engine's default */
   public Path getDataDir() {
     return dataDir;
@@ -213,6 +225,26 @@ public class WalrusProperties {
   /** @param sharedCursor false to open without shared cursors */
   public void setSharedCursor(boolean sharedCursor) {
     this.sharedCursor = sharedCursor;
+  }
+
+  /** @return the instance default age limit, or null for none */
+  public Duration getRetention() {
+    return retention;
+  }
+
+  /** @param retention the instance default age limit (positive), or null for none */
+  public void setRetention(Duration retention) {
+    this.retention = retention;
+  }
+
+  /** @return the instance default size limit, or null for none */
+  public DataSize getRetentionBytes() {
+    return retentionBytes;
+  }
+
+  /** @param retentionBytes the instance default size limit (positive), or null for none */
+  public void setRetentionBytes(DataSize retentionBytes) {
+    this.retentionBytes = retentionBytes;
   }
 
   /** @return true to silence the engine's info/debug logging; null for WALRUS_QUIET */

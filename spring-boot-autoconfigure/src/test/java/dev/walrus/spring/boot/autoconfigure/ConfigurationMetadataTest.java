@@ -38,7 +38,9 @@ class ConfigurationMetadataTest {
             "blocks-per-file",
             "max-entry-bytes",
             "shared-cursor",
-            "quiet");
+            "quiet",
+            "retention",
+            "retention-bytes");
     for (String n : names) {
       int at = json.indexOf("\"name\": \"walrus." + n + "\"");
       assertThat(at).as("walrus." + n).isNotNegative();

@@ -65,7 +65,9 @@ class WalrusAutoConfigurationTest {
             "walrus.block-size=8KB",
             "walrus.blocks-per-file=3",
             "walrus.max-entry-bytes=4KB",
-            "walrus.shared-cursor=false")
+            "walrus.shared-cursor=false",
+            "walrus.retention=36h",
+            "walrus.retention-bytes=64MB")
         .run(
             ctx -> {
               assertThat(ctx).hasNotFailed();
@@ -81,6 +83,11 @@ class WalrusAutoConfigurationTest {
                   .isInstanceOf(EntryTooLargeException.class);
               assertThatThrownBy(() -> w.readNext("t", true))
                   .isInstanceOf(SharedCursorDisabledException.class);
+              assertThat(w.topicConfig("any"))
+                  .isEqualTo(
+                      dev.walrus.TopicConfig.unlimited()
+                          .withRetention(java.time.Duration.ofHours(36))
+                          .withRetentionBytes(64L << 20));
               // data files are blocks-per-file blocks of block-size bytes
               assertThat(fileSizes(w.directory())).contains(3L * 8192);
             });
@@ -192,7 +199,9 @@ class WalrusAutoConfigurationTest {
             new String[] {"walrus.block-size=2GB", "walrus.block-size=2147483648B"},
             new String[] {"walrus.blocks-per-file=0", "walrus.blocks-per-file=0"},
             new String[] {"walrus.max-entry-bytes=2GB", "walrus.max-entry-bytes=2147483648B"},
-            new String[] {"walrus.fsync-interval=0ms", "walrus.fsync-interval=PT0S"});
+            new String[] {"walrus.fsync-interval=0ms", "walrus.fsync-interval=PT0S"},
+            new String[] {"walrus.retention=-1h", "walrus.retention=PT-1H"},
+            new String[] {"walrus.retention-bytes=0B", "walrus.retention-bytes=0B"});
     for (String[] b : bad) {
       runner()
           .withPropertyValues(b[0])
