@@ -48,6 +48,9 @@ public final class TopicWriter {
 
   private final List<Block> allocated = new ArrayList<>(4);
 
+  /** Data files the current operation wrote entries or block headers to (SyncEach force). */
+  private final List<DataFile> written = new ArrayList<>(2);
+
   /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
 
@@ -138,11 +141,40 @@ public final class TopicWriter {
     return first;
   }
 
+  /**
+   * Appends independent entries (no batch flag: each stands alone at recovery) with one
+   * write and, under SyncEach, one force: a group commit of concurrent single appends
+   * ({@link AppendGroup}). Published together; if the write fails, none is.
+   *
+   * @return the offset of the first entry; the entries occupy consecutive offsets
+   */
+  public long appendEach(List<byte[]> payloads) {
+    if (payloads.size() == 1) {
+      return append(payloads.get(0));
+    }
+    long first = topic.endOffset();
+    begin(first, true);
+    int n = payloads.size();
+    try {
+      for (int i = 0; i < n; i++) {
+        frame(payloads.get(i), 0);
+      }
+      writeOut();
+    } catch (InternalError e) {
+      throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
+    } catch (IOException e) {
+      throw rollback("append to topic '" + topic.name() + "'", e);
+    }
+    commit();
+    return first;
+  }
+
   private void begin(long offset, boolean batch) {
     writeOffset = offset;
     deferring = batch;
     rolled.clear();
     allocated.clear();
+    written.clear();
     startBlock = block;
     startTail = topic.tail();
     startWritePos = writePos;
@@ -205,6 +237,14 @@ public final class TopicWriter {
   private void writeOut() throws IOException {
     spill();
     writeQueued();
+    if (durability.syncEach()) {
+      // One force of every file written (shared with concurrent writers, GroupForce), and
+      // only then the seals: a seal must never describe bytes that could still be lost.
+      for (int i = 0; i < allocated.size(); i++) {
+        addWritten(allocated.get(i).file());
+      }
+      durability.forceWritten(written);
+    }
     for (int i = 0; i < rolled.size(); i++) {
       durability.sealed(rolled.get(i).block(), rolled.get(i).seal());
     }
@@ -224,9 +264,16 @@ public final class TopicWriter {
           }
         }
         run.file().markDirty();
+        addWritten(run.file());
       }
     } finally {
       staging.recycle();
+    }
+  }
+
+  private void addWritten(DataFile f) {
+    if (!written.contains(f)) {
+      written.add(f);
     }
   }
 
