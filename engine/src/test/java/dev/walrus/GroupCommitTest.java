@@ -144,6 +144,28 @@ class GroupCommitTest {
   }
 
   @Test
+  void singleAndBatchAppendsMixedOnOneTopicAllSurviveAReopen() throws Exception {
+    try (Walrus w = syncEach().open()) {
+      runAll(
+          id -> {
+            for (int i = 0; i < PER_THREAD; i++) {
+              byte[] p = payload(id, i);
+              if (id % 4 == 0 && i + 1 < PER_THREAD) { // a batch holds the lock meanwhile
+                byte[] q = payload(id, ++i);
+                long first = w.batchAppendForTopic("one", List.of(p, q));
+                ack("one", first, p);
+                ack("one", first + 1, q);
+              } else {
+                ack("one", w.appendForTopic("one", p), p);
+              }
+            }
+          });
+      assertThat(acked.get("one")).hasSize(THREADS * PER_THREAD);
+    }
+    assertExactlyTheAcknowledgedAfterReopen();
+  }
+
+  @Test
   void aFailedGroupWriteFailsItsCallersOnlyAndNoneOfItIsVisible() throws Exception {
     FaultyStorage s = new FaultyStorage();
     AtomicInteger rolledBack = new AtomicInteger();

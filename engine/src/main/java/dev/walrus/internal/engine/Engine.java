@@ -308,6 +308,10 @@ public final class Engine implements AutoCloseable {
       first = w.appendBatch(batch);
     } finally {
       t.writeLock().unlock();
+      AppendGroup g = groups.get(topic);
+      if (g != null) {
+        g.unlocked(); // single appends queued meanwhile get a leader
+      }
     }
     if (measured) {
       metrics.batchAppend(topic, n, total, System.nanoTime() - t0);

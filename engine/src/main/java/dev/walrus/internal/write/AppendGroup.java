@@ -32,6 +32,9 @@ public final class AppendGroup {
   /** Most payload bytes in one group write (a larger entry goes alone). */
   static final long MAX_BYTES = 4L << 20;
 
+  /** Longest a parked caller waits before it looks at the lock again. */
+  private static final long SAFETY_NANOS = 1_000_000;
+
   private final TopicWriter writer;
   private final ReentrantLock lock;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
@@ -92,16 +95,13 @@ public final class AppendGroup {
             }
           } finally {
             lock.unlock();
-            Request next = queue.peek();
-            if (next != null) {
-              LockSupport.unpark(next.waiter); // the next leader: its entry is still queued
-            }
+            unlocked();
           }
         } else {
-          // Woken when our entry is done, or (by the leader that unlocks) to lead. Every
-          // unlock is followed by that peek, so an entry queued before a failed tryLock is
-          // never left without a leader.
-          LockSupport.park(this);
+          // Woken when our entry is done, or (by whoever unlocks, see unlocked()) to lead.
+          // The timeout is a safety net for a holder of the lock that does not know this
+          // queue: the entry is never left without a leader for long.
+          LockSupport.parkNanos(this, SAFETY_NANOS);
           if (Thread.interrupted()) {
             interrupted = true; // kept for the caller; park would not wait with it set
           }
@@ -116,6 +116,17 @@ public final class AppendGroup {
       throw r.error;
     }
     return r.offset;
+  }
+
+  /**
+   * Must follow every release of the topic's write lock by a holder other than this
+   * group's leaders (a batch append): wakes the caller of the first queued entry to lead.
+   */
+  public void unlocked() {
+    Request next = queue.peek();
+    if (next != null) {
+      LockSupport.unpark(next.waiter); // the next leader: its entry is still queued
+    }
   }
 
   /** Writes one group of queued entries (the lock is held) and wakes their callers. */
