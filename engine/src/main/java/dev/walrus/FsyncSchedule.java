@@ -5,8 +5,10 @@ package dev.walrus;
  * an acknowledgment (a returned append) means.
  *
  * <ul>
- *   <li>{@link #syncEach()}: data files and the metadata log are opened with
- *       {@code DSYNC}; an append returns only once its bytes are on stable storage, and
+ *   <li>{@link #syncEach()}: an append returns only once its bytes are on stable
+ *       storage (the appending threads force the data files they wrote, concurrent
+ *       appends sharing one force: group commit; the metadata log is opened with
+ *       {@code DSYNC}), and
  *       a consuming read under {@link ReadConsistency#strictlyAtOnce()} returns only once
  *       its cursor is. Survives power loss.</li>
  *   <li>{@link #milliseconds(long)} (default 200 ms): an append returns once its bytes

@@ -57,8 +57,9 @@ public interface WalrusMetricsListener {
    * A force pass completed: the data files written since the previous one, then the
    * metadata log, were forced to stable storage (the {@code Milliseconds} schedule's
    * periodic force, an explicit {@code sync()}, the final one at close). Passes that found
-   * nothing to force are not reported. Under {@code SyncEach} files are written with
-   * {@code DSYNC}, so appends need no pass and only {@code sync()} and close report one.
+   * nothing to force are not reported. Under {@code SyncEach} each append is forced by
+   * the appending threads themselves (one force shared by concurrent appends, group
+   * commit), which is not a pass: only {@code sync()} and close report one.
    *
    * @param files the data files forced (0 when only the metadata log was)
    * @param nanos how long the pass took

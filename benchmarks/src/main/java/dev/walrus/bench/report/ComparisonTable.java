@@ -139,15 +139,28 @@ public final class ComparisonTable {
                 NO_REACTIVE + String.format("; %.2fx engine append (FD, %s)", v / engine, fsync)));
       }
     }
-    double one = r.score(durable(1));
-    for (int p : new int[] {1, 8, 64}) {
-      double v = r.score(durable(p)) * p;
-      rows.add(
-          rate(
-              "durable (SyncEach) appends, " + p + " producer" + (p > 1 ? "s" : ""),
-              v,
-              Double.NaN,
-              NO_FSYNC + String.format("; %.1fx one producer", v / one)));
+    for (String[] path :
+        new String[][] {
+          {"blocking", "blocking, one topic"},
+          {"blockingTopics", "blocking, a topic each"},
+          {"reactive", "ReactiveWalrus, one topic"}
+        }) {
+      double one = r.score(durable(1, path[0]));
+      for (int p : new int[] {1, 8, 64}) {
+        double v = r.score(durable(p, path[0]));
+        rows.add(
+            rate(
+                "durable (SyncEach) appends, "
+                    + p
+                    + " producer"
+                    + (p > 1 ? "s" : "")
+                    + " ("
+                    + path[1]
+                    + ")",
+                v,
+                Double.NaN,
+                NO_FSYNC + String.format("; %.1fx one producer", v / one)));
+      }
     }
     String tail = "TailLatencyBench.appendToTail";
     String peerTail = "PeerTailLatencyBench.appendToTail";

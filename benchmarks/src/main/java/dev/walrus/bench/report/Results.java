@@ -102,10 +102,11 @@ public final class Results {
 
     /**
      * @param producers 1, 8 or 64
-     * @return the durable producers case (rounds per second)
+     * @param path blocking, blockingTopics or reactive
+     * @return the durable producers case (acknowledged entries per second, all producers)
      */
-    public static String durable(int producers) {
-      return "DurableProducersBench.round[producers=" + producers + "]";
+    public static String durable(int producers, String path) {
+      return "DurableProducersBench.producers" + producers + "[path=" + path + "]";
     }
   }
 }

@@ -22,6 +22,7 @@ import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.reclaim.Reclaimer;
 import dev.walrus.internal.recovery.Recovery;
 import dev.walrus.internal.time.TimeLookup;
+import dev.walrus.internal.write.AppendGroup;
 import dev.walrus.internal.write.BlockAllocator;
 import dev.walrus.internal.write.Durability;
 import dev.walrus.internal.write.TopicWriter;
@@ -71,6 +72,10 @@ public final class Engine implements AutoCloseable {
   private final ScheduledExecutorService maintenance;
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TopicWriter> writers = new ConcurrentHashMap<>();
+
+  /** SyncEach only: each topic's group commit of single appends. */
+  private final ConcurrentHashMap<String, AppendGroup> groups = new ConcurrentHashMap<>();
+
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<AppendListener>> listeners =
       new ConcurrentHashMap<>();
 
@@ -251,13 +256,26 @@ public final class Engine implements AutoCloseable {
     }
     Topic t = w.topic();
     long offset;
-    t.writeLock().lock();
-    try {
-      health.check();
-      checkOffsetLimit(t, 1);
-      offset = w.append(data);
-    } finally {
-      t.writeLock().unlock();
+    if (config.syncEach()) {
+      // Each write waits for stable storage: concurrent callers share one (group commit).
+      offset =
+          groups
+              .computeIfAbsent(topic, k -> new AppendGroup(writer(k)))
+              .append(
+                  data,
+                  n -> {
+                    health.check();
+                    checkOffsetLimit(t, n);
+                  });
+    } else {
+      t.writeLock().lock();
+      try {
+        health.check();
+        checkOffsetLimit(t, 1);
+        offset = w.append(data);
+      } finally {
+        t.writeLock().unlock();
+      }
     }
     if (measured) {
       metrics.append(topic, data.length, System.nanoTime() - t0);
@@ -310,6 +328,10 @@ public final class Engine implements AutoCloseable {
       first = w.appendBatch(batch);
     } finally {
       t.writeLock().unlock();
+      AppendGroup g = groups.get(topic);
+      if (g != null) {
+        g.unlocked(); // single appends queued meanwhile get a leader
+      }
     }
     if (measured) {
       metrics.batchAppend(topic, n, total, System.nanoTime() - t0);

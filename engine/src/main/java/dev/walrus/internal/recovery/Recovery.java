@@ -109,7 +109,8 @@ public final class Recovery {
       if (seq < 0) {
         continue;
       }
-      StorageFile f = backend.openPreallocated(p, config.syncEach());
+      // Never DSYNC: under SyncEach the writer forces what it wrote (group commit).
+      StorageFile f = backend.openPreallocated(p, false);
       DataFile df = new DataFile(seq, f, f.size());
       r.files.put(seq, df);
       r.nextFileSequence = Math.max(r.nextFileSequence, seq + 1);

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * The default backend: positional {@code FileChannel} reads and writes ({@code pread} /
- * {@code pwrite}), {@code DSYNC} for the SyncEach schedule.
+ * {@code pwrite}), {@code DSYNC} for files opened with {@code syncWrites} (the metadata log
+ * under SyncEach; data files are forced by their writers instead, see {@code GroupForce}).
  *
  * <p>Files are {@link ChannelFile}s: an interrupt of a thread doing I/O never closes a file
  * for anyone, and at most {@link DescriptorCache#capacity()} descriptors stay open however

@@ -127,7 +127,9 @@ public final class BlockAllocator implements DataFiles {
       seq = nextFileSequence++;
       Path path = config.directory().resolve(DataFile.fileName(seq));
       try {
-        f = config.backend().create(path, size, config.syncEach());
+        // Never DSYNC: under SyncEach the writer forces what it wrote, sharing the force
+        // with concurrent writers (GroupForce), so one fdatasync covers many appends.
+        f = config.backend().create(path, size, false);
         break;
       } catch (FileAlreadyExistsException e) {
         // Something the engine did not make (a file, a link) has this name: leave it alone

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * instant are covered by the next force to start, at most {@code n} ms later, and durable
  * when it completes. A force that takes longer than {@code n} is followed at once by the
  * next (never overlapping, never bunched to catch up). See {@link #nextDelay}. Under
- * {@code SyncEach} files are opened with DSYNC and nothing is left to do; under
- * {@code NoFsync} nothing is forced until close.
+ * {@code SyncEach} each writer forces what it wrote before its append returns, sharing
+ * the force with concurrent writers ({@link #forceWritten}, {@link GroupForce}), and
+ * nothing is left to do here; under {@code NoFsync} nothing is forced until close.
  *
  * <p>It also writes block seals. A seal lets recovery trust a block without scanning
  * it, so it must never describe bytes that could still be lost: under
@@ -45,6 +46,8 @@ public final class Durability {
   private final DirectorySync directory;
   private final Metrics metrics;
   private final List<PendingSeal> pending = new ArrayList<>();
+  private final boolean syncEach;
+  private final GroupForce group;
   private volatile ScheduledFuture<?> task;
   private ScheduledExecutorService executor;
   private volatile boolean stopped;
@@ -78,6 +81,24 @@ public final class Durability {
     this.files = files;
     this.journal = journal;
     this.directory = directory;
+    this.syncEach = config.syncEach();
+    this.group = new GroupForce(config.backend());
+  }
+
+  /** @return true under SyncEach: every write is forced before it is acknowledged */
+  public boolean syncEach() {
+    return syncEach;
+  }
+
+  /**
+   * SyncEach: returns once the given data files (which the caller wrote) are forced by a
+   * force that started after this call; concurrent callers share forces ({@link GroupForce}).
+   *
+   * @param written the files the caller wrote entries or block headers to
+   * @throws dev.walrus.internal.storage.ForceFailedException if the force failed (poison)
+   */
+  public void forceWritten(List<DataFile> written) throws IOException {
+    group.force(written); // not a force pass: not reported to metrics listeners
   }
 
   /** Starts the periodic force for the Milliseconds schedule. */
@@ -136,7 +157,7 @@ public final class Durability {
    * the next completed force.
    */
   public void sealed(Block block, ByteBuffer seal) throws IOException {
-    if (!config.syncEach()) {
+    if (!syncEach) {
       // Milliseconds: written after the next periodic force; NoFsync: after the next
       // explicit sync() or at close. Only under SyncEach are the bytes already durable.
       synchronized (pending) {

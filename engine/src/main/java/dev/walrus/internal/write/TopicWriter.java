@@ -43,10 +43,22 @@ public final class TopicWriter {
   private final CRC32C crc = new CRC32C();
   private final StagingBuffers staging = new StagingBuffers(STAGING);
 
+  /** Largest frame of the single-append fast path. */
+  private static final int SINGLE = 4096;
+
+  private static final byte[] PAD = new byte[EntryFormat.ALIGNMENT];
+
+  /** The single-append fast path's frame buffer. */
+  private final ByteBuffer single =
+      ByteBuffer.allocateDirect(SINGLE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /** Blocks rolled during the current operation: sealed after its bytes, ended at its commit. */
   private final List<RolledBlock> rolled = new ArrayList<>(4);
 
   private final List<Block> allocated = new ArrayList<>(4);
+
+  /** Data files the current operation wrote entries or block headers to (SyncEach force). */
+  private final List<DataFile> written = new ArrayList<>(2);
 
   /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
@@ -105,6 +117,10 @@ public final class TopicWriter {
     long offset = topic.endOffset();
     begin(offset, false);
     try {
+      if (fits(payload.length)) {
+        writeSingle(payload);
+        return offset;
+      }
       frame(payload, 0);
       writeOut();
     } catch (InternalError e) {
@@ -141,12 +157,82 @@ public final class TopicWriter {
     return first;
   }
 
+  /**
+   * Appends independent entries (no batch flag: each stands alone at recovery) with one
+   * write and, under SyncEach, one force: a group commit of concurrent single appends
+   * ({@link AppendGroup}). Published together; if the write fails, none is.
+   *
+   * @return the offset of the first entry; the entries occupy consecutive offsets
+   */
+  public long appendEach(List<byte[]> payloads) {
+    if (payloads.size() == 1) {
+      return append(payloads.get(0));
+    }
+    long first = topic.endOffset();
+    begin(first, true);
+    int n = payloads.size();
+    try {
+      for (int i = 0; i < n; i++) {
+        frame(payloads.get(i), 0);
+      }
+      writeOut();
+    } catch (InternalError e) {
+      throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
+    } catch (IOException e) {
+      throw rollback("append to topic '" + topic.name() + "'", e);
+    }
+    commit();
+    return first;
+  }
+
+  /**
+   * @return true if an entry of {@code length} goes to the current block whole, framed in
+   *     the single-entry buffer (the common single append: no roll, no staging queue)
+   */
+  private boolean fits(int length) {
+    long size = EntryFormat.frameSize(length);
+    return block != null && size <= SINGLE && block.length() - writePos >= size;
+  }
+
+  /**
+   * The single append's fast path: frames the entry into one reused buffer, writes it with
+   * one positional write (a copy into the mapping on the mmap backend), forces it under
+   * SyncEach, and commits it. Bookkeeping as in {@link #frame} and {@link #commit}.
+   */
+  private void writeSingle(byte[] payload) throws IOException {
+    long size = EntryFormat.frameSize(payload.length);
+    ByteBuffer buf = single;
+    buf.clear();
+    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), 0, payload);
+    buf.put(payload);
+    int pad = (int) (size - EntryFormat.HEADER_SIZE - payload.length);
+    if (pad > 0) {
+      buf.put(PAD, 0, pad);
+    }
+    buf.flip();
+    DataFile f = block.file();
+    f.file().write(buf, block.base() + writePos);
+    f.markDirty();
+    if (durability.syncEach()) {
+      written.add(f);
+      durability.forceWritten(written);
+    }
+    writePos += size;
+    stagedFrom = writePos; // where the next staged frame goes
+    writeOffset++;
+    commitPos = writePos;
+    commitOffset = writeOffset;
+    block.setEnd(writePos, writeOffset);
+    topic.publish(writeOffset);
+  }
+
   private void begin(long offset, boolean batch) {
     writeOffset = offset;
     deferring = batch;
     stamp = topic.stamp();
     rolled.clear();
     allocated.clear();
+    written.clear();
     startBlock = block;
     startTail = topic.tail();
     startWritePos = writePos;
@@ -210,6 +296,14 @@ public final class TopicWriter {
   private void writeOut() throws IOException {
     spill();
     writeQueued();
+    if (durability.syncEach()) {
+      // One force of every file written (shared with concurrent writers, GroupForce), and
+      // only then the seals: a seal must never describe bytes that could still be lost.
+      for (int i = 0; i < allocated.size(); i++) {
+        addWritten(allocated.get(i).file());
+      }
+      durability.forceWritten(written);
+    }
     for (int i = 0; i < rolled.size(); i++) {
       durability.sealed(rolled.get(i).block(), rolled.get(i).seal());
     }
@@ -229,9 +323,16 @@ public final class TopicWriter {
           }
         }
         run.file().markDirty();
+        addWritten(run.file());
       }
     } finally {
       staging.recycle();
+    }
+  }
+
+  private void addWritten(DataFile f) {
+    if (!written.contains(f)) {
+      written.add(f);
     }
   }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link StorageFile#writeBatch}, {@link StorageFile#readBatch}, {@link StorageFile#force}
  * and {@link #forceAll} submit all their operations to the ring at once and wait for every
  * completion, uninterruptibly. Each data file gets a second descriptor, opened through the
- * ring itself ({@code IORING_OP_OPENAT}, {@code O_NOFOLLOW}, with {@code O_DSYNC} under
- * SyncEach) when first needed; both descriptors count against the backend's
+ * ring itself ({@code IORING_OP_OPENAT}, {@code O_NOFOLLOW}, with {@code O_DSYNC} for files
+ * opened with {@code syncWrites}) when first needed; both descriptors count against the backend's
  * {@link DescriptorCache} and are closed when least recently used, and reopened on demand.
  */
 public final class IoUringBackend extends ForwardingBackend {

@@ -1,0 +1,179 @@
+package dev.walrus.internal.write;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit of single appends to one topic (leader/follower), used under SyncEach where
+ * each write waits for stable storage: concurrent callers queue their entries; whoever
+ * holds the topic's write lock (the leader) takes every queued entry (up to
+ * {@value #MAX_ENTRIES} entries or {@value #MAX_BYTES} bytes), writes them with one
+ * {@link TopicWriter#appendEach} (one write and one force for all of them), hands each
+ * caller its offset or the group's error, and wakes them. The others (followers) park
+ * until their entry is done, or until the lock is free and their entry still queued (then
+ * they lead). With one caller this is one append, as before.
+ *
+ * <p>What completion means is unchanged: a caller returns only when its entry is on
+ * stable storage. The entries of a group are independent entries (no batch flag), written
+ * and acknowledged together: if the write fails and is rolled back, every caller of the
+ * group gets the same {@link dev.walrus.WriteRolledBackException} (none of them was
+ * acknowledged); if the instance is poisoned, every caller gets the typed error. Waiting
+ * is not interruptible: an interrupt is kept for the caller (its status set on return),
+ * never loses or fails the append. Thread-safe.
+ */
+public final class AppendGroup {
+  /** Most entries in one group write. */
+  static final int MAX_ENTRIES = 2000;
+
+  /** Most payload bytes in one group write (a larger entry goes alone). */
+  static final long MAX_BYTES = 4L << 20;
+
+  /** Longest a parked caller waits before it looks at the lock again. */
+  private static final long SAFETY_NANOS = 1_000_000;
+
+  private final TopicWriter writer;
+  private final ReentrantLock lock;
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+
+  /** Entries in the last group (read and written under the lock). */
+  private int previousGroup;
+
+  /** What the leader runs under the lock before writing a group of {@code n} entries. */
+  @FunctionalInterface
+  public interface Check {
+    /**
+     * @param n entries about to be written
+     * @throws RuntimeException to fail the whole group, nothing written
+     */
+    void check(int n);
+  }
+
+  private static final class Request {
+    final byte[] payload;
+    final Thread waiter = Thread.currentThread();
+    long offset;
+    RuntimeException error;
+    volatile boolean done;
+
+    Request(byte[] payload) {
+      this.payload = payload;
+    }
+  }
+
+  /**
+   * @param writer the topic's writer (called only with the topic's write lock held)
+   */
+  public AppendGroup(TopicWriter writer) {
+    this.writer = writer;
+    this.lock = writer.topic().writeLock();
+  }
+
+  /**
+   * Appends one entry, possibly in a group with concurrent callers' entries.
+   *
+   * @param payload the entry
+   * @param check run under the lock before each group is written
+   * @return its offset, once it is written (and, under SyncEach, on stable storage)
+   * @throws RuntimeException the group's error: nothing of the group was acknowledged
+   */
+  public long append(byte[] payload, Check check) {
+    Request r = new Request(payload);
+    queue.add(r);
+    queued.incrementAndGet();
+    boolean interrupted = false;
+    try {
+      while (!r.done) {
+        if (lock.tryLock()) {
+          try {
+            while (!r.done) {
+              lead(check);
+            }
+          } finally {
+            lock.unlock();
+            unlocked();
+          }
+        } else {
+          // Woken when our entry is done, or (by whoever unlocks, see unlocked()) to lead.
+          // The timeout is a safety net for a holder of the lock that does not know this
+          // queue: the entry is never left without a leader for long.
+          LockSupport.parkNanos(this, SAFETY_NANOS);
+          if (Thread.interrupted()) {
+            interrupted = true; // kept for the caller; park would not wait with it set
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (r.error != null) {
+      throw r.error;
+    }
+    return r.offset;
+  }
+
+  /**
+   * Must follow every release of the topic's write lock by a holder other than this
+   * group's leaders (a batch append): wakes the caller of the first queued entry to lead.
+   */
+  public void unlocked() {
+    Request next = queue.peek();
+    if (next != null) {
+      LockSupport.unpark(next.waiter); // the next leader: its entry is still queued
+    }
+  }
+
+  /** Writes one group of queued entries (the lock is held) and wakes their callers. */
+  private void lead(Check check) {
+    GroupFill.await(queued::get, previousGroup);
+    List<Request> group = new ArrayList<>();
+    List<byte[]> payloads = new ArrayList<>();
+    long bytes = 0;
+    Request q;
+    while (group.size() < MAX_ENTRIES
+        && (q = queue.peek()) != null
+        && (group.isEmpty() || bytes + q.payload.length <= MAX_BYTES)) {
+      queue.poll();
+      queued.decrementAndGet();
+      group.add(q);
+      payloads.add(q.payload);
+      bytes += q.payload.length;
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    previousGroup = group.size();
+    RuntimeException error = null;
+    long first = 0;
+    try {
+      check.check(group.size());
+      first = writer.appendEach(payloads);
+    } catch (RuntimeException e) {
+      error = e;
+    } catch (Error e) {
+      error = new IllegalStateException("append failed: " + e, e);
+      complete(group, first, error);
+      throw e;
+    }
+    complete(group, first, error);
+  }
+
+  private static void complete(List<Request> group, long first, RuntimeException error) {
+    Thread self = Thread.currentThread();
+    for (int i = 0; i < group.size(); i++) {
+      Request q = group.get(i);
+      q.offset = first + i;
+      q.error = error;
+      q.done = true;
+      if (q.waiter != self) {
+        LockSupport.unpark(q.waiter);
+      }
+    }
+  }
+}
