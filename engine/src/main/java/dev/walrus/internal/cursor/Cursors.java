@@ -165,7 +165,7 @@ public final class Cursors {
       long frames = 0;
       try {
         prefetch(c, maxBytes, maxEntries);
-        out = new ArrayList<>(Math.min(maxEntries, 256));
+        out = new ArrayList<>(c.reader.expectedEntries(maxEntries));
         while (out.size() < maxEntries) {
           try {
             if (!next(c)) {

@@ -154,7 +154,7 @@ public final class ChainReader {
         }
         at = (int) (abs - winShift);
       }
-      if (!EntryFormat.verify(win, at, len, crc)) {
+      if (!EntryFormat.verify(win, winView, at, len, crc)) {
         throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
       }
       lastLarge = null;
@@ -441,6 +441,19 @@ public final class ChainReader {
     if (entries > 0) {
       avgFrame = Math.max(EntryFormat.ALIGNMENT, bytes / entries);
     }
+  }
+
+  /**
+   * @param maxEntries the batch's entry limit
+   * @return about how many entries the last prefetch holds, to size a batch's list
+   */
+  public int expectedEntries(int maxEntries) {
+    long bytes = 0;
+    for (int i = 0; i < rangeCount; i++) {
+      bytes += rangeLens[i];
+    }
+    long n = avgFrame == 0 ? 16 : bytes / avgFrame + 1;
+    return (int) Math.max(1, Math.min(maxEntries, n));
   }
 
   /** @return the frame size of the entry found by the last successful {@link #next} */
