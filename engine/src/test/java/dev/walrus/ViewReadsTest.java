@@ -149,6 +149,37 @@ class ViewReadsTest {
   }
 
   @Test
+  void batchesOfRandomBudgetsAcrossBlocksReadEverythingOnceBothWays() {
+    java.util.Random rnd = new java.util.Random(16);
+    try (Walrus w = open(ReadConsistency.atLeastOnce(7))) {
+      List<Seen> seen = new ArrayList<>();
+      List<Long> copied = new ArrayList<>();
+      for (int round = 0; round < 12; round++) {
+        // reading up to the end of a block being written (a short one-range prefetch),
+        // then entries across several blocks (a many-range one), and so on
+        fill(w, round * 50, round * 50 + 1 + rnd.nextInt(50));
+        int from = (int) w.stats("t").orElseThrow().nextOffset();
+        fill(w, from, round * 50 + 50);
+        int n;
+        do {
+          long budget = rnd.nextBoolean() ? rnd.nextInt(300) : rnd.nextInt(40_000);
+          n = w.batchRead("t", "v", budget, true, collect(seen));
+        } while (n > 0);
+        List<Entry> got;
+        do {
+          got = w.batchReadForTopic("t", "c", rnd.nextInt(40_000), true);
+          for (Entry e : got) {
+            assertThat(e.data()).isEqualTo(payload(e.offset()));
+            copied.add(e.offset());
+          }
+        } while (!got.isEmpty());
+        assertEntries(seen, 0, round * 50 + 50);
+        assertThat(copied).containsExactlyElementsOf(range(0, round * 50 + 50));
+      }
+    }
+  }
+
+  @Test
   void peeksMoveNothingAndCreateNoConsumer() {
     try (Walrus w = open(ReadConsistency.strictlyAtOnce())) {
       fill(w, 0, 30);

@@ -405,11 +405,13 @@ public final class ChainReader {
     } else {
       readRanges(count);
     }
+    prefetchBuf.clear(); // entries are read by index, anywhere in the buffer
     rangeCount = count;
   }
 
   private void readRanges(int count) throws IOException {
     List<ByteBuffer> buffers = new ArrayList<>(count);
+    prefetchBuf.clear(); // a range may lie past where a one-range prefetch left the limit
     for (int i = 0; i < count; i++) {
       buffers.add(
           prefetchBuf.duplicate().position(rangeBases[i]).limit(rangeBases[i] + rangeLens[i]));
