@@ -408,6 +408,71 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
+   * The allocation-free {@link #readNext(String, String, boolean)}, for hot consumers:
+   * reads the consumer's next entry and hands it to {@code handler} as a read-only view of
+   * the reader's own buffer, with no {@link Entry}, no payload copy and no
+   * {@link Optional}. The view is valid only while the handler runs (see
+   * {@link EntryHandler}). A consuming read moves the cursor and persists it per the
+   * consistency model before the handler is called, exactly as the copying read does
+   * before it returns: under StrictlyAtOnce the cursor record is written before the
+   * handler sees the entry. A peek ({@code checkpoint = false}) moves and creates nothing.
+   * The handler runs on the calling thread, once, before this method returns.
+   *
+   * <p>No allocation per call for a consumer that has a cursor and an entry that fits the
+   * 64 KiB read-ahead buffer (larger entries are read into an array of their own).
+   * Interrupts, corruption and I/O failures behave as for the copying read.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name ({@code ""} is not allowed: it is the shared cursor's)
+   * @param checkpoint true to consume, false to peek
+   * @param handler receives the entry, if there is one
+   * @return true if an entry was handed to the handler, false if there was nothing to read
+   * @throws InvalidArgumentException if {@code handler} is null, or the read comes from a
+   *     handler reading the same consumer
+   * @throws CorruptEntryException if the next entry fails its checksum (the cursor stays,
+   *     the handler is not called)
+   * @throws FatalIOException if reading the data or writing the cursor fails (the instance
+   *     is then poisoned; the handler is not called)
+   */
+  public boolean readNext(String topic, String consumer, boolean checkpoint, EntryHandler handler) {
+    return engine.readNext(topic, named(consumer), checkpoint, handler);
+  }
+
+  /**
+   * The allocation-free {@link #batchReadForTopic(String, String, long, boolean)}: hands
+   * the consumer's next entries, while their payloads fit {@code maxBytes} (at most 2,000,
+   * at least one if any is there), to {@code handler}, one call per entry in offset order,
+   * each as a read-only view valid only during its call (see {@link EntryHandler}). All
+   * entries of the batch are read and verified, and on a consuming read consumed and
+   * persisted per the consistency model, before the first is handed out: under
+   * StrictlyAtOnce the cursor record covering the whole batch is written before the handler
+   * sees its first entry. Corruption is handled as by the copying batch read (a valid
+   * prefix is handed out; the next call throws). A batch may be shorter than the budget
+   * allows when it would otherwise have to refill a buffer its earlier entries are still
+   * in; the next call goes on from there.
+   *
+   * <p>No allocation per call for a consumer that has a cursor and entries that fit the
+   * 64 KiB read-ahead buffer, once the consumer's first batch has sized its buffers.
+   *
+   * @param topic the topic
+   * @param consumer the consumer name
+   * @param maxBytes the payload budget, 0 or more
+   * @param checkpoint true to consume, false to peek
+   * @param handler receives the entries
+   * @return the number of entries handed to the handler
+   * @throws InvalidArgumentException if {@code maxBytes} is negative or {@code handler}
+   *     null, or the read comes from a handler reading the same consumer
+   * @throws CorruptEntryException if the first entry to read is corrupt (the cursor stays,
+   *     the handler is not called)
+   * @throws FatalIOException if reading the data or writing the cursor fails (the instance
+   *     is then poisoned; the handler is not called)
+   */
+  public int batchRead(
+      String topic, String consumer, long maxBytes, boolean checkpoint, EntryHandler handler) {
+    return engine.batchRead(topic, named(consumer), maxBytes, checkpoint, handler);
+  }
+
+  /**
    * Moves a named consumer's cursor so that its next read returns {@code nextOffset},
    * without reading the data in between, and persists the position at once (whatever the
    * consistency model). Moving backwards is allowed within the retained range.

@@ -178,7 +178,8 @@ class InterruptStormTest {
       check(first == m.end, "batch returned offset " + first + ", expected " + m.end);
       m.end += n;
     } else if (op < 54) {
-      Optional<Entry> e = w.readNext(m.topic, "c", true);
+      Optional<Entry> e =
+          rnd.nextBoolean() ? w.readNext(m.topic, "c", true) : viewRead(w, m.topic, "c");
       if (e.isPresent()) {
         checkEntry(m.topic, e.get());
         check(
@@ -189,7 +190,11 @@ class InterruptStormTest {
         check(m.named == m.end, "consumer c found nothing at " + m.named + " < " + m.end);
       }
     } else if (op < 64) {
-      List<Entry> got = w.batchReadForTopic(m.topic, "b", 1 + rnd.nextInt(4096), true);
+      long budget = 1 + rnd.nextInt(4096);
+      List<Entry> got =
+          rnd.nextBoolean()
+              ? w.batchReadForTopic(m.topic, "b", budget, true)
+              : viewBatch(w, m.topic, "b", budget);
       for (Entry e : got) {
         checkEntry(m.topic, e);
         check(e.offset() == m.batched, "consumer b read " + e.offset() + ", expected " + m.batched);
@@ -218,6 +223,26 @@ class InterruptStormTest {
     } else {
       w.sync();
     }
+  }
+
+  /** The allocation-free read, its view copied into an entry while the handler runs. */
+  private static Optional<Entry> viewRead(Walrus w, String topic, String consumer) {
+    List<Entry> got = new ArrayList<>(1);
+    w.readNext(topic, consumer, true, (o, ts, p) -> got.add(copy(topic, o, p)));
+    return got.stream().findFirst();
+  }
+
+  private static List<Entry> viewBatch(Walrus w, String topic, String consumer, long budget) {
+    List<Entry> got = new ArrayList<>();
+    int n = w.batchRead(topic, consumer, budget, true, (o, ts, p) -> got.add(copy(topic, o, p)));
+    check(n == got.size(), "batchRead counted " + n + ", handed out " + got.size());
+    return got;
+  }
+
+  private static Entry copy(String topic, long offset, java.nio.ByteBuffer payload) {
+    byte[] b = new byte[payload.remaining()];
+    payload.get(b);
+    return new Entry(topic, offset, b);
   }
 
   private static void check(boolean ok, String what) {

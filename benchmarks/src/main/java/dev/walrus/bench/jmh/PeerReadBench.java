@@ -20,7 +20,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code byte[]} (as {@code readNext} does), one at a time and 2,000 per call, over
  * {@link ReadBench#PREFILL} entries, rewound at the end. Chronicle's tailer keeps its
  * position in memory (a named tailer's index lives in a mapped file); it has no
- * StrictlyAtOnce-style persisted cursor, so it pairs with AtLeastOnce only.
+ * StrictlyAtOnce-style persisted cursor, so it pairs with AtLeastOnce only. {@code
+ * readNextInPlace} is the tailer without the copy (it reads one byte of each entry where it
+ * lies, as {@code ReadBench.readNextView}'s handler does).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -71,5 +73,20 @@ public class PeerReadBench {
     for (int i = 0; i < ReadBench.BATCH; i++) {
       bh.consume(readNext());
     }
+  }
+
+  /**
+   * Reads one entry in place (no copy): one byte of it.
+   *
+   * @return the byte read
+   */
+  @Benchmark
+  public int readNextInPlace() {
+    int b = peer.readFirstByte();
+    if (b == Integer.MIN_VALUE) {
+      peer.rewind();
+      b = peer.readFirstByte();
+    }
+    return b;
   }
 }

@@ -2,6 +2,7 @@ package dev.walrus.bench.jmh;
 
 import dev.walrus.Backend;
 import dev.walrus.Entry;
+import dev.walrus.EntryHandler;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.ReadConsistency;
 import dev.walrus.Walrus;
@@ -28,6 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * StrictlyAtOnce, on the FD and mmap backends. The topic is filled once per trial with
  * {@link #PREFILL} entries; a named consumer reads it and is moved back to offset 0 when
  * it reaches the end (the data stays in the page cache, as a tailing reader's would).
+ * {@code readNextView} and {@code batchReadView} are the allocation-free reads (an
+ * {@link EntryHandler} given a read-only view of each payload, which reads one byte of it).
  * Peer: {@link PeerReadBench}.
  */
 @State(Scope.Thread)
@@ -50,6 +53,12 @@ public class ReadBench {
 
   private Path dir;
   private Walrus wal;
+
+  /** What the view handler saw last: kept so the JIT cannot drop the reads. */
+  private long seen;
+
+  private final EntryHandler handler =
+      (offset, ts, payload) -> seen += payload.get(payload.position());
 
   /** Opens a fresh namespace and fills the topic. */
   @Setup(Level.Trial)
@@ -113,5 +122,38 @@ public class ReadBench {
       throw new IllegalStateException("batch read returned " + got.size());
     }
     return got;
+  }
+
+  /**
+   * The allocation-free {@code readNext}: the handler reads one byte of the payload view.
+   *
+   * @return what the handler saw
+   */
+  @Benchmark
+  public long readNextView() {
+    if (!wal.readNext("bench", "view", true, handler)) {
+      wal.checkpoint("bench", "view", 0);
+      wal.readNext("bench", "view", true, handler);
+    }
+    return seen;
+  }
+
+  /**
+   * The allocation-free batch read of {@link #BATCH} entries; the score counts entries.
+   *
+   * @return what the handler saw
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long batchReadView() {
+    int got = 0;
+    while (got < BATCH) { // a view batch may stop short of the budget; count exactly BATCH
+      int n = wal.batchRead("bench", "batchView", (BATCH - got) * 100L, true, handler);
+      if (n == 0) {
+        wal.checkpoint("bench", "batchView", 0);
+      }
+      got += n;
+    }
+    return seen;
   }
 }

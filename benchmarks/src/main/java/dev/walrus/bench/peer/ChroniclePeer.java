@@ -95,6 +95,21 @@ public final class ChroniclePeer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the next entry without copying it: its first byte, where it lies.
+   *
+   * @return the byte, or {@link Integer#MIN_VALUE} when the tailer is at the end
+   */
+  public int readFirstByte() {
+    try (DocumentContext dc = tailer.readingDocument()) {
+      if (!dc.isPresent()) {
+        return Integer.MIN_VALUE;
+      }
+      Bytes<?> b = dc.wire().bytes();
+      return b.readByte(b.readPosition());
+    }
+  }
+
   /** Moves the tailer back to the first entry. */
   public void rewind() {
     tailer.toStart();

@@ -121,7 +121,25 @@ public final class ComparisonTable {
               r.score(read("batchRead", backend, "StrictlyAtOnce")),
               Double.NaN,
               "peer: no cursor persisted per read"));
+      rows.add(
+          rate(
+              "readNext view (EntryHandler), AtLeastOnce(1000), " + b,
+              r.score(read("readNextView", backend, "AtLeastOnce")),
+              peerRead,
+              "allocation-free; peer: ExcerptTailer, copying"));
+      rows.add(
+          rate(
+              "batchRead view 2,000, AtLeastOnce(1000), " + b,
+              r.score(read("batchReadView", backend, "AtLeastOnce")),
+              peerBatchRead,
+              "allocation-free; peer: 2,000 tailer reads, copying"));
     }
+    rows.add(
+        rate(
+            "peer tailer, in place (no copy)",
+            r.score("PeerReadBench.readNextInPlace"),
+            Double.NaN,
+            "reference for the view reads"));
     for (String fsync : new String[] {"NoFsync", "SyncEach"}) {
       double engine = r.score(append("FD", 100, fsync));
       String[][] cases = {

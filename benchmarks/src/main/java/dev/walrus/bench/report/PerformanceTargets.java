@@ -75,6 +75,25 @@ public final class PerformanceTargets {
             200_000));
     double br = r.score(read("batchRead", "FD", "AtLeastOnce"));
     t.add(atLeast("batchReadForTopic >= 5 M entries/s (FD)", rate(br), br, 5_000_000));
+    double peerRead = r.score("PeerReadBench.readNext");
+    double peerBatch = r.score("PeerReadBench.batchRead");
+    String[][] vsPeer = {
+      {"readNext", "FD", "readNext AtLeastOnce(1000), FD"},
+      {"readNext", "MMAP", "readNext AtLeastOnce(1000), mmap"},
+      {"batchRead", "FD", "batchReadForTopic 2,000, FD"},
+      {"readNextView", "FD", "readNext view (EntryHandler), FD"},
+      {"batchReadView", "FD", "batchRead view 2,000, FD"}
+    };
+    for (String[] c : vsPeer) {
+      double v = r.score(read(c[0], c[1], "AtLeastOnce"));
+      double p = c[0].startsWith("batch") ? peerBatch : peerRead;
+      t.add(
+          atLeast(
+              c[2] + " >= Chronicle's copying tailer (same run)",
+              rate(v) + " vs " + rate(p) + String.format(" (%.2fx)", v / p),
+              v,
+              p));
+    }
     double fd = r.score(append("FD", 100, "NoFsync"));
     double ceiling = r.score("PwriteCeilingBench.pwrite128");
     t.add(

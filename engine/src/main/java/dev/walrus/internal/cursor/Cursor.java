@@ -3,6 +3,8 @@ package dev.walrus.internal.cursor;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.read.ChainReader;
 import dev.walrus.internal.read.ReadPosition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One consumer's cursor on one topic: its read position, its read-ahead buffer, and how
@@ -10,14 +12,34 @@ import dev.walrus.internal.read.ReadPosition;
  * compete for entries: every operation holds the cursor's monitor.
  */
 public final class Cursor {
+  private static final VarHandle CONSUMED;
+
+  static {
+    try {
+      CONSUMED = MethodHandles.lookup().findVarHandle(Cursor.class, "consumed", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final Topic topic;
   final String consumer;
   final byte[] consumerUtf8;
   final ReadPosition position;
   final ChainReader reader = new ChainReader();
 
-  /** Next offset as of the last consuming read; read without the lock by the reclaimer. */
+  /** Next offset as of the last consuming read; read without the lock (positions, stats). */
   volatile long consumed;
+
+  /**
+   * True while an {@code EntryHandler} runs on this cursor's entries (under its monitor):
+   * a read of the same cursor from inside the handler is refused, since it would move the
+   * reader under the handler's feet.
+   */
+  boolean inHandler;
+
+  /** Staging for the batches of {@link ViewReads}, made on first use. */
+  private ViewReads.Staged staged;
 
   /** Consuming reads since the position was last written to the journal. */
   int unpersisted;
@@ -39,6 +61,24 @@ public final class Cursor {
     this.position = new ReadPosition(start);
     this.consumed = start;
     this.persisted = start;
+  }
+
+  /**
+   * Publishes a new consumed position with release semantics: written under the monitor
+   * on every consuming read, read without it (by {@link #nextOffset} and the reclaimer,
+   * which needs {@link #persisted}, not this), so a full volatile fence per read buys
+   * nothing.
+   */
+  void setConsumed(long next) {
+    CONSUMED.setRelease(this, next);
+  }
+
+  /** @return staging for a batch of up to {@code n} entries (under the monitor) */
+  ViewReads.Staged staged(int n) {
+    if (staged == null || staged.views.length < n) {
+      staged = new ViewReads.Staged(n);
+    }
+    return staged;
   }
 
   /** @return the consumer name ("" for the shared cursor) */

@@ -72,15 +72,19 @@ public final class Cursors {
    *     no reclamation and leaves no consumer behind
    */
   private Cursor forPeek(Topic topic, String consumer) {
-    Map<String, Cursor> m = byTopic.get(topic.name());
-    Cursor c = m == null ? null : m.get(consumer);
+    Cursor c = find(topic, consumer);
     return c != null ? c : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset());
+  }
+
+  /** @return the consumer's registered cursor on the topic, or null (creates nothing) */
+  public Cursor find(Topic topic, String consumer) {
+    Map<String, Cursor> m = byTopic.get(topic.name());
+    return m == null ? null : m.get(consumer);
   }
 
   /** @return true if the consumer has a cursor on the topic */
   public boolean exists(Topic topic, String consumer) {
-    Map<String, Cursor> m = byTopic.get(topic.name());
-    return m != null && m.containsKey(consumer);
+    return find(topic, consumer) != null;
   }
 
   /** @return the cursors of a topic (snapshot) */
@@ -98,28 +102,42 @@ public final class Cursors {
   }
 
   /**
+   * @param found the consumer's registered cursor ({@link #find}), or null
+   * @return the cursor a read works on: {@code found}, else a new registered one for a
+   *     consuming read, else an unregistered one for a peek
+   */
+  Cursor cursorFor(Topic topic, Cursor found, String consumer, boolean checkpoint) {
+    if (found != null) {
+      return found;
+    }
+    return checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
+  }
+
+  /**
    * Reads the next entry of a consumer.
    *
+   * @param found the consumer's registered cursor ({@link #find}), or null
    * @param checkpoint true to consume (move and persist per the consistency model)
    * @return the entry or null
    */
-  public Entry readNext(Topic topic, String consumer, boolean checkpoint) {
-    Cursor c = checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
+  public Entry readNext(Topic topic, Cursor found, String consumer, boolean checkpoint) {
+    Cursor c = cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      health.check();
-      clampToFloor(c);
+      enter(c);
       Block before = c.position.block();
       Entry e;
       try {
-        e = peek(c);
+        if (!next(c)) {
+          return null;
+        }
+        e = c.reader.entry(topic);
       } catch (IOException ex) {
         throw health.poison("read of topic '" + topic.name() + "'", ex);
       }
-      if (e == null || !checkpoint) {
-        return e;
+      if (checkpoint) {
+        c.reader.advance(c.position);
+        consumed(c, 1, before);
       }
-      c.reader.advance(c.position);
-      consumed(c, 1, before);
       return e;
     }
   }
@@ -127,44 +145,48 @@ public final class Cursors {
   /**
    * Reads up to {@code maxEntries} entries whose payloads fit {@code maxBytes}; the first
    * entry is returned even if it alone exceeds the budget.
+   *
+   * @param found the consumer's registered cursor ({@link #find}), or null
    */
   public List<Entry> batchRead(
-      Topic topic, String consumer, long maxBytes, int maxEntries, boolean checkpoint) {
-    Cursor c = checkpoint ? get(topic, consumer) : forPeek(topic, consumer);
+      Topic topic,
+      Cursor found,
+      String consumer,
+      long maxBytes,
+      int maxEntries,
+      boolean checkpoint) {
+    Cursor c = cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      health.check();
-      clampToFloor(c);
+      enter(c);
       Block before = c.position.block();
       long startOffset = c.position.nextOffset();
-      List<Entry> out = new ArrayList<>();
+      List<Entry> out = null;
       long bytes = 0;
+      long frames = 0;
       try {
-        try {
-          // One batch read (one io_uring submission per range) for what the budget likely needs.
-          c.reader.prefetch(
-              topic, c.position, Math.min(maxBytes, Long.MAX_VALUE / 4) * 2 + 64 * 1024);
-        } catch (java.nio.channels.ClosedChannelException raced) {
-          c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
-        } catch (InternalError e) {
-          throw mappedFault(e, c);
-        }
+        prefetch(c, maxBytes, maxEntries);
+        out = new ArrayList<>(c.reader.expectedEntries(maxEntries));
         while (out.size() < maxEntries) {
-          Entry e;
           try {
-            e = peek(c);
+            if (!next(c)) {
+              break;
+            }
           } catch (CorruptEntryException corrupt) {
             if (out.isEmpty()) {
               throw corrupt; // nothing valid before it: the cursor stays
             }
             break; // return the valid prefix; the next call starts at the corrupt entry
           }
-          if (e == null || (!out.isEmpty() && bytes + e.data().length > maxBytes)) {
+          int len = c.reader.lastLength();
+          if (!out.isEmpty() && bytes + len > maxBytes) {
             break;
           }
-          bytes += e.data().length;
-          out.add(e);
+          bytes += len;
+          frames += c.reader.lastFrame();
+          out.add(c.reader.entry(topic));
           c.reader.advance(c.position);
         }
+        c.reader.prefetchServed(out.size(), frames);
       } catch (IOException ex) {
         throw health.poison("read of topic '" + topic.name() + "'", ex);
       } finally {
@@ -179,14 +201,40 @@ public final class Cursors {
     }
   }
 
-  /**
-   * Peeks at the cursor's entry. A cursor created just as the reclaimer deleted the file
-   * it started in finds the file closed: the reclaimer raised the floor first, so the
-   * cursor is moved up to it and the read is tried again.
-   */
-  private static Entry peek(Cursor c) throws IOException {
+  /** Checks, under the cursor's monitor, that a read may run on it. */
+  void enter(Cursor c) {
+    if (c.inHandler) {
+      throw new InvalidArgumentException(
+          "consumer '"
+              + c.consumer
+              + "' of topic '"
+              + c.topic.name()
+              + "' is being read by an EntryHandler on this thread: a handler must not read"
+              + " from its own consumer");
+    }
+    health.check();
+    clampToFloor(c);
+  }
+
+  /** One batch read (one io_uring submission per file) for what the budget likely needs. */
+  static void prefetch(Cursor c, long maxBytes, int maxEntries) throws IOException {
     try {
-      return c.reader.peek(c.topic, c.position);
+      c.reader.prefetch(c.topic, c.position, maxBytes, maxEntries);
+    } catch (java.nio.channels.ClosedChannelException raced) {
+      c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
+    } catch (InternalError e) {
+      throw mappedFault(e, c);
+    }
+  }
+
+  /**
+   * Finds and verifies the cursor's entry. A cursor created just as the reclaimer deleted
+   * the file it started in finds the file closed: the reclaimer raised the floor first, so
+   * the cursor is moved up to it and the read is tried again.
+   */
+  static boolean next(Cursor c) throws IOException {
+    try {
+      return c.reader.next(c.topic, c.position);
     } catch (InternalError e) {
       throw mappedFault(e, c);
     } catch (java.nio.channels.ClosedChannelException e) {
@@ -195,7 +243,7 @@ public final class Cursors {
       }
       c.reader.invalidate();
       clampToFloor(c);
-      return c.reader.peek(c.topic, c.position);
+      return c.reader.next(c.topic, c.position);
     }
   }
 
@@ -218,8 +266,8 @@ public final class Cursors {
         e);
   }
 
-  private void consumed(Cursor c, int n, Block before) {
-    c.consumed = c.position.nextOffset();
+  void consumed(Cursor c, int n, Block before) {
+    c.setConsumed(c.position.nextOffset());
     c.unpersisted += n;
     if (c.unpersisted >= consistency.persistEvery()) {
       persist(c);
@@ -243,7 +291,7 @@ public final class Cursors {
     long floor = c.topic.floor();
     if (c.position.nextOffset() < floor) {
       c.position.reset(floor);
-      c.consumed = floor;
+      c.setConsumed(floor);
     }
   }
 
@@ -284,7 +332,7 @@ public final class Cursors {
       health.check();
       checkRange(topic, next);
       c.position.reset(next);
-      c.consumed = next;
+      c.setConsumed(next);
       persist(c);
       blockCrossed.run();
     }

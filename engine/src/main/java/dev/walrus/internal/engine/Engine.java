@@ -4,6 +4,7 @@ import dev.walrus.AppendListener;
 import dev.walrus.BatchTooLargeException;
 import dev.walrus.CorruptNamespaceException;
 import dev.walrus.Entry;
+import dev.walrus.EntryHandler;
 import dev.walrus.EntryTooLargeException;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicStats;
@@ -17,6 +18,7 @@ import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.cursor.Cursor;
 import dev.walrus.internal.cursor.Cursors;
+import dev.walrus.internal.cursor.ViewReads;
 import dev.walrus.internal.format.Names;
 import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.reclaim.Reclaimer;
@@ -67,6 +69,7 @@ public final class Engine implements AutoCloseable {
   private final BlockAllocator allocator;
   private final Durability durability;
   private final Cursors cursors;
+  private final ViewReads views;
   private final Reclaimer reclaimer;
   private final TopicLifecycle lifecycle;
   private final ScheduledExecutorService maintenance;
@@ -106,6 +109,7 @@ public final class Engine implements AutoCloseable {
             config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded, metrics);
     this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
     this.lifecycle = new TopicLifecycle(config, health, journal, cursors, journal.snapshot());
+    this.views = new ViewReads(cursors, health, metrics);
     this.reclaimer =
         new Reclaimer(
             config,
@@ -432,13 +436,14 @@ public final class Engine implements AutoCloseable {
   /** Reads the next entry for a consumer ({@link #SHARED} for the shared cursor), or null. */
   public Entry readNext(String topic, String consumer, boolean checkpoint) {
     Topic t = existing(topic);
-    checkConsumer(t, consumer);
-    checkShared(topic, consumer);
-    health.check();
-    if (t == null) {
-      return null;
+    Cursor c = registered(t, topic, consumer);
+    if (c == null) { // else the read checks, under the cursor's lock
+      health.check();
+      if (t == null) {
+        return null;
+      }
     }
-    Entry e = cursors.readNext(t, consumer, checkpoint);
+    Entry e = cursors.readNext(t, c, consumer, checkpoint);
     if (e != null && metrics.active()) {
       metrics.read(topic, 1, e.data().length);
     }
@@ -448,16 +453,15 @@ public final class Engine implements AutoCloseable {
   /** Reads up to 2,000 entries within a payload budget; at least one if any is there. */
   public List<Entry> batchRead(String topic, String consumer, long maxBytes, boolean checkpoint) {
     Topic t = existing(topic);
-    checkConsumer(t, consumer);
-    checkShared(topic, consumer);
-    if (maxBytes < 0) {
-      throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
+    Cursor c = registered(t, topic, consumer);
+    checkBudget(maxBytes);
+    if (c == null) { // else the read checks, under the cursor's lock
+      health.check();
+      if (t == null) {
+        return List.of();
+      }
     }
-    health.check();
-    if (t == null) {
-      return List.of();
-    }
-    List<Entry> read = cursors.batchRead(t, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint);
+    List<Entry> read = cursors.batchRead(t, c, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint);
     if (!read.isEmpty() && metrics.active()) {
       long bytes = 0;
       for (int i = 0, n = read.size(); i < n; i++) {
@@ -466,6 +470,63 @@ public final class Engine implements AutoCloseable {
       metrics.read(topic, read.size(), bytes);
     }
     return read;
+  }
+
+  /** Hands the consumer's next entry to {@code handler} as a lent view; false if none. */
+  public boolean readNext(String topic, String consumer, boolean checkpoint, EntryHandler handler) {
+    Topic t = existing(topic);
+    Cursor c = registered(t, topic, consumer);
+    checkHandler(handler);
+    if (c == null) { // else the read checks, under the cursor's lock
+      health.check();
+      if (t == null) {
+        return false;
+      }
+    }
+    return views.readNext(t, c, consumer, checkpoint, handler);
+  }
+
+  /** Hands up to 2,000 entries within a payload budget to {@code handler}; the count. */
+  public int batchRead(
+      String topic, String consumer, long maxBytes, boolean checkpoint, EntryHandler handler) {
+    Topic t = existing(topic);
+    Cursor c = registered(t, topic, consumer);
+    checkBudget(maxBytes);
+    checkHandler(handler);
+    if (c == null) { // else the read checks, under the cursor's lock
+      health.check();
+      if (t == null) {
+        return 0;
+      }
+    }
+    return views.batchRead(t, c, consumer, maxBytes, MAX_BATCH_ENTRIES, checkpoint, handler);
+  }
+
+  /**
+   * Validates a read's consumer: a registered cursor proves its name valid, so a hot
+   * consumer costs two map lookups here and nothing else.
+   *
+   * @return the consumer's registered cursor, or null
+   */
+  private Cursor registered(Topic t, String topic, String consumer) {
+    Cursor c = t == null || consumer == null ? null : cursors.find(t, consumer);
+    if (c == null) {
+      checkConsumer(consumer);
+    }
+    checkShared(topic, consumer);
+    return c;
+  }
+
+  private static void checkBudget(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new InvalidArgumentException("maxBytes must not be negative, got " + maxBytes);
+    }
+  }
+
+  private static void checkHandler(EntryHandler handler) {
+    if (handler == null) {
+      throw new InvalidArgumentException("handler must not be null");
+    }
   }
 
   /** Moves a consumer so its next read returns {@code next}; persisted at once. */
@@ -532,12 +593,6 @@ public final class Engine implements AutoCloseable {
       Names.topic(topic);
     }
     return t;
-  }
-
-  private void checkConsumer(Topic t, String consumer) {
-    if (consumer == null || t == null || !cursors.exists(t, consumer)) {
-      checkConsumer(consumer);
-    }
   }
 
   /** Refuses shared-cursor calls when the instance has no shared cursor. */

@@ -169,4 +169,25 @@ public final class EntryFormat {
     crc.update(view);
     return (int) crc.getValue() == b.getInt(pos);
   }
+
+  /**
+   * {@link #verify(ByteBuffer, int, int, int, CRC32C)} without allocating a view per call: for
+   * hot readers, which keep one view of their buffer.
+   *
+   * @param b little-endian buffer holding header and payload
+   * @param view a view of the same memory as {@code b} (same indices); its position and
+   *     limit are changed
+   * @param pos header position
+   * @param payloadLength the declared payload length (already bounds-checked)
+   * @param headerSize the entry header's size in the block's format version
+   * @param crc scratch checksum
+   * @return true if the stored CRC matches
+   */
+  public static boolean verify(
+      ByteBuffer b, ByteBuffer view, int pos, int payloadLength, int headerSize, CRC32C crc) {
+    crc.reset();
+    view.limit(pos + headerSize + payloadLength).position(pos + 4);
+    crc.update(view);
+    return (int) crc.getValue() == b.getInt(pos);
+  }
 }

@@ -17,11 +17,14 @@ import java.util.zip.CRC32C;
  * Reads entries of one topic along its block chain through a read-ahead buffer: one
  * positional read fetches many entries, so sequential consumption costs far less than a
  * system call per entry. Every entry's checksum, offset and topic id are verified before
- * it is returned; a mismatch raises {@link CorruptEntryException} and moves nothing.
+ * it is handed out; a mismatch raises {@link CorruptEntryException} and moves nothing.
  *
- * <p>Only bytes below a block's published end are read, and those never change, so
- * buffered bytes stay valid. Not thread-safe: one reader per cursor, used under the
- * cursor's lock.
+ * <p>{@link #next} verifies the entry at a position and remembers where it lies; the
+ * caller then takes it as an {@link Entry} (a copy, {@link #entry}) or as a read-only view
+ * of the reader's own buffer ({@link #payloadView}, no allocation), and moves on with
+ * {@link #advance}. Only bytes below a block's published end are read, and those never
+ * change, so buffered bytes stay valid. Not thread-safe: one reader per cursor, used
+ * under the cursor's lock.
  */
 public final class ChainReader {
   private static final int READ_AHEAD = 64 * 1024;
@@ -30,29 +33,57 @@ public final class ChainReader {
   private static final int PREFETCH_MAX = 4 << 20;
   private static final int MAX_RANGES = 16;
 
+  /** Most bytes of framing an entry adds to its payload: header and alignment padding. */
+  private static final int FRAMING = EntryFormat.HEADER_SIZE + EntryFormat.ALIGNMENT - 1;
+
   private final ByteBuffer readAhead =
       ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer readAheadView = readAhead.asReadOnlyBuffer();
   private final CRC32C crc = new CRC32C();
 
-  /** The window entries are parsed from: the read-ahead buffer or a prefetched range. */
+  /**
+   * The window entries are parsed from: the read-ahead buffer or the prefetch buffer. The
+   * window holds the file bytes [{@link #winLo}, {@link #winHi}) of {@link #winFile}; the
+   * byte at absolute position {@code abs} is at index {@code abs - winShift}.
+   */
   private ByteBuffer win = readAhead;
 
+  private ByteBuffer winView = readAheadView;
   private DataFile winFile;
-  private long winStart = -1;
-  private int winLen;
+  private long winLo;
+  private long winHi;
+  private long winShift;
 
-  /** Ranges fetched by {@link #prefetch} with one batch read. */
+  /** Set while entries of a batch still refer to the read-ahead buffer: no refill then. */
+  private boolean readAheadPinned;
+
+  /** Ranges fetched by {@link #prefetch}, one after the other in this buffer. */
   private ByteBuffer prefetchBuf;
 
-  private final List<ByteBuffer> ranges = new ArrayList<>();
-  private final List<DataFile> rangeFiles = new ArrayList<>();
-  private final List<Long> rangeStarts = new ArrayList<>();
+  private ByteBuffer prefetchView;
+  private int rangeCount;
+  private final DataFile[] rangeFiles = new DataFile[MAX_RANGES];
+  private final long[] rangeStarts = new long[MAX_RANGES];
+  private final int[] rangeBases = new int[MAX_RANGES];
+  private final int[] rangeLens = new int[MAX_RANGES];
 
-  /** Result of the last {@link #peek}: where the entry after it starts. */
+  /** Average frame size seen by prefetches, to size the next one (0: none yet). */
+  private long avgFrame;
+
+  /** Result of the last {@link #next}: the entry, and where the entry after it starts. */
   private Block lastBlock;
 
   private long lastNextPos;
   private long lastOffset;
+  private int lastLength;
+  private int lastHeaderSize;
+  private long lastTimestamp;
+  private ByteBuffer lastBuf;
+  private ByteBuffer lastView;
+  private int lastAt;
+
+  /** The payload of the last entry when it was too large for the window (else null). */
+  private byte[] lastLarge;
 
   /**
    * Reads the entry at {@code p} without moving {@code p}.
@@ -61,33 +92,52 @@ public final class ChainReader {
    * @throws IOException on read failure
    */
   public Entry peek(Topic topic, ReadPosition p) throws IOException {
+    return next(topic, p) ? entry(topic) : null;
+  }
+
+  /**
+   * Finds and verifies the entry at {@code p} without moving {@code p}; the entry is then
+   * available through {@link #entry}, {@link #payloadView}, {@link #lastOffset} and
+   * {@link #lastLength} until the next call.
+   *
+   * @return false if the topic has nothing at that offset yet, or if the entry's bytes are
+   *     not buffered and reading them would overwrite bytes a batch still refers to (see
+   *     {@link #pinReadAhead})
+   * @throws IOException on read failure
+   */
+  public boolean next(Topic topic, ReadPosition p) throws IOException {
     if (p.nextOffset >= topic.endOffset()) {
-      return null;
+      return false;
     }
     if (p.block == null && !Locator.locate(topic, p, this)) {
-      return null;
+      return false;
     }
     Block b = p.block;
     long pos = p.pos;
     long expected = p.nextOffset;
-    if (pos >= b.endPos()) {
+    long limit = b.endPos();
+    if (pos >= limit) {
       do {
         b = b.next();
         if (b == null) {
-          return null; // offsets up to the end were lost before a restart: nothing to read
+          return false; // offsets up to the end were lost before a restart: nothing to read
         }
         pos = b.entriesStart();
-      } while (pos >= b.endPos()); // empty blocks (cut at recovery) hold nothing
+        limit = b.endPos();
+      } while (pos >= limit); // empty blocks (cut at recovery) hold nothing
       // Offsets continue across blocks, except over a gap recorded at recovery (a
       // restart after lost data, or a reclaimed range): then the first entry of the
       // block we land in is the next one.
       expected = Math.max(expected, b.firstOffset());
     }
-    long limit = b.endPos();
+    DataFile f = b.file();
     long abs = b.base() + pos;
     int hs = b.entryHeaderSize(); // 24 in blocks of format version 1, else 28
-    ensure(b.file(), abs, hs, b.base() + limit);
-    int at = (int) (abs - winStart);
+    long limitAbs = b.base() + limit;
+    if (!ensure(f, abs, hs, limitAbs)) {
+      return false;
+    }
+    int at = (int) (abs - winShift);
     int len = EntryFormat.payloadLength(win, at);
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > limit) {
@@ -101,17 +151,19 @@ public final class ChainReader {
     long off = EntryFormat.offset(win, at);
     int id = EntryFormat.topicId(win, at);
     long ts = EntryFormat.timestamp(win, at, hs);
-    byte[] data;
     if (frame <= READ_AHEAD) {
-      ensure(b.file(), abs, (int) frame, b.base() + limit);
-      at = (int) (abs - winStart);
-      if (!EntryFormat.verify(win, at, len, hs, crc)) {
+      if (abs + frame > winHi) {
+        if (!ensure(f, abs, (int) frame, limitAbs)) {
+          return false;
+        }
+        at = (int) (abs - winShift);
+      }
+      if (!EntryFormat.verify(win, winView, at, len, hs, crc)) {
         throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
       }
-      data = new byte[len];
-      win.get(at + hs, data);
+      lastLarge = null;
     } else {
-      data = readLarge(b, abs, at, len, hs, topic, p);
+      lastLarge = readLarge(b, abs, at, len, hs, topic, p);
     }
     if (off != expected || id != topic.id()) {
       throw corrupt(topic, expected, b, pos, "found offset " + off + " of topic id " + id);
@@ -119,10 +171,76 @@ public final class ChainReader {
     lastBlock = b;
     lastOffset = off;
     lastNextPos = pos + frame;
-    return new Entry(topic.name(), off, ts, data);
+    lastLength = len;
+    lastHeaderSize = hs;
+    lastTimestamp = ts;
+    lastBuf = win;
+    lastView = winView;
+    lastAt = at; // a view has its buffer's indices
+    return true;
   }
 
-  /** Moves {@code p} past the entry returned by the last {@link #peek} at {@code p}. */
+  /**
+   * The one place entries are built.
+   *
+   * @return the entry found by the last successful {@link #next}, its payload copied
+   */
+  public Entry entry(Topic topic) {
+    byte[] data = lastLarge;
+    if (data == null) {
+      data = new byte[lastLength];
+      lastBuf.get(lastAt + lastHeaderSize, data);
+    }
+    return new Entry(topic.name(), lastOffset, lastTimestamp, data);
+  }
+
+  /**
+   * The payload of the entry found by the last successful {@link #next}, without copying
+   * it: a read-only buffer whose position and limit bound the payload, valid until this
+   * reader reads again (the same buffer object is handed out again). Allocates only for
+   * an entry larger than the read-ahead buffer.
+   *
+   * @return the view (big-endian, as any new buffer)
+   */
+  public ByteBuffer payloadView() {
+    ByteBuffer v;
+    int start;
+    if (lastLarge != null) {
+      v = ByteBuffer.wrap(lastLarge).asReadOnlyBuffer();
+      start = 0;
+    } else {
+      v = lastView;
+      start = lastAt + lastHeaderSize;
+    }
+    v.clear();
+    v.position(start).limit(start + lastLength);
+    return v;
+  }
+
+  /** @return the offset of the entry found by the last successful {@link #next} */
+  public long lastOffset() {
+    return lastOffset;
+  }
+
+  /** @return the payload length of the entry found by the last successful {@link #next} */
+  public int lastLength() {
+    return lastLength;
+  }
+
+  /** @return true if the last entry found lies in the read-ahead buffer (not a prefetch) */
+  public boolean lastInReadAhead() {
+    return lastLarge == null && lastBuf == readAhead;
+  }
+
+  /**
+   * While pinned, {@link #next} returns false instead of refilling the read-ahead buffer,
+   * so views of entries already found there stay valid.
+   */
+  public void pinReadAhead(boolean pinned) {
+    readAheadPinned = pinned;
+  }
+
+  /** Moves {@code p} past the entry found by the last {@link #next} at {@code p}. */
   public void advance(ReadPosition p) {
     p.block = lastBlock;
     p.pos = lastNextPos;
@@ -151,8 +269,10 @@ public final class ChainReader {
     }
     long abs = b.base() + pos;
     int hs = b.entryHeaderSize();
-    ensure(b.file(), abs, hs, b.base() + b.endPos());
-    int len = EntryFormat.payloadLength(win, (int) (abs - winStart));
+    if (!ensure(b.file(), abs, hs, b.base() + b.endPos())) {
+      throw new IllegalStateException("read-ahead pinned while positioning a cursor");
+    }
+    int len = EntryFormat.payloadLength(win, (int) (abs - winShift));
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > b.endPos()) {
       throw corrupt(topic, p.nextOffset, b, pos, "length runs past the block's end");
@@ -188,32 +308,38 @@ public final class ChainReader {
     return data;
   }
 
-  /** Makes [abs, abs+n) available in the window, reading ahead up to {@code limitAbs}. */
-  private void ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
-    if (f == winFile && abs >= winStart && abs + n <= winStart + winLen) {
-      return;
+  /**
+   * Makes [abs, abs+n) available in the window, reading ahead up to {@code limitAbs}.
+   *
+   * @return false if that needs a refill of the read-ahead buffer while it is pinned
+   */
+  private boolean ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
+    if (f == winFile && abs >= winLo && abs + n <= winHi) {
+      return true;
     }
-    for (int i = 0; i < ranges.size(); i++) {
-      ByteBuffer r = ranges.get(i);
-      long start = rangeStarts.get(i);
-      if (rangeFiles.get(i) == f && abs >= start && abs + n <= start + r.limit()) {
-        win = r;
+    for (int i = 0; i < rangeCount; i++) {
+      long start = rangeStarts[i];
+      if (rangeFiles[i] == f && abs >= start && abs + n <= start + rangeLens[i]) {
+        win = prefetchBuf;
+        winView = prefetchView;
         winFile = f;
-        winStart = start;
-        winLen = r.limit();
-        return;
+        winLo = start;
+        winHi = start + rangeLens[i];
+        winShift = start - rangeBases[i];
+        return true;
       }
     }
+    if (readAheadPinned) {
+      return false;
+    }
     win = readAhead;
+    winView = readAheadView;
     win.clear();
     long want = Math.min(READ_AHEAD, Math.max(n, limitAbs - abs));
     win.limit((int) want);
+    winFile = null;
     int got = f.file().read(win, abs);
-    winFile = f;
-    winStart = abs;
-    winLen = got;
     if (got < n) {
-      winFile = null;
       throw new CorruptEntryException(
           "data file "
               + f.file().path()
@@ -221,47 +347,54 @@ public final class ChainReader {
               + (abs + got)
               + ", inside an entry that should be readable");
     }
+    winFile = f;
+    winLo = abs;
+    winHi = abs + got;
+    winShift = abs;
+    return true;
   }
 
   /** Forgets buffered bytes (after a file was closed). */
   public void invalidate() {
     winFile = null;
-    ranges.clear();
-    rangeFiles.clear();
-    rangeStarts.clear();
+    rangeCount = 0;
+    readAheadPinned = false;
   }
 
   /**
-   * Fetches about {@code bytes} of the chain from {@code p} on with one batch read: one
-   * range per block, all submitted together (one io_uring submission per contiguous
-   * range on the io_uring backend). Entries are then parsed from these ranges.
+   * Fetches what a batch of up to {@code maxEntries} entries and {@code maxBytes} of
+   * payload likely needs of the chain from {@code p} on: one range per block, with one
+   * positional read when it is one range and one batch read (one io_uring submission per
+   * file on the io_uring backend) when the batch spans blocks. Entries are then parsed
+   * from these ranges; whatever lies beyond them is read through the read-ahead buffer.
    */
-  public void prefetch(Topic topic, ReadPosition p, long bytes) throws IOException {
+  public void prefetch(Topic topic, ReadPosition p, long maxBytes, int maxEntries)
+      throws IOException {
     invalidate();
     if (p.nextOffset >= topic.endOffset() || (p.block == null && !Locator.locate(topic, p, this))) {
       return;
     }
-    long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, bytes));
+    // Frames of n entries with at most maxBytes of payload take at most maxBytes + n *
+    // FRAMING bytes; with entries of the size seen before, about n average frames.
+    long bound = Math.min(maxBytes, PREFETCH_MAX) + (long) maxEntries * FRAMING;
+    long guess = avgFrame == 0 ? bound : maxEntries * avgFrame + READ_AHEAD / 4;
+    long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, Math.min(bound, guess)));
     if (prefetchBuf == null || prefetchBuf.capacity() < left) {
       prefetchBuf = ByteBuffer.allocateDirect((int) left).order(ByteOrder.LITTLE_ENDIAN);
+      prefetchView = prefetchBuf.asReadOnlyBuffer();
     }
     int used = 0;
     Block b = p.block;
     long pos = p.pos;
-    while (b != null && left > 0 && ranges.size() < MAX_RANGES) {
+    while (b != null && left > 0 && rangeCount < MAX_RANGES) {
       long end = Math.min(b.endPos(), pos + left);
       if (end > pos) {
         int n = (int) (end - pos);
-        ByteBuffer r =
-            prefetchBuf
-                .duplicate()
-                .position(used)
-                .limit(used + n)
-                .slice()
-                .order(ByteOrder.LITTLE_ENDIAN);
-        ranges.add(r);
-        rangeFiles.add(b.file());
-        rangeStarts.add(b.base() + pos);
+        rangeFiles[rangeCount] = b.file();
+        rangeStarts[rangeCount] = b.base() + pos;
+        rangeBases[rangeCount] = used;
+        rangeLens[rangeCount] = n;
+        rangeCount++;
         used += n;
         left -= n;
       }
@@ -271,23 +404,70 @@ public final class ChainReader {
       b = b.next();
       pos = b == null ? 0 : b.entriesStart();
     }
+    int count = rangeCount;
+    rangeCount = 0; // until they are read
+    if (count == 1) {
+      ByteBuffer r = prefetchBuf.clear().limit(rangeLens[0]);
+      rangeLens[0] = rangeFiles[0].file().read(r, rangeStarts[0]);
+    } else {
+      readRanges(count);
+    }
+    prefetchBuf.clear(); // entries are read by index, anywhere in the buffer
+    rangeCount = count;
+  }
+
+  private void readRanges(int count) throws IOException {
+    List<ByteBuffer> buffers = new ArrayList<>(count);
+    prefetchBuf.clear(); // a range may lie past where a one-range prefetch left the limit
+    for (int i = 0; i < count; i++) {
+      buffers.add(
+          prefetchBuf.duplicate().position(rangeBases[i]).limit(rangeBases[i] + rangeLens[i]));
+    }
     int i = 0;
-    while (i < ranges.size()) {
-      DataFile f = rangeFiles.get(i);
+    while (i < count) {
+      DataFile f = rangeFiles[i];
       int j = i;
-      while (j < ranges.size() && rangeFiles.get(j) == f) {
+      while (j < count && rangeFiles[j] == f) {
         j++;
       }
       long[] positions = new long[j - i];
-      for (int k = i; k < j; k++) {
-        positions[k - i] = rangeStarts.get(k);
-      }
-      f.file().readBatch(ranges.subList(i, j), positions);
+      System.arraycopy(rangeStarts, i, positions, 0, j - i);
+      f.file().readBatch(buffers.subList(i, j), positions);
       i = j;
     }
-    for (ByteBuffer r : ranges) {
-      r.flip(); // limit = bytes actually read
+    for (int k = 0; k < count; k++) {
+      rangeLens[k] = buffers.get(k).position() - rangeBases[k]; // bytes actually read
     }
+  }
+
+  /**
+   * Tells the reader how many entries the last prefetch served, to size the next one.
+   *
+   * @param entries entries read since the prefetch
+   * @param bytes their frames' bytes
+   */
+  public void prefetchServed(int entries, long bytes) {
+    if (entries > 0) {
+      avgFrame = Math.max(EntryFormat.ALIGNMENT, bytes / entries);
+    }
+  }
+
+  /**
+   * @param maxEntries the batch's entry limit
+   * @return about how many entries the last prefetch holds, to size a batch's list
+   */
+  public int expectedEntries(int maxEntries) {
+    long bytes = 0;
+    for (int i = 0; i < rangeCount; i++) {
+      bytes += rangeLens[i];
+    }
+    long n = avgFrame == 0 ? 16 : bytes / avgFrame + 1;
+    return (int) Math.max(1, Math.min(maxEntries, n));
+  }
+
+  /** @return the frame size of the entry found by the last successful {@link #next} */
+  public long lastFrame() {
+    return EntryFormat.frameSize(lastLength);
   }
 
   private static CorruptEntryException corrupt(

@@ -203,7 +203,8 @@ public final class TopicWriter {
     long size = EntryFormat.frameSize(payload.length);
     ByteBuffer buf = single;
     buf.clear();
-    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), 0, payload);
+    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), 0, stamp, payload);
+    block.noteTimestamp(stamp);
     buf.put(payload);
     int pad = (int) (size - EntryFormat.HEADER_SIZE - payload.length);
     if (pad > 0) {
