@@ -6,18 +6,16 @@ import dev.walrus.InvalidArgumentException;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
+import dev.walrus.reactive.internal.AppendMono;
 import dev.walrus.reactive.internal.ConsumerGroups;
 import dev.walrus.reactive.internal.CursorLocks;
 import dev.walrus.reactive.internal.EngineCall;
 import dev.walrus.reactive.internal.Lifecycle;
-import dev.walrus.reactive.internal.MonoCompletion;
-import dev.walrus.reactive.internal.PendingAppend;
 import dev.walrus.reactive.internal.Reads;
 import dev.walrus.reactive.internal.TailFlux;
 import dev.walrus.reactive.internal.TopicAppender;
 import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -157,18 +155,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link dev.walrus.WalrusClosedException}
    */
   public Mono<Long> append(String topic, byte[] data) {
-    return Mono.create(
-        sink -> {
-          TopicAppender a;
-          try {
-            Validation.payload(data, "payload");
-            a = appender(topic);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
-          }
-          a.enqueue(PendingAppend.single(data, MonoCompletion.forSingle(sink)));
-        });
+    return AppendMono.single(this::appender, topic, data);
   }
 
   /**
@@ -189,21 +176,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link #append}, plus {@link dev.walrus.BatchTooLargeException}
    */
   public Mono<List<Long>> appendBatch(String topic, List<byte[]> entries) {
-    return Mono.create(
-        sink -> {
-          TopicAppender a;
-          List<byte[]> copy;
-          long bytes;
-          try {
-            bytes = Validation.batch(entries);
-            copy = new ArrayList<>(entries);
-            a = appender(topic);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
-          }
-          a.enqueue(PendingAppend.batch(copy, bytes, MonoCompletion.forBatch(sink)));
-        });
+    return AppendMono.batch(this::appender, topic, entries);
   }
 
   /**
@@ -238,9 +211,11 @@ public final class ReactiveWalrus implements AutoCloseable {
   }
 
   private TopicAppender appender(String topic) {
-    Validation.topic(topic);
+    TopicAppender a = topic == null ? null : appenders.get(topic);
+    if (a == null) {
+      Validation.topic(topic); // a known topic's name was checked when its appender was made
+    }
     life.checkOpen();
-    TopicAppender a = appenders.get(topic);
     return a != null
         ? a
         : appenders.computeIfAbsent(
