@@ -61,7 +61,7 @@ public class VertxBusBench {
   public static final int ROUND_TRIPS = 1000;
 
   /** Entries each tail case reads per invocation. */
-  public static final int TAIL_ENTRIES = 50_000;
+  public static final int TAIL_ENTRIES = 20_000;
 
   /** Credits per grant (and entries per ack) in the tail cases. */
   public static final int CREDITS = 1000;
