@@ -46,7 +46,7 @@ public final class BenchmarkMain {
           "BatchAppendBench|PeerBatchAppendBench",
           "ReadBench|PeerReadBench",
           "TailLatencyBench|PeerTailLatencyBench",
-          "ReactiveAppendBench",
+          "ReactiveAppendBench|VertxBusBench",
           "DurableProducersBench");
 
   private BenchmarkMain() {}

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -32,8 +34,9 @@ import reactor.core.publisher.Flux;
  *     dev.walrus.bench.ReactiveQuickBench
  * </pre>
  *
- * <p>Rows: engine {@code appendForTopic} on one thread; reactive {@code append} with 1
- * and 1,000 appends in flight; {@code appendAll} (all {@code NoFsync}); {@code SyncEach}
+ * <p>Rows: engine {@code appendForTopic} on one thread; reactive {@code append}: one
+ * thread calling {@code block()} on each, 1 in flight through {@code concatMap}, 1,000 in
+ * flight with a subscriber each and through {@code flatMap}; {@code appendAll} (all {@code NoFsync}); {@code SyncEach}
  * with 64 concurrent producers (each one append at a time) against one producer; and
  * a consuming engine batch read against AUTO tails of 400,000 entries of history (unbounded
  * demand and {@code limitRate(256)}, {@code AtLeastOnce(1000)}); and the latency from an
@@ -49,8 +52,9 @@ public final class ReactiveQuickBench {
   /**
    * @param args ignored
    * @throws IOException if the temporary directory cannot be created or removed
+   * @throws InterruptedException if interrupted
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     Path root = Files.createTempDirectory("walrus-reactive-bench");
     List<String[]> rows = new ArrayList<>();
     try {
@@ -59,12 +63,18 @@ public final class ReactiveQuickBench {
         engineAppend(wal, "warm", WARMUP);
         double engine = engineAppend(wal, "engine", RUN);
         rows.add(row("engine appendForTopic, 1 thread (NoFsync)", engine, engine));
+        blocking(rw, "wb", WARMUP);
+        double blocked = blocking(rw, "rb", RUN);
+        rows.add(row("reactive append(..).block(), 1 thread (NoFsync)", blocked, engine));
         inFlight(rw, "w1", 1, WARMUP);
         double one = inFlight(rw, "r1", 1, RUN);
-        rows.add(row("reactive append, 1 in flight (NoFsync)", one, engine));
+        rows.add(row("reactive append, 1 in flight, concatMap (NoFsync)", one, engine));
+        independent(rw, "wi1000", 1000, WARMUP);
+        double many = independent(rw, "ri1000", 1000, RUN);
+        rows.add(row("reactive append, 1,000 in flight, own subscribers (NoFsync)", many, engine));
         inFlight(rw, "w1000", 1000, WARMUP);
-        double many = inFlight(rw, "r1000", 1000, RUN);
-        rows.add(row("reactive append, 1,000 in flight (NoFsync)", many, engine));
+        double merged = inFlight(rw, "r1000", 1000, RUN);
+        rows.add(row("reactive append, 1,000 in flight, flatMap (NoFsync)", merged, engine));
         appendAll(rw, "wall", WARMUP);
         double all = appendAll(rw, "rall", RUN);
         rows.add(row("reactive appendAll (NoFsync)", all, engine));
@@ -136,6 +146,50 @@ public final class ReactiveQuickBench {
             : endless().flatMap(p -> rw.append(topic, p), concurrency);
     long n = appends.take(d).count().block();
     return n / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** One {@code append(..).block()} after another on this thread. */
+  private static double blocking(ReactiveWalrus rw, String topic, Duration d) {
+    long n = 0;
+    long start = System.nanoTime();
+    long end = start + d.toNanos();
+    long now;
+    do {
+      for (int i = 0; i < 256; i++) {
+        rw.append(topic, PAYLOAD).block();
+      }
+      n += 256;
+      now = System.nanoTime();
+    } while (now < end);
+    return n / ((now - start) / 1e9);
+  }
+
+  /** Keeps {@code window} appends in flight, each Mono with its own subscriber. */
+  private static double independent(ReactiveWalrus rw, String topic, int window, Duration d)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(window);
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    long end = start + d.toNanos();
+    while (System.nanoTime() < end && failure.get() == null) {
+      permits.acquire();
+      rw.append(topic, PAYLOAD)
+          .subscribe(
+              v -> {
+                done.incrementAndGet();
+                permits.release();
+              },
+              e -> {
+                failure.set(e);
+                permits.release();
+              });
+    }
+    permits.acquire(window);
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get());
+    }
+    return done.get() / ((System.nanoTime() - start) / 1e9);
   }
 
   private static double appendAll(ReactiveWalrus rw, String topic, Duration d) {

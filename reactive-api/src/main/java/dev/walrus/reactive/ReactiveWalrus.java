@@ -7,19 +7,17 @@ import dev.walrus.TopicConfig;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
 import dev.walrus.reactive.internal.AppendAllFlux;
+import dev.walrus.reactive.internal.AppendMono;
 import dev.walrus.reactive.internal.ConsumerGroups;
 import dev.walrus.reactive.internal.CursorLocks;
 import dev.walrus.reactive.internal.EngineCall;
 import dev.walrus.reactive.internal.Lifecycle;
-import dev.walrus.reactive.internal.MonoCompletion;
-import dev.walrus.reactive.internal.PendingAppend;
 import dev.walrus.reactive.internal.Reads;
 import dev.walrus.reactive.internal.TailFlux;
 import dev.walrus.reactive.internal.TopicAppender;
 import dev.walrus.reactive.internal.Validation;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -51,7 +49,9 @@ import reactor.core.scheduler.Schedulers;
  * requesting never block the calling thread, so they are safe on event loops and
  * {@code Schedulers.parallel()}: every blocking engine call runs on this instance's
  * scheduler (default {@link Schedulers#boundedElastic()}), which is also where results
- * are emitted. Failures arrive as {@code onError} with the engine's typed
+ * are emitted. The one exception is {@code block()} on the Mono of {@link #append} or
+ * {@link #appendBatch}: the caller blocks anyway, so it writes on its own thread when the
+ * topic's writer is idle (see {@link #append}). Failures arrive as {@code onError} with the engine's typed
  * {@link WalrusException}s (for example {@link dev.walrus.InvalidTopicException},
  * {@link dev.walrus.EntryTooLargeException}, {@link dev.walrus.WalrusClosedException}).
  * The subscriber's {@code Context} flows upstream through {@link #appendAll}.
@@ -60,8 +60,9 @@ import reactor.core.scheduler.Schedulers;
  * Cancelling any publisher of this class at any instant ({@code timeout}, {@code dispose},
  * {@code take}, a client that disconnects) leaves the instance healthy: engine calls run
  * as tasks given to the scheduler with {@link Scheduler#schedule(Runnable)} whose
- * {@code Disposable} is never disposed, so no cancellation ever interrupts a thread inside
- * an engine call; engine calls run with the thread's interrupt status cleared (and
+ * {@code Disposable} is never disposed (or, for an append's {@code block()}, on the
+ * blocking caller itself), so no cancellation ever interrupts a thread inside an engine
+ * call; engine calls run with the thread's interrupt status cleared (and
  * restored after), so a stale interrupt left on a scheduler thread does not reach the
  * engine either. What a cancelled call did is stated per method: in short, an append
  * cancelled once its write was taken is written (never twice), a consuming read cancelled
@@ -84,7 +85,8 @@ import reactor.core.scheduler.Schedulers;
  * own (an oversized payload) fails alone.
  *
  * <p>Results are emitted on the scheduler thread that did the work; the append of a
- * topic is completed on that topic's writer task, so code running in a completion callback
+ * topic is completed on that topic's writer task (which, for a moment, may be a thread
+ * blocked in an append's {@code block()} that wrote the group), so code running in a completion callback
  * must not block waiting for another append of the same topic (compose with
  * {@code flatMap}/{@code concatMap} instead of calling {@code block()}).
  *
@@ -151,6 +153,17 @@ public final class ReactiveWalrus implements AutoCloseable {
    * emitted, unless that write is retried unit by unit because another unit was refused
    * (then the cancelled entry is skipped). The array must not be modified until the Mono terminates.
    *
+   * <p>{@code block()} and {@code block(Duration)} on this Mono, on a thread where Reactor
+   * allows blocking ({@link Schedulers#isInNonBlockingThread()} false; elsewhere they throw
+   * {@code IllegalStateException} as every Reactor {@code block} does), append without a
+   * hand-off: if the topic's writer is idle, the calling thread writes the entry itself
+   * (under {@code SyncEach} including the synchronous write) and returns its offset; if the
+   * writer is busy on another thread, the entry joins its next group and the caller waits.
+   * Errors are thrown as Reactor's {@code block} throws them. A timeout or an interrupt while
+   * waiting cancels the append as above (skipped unless its write was taken); the interrupt
+   * status is kept. Only {@code block} on the Mono itself does this: {@code subscribe} and
+   * any operator chain ({@code append(..).map(..).block()}) take the queued path.
+   *
    * @param topic the topic
    * @param data the payload
    * @return a Mono of the entry's offset; errors: {@link dev.walrus.InvalidTopicException},
@@ -160,18 +173,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link dev.walrus.WalrusClosedException}
    */
   public Mono<Long> append(String topic, byte[] data) {
-    return Mono.create(
-        sink -> {
-          TopicAppender a;
-          try {
-            Validation.payload(data, "payload");
-            a = appender(topic);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
-          }
-          a.enqueue(PendingAppend.single(data, MonoCompletion.forSingle(sink)));
-        });
+    return AppendMono.single(this::appender, topic, data);
   }
 
   /**
@@ -184,7 +186,8 @@ public final class ReactiveWalrus implements AutoCloseable {
    * </pre>
    * The list is copied at subscription; the arrays must not be modified until the Mono
    * terminates. Cancellation as for {@link #append}: the batch is written whole or not at
-   * all.
+   * all. {@code block()} as for {@link #append}: on a thread that may block, it writes the
+   * batch on that thread when the topic's writer is idle.
    *
    * @param topic the topic
    * @param entries up to {@link Walrus#MAX_BATCH_ENTRIES} payloads; empty writes nothing
@@ -192,21 +195,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    *     {@link #append}, plus {@link dev.walrus.BatchTooLargeException}
    */
   public Mono<List<Long>> appendBatch(String topic, List<byte[]> entries) {
-    return Mono.create(
-        sink -> {
-          TopicAppender a;
-          List<byte[]> copy;
-          long bytes;
-          try {
-            bytes = Validation.batch(entries);
-            copy = new ArrayList<>(entries);
-            a = appender(topic);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
-          }
-          a.enqueue(PendingAppend.batch(copy, bytes, MonoCompletion.forBatch(sink)));
-        });
+    return AppendMono.batch(this::appender, topic, entries);
   }
 
   /**
@@ -241,9 +230,11 @@ public final class ReactiveWalrus implements AutoCloseable {
   }
 
   private TopicAppender appender(String topic) {
-    Validation.topic(topic);
+    TopicAppender a = topic == null ? null : appenders.get(topic);
+    if (a == null) {
+      Validation.topic(topic); // a known topic's name was checked when its appender was made
+    }
     life.checkOpen();
-    TopicAppender a = appenders.get(topic);
     return a != null
         ? a
         : appenders.computeIfAbsent(

@@ -157,6 +157,46 @@ public final class ComparisonTable {
                 NO_REACTIVE + String.format("; %.2fx engine append (FD, %s)", v / engine, fsync)));
       }
     }
+    for (String fsync : new String[] {"NoFsync", "SyncEach"}) {
+      String key = reactive("roundTripNonBlocking", fsync);
+      rows.add(
+          new Row(
+              "reactive append round trip, non-blocking caller, median, " + fsync,
+              "us",
+              r.p50(key),
+              Double.NaN,
+              NO_REACTIVE + String.format("; p99 %.1f us", r.p99(key)),
+              true));
+    }
+    String noBus = "peer: no event-bus adapter";
+    double rxAppend = r.score("VertxBusBench.reactiveAppend");
+    double busAppend = r.score("VertxBusBench.busAppend");
+    rows.add(
+        rate(
+            "reactive append from an event loop, 1 in flight",
+            rxAppend,
+            Double.NaN,
+            NO_REACTIVE + "; the case the bus append wraps"));
+    rows.add(
+        rate(
+            "Vert.x bus append (request/reply), 1 in flight",
+            busAppend,
+            Double.NaN,
+            noBus + String.format("; %.2fx the reactive append it wraps", busAppend / rxAppend)));
+    double rxTail = r.score("VertxBusBench.reactiveTail");
+    double busTail = r.score("VertxBusBench.busTail");
+    rows.add(
+        rate(
+            "reactive MANUAL tail, 1,000 a request",
+            rxTail,
+            Double.NaN,
+            NO_REACTIVE + "; the case the bus tail wraps"));
+    rows.add(
+        rate(
+            "Vert.x bus tail, 1,000 credits a grant, acked",
+            busTail,
+            Double.NaN,
+            noBus + String.format("; %.2fx the reactive tail it wraps", busTail / rxTail)));
     for (String[] path :
         new String[][] {
           {"blocking", "blocking, one topic"},

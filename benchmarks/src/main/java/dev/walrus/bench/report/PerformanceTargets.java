@@ -138,20 +138,35 @@ public final class PerformanceTargets {
               50 * one));
     }
     double engine = fd;
-    for (String[] c :
-        new String[][] {
-          {"inFlight1", "1 in flight"},
-          {"inFlight1000", "1,000 in flight"},
-          {"appendAll", "appendAll"}
-        }) {
-      double v = r.score(reactive(c[0], "NoFsync"));
-      t.add(
-          atLeast(
-              "reactive append (" + c[1] + ") >= 70% of engine append, NoFsync",
-              rate(v) + String.format(" (%.0f%% of %s)", 100 * v / engine, rate(engine)),
-              v,
-              0.7 * engine));
-    }
+    double one1 = r.score(reactive("inFlight1", "NoFsync"));
+    t.add(
+        atLeast(
+            "reactive append, 1 in flight, caller blocking >= 0.5x engine append, NoFsync",
+            rate(one1) + String.format(" (%.2fx %s)", one1 / engine, rate(engine)),
+            one1,
+            0.5 * engine));
+    double rt = r.p50(reactive("roundTripNonBlocking", "NoFsync"));
+    t.add(
+        atMost(
+            "reactive append round trip from a non-blocking thread, median <= 15 us, NoFsync",
+            String.format("%.1f us", rt),
+            rt,
+            15));
+    double many1000 = r.score(reactive("inFlight1000", "NoFsync"));
+    t.add(
+        atLeast(
+            "reactive append, 1,000 in flight >= 3x engine append, NoFsync",
+            rate(many1000) + String.format(" (%.2fx %s)", many1000 / engine, rate(engine)),
+            many1000,
+            3 * engine));
+    double streamed = r.score(reactive("appendAll", "NoFsync"));
+    t.add(
+        atLeast(
+            "reactive appendAll >= 70% of engine append, NoFsync",
+            rate(streamed)
+                + String.format(" (%.0f%% of %s)", 100 * streamed / engine, rate(engine)),
+            streamed,
+            0.7 * engine));
     double p50 = r.p50("TailLatencyBench.appendToTail");
     double p99 = r.p99("TailLatencyBench.appendToTail");
     t.add(atMost("append -> tail median <= 50 us", String.format("%.1f us", p50), p50, 50));

@@ -306,7 +306,9 @@ public final class Engine implements AutoCloseable {
     long total = 0;
     for (int i = 0; i < n; i++) {
       byte[] d = batch.get(i);
-      checkPayload(d, "batch entry " + i);
+      if (d == null || d.length > config.maxEntryBytes()) {
+        checkPayload(d, "batch entry " + i); // the message is built only for a bad entry
+      }
       total += d.length;
     }
     if (total > MAX_BATCH_BYTES) {

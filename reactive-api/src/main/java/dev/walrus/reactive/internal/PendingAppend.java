@@ -12,7 +12,8 @@ import java.util.List;
  */
 public final class PendingAppend {
   /**
-   * Told the outcome of a unit, on the appender's drain thread (a scheduler thread).
+   * Told the outcome of a unit, on the appender's drain thread (a scheduler thread, or a
+   * thread that writes on the caller, see {@link TopicAppender#appendOnCaller}).
    * Implementations must be quick and must not block.
    */
   public interface Completion {
@@ -46,6 +47,9 @@ public final class PendingAppend {
   private final int count;
   private final long bytes;
   private final Completion completion;
+
+  /** Set (by the drain thread) once the unit has its outcome; read by the same thread. */
+  private boolean finished;
 
   private PendingAppend(
       byte[] single, List<byte[]> batch, int count, long bytes, Completion completion) {
@@ -99,15 +103,23 @@ public final class PendingAppend {
     return completion.isCancelled();
   }
 
+  /** @return true once written, failed or skipped (meaningful on the drain thread) */
+  boolean finished() {
+    return finished;
+  }
+
   void written(long firstOffset) {
+    finished = true;
     completion.written(this, firstOffset);
   }
 
   void failed(Throwable error) {
+    finished = true;
     completion.failed(this, error);
   }
 
   void skipped() {
+    finished = true;
     completion.skipped(this);
   }
 }

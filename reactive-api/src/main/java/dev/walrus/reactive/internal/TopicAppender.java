@@ -35,8 +35,14 @@ import reactor.util.concurrent.Queues;
  * {@link Scheduler#schedule(Runnable)} and never disposed, so no cancellation interrupts
  * a write; writes run with the interrupt status cleared ({@link InterruptShield}).
  *
+ * <p>A caller that blocks for its append anyway may write it itself when the writer is
+ * idle ({@link #appendOnCaller}): the drain then runs on that thread until its unit is
+ * written, and whatever is left goes to a drain task on the scheduler. Either way there
+ * is one drain at a time, so the rules above hold whoever drains.
+ *
  * <p>Thread-safe: {@link #enqueue(PendingAppend)} may be called from any thread,
- * including non-blocking ones; at most one drain task runs at a time.
+ * including non-blocking ones; {@link #appendOnCaller} only from threads that may block;
+ * at most one drain runs at a time.
  */
 public final class TopicAppender implements Runnable {
   private static final int GROUPS_PER_RUN = 64;
@@ -84,6 +90,50 @@ public final class TopicAppender implements Runnable {
     if (wip.getAndIncrement() == 0) {
       life.taskStarted();
       submit();
+    }
+  }
+
+  /**
+   * Queues a unit for a caller that is going to wait for it anyway (a blocking
+   * {@code block()} on a thread that may block) and, if the topic's writer is idle, writes
+   * it on the calling thread: no hand-off to the scheduler and back. The caller's thread
+   * then is the drain for a moment: it writes the group holding its unit (with whatever
+   * else was queued before it), completes that group's units, and hands anything queued
+   * meanwhile to a drain task on the scheduler. If a drain is already running elsewhere,
+   * the unit simply joins its queue. Either way the unit's completion is told, as for
+   * {@link #enqueue}; when this returns it may not have been yet.
+   *
+   * <p>Blocks the calling thread for the write (and, under {@code SyncEach}, the
+   * synchronous write): call only where blocking is allowed.
+   */
+  public void appendOnCaller(PendingAppend unit) {
+    queue.offer(unit);
+    if (wip.getAndIncrement() == 0) {
+      life.taskStarted();
+      drainUntil(unit);
+    }
+  }
+
+  /** The drain loop of {@link #run()}, on the caller, until {@code mine} is finished. */
+  private void drainUntil(PendingAppend mine) {
+    int missed = wip.get();
+    for (; ; ) {
+      while (!mine.finished() && takeGroup()) {
+        writeGroup();
+      }
+      if (carry != null || !queue.isEmpty()) {
+        submit(); // more work: the scheduler's drain task goes on with it (wip stays non-zero)
+        return;
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        life.taskEnded();
+        return;
+      }
+      if (mine.finished()) {
+        submit(); // appends raced in after the queue looked empty: hand them over
+        return;
+      }
     }
   }
 
