@@ -348,7 +348,9 @@ public final class ReactiveWalrus implements AutoCloseable {
    * </pre>
    * <ul>
    *   <li>Waking: the tail waits for the engine's append notification; there is no
-   *       polling loop.</li>
+   *       polling loop. {@link TailOptions#waitStrategy(WaitStrategy)} with
+   *       {@link WaitStrategy#spinThenPark} makes it busy-spin a scheduler thread for a
+   *       while first, for lower latency at the cost of a core.</li>
    *   <li>Backpressure: exactly {@code request(n)}; entries are read from the log only
    *       against outstanding demand, so a slow subscriber never makes anything buffer.
    *       An AUTO tail consumes one entry per delivery whatever the demand (unbounded
@@ -368,7 +370,7 @@ public final class ReactiveWalrus implements AutoCloseable {
    * </ul>
    *
    * @param topic the topic (need not exist yet)
-   * @param options consumer name, start position and checkpoint mode
+   * @param options consumer name, start position, checkpoint mode and wait strategy
    * @return an endless Flux of received entries
    */
   public Flux<ReceivedEntry> tail(String topic, TailOptions options) {

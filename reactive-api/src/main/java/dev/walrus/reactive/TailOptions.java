@@ -18,7 +18,8 @@ import java.util.Optional;
  *
  * <p>Defaults: the topic's shared cursor (all users of the shared
  * cursor compete for entries), {@link StartPosition#checkpointed()},
- * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read (MANUAL tails).
+ * {@link CheckpointMode#AUTO}, a read budget of 1 MiB per engine batch read (MANUAL tails),
+ * {@link WaitStrategy#park()}.
  *
  * <p>Instances are immutable and thread-safe; every {@code with}-style method returns a
  * new instance.
@@ -29,19 +30,29 @@ public final class TailOptions {
 
   private static final TailOptions DEFAULTS =
       new TailOptions(
-          null, StartPosition.checkpointed(), CheckpointMode.AUTO, DEFAULT_MAX_BATCH_BYTES);
+          null,
+          StartPosition.checkpointed(),
+          CheckpointMode.AUTO,
+          DEFAULT_MAX_BATCH_BYTES,
+          WaitStrategy.park());
 
   private final String consumer;
   private final StartPosition start;
   private final CheckpointMode mode;
   private final long maxBatchBytes;
+  private final WaitStrategy wait;
 
   private TailOptions(
-      String consumer, StartPosition start, CheckpointMode mode, long maxBatchBytes) {
+      String consumer,
+      StartPosition start,
+      CheckpointMode mode,
+      long maxBatchBytes,
+      WaitStrategy wait) {
     this.consumer = consumer;
     this.start = start;
     this.mode = mode;
     this.maxBatchBytes = maxBatchBytes;
+    this.wait = wait;
   }
 
   /** @return the default options (shared cursor, checkpointed position, AUTO) */
@@ -73,7 +84,7 @@ public final class TailOptions {
    */
   public TailOptions consumer(String name) {
     Validation.consumer(name);
-    return new TailOptions(name, start, mode, maxBatchBytes);
+    return new TailOptions(name, start, mode, maxBatchBytes, wait);
   }
 
   /**
@@ -82,7 +93,7 @@ public final class TailOptions {
    * @return new options
    */
   public TailOptions sharedCursor() {
-    return new TailOptions(null, start, mode, maxBatchBytes);
+    return new TailOptions(null, start, mode, maxBatchBytes, wait);
   }
 
   /**
@@ -94,7 +105,7 @@ public final class TailOptions {
     if (position == null) {
       throw new InvalidArgumentException("start position must not be null");
     }
-    return new TailOptions(consumer, position, mode, maxBatchBytes);
+    return new TailOptions(consumer, position, mode, maxBatchBytes, wait);
   }
 
   /**
@@ -108,7 +119,7 @@ public final class TailOptions {
     if (checkpointMode == null) {
       throw new InvalidArgumentException("checkpoint mode must not be null");
     }
-    return new TailOptions(consumer, start, checkpointMode, maxBatchBytes);
+    return new TailOptions(consumer, start, checkpointMode, maxBatchBytes, wait);
   }
 
   /**
@@ -127,7 +138,31 @@ public final class TailOptions {
     if (bytes < 0) {
       throw new InvalidArgumentException("maxBatchBytes must not be negative, got " + bytes);
     }
-    return new TailOptions(consumer, start, mode, bytes);
+    return new TailOptions(consumer, start, mode, bytes, wait);
+  }
+
+  /**
+   * How the tail waits when it has nothing to do: {@link WaitStrategy#park()} (the default)
+   * uses no CPU and is woken by the engine's append notification;
+   * {@link WaitStrategy#spinThenPark(java.time.Duration)} lowers append-to-delivery latency
+   * by busy-spinning a scheduler thread, at the cost of a core while it spins (see
+   * {@link WaitStrategy}). The strategy changes nothing else: demand, checkpointing and
+   * cancellation behave the same.
+   *
+   * @param strategy the wait strategy
+   * @return new options
+   * @throws InvalidArgumentException if {@code strategy} is null
+   */
+  public TailOptions waitStrategy(WaitStrategy strategy) {
+    if (strategy == null) {
+      throw new InvalidArgumentException("wait strategy must not be null");
+    }
+    return new TailOptions(consumer, start, mode, maxBatchBytes, strategy);
+  }
+
+  /** @return how the tail waits when it has nothing to do */
+  public WaitStrategy waitStrategyValue() {
+    return wait;
   }
 
   /** @return the consumer name, or empty for the topic's shared cursor */
@@ -159,12 +194,13 @@ public final class TailOptions {
     return Objects.equals(t.consumer, consumer)
         && t.start.equals(start)
         && t.mode == mode
-        && t.maxBatchBytes == maxBatchBytes;
+        && t.maxBatchBytes == maxBatchBytes
+        && t.wait.equals(wait);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(consumer, start, mode, maxBatchBytes);
+    return Objects.hash(consumer, start, mode, maxBatchBytes, wait);
   }
 
   @Override
@@ -177,6 +213,8 @@ public final class TailOptions {
         + mode
         + ", maxBatchBytes="
         + maxBatchBytes
+        + ", wait="
+        + wait
         + "}";
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.walrus.InvalidArgumentException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 class TailOptionsTest {
@@ -15,6 +17,31 @@ class TailOptionsTest {
     assertThat(d.startPosition()).isEqualTo(StartPosition.checkpointed());
     assertThat(d.mode()).isEqualTo(CheckpointMode.AUTO);
     assertThat(d.maxBatchBytesValue()).isEqualTo(TailOptions.DEFAULT_MAX_BATCH_BYTES);
+    assertThat(d.waitStrategyValue()).isEqualTo(WaitStrategy.park());
+    assertThat(d.waitStrategyValue().spinDuration()).isZero();
+  }
+
+  @Test
+  void theWaitStrategyIsPartOfTheOptions() {
+    WaitStrategy spin = WaitStrategy.spinThenPark(Duration.ofNanos(50_000));
+    TailOptions s = TailOptions.forConsumer("c").waitStrategy(spin);
+    assertThat(s.waitStrategyValue()).isEqualTo(spin);
+    assertThat(spin.spinDuration()).isEqualTo(Duration.ofNanos(50_000));
+    assertThat(s).isNotEqualTo(TailOptions.forConsumer("c"));
+    assertThat(s)
+        .isEqualTo(
+            TailOptions.forConsumer("c")
+                .waitStrategy(WaitStrategy.spinThenPark(Duration.ofNanos(50_000))));
+    assertThat(s.hashCode())
+        .isEqualTo(
+            TailOptions.forConsumer("c")
+                .waitStrategy(WaitStrategy.spinThenPark(Duration.ofNanos(50_000)))
+                .hashCode());
+    assertThat(s.consumer("d").checkpointMode(CheckpointMode.MANUAL).waitStrategyValue())
+        .isEqualTo(spin);
+    assertThat(s.toString()).contains("spinThenPark(PT0.00005S)");
+    assertThat(WaitStrategy.spinThenPark(ChronoUnit.FOREVER.getDuration()).spinDuration())
+        .isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
   }
 
   @Test
@@ -54,5 +81,13 @@ class TailOptionsTest {
     assertThatThrownBy(() -> TailOptions.defaults().maxBatchBytes(-1))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> StartPosition.offset(-1)).isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> TailOptions.defaults().waitStrategy(null))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> WaitStrategy.spinThenPark(null))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> WaitStrategy.spinThenPark(Duration.ZERO))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> WaitStrategy.spinThenPark(Duration.ofNanos(-1)))
+        .isInstanceOf(InvalidArgumentException.class);
   }
 }

@@ -220,11 +220,29 @@ public final class ComparisonTable {
                 NO_FSYNC + String.format("; %.1fx one producer", v / one)));
       }
     }
-    String tail = "TailLatencyBench.appendToTail";
+    String tail = "TailLatencyBench.appendToTail[wait=park]";
+    String spinTail = "TailLatencyBench.appendToTail[wait=spin]";
     String peerTail = "PeerTailLatencyBench.appendToTail";
     String tailNote = "peer: tailer busy-polling on another thread";
+    String spinNote = "spinThenPark(1 ms): burns a core, like the peer's busy-polling tailer";
     rows.add(new Row("append -> tail, median", "us", r.p50(tail), r.p50(peerTail), tailNote, true));
     rows.add(new Row("append -> tail, p99", "us", r.p99(tail), r.p99(peerTail), tailNote, true));
+    rows.add(
+        new Row(
+            "append -> spinning tail, median",
+            "us",
+            r.p50(spinTail),
+            r.p50(peerTail),
+            spinNote,
+            true));
+    rows.add(
+        new Row(
+            "append -> spinning tail, p99",
+            "us",
+            r.p99(spinTail),
+            r.p99(peerTail),
+            spinNote,
+            true));
     addMemory(rows, memory);
     return rows;
   }

@@ -167,10 +167,14 @@ public final class PerformanceTargets {
                 + String.format(" (%.0f%% of %s)", 100 * streamed / engine, rate(engine)),
             streamed,
             0.7 * engine));
-    double p50 = r.p50("TailLatencyBench.appendToTail");
-    double p99 = r.p99("TailLatencyBench.appendToTail");
-    t.add(atMost("append -> tail median <= 50 us", String.format("%.1f us", p50), p50, 50));
+    double p50 = r.p50("TailLatencyBench.appendToTail[wait=park]");
+    double p99 = r.p99("TailLatencyBench.appendToTail[wait=park]");
+    t.add(atMost("append -> tail median <= 20 us", String.format("%.1f us", p50), p50, 20));
     t.add(atMost("append -> tail p99 <= 1 ms", String.format("%.1f us", p99), p99, 1000));
+    double s50 = r.p50("TailLatencyBench.appendToTail[wait=spin]");
+    double s99 = r.p99("TailLatencyBench.appendToTail[wait=spin]");
+    t.add(atMost("append -> spinning tail median <= 5 us", String.format("%.1f us", s50), s50, 5));
+    t.add(atMost("append -> spinning tail p99 <= 100 us", String.format("%.1f us", s99), s99, 100));
     if (!memory.isEmpty()) {
       memoryTargets(t, memory.get(0));
     }

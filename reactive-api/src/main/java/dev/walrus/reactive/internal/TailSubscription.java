@@ -14,6 +14,7 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One subscription to a tail: reads a topic through its {@link ConsumerGroup}'s cursor,
@@ -39,6 +40,15 @@ import reactor.core.scheduler.Scheduler;
  * back); so a put-back is exact against every other read through the same
  * {@code ReactiveWalrus}. A MANUAL tail's undelivered and unacknowledged entries go back
  * to the group when it leaves (under the monitor too).
+ *
+ * <p>Waiting. When the drain has nothing left to do (nothing to read, or no demand) it
+ * normally gives the thread back and the next signal schedules it again (the default
+ * {@link dev.walrus.reactive.WaitStrategy#park()}). With
+ * {@link dev.walrus.reactive.WaitStrategy#spinThenPark} it first busy-spins, still holding
+ * the drain right, until a signal bumps the work-in-progress counter (then it drains again
+ * at once: no hand-off to another thread, and the signalling thread schedules nothing) or
+ * the spin time is over, the thread is interrupted, or it is a non-blocking thread
+ * (then it does not spin at all).
  *
  * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
  * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
@@ -68,6 +78,10 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
   private final TailOptions options;
   private final ConsumerGroup group;
   private final CursorLocks locks;
+
+  /** How long the drain spins before it gives the thread back; 0 to park at once. */
+  private final long spinNanos;
+
   private volatile long requested;
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean cancelled;
@@ -110,6 +124,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
     this.options = options;
     this.group = group;
     this.locks = locks;
+    this.spinNanos = options.waitStrategyValue().spinDuration().toNanos();
   }
 
   /** Hands the subscription to the subscriber and schedules the start. Never blocks. */
@@ -253,10 +268,33 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
         finish(t);
         return;
       }
+      if (spinNanos != 0) {
+        spin(missed);
+      }
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
         return;
       }
+    }
+  }
+
+  /**
+   * Busy-waits (WaitStrategy.spinThenPark) until a signal comes, that is until the
+   * work-in-progress counter moves past {@code missed}, or the spin time is over. Not on a
+   * non-blocking thread, and not while the thread is interrupted (a scheduler being
+   * disposed interrupts its threads: it must get them back).
+   */
+  private void spin(int missed) {
+    if (Schedulers.isInNonBlockingThread()) {
+      return;
+    }
+    Thread self = Thread.currentThread();
+    long start = System.nanoTime();
+    while (wip.get() == missed) {
+      if (System.nanoTime() - start >= spinNanos || self.isInterrupted()) {
+        return;
+      }
+      Thread.onSpinWait();
     }
   }
 
