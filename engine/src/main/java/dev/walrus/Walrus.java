@@ -477,10 +477,15 @@ public final class Walrus implements AutoCloseable {
    * without reading the data in between, and persists the position at once (whatever the
    * consistency model). Moving backwards is allowed within the retained range.
    *
+   * <p>On a topic without entries yet, {@code checkpoint(topic, consumer, 0)} registers
+   * the consumer: its cursor at 0 holds every entry appended later, like any cursor (the
+   * topic is not listed by {@link #topics()} until its first entry). So a consumer
+   * registered before its producer starts misses nothing, whoever else reads the topic.
+   *
    * @param topic the topic
    * @param consumer the consumer name
    * @param nextOffset the offset to read next, between the topic's first retained offset
-   *     and its next offset (inclusive)
+   *     and its next offset (inclusive; 0 on a topic without entries)
    * @throws InvalidArgumentException if {@code nextOffset} is out of that range (then no
    *     consumer is created and no cursor moves)
    * @throws FatalIOException if writing the cursor fails (the instance is then poisoned)

@@ -36,6 +36,43 @@ class ConsumersTest {
     }
   }
 
+  /** Everything the shared cursor consumed, in files that are full, may now be reclaimed. */
+  private static void consumeAllThroughTheSharedCursor(Walrus w) {
+    while (w.readNext("t", true).isPresent()) {
+      // the shared cursor reads everything
+    }
+    w.reclaim();
+  }
+
+  @Test
+  void aConsumerCheckpointedBeforeTheTopicsFirstEntryHoldsWhatIsAppendedLater() {
+    try (Walrus w = open()) {
+      w.checkpoint("t", "late", 0); // registered before any entry exists
+      assertThat(w.topics()).doesNotContain("t");
+      assertThat(w.stats("t")).isEmpty();
+      fill(w, "t", 2000); // many 4 KiB blocks, several files
+      assertThat(w.topics()).contains("t");
+      consumeAllThroughTheSharedCursor(w);
+      assertThat(w.readNext("t", "late", true).orElseThrow().offset())
+          .as("nothing the registered consumer had not read was reclaimed")
+          .isZero();
+    }
+  }
+
+  @Test
+  void aConsumerRegisteredBeforeAnyEntrySurvivesARestart() {
+    try (Walrus w = open()) {
+      w.checkpoint("t", "late", 0);
+    }
+    try (Walrus w = open()) {
+      assertThat(w.topics()).doesNotContain("t");
+      fill(w, "t", 2000);
+      consumeAllThroughTheSharedCursor(w);
+      assertThat(w.position("t", "late")).isZero();
+      assertThat(w.readNext("t", "late", true).orElseThrow().dataAsString()).isEqualTo("v0");
+    }
+  }
+
   @Test
   void cursorsSurviveRestart() {
     try (Walrus w = open()) {

@@ -382,18 +382,26 @@ public final class Engine implements AutoCloseable {
     if (w != null) {
       return w;
     }
-    Topic t =
-        topics.computeIfAbsent(
-            name,
-            n -> {
-              Topic created = new Topic(n, 0, 0);
-              created.useClock(config.clock());
-              if (config.sharedCursor()) {
-                cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
-              }
-              return created;
-            });
+    Topic t = topic(name);
     return writers.computeIfAbsent(name, n -> new TopicWriter(t, allocator, durability, health));
+  }
+
+  /**
+   * @return the topic of that name, created (without entries, so unlisted until its first
+   *     entry) if it does not exist
+   */
+  private Topic topic(String name) {
+    return topics.computeIfAbsent(
+        name,
+        n -> {
+          Topic created = new Topic(n, 0, 0);
+          created.useClock(config.clock());
+          created.hideBelow(0); // listed from its first entry on
+          if (config.sharedCursor()) {
+            cursors.get(created, SHARED); // exists from the topic's first entry, at offset 0
+          }
+          return created;
+        });
   }
 
   private void notifyListeners(String topic, long end) {
@@ -540,6 +548,12 @@ public final class Engine implements AutoCloseable {
     Topic t = topics.get(topic);
     if (t == null) {
       if (next == 0) {
+        // A consumer registered before the topic's first entry: its cursor at 0 must hold
+        // the entries appended later like any cursor (else the shared cursor or another
+        // consumer could let them be reclaimed before it reads them). The topic exists
+        // from now on, unlisted until its first entry.
+        Topic created = topic(topic);
+        cursors.seek(created, consumer, 0);
         return;
       }
       throw new InvalidArgumentException(

@@ -161,6 +161,9 @@ public final class Recovery {
       if (ts.deletedAt >= 0) {
         topic.hideBelow(ts.deletedAt);
       }
+      if (end == 0) {
+        topic.hideBelow(0); // cursors registered before any entry: unlisted until one
+      }
       for (Block b : chain.accepted()) {
         topic.link(b);
         b.seal();
