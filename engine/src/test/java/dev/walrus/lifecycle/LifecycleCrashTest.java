@@ -180,6 +180,9 @@ class LifecycleCrashTest {
       }
       try (Walrus w = LifecycleCrashChild.open(dir, "retention")) {
         String where = "iteration " + iter;
+        // A pass first (the one the open started may still run): then nothing changes the
+        // floor while this checks (no appends, no age limit).
+        w.reclaim();
         TopicStats s = w.stats("r").orElseThrow();
         // The append in flight at the kill (written, not acknowledged) may be there too.
         assertThat(s.nextOffset()).as(where).isBetween(next[0], next[0] + 1);
@@ -191,8 +194,7 @@ class LifecycleCrashTest {
         }
         assertThat(w.position("r")).isGreaterThanOrEqualTo(s.firstOffset());
         assertThat(w.position("r", "s")).isGreaterThanOrEqualTo(s.firstOffset());
-        w.reclaim();
-        assertThat(w.stats("r").orElseThrow().retainedBytes())
+        assertThat(s.retainedBytes())
             .as(where)
             .isLessThanOrEqualTo(LifecycleCrashChild.RETENTION_BYTES);
       }
