@@ -132,10 +132,18 @@ class LifecycleCrashTest {
           for (Entry e : es) {
             assertThat(e.data()).isEqualTo(LifecycleCrashChild.payload("doomed", e.offset()));
           }
-          assertThat(w.position("doomed", "c"))
-              .as(where + ": the consumer's cursor")
-              .isEqualTo(m.consumer < 0 ? m.base : m.consumer);
-          assertThat(s.unread().containsKey("c")).isEqualTo(m.consumer >= 0);
+          // The read in flight at the kill may have been persisted (StrictlyAtOnce writes the
+          // cursor before the read returns), its acknowledgment not yet printed.
+          long expected = m.consumer < 0 ? m.base : m.consumer;
+          long pos = w.position("doomed", "c");
+          assertThat(pos).as(where + ": the consumer's cursor").isBetween(expected, expected + 1);
+          boolean has = s.unread().containsKey("c");
+          if (pos == expected + 1) {
+            assertThat(has).as(where + ": the consumer exists").isTrue();
+            m.consumer = pos;
+          } else {
+            assertThat(has).as(where + ": the consumer exists").isEqualTo(m.consumer >= 0);
+          }
         } else {
           assertThat(listed).as(where + ": listed").isFalse();
           assertThat(w.stats("doomed")).isEmpty();
