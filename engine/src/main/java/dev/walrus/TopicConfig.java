@@ -15,20 +15,21 @@ import java.util.OptionalLong;
  * <h2>What retention deletes, and when</h2>
  * Retention works on whole blocks, oldest first, and never touches the block the topic
  * is writing to (so a topic always keeps its newest block). A pass of the reclaimer (it
- * runs about once a second, as cursors move, and on {@link Walrus#reclaim()}) drops a
+ * runs about once a second while a limit is set, as cursors move, and on
+ * {@link Walrus#reclaim()}) drops a
  * block of the topic when
  * <ul>
  *   <li>age: its newest entry is older than {@code retention} (its timestamp is before
  *       now minus the duration; blocks of format version 1 use their data file's
  *       modification time at open instead), or
- *   <li>size: the topic's retained bytes (as in {@link TopicStats#retainedBytes()}) without
- *       it are still at least {@code retentionBytes}: a topic keeps at most
- *       {@code retentionBytes} plus one block.
+ *   <li>size: the topic's retained bytes (as in {@link TopicStats#retainedBytes()}) exceed
+ *       {@code retentionBytes}: after a pass a topic keeps at most {@code retentionBytes}
+ *       (more only when its newest block alone is larger); between passes it may grow past.
  * </ul>
  * Dropping a block raises the topic's first offset past it, durably (a {@code FLOOR}
  * record in the metadata log), even if cursors have not read it: such a cursor resumes at
- * the first retained offset, and the entries it missed are counted in
- * {@link TopicStats#skippedByRetention()} and logged at INFO. A data file is deleted once
+ * the first retained offset, and the offsets it jumped are counted in
+ * {@link TopicStats#skippedByRetention()} and logged at INFO (unless quiet). A data file is deleted once
  * none of its blocks is retained by any topic (retention or consumption).
  */
 public final class TopicConfig {
@@ -63,7 +64,8 @@ public final class TopicConfig {
   }
 
   /**
-   * @param bytes the most bytes the topic keeps (plus its newest block); positive
+   * @param bytes the most bytes the topic keeps after a pass (its newest block is always
+   *     kept, even if larger); positive
    * @return a copy with this size limit
    * @throws InvalidArgumentException if {@code bytes} is zero or negative
    */

@@ -24,10 +24,12 @@ import java.util.Map;
  * @param skippedByRetention for each cursor of the topic (same keys as {@code unread}), how
  *     many entries retention deleted before that cursor read them, since this instance
  *     opened: each time a retention pass raises the topic's first offset past a cursor,
- *     the cursor resumes at the first retained offset and the offsets it jumps (entries,
- *     except offsets a power cut had already lost) are added here; 0 for a cursor never
- *     overtaken. Not persisted: a cursor overtaken before a restart whose position was
- *     persisted behind the new first offset is counted again by the new instance
+ *     the cursor resumes at the first retained offset and the number of offsets it jumps is
+ *     added here (each an entry deleted unread, unless a power cut had lost it before); 0
+ *     for a cursor never
+ *     overtaken. Not persisted: every count starts at 0 when an instance opens (a cursor a
+ *     crash left behind the first retained offset, its move not yet written, starts there
+ *     uncounted)
  */
 public record TopicStats(
     String topic,

@@ -49,9 +49,10 @@ import java.util.function.LongSupplier;
  * <h2>Reclamation</h2>
  * A data file is deleted once every cursor of every topic with entries in it has
  * consumed them (as persisted: under {@code AtLeastOnce} up to N entries later), the
- * shared cursor included: a topic nobody has read keeps its files. An application that
- * reads only through named consumers opens with {@code sharedCursor(false)}; otherwise its
- * shared cursors keep every file. Removing a consumer ({@link #removeConsumer}) releases
+ * shared cursor included, or retention or {@link #deleteTopic} dropped them: without
+ * retention, a topic nobody has read keeps its files. An application that reads only
+ * through named consumers opens with {@code sharedCursor(false)}; otherwise its shared
+ * cursors keep every file. Removing a consumer ({@link #removeConsumer}) releases
  * what it held. The file being written is never deleted.
  *
  * <h2>Time, retention and topic lifecycle</h2>
@@ -721,9 +722,11 @@ public final class Walrus implements AutoCloseable {
   }
 
   /**
-   * Runs a reclamation pass now, deleting every data file whose blocks all cursors have
-   * consumed (the shared cursor included, unless it is turned off; see the class
-   * documentation). Reclamation also runs by itself as cursors move.
+   * Runs a reclamation pass now, on the calling thread: first applies every topic's
+   * retention (see {@link TopicConfig}), then deletes every data file whose blocks all
+   * cursors have consumed or retention or {@link #deleteTopic} dropped (the shared cursor
+   * counts, unless it is turned off; see the class documentation). Reclamation also runs
+   * by itself as cursors move, and about once a second while a retention limit is set.
    */
   public void reclaim() {
     engine.reclaimNow();
@@ -824,8 +827,9 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
-     * The size limit of every topic without its own configuration (default: none); a topic
-     * keeps at most this many bytes plus its newest block. Not persisted, like
+     * The size limit of every topic without its own configuration (default: none); after a
+     * retention pass a topic keeps at most this many bytes (its newest block is always kept,
+     * even if larger). Not persisted, like
      * {@link #retention(Duration)}.
      *
      * @param bytes the most bytes a topic keeps; positive

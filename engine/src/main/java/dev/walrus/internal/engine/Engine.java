@@ -700,18 +700,8 @@ public final class Engine implements AutoCloseable {
     if (t == null || !t.isVisible()) {
       return -1;
     }
-    // Microseconds, rounded up: an entry is never reported before the instant.
-    long micros;
     try {
-      micros =
-          Math.addExact(
-              Math.multiplyExact(time.getEpochSecond(), 1_000_000L),
-              (time.getNano() + 999) / 1_000);
-    } catch (ArithmeticException e) {
-      micros = time.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    try {
-      return TimeLookup.find(t, micros);
+      return TimeLookup.find(t, TimeLookup.micros(time));
     } catch (IOException e) {
       throw health.poison("time lookup in topic '" + topic + "'", e);
     }

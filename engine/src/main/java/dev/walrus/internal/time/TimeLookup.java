@@ -27,6 +27,20 @@ public final class TimeLookup {
   private TimeLookup() {}
 
   /**
+   * @param time an instant
+   * @return it in microseconds since the epoch, rounded up (an entry is never reported
+   *     before the instant), saturated at the long range
+   */
+  public static long micros(java.time.Instant time) {
+    try {
+      return Math.addExact(
+          Math.multiplyExact(time.getEpochSecond(), 1_000_000L), (time.getNano() + 999) / 1_000);
+    } catch (ArithmeticException e) {
+      return time.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * @param t the topic
    * @param micros the instant, microseconds since the epoch
    * @return the first retained offset whose timestamp is {@code >= micros}, or -1 if none
