@@ -30,7 +30,8 @@ public interface EntryHandler {
    *
    * @param offset the entry's offset within its topic
    * @param timestampMicros the entry's append time in microseconds since the epoch (UTC),
-   *     or 0 if it is not known
+   *     as {@link Entry#timestampMicros()}: {@link Entry#TIMESTAMP_UNKNOWN} (0) for an entry
+   *     written by format version 1
    * @param payload the payload, between the buffer's position and limit; read-only and
    *     valid only during this call
    */

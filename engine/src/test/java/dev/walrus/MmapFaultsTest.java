@@ -103,7 +103,10 @@ class MmapFaultsTest {
         }
       }
       assertThat(failures).as("the full disk was hit").isEqualTo(3);
-      assertThat(w.stats(T).orElseThrow().nextOffset()).as("no offset skipped").isEqualTo(next);
+      // (no entry at all when the disk filled before the first block: then no topic yet)
+      assertThat(w.stats(T).map(TopicStats::nextOffset).orElse(0L))
+          .as("no offset skipped")
+          .isEqualTo(next);
       disk.heal(); // space freed
       for (int i = 0; i < 40; i++) {
         assertThat(w.appendForTopic(T, p(next))).isEqualTo(next);

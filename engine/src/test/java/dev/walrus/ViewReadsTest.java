@@ -91,6 +91,21 @@ class ViewReadsTest {
   }
 
   @Test
+  void handlersGetTheEntrysTimestamp() {
+    try (Walrus w = open(ReadConsistency.strictlyAtOnce())) {
+      fill(w, 0, 30);
+      List<Entry> copied = w.batchReadForTopic("t", "copy", 1 << 20, false);
+      List<Long> one = new ArrayList<>();
+      assertThat(w.readNext("t", "v", false, (o, ts, p) -> one.add(ts))).isTrue();
+      List<Long> batch = new ArrayList<>();
+      w.batchRead("t", "v", 1 << 20, false, (o, ts, p) -> batch.add(ts));
+      assertThat(one.get(0)).isEqualTo(copied.get(0).timestampMicros()).isPositive();
+      assertThat(batch)
+          .containsExactlyElementsOf(copied.stream().map(Entry::timestampMicros).toList());
+    }
+  }
+
+  @Test
   void readNextHandsOutWhatTheCopyingReadReturnsAndConsumesIt() {
     try (Walrus w = open(ReadConsistency.strictlyAtOnce())) {
       fill(w, 0, 60);

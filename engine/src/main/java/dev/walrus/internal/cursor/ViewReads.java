@@ -59,6 +59,7 @@ public final class ViewReads {
         throw health.poison("read of topic '" + topic.name() + "'", ex);
       }
       long offset = r.lastOffset();
+      long timestamp = r.lastTimestamp();
       int length = r.lastLength();
       ByteBuffer view = r.payloadView();
       if (checkpoint) {
@@ -68,7 +69,7 @@ public final class ViewReads {
       if (metrics.active()) {
         metrics.read(topic.name(), 1, length);
       }
-      deliver(c, handler, offset, view);
+      deliver(c, handler, offset, timestamp, view);
       return true;
     }
   }
@@ -124,6 +125,7 @@ public final class ViewReads {
           s.views[n] = r.payloadView();
           s.starts[n] = s.views[n].position();
           s.offsets[n] = r.lastOffset();
+          s.timestamps[n] = r.lastTimestamp();
           s.lengths[n] = len;
           n++;
           bytes += len;
@@ -150,7 +152,7 @@ public final class ViewReads {
           ByteBuffer v = s.views[i];
           v.clear();
           v.position(s.starts[i]).limit(s.starts[i] + s.lengths[i]);
-          deliver(c, handler, s.offsets[i], v);
+          deliver(c, handler, s.offsets[i], s.timestamps[i], v);
         }
       } finally {
         java.util.Arrays.fill(s.views, 0, n, null); // keep no large payload reachable
@@ -159,10 +161,11 @@ public final class ViewReads {
     }
   }
 
-  private static void deliver(Cursor c, EntryHandler handler, long offset, ByteBuffer view) {
+  private static void deliver(
+      Cursor c, EntryHandler handler, long offset, long timestamp, ByteBuffer view) {
     c.inHandler = true;
     try {
-      handler.onEntry(offset, 0L, view);
+      handler.onEntry(offset, timestamp, view);
     } finally {
       c.inHandler = false;
     }
@@ -174,12 +177,14 @@ public final class ViewReads {
     final int[] starts;
     final int[] lengths;
     final long[] offsets;
+    final long[] timestamps;
 
     Staged(int n) {
       views = new ByteBuffer[n];
       starts = new int[n];
       lengths = new int[n];
       offsets = new long[n];
+      timestamps = new long[n];
     }
   }
 }

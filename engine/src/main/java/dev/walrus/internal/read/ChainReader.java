@@ -222,6 +222,14 @@ public final class ChainReader {
     return lastOffset;
   }
 
+  /**
+   * @return the append timestamp (epoch microseconds; 0 in a block of format version 1) of
+   *     the entry found by the last successful {@link #next}
+   */
+  public long lastTimestamp() {
+    return lastTimestamp;
+  }
+
   /** @return the payload length of the entry found by the last successful {@link #next} */
   public int lastLength() {
     return lastLength;
