@@ -129,7 +129,18 @@ class MultiJvmTest {
               },
               "appender");
       appender.start();
-      poll("A got live entries", () -> Deliveries.of(a.lines).offsets.size() >= 300);
+      // Kill A while it holds delivered entries it has not checkpointed (its last line a
+      // delivery, after its last checkpoint): those must come again to B. A checkpoints
+      // every 50 entries and on a 200 ms timer, so such moments recur every few ms.
+      poll(
+          "A got live entries and holds some unacknowledged",
+          () -> {
+            List<String> seen = List.copyOf(a.lines);
+            Deliveries d = Deliveries.of(seen);
+            return d.offsets.size() >= 300
+                && d.offsets.size() - d.sentUpTo >= 3
+                && seen.get(seen.size() - 1).startsWith("D ");
+          });
       a.kill();
       // While B starts, hold the appends back: A's dead session keeps the credits A had
       // left and takes its share of what is appended once B is there (the reported case).
