@@ -7,6 +7,7 @@ import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicConfig;
 import dev.walrus.reactive.testkit.WalrusFixture;
+import dev.walrus.testkit.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,6 +84,12 @@ class TimeAndLifecycleTest extends WalrusFixture {
             rw.tail("t", TailOptions.forConsumer("c").startAt(StartPosition.atTime(future)))
                 .map(ReceivedEntry::dataAsString)
                 .take(1))
+        // the tail positions itself (at the end: nothing is that recent) once it starts, on
+        // the scheduler; append only after that, or the append would be history to it
+        .then(
+            () ->
+                Poll.until(
+                    "the tail started at the end", TIMEOUT, () -> wal.position("t", "c") == 1))
         .then(() -> rw.append("t", bytes("new")).block(TIMEOUT))
         .expectNext("new")
         .verifyComplete();
