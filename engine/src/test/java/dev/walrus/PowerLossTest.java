@@ -236,6 +236,56 @@ class PowerLossTest {
     }
   }
 
+  /**
+   * Bug O: under SyncEach, a write that rolled into a new block wrote the new block's header
+   * (at once, on allocation) and forced only at the end. A power cut before that force could
+   * keep the short header and lose the operation's entries before it: recovery continued the
+   * topic at the new block's first offset, past offsets nobody was ever acknowledged, where
+   * SyncEach must resume exactly after the last acknowledged entry.
+   */
+  @Test
+  void syncEachResumesAfterTheLastAckWhenAPowerCutHitsAWriteThatRolled() throws Exception {
+    Path dir = tmp.resolve("o");
+    Path img = tmp.resolve("o-img");
+    PowerLossStorage s = new PowerLossStorage(dir);
+    AtomicBoolean armed = new AtomicBoolean();
+    List<Throwable> crashFailure = new java.util.concurrent.CopyOnWriteArrayList<>();
+    s.beforeForce =
+        p -> {
+          if (armed.compareAndSet(true, false)) {
+            try { // the power fails at the operation's first force: only short writes survive
+              AtomicBoolean dropped = new AtomicBoolean();
+              // the operation's first long write (its entries in the old block) is lost;
+              // the rest (the new block's header, its entries) reaches the disk
+              s.crash(img, true, d -> d.length <= 200 || !dropped.compareAndSet(false, true));
+            } catch (java.io.IOException e) {
+              crashFailure.add(e);
+            }
+          }
+        };
+    long acked = 0;
+    try (Walrus w = base(dir, FsyncSchedule.syncEach()).storageBackend(s).open()) {
+      for (int i = 0; i < 4; i++) { // 300 B entries, 12 a 4 KiB block: block 1 holds 0..11
+        w.appendForTopic("t", new byte[300]);
+        acked++;
+      }
+      armed.set(true);
+      List<byte[]> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        batch.add(new byte[300]); // 4..11 fill the block, 12..15 roll into the next
+      }
+      w.batchAppendForTopic("t", batch); // succeeds here; the image is of the power cut
+    }
+    assertThat(crashFailure).isEmpty();
+    assertThat(armed.get()).as("the power cut happened").isFalse();
+    try (Walrus w = base(img, FsyncSchedule.syncEach()).open()) {
+      assertThat(readAll(w, "t", "after the power cut")).hasSize((int) acked);
+      assertThat(w.stats("t").map(TopicStats::nextOffset).orElse(0L))
+          .as("SyncEach resumes exactly after the last acknowledged entry")
+          .isEqualTo(acked);
+    }
+  }
+
   private static String firstDataFile(Path dir) throws java.io.IOException {
     try (var l = Files.list(dir)) {
       return l.map(p -> p.getFileName().toString())

@@ -340,6 +340,16 @@ public final class TopicWriter {
   /** Seals the current block (if any) and starts a new one for a frame of {@code size}. */
   private void roll(long size) throws IOException {
     spill();
+    if (durability.syncEach() && framedInto(block)) {
+      // SyncEach resumes exactly after the last acknowledged entry. The new block's header
+      // is written at once (allocate), and a power cut may keep it while losing unforced
+      // entries of this operation in the old block: recovery would then continue the topic
+      // at the new block's first offset, past a gap of never-acknowledged offsets. So what
+      // this operation framed into the old block is written and forced first (one extra
+      // force per roll, and a roll comes once per block).
+      writeQueued();
+      durability.forceWritten(written);
+    }
     Block old = block;
     Block fresh = allocator.allocate(topic, writeOffset, size);
     allocated.add(fresh);
@@ -363,6 +373,11 @@ public final class TopicWriter {
     stagedFrom = writePos;
     commitPos = writePos;
     commitOffset = writeOffset;
+  }
+
+  /** @return true if the current operation framed entries into {@code b} */
+  private boolean framedInto(Block b) {
+    return b != null && writePos > (b == startBlock ? startWritePos : b.entriesStart());
   }
 
   /** Makes everything written since the last commit readable, then publishes it. */
