@@ -57,7 +57,7 @@ public final class ConsumerGroup {
   private final String consumer;
   private final CursorRef checkpointed;
   private final CursorRef reader;
-  private final List<AckState> members = new ArrayList<>();
+  private final List<AckState> members = new ArrayList<>(1); // mostly one tail: small
 
   /** MANUAL: tails that left with entries queued for redelivery; they may still checkpoint. */
   private final List<AckState> departed = new ArrayList<>();
