@@ -3,12 +3,14 @@ package dev.walrus.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.reactive.testkit.WalrusFixture;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -207,5 +209,47 @@ class ManyTailsTest extends WalrusFixture {
     assertThat(manual.get()).isEqualTo(1);
     assertThat(spinning.get()).isEqualTo(1);
     pool.dispose();
+  }
+
+  /**
+   * An idle tail lets go of what it delivered: an AUTO tail whose demand is used up, and a
+   * MANUAL tail whose subscriber acknowledged everything (the acknowledgment wakes it to do
+   * so), keep no reference to the entries' payloads. Watched through weak references.
+   */
+  @Test
+  void anIdleTailHoldsNoEntryItIsDoneWith() {
+    open();
+    for (int i = 0; i < 5; i++) {
+      wal.appendForTopic("auto", new byte[1024]);
+      wal.appendForTopic("manual", new byte[1024]);
+    }
+    List<WeakReference<byte[]>> payloads = new CopyOnWriteArrayList<>();
+    BaseSubscriber<ReceivedEntry> auto =
+        new BaseSubscriber<>() {
+          @Override
+          protected void hookOnSubscribe(Subscription s) {
+            s.request(3); // then no more demand: the tail waits with it used up
+          }
+
+          @Override
+          protected void hookOnNext(ReceivedEntry e) {
+            payloads.add(new WeakReference<>(e.data()));
+          }
+        };
+    rw.tail("auto", TailOptions.forConsumer("a")).subscribe(auto);
+    rw.tail("manual", TailOptions.forConsumer("m").checkpointMode(CheckpointMode.MANUAL))
+        .subscribe(
+            e -> {
+              payloads.add(new WeakReference<>(e.data()));
+              e.acknowledge(); // after the entry was taken: the tail is woken to let it go
+            });
+    await("8 entries delivered", () -> payloads.size() == 8);
+    await(
+        "no delivered payload is reachable",
+        () -> {
+          System.gc();
+          return payloads.stream().allMatch(w -> w.get() == null);
+        });
+    auto.dispose();
   }
 }

@@ -35,13 +35,30 @@ public final class AckState {
   private final ArrayDeque<Held> held = new ArrayDeque<>(1);
   private long nextSeq;
 
-  /** @param wake called (never blocking) when the group has entries for this tail again */
+  /**
+   * @param wake called (never blocking) when the group has entries for this tail again, or
+   *     the tail acknowledged more
+   */
   AckState(Runnable wake) {
     this.wake = wake;
   }
 
-  /** Records that the entry with sequence number {@code seq} and all before it are done. */
+  /**
+   * Records that the entry with sequence number {@code seq} and all before it are done
+   * (MANUAL), and, if that is news, wakes the tail so that it lets the acknowledged entries
+   * go even while it waits for entries or demand (an idle tail then holds none of them).
+   */
   public void acknowledge(long seq) {
+    if (ACKNOWLEDGED.getAndAccumulate(this, seq, Math::max) < seq) {
+      wake.run();
+    }
+  }
+
+  /**
+   * AUTO: the entry with sequence number {@code seq} was delivered; no wake-up (the tail
+   * delivering it lets it go before it waits).
+   */
+  void delivered(long seq) {
     ACKNOWLEDGED.accumulateAndGet(this, seq, Math::max);
   }
 

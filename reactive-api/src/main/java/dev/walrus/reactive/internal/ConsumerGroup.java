@@ -262,6 +262,19 @@ public final class ConsumerGroup {
     }
   }
 
+  /**
+   * Forgets the entries a live tail has acknowledged (AUTO: delivered), so that a tail about
+   * to wait holds none of them. Takes the group's monitor (held across engine calls), so it
+   * runs on the scheduler.
+   *
+   * @param a the tail's membership (ignored if it left)
+   */
+  public synchronized void forgetAcknowledged(AckState a) {
+    if (members.contains(a)) {
+      prune(a);
+    }
+  }
+
   /** Forgets the entries {@code a} has acknowledged. */
   private void prune(AckState a) {
     long acked = a.acknowledgedSeq();

@@ -23,7 +23,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>How it works. All engine calls and all emissions happen in a drain task on the
  * scheduler, serialised by a work-in-progress counter. The task runs whenever something
- * changes: the subscriber requests more, cancels, the owner closes, or the engine's
+ * changes: the subscriber requests more, cancels, acknowledges (MANUAL: before it waits,
+ * the task lets go of the entries acknowledged, so an idle tail holds none of them), the
+ * owner closes, or the engine's
  * {@link dev.walrus.AppendListener} reports new entries in the topic (there is no polling
  * loop: with nothing to read and demand outstanding, the tail waits for that signal).
  * Entries are read only against outstanding demand and emitted as soon as they are
@@ -281,6 +283,7 @@ final class TailSubscription
           submit(); // let other tasks run; the drain right (wip) is kept
           return;
         }
+        group.forgetAcknowledged(member); // about to wait: hold no entry that is done
       } catch (Throwable t) {
         finish(t);
         return;

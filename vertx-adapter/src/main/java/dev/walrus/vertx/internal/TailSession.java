@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
 
 /**
  * One credit-based tail over the event bus: subscribes to a MANUAL
@@ -45,7 +46,10 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
 
   // Confined to ctx.
   private final ArrayDeque<ReceivedEntry> unacked = new ArrayDeque<>();
-  private ReceivedEntry lastAcked;
+
+  /** The last acknowledged entry's checkpoint, kept without the entry (nor its payload). */
+  private Mono<Void> lastAcked;
+
   private boolean upstreamReady;
   private long pendingDemand;
   private long granted;
@@ -266,7 +270,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
     if (last != null) {
       last.acknowledge();
-      lastAcked = last;
+      lastAcked = last.checkpoint();
     }
   }
 
@@ -274,7 +278,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     if (lastAcked == null) {
       return Future.succeededFuture();
     }
-    return OnContext.future(lastAcked.checkpoint(), ctx);
+    return OnContext.future(lastAcked, ctx);
   }
 
   // ------------------------------------------------------------ ending
