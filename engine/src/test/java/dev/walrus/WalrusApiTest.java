@@ -269,4 +269,25 @@ class WalrusApiTest {
       assertThat(seen).containsExactly(1L, 3L);
     }
   }
+
+  @Test
+  void appendListenersOfATopicComeAndGoIndependently() throws Exception {
+    try (Walrus w = open()) {
+      List<String> seen = Collections.synchronizedList(new ArrayList<>());
+      AutoCloseable a = w.addAppendListener("t", (topic, end) -> seen.add("a" + end));
+      AutoCloseable b = w.addAppendListener("t", (topic, end) -> seen.add("b" + end));
+      AutoCloseable c = w.addAppendListener("u", (topic, end) -> seen.add("c" + end));
+      w.appendForTopic("t", b("1"));
+      a.close();
+      w.appendForTopic("t", b("2"));
+      b.close();
+      w.appendForTopic("t", b("3")); // the topic's last listener left: nobody is told
+      AutoCloseable again = w.addAppendListener("t", (topic, end) -> seen.add("d" + end));
+      w.appendForTopic("t", b("4"));
+      w.appendForTopic("u", b("x"));
+      again.close();
+      c.close();
+      assertThat(seen).containsExactly("a1", "b1", "b2", "d4", "c1");
+    }
+  }
 }

@@ -366,7 +366,10 @@ public final class ReactiveWalrus implements AutoCloseable {
    *       read but not delivered because of the cancel is put back. Closing this
    *       instance completes every tail. Errors (e.g. an out-of-range start offset,
    *       {@link dev.walrus.CorruptEntryException}) arrive as {@code onError}.</li>
-   *   <li>Threads: entries are emitted on the scheduler.</li>
+   *   <li>Threads: entries are emitted on the scheduler. A waiting tail holds no thread and
+   *       no buffer, about 1 KiB of heap, and no entry it is done with, so thousands of
+   *       tails share the scheduler's threads; only the tails of a topic appended to (and
+   *       with demand) are scheduled.</li>
    * </ul>
    *
    * @param topic the topic (need not exist yet)

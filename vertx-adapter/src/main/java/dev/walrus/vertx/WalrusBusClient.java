@@ -5,6 +5,7 @@ import dev.walrus.InvalidArgumentException;
 import dev.walrus.TopicConfig;
 import dev.walrus.reactive.StartPosition;
 import dev.walrus.vertx.internal.EntryHeaders;
+import dev.walrus.vertx.internal.LeaseRenewals;
 import dev.walrus.vertx.internal.TailClient;
 import dev.walrus.vertx.internal.TailStream;
 import io.vertx.core.Future;
@@ -45,7 +46,8 @@ import java.util.List;
  * {@code NO_HANDLERS} once the cluster has dropped that node's registrations (before
  * that, with {@code TIMEOUT}).
  *
- * <p>Immutable and thread-safe; no method blocks. Futures complete on the caller's
+ * <p>Tails opened with one client share one lease-renewal timer (see {@link BusTail}): an
+ * idle tail has no timer of its own. Thread-safe; no method blocks. Futures complete on the caller's
  * context (or an event loop when called from outside Vert.x).
  */
 public final class WalrusBusClient {
@@ -53,12 +55,14 @@ public final class WalrusBusClient {
   private final EventBus bus;
   private final String prefix;
   private final DeliveryOptions delivery;
+  private final LeaseRenewals renewals;
 
   private WalrusBusClient(Vertx vertx, String prefix, Duration timeout) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.prefix = prefix;
     this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    this.renewals = new LeaseRenewals(vertx);
   }
 
   /**
@@ -307,7 +311,8 @@ public final class WalrusBusClient {
         start,
         initialCredits,
         handler,
-        delivery);
+        delivery,
+        renewals);
   }
 
   /**
@@ -340,7 +345,8 @@ public final class WalrusBusClient {
         consumer,
         start,
         window,
-        delivery);
+        delivery,
+        renewals);
   }
 
   private <T> Future<Message<T>> request(Operation op, String topic, Object body) {

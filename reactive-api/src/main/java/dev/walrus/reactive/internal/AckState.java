@@ -2,7 +2,7 @@ package dev.walrus.reactive.internal;
 
 import dev.walrus.Entry;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One tail's membership in its {@link ConsumerGroup}: the entries the group handed to the
@@ -23,26 +23,48 @@ public final class AckState {
   /** An entry handed to the tail: its sequence number and the entry. */
   record Held(long seq, Entry entry) {}
 
-  private final AtomicLong acknowledged = new AtomicLong(-1);
+  private static final AtomicLongFieldUpdater<AckState> ACKNOWLEDGED =
+      AtomicLongFieldUpdater.newUpdater(AckState.class, "acknowledged");
+
+  // A field updater, not an AtomicLong, and a deque that starts with room for one entry:
+  // an idle tail holds nothing, and 10,000 of them should cost little (see TailSubscription).
+  private volatile long acknowledged = -1;
   private final Runnable wake;
 
   // Guarded by the group's lock.
-  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>(1);
   private long nextSeq;
 
-  /** @param wake called (never blocking) when the group has entries for this tail again */
+  /**
+   * @param wake called (never blocking) when the group has entries for this tail again, or
+   *     the tail acknowledged more
+   */
   AckState(Runnable wake) {
     this.wake = wake;
   }
 
-  /** Records that the entry with sequence number {@code seq} and all before it are done. */
+  /**
+   * Records that the entry with sequence number {@code seq} and all before it are done
+   * (MANUAL), and, if that is news, wakes the tail so that it lets the acknowledged entries
+   * go even while it waits for entries or demand (an idle tail then holds none of them).
+   */
   public void acknowledge(long seq) {
-    acknowledged.accumulateAndGet(seq, Math::max);
+    if (ACKNOWLEDGED.getAndAccumulate(this, seq, Math::max) < seq) {
+      wake.run();
+    }
+  }
+
+  /**
+   * AUTO: the entry with sequence number {@code seq} was delivered; no wake-up (the tail
+   * delivering it lets it go before it waits).
+   */
+  void delivered(long seq) {
+    ACKNOWLEDGED.accumulateAndGet(this, seq, Math::max);
   }
 
   /** @return the highest acknowledged sequence number, or -1 if none */
   long acknowledgedSeq() {
-    return acknowledged.get();
+    return acknowledged;
   }
 
   /** Group: records that {@code e} was handed to this tail; @return its sequence number. */

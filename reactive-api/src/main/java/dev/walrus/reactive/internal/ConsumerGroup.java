@@ -57,7 +57,7 @@ public final class ConsumerGroup {
   private final String consumer;
   private final CursorRef checkpointed;
   private final CursorRef reader;
-  private final List<AckState> members = new ArrayList<>();
+  private final List<AckState> members = new ArrayList<>(1); // mostly one tail: small
 
   /** MANUAL: tails that left with entries queued for redelivery; they may still checkpoint. */
   private final List<AckState> departed = new ArrayList<>();
@@ -259,6 +259,19 @@ public final class ConsumerGroup {
       if (m != a) {
         m.wake();
       }
+    }
+  }
+
+  /**
+   * Forgets the entries a live tail has acknowledged (AUTO: delivered), so that a tail about
+   * to wait holds none of them. Takes the group's monitor (held across engine calls), so it
+   * runs on the scheduler.
+   *
+   * @param a the tail's membership (ignored if it left)
+   */
+  public synchronized void forgetAcknowledged(AckState a) {
+    if (members.contains(a)) {
+      prune(a);
     }
   }
 

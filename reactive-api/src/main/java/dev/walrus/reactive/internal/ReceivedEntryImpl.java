@@ -52,7 +52,7 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
    */
   public void delivered() {
     if (group == null) {
-      acks.acknowledge(seq);
+      acks.delivered(seq);
     }
   }
 
@@ -80,11 +80,16 @@ public final class ReceivedEntryImpl implements ReceivedEntry {
     }
     // An EngineCall, not subscribeOn: cancelling (e.g. a timeout) must never interrupt
     // the checkpoint's metadata-log write. A cancelled checkpoint ran whole or not at all.
+    // The body captures the handle's parts, not this: a caller keeping the Mono to
+    // checkpoint later (the bus session does) does not keep the entry's payload with it.
+    AckState a = acks;
+    ConsumerGroup g = group;
+    long s = seq;
     return new EngineCall<Void>(
         scheduler,
         d -> {
-          acks.acknowledge(seq);
-          group.checkpoint(acks);
+          a.acknowledge(s);
+          g.checkpoint(a);
           return null;
         });
   }

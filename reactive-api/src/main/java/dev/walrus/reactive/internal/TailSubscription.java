@@ -1,5 +1,6 @@
 package dev.walrus.reactive.internal;
 
+import dev.walrus.AppendListener;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusClosedException;
 import dev.walrus.reactive.CheckpointMode;
@@ -7,7 +8,7 @@ import dev.walrus.reactive.ReceivedEntry;
 import dev.walrus.reactive.TailOptions;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -22,7 +23,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>How it works. All engine calls and all emissions happen in a drain task on the
  * scheduler, serialised by a work-in-progress counter. The task runs whenever something
- * changes: the subscriber requests more, cancels, the owner closes, or the engine's
+ * changes: the subscriber requests more, cancels, acknowledges (MANUAL: before it waits,
+ * the task lets go of the entries acknowledged, so an idle tail holds none of them), the
+ * owner closes, or the engine's
  * {@link dev.walrus.AppendListener} reports new entries in the topic (there is no polling
  * loop: with nothing to read and demand outstanding, the tail waits for that signal).
  * Entries are read only against outstanding demand and emitted as soon as they are
@@ -50,6 +53,14 @@ import reactor.core.scheduler.Schedulers;
  * the spin time is over, the thread is interrupted, or it is a non-blocking thread
  * (then it does not spin at all).
  *
+ * <p>Cost of an idle tail. A parked tail holds no thread and no buffer: this object, its
+ * {@link AckState} and its place in the engine's listener array of the topic, its
+ * {@link ConsumerGroup} (shared by the tails of one consumer name) and the subscriber's
+ * own objects, about 0.9 KiB of heap in all (measured by {@code ManyTailsTest} with
+ * 10,000 tails on 10,000 topics). A tail on a named consumer also makes the engine keep
+ * that consumer's cursor, which is the engine's cost. So the counters are field updaters,
+ * and the tail is its own append listener.
+ *
  * <p>Engine calls run with the thread's interrupt status cleared (and restored when the
  * task ends, as {@link InterruptShield} does): a subscriber's {@code onNext} runs on this
  * thread and may leave it interrupted.
@@ -65,10 +76,13 @@ import reactor.core.scheduler.Schedulers;
  * <p>Not public API (a Reactor-style operator of the internal package, which the module
  * does not export).
  */
-final class TailSubscription implements Subscription, Scannable, Runnable, Lifecycle.Stoppable {
+final class TailSubscription
+    implements Subscription, Scannable, Runnable, Lifecycle.Stoppable, AppendListener {
   private static final int ENTRIES_PER_RUN = 8192;
   private static final AtomicLongFieldUpdater<TailSubscription> REQUESTED =
       AtomicLongFieldUpdater.newUpdater(TailSubscription.class, "requested");
+  private static final AtomicIntegerFieldUpdater<TailSubscription> WIP =
+      AtomicIntegerFieldUpdater.newUpdater(TailSubscription.class, "wip");
 
   private final CoreSubscriber<? super ReceivedEntry> actual;
   private final Walrus wal;
@@ -83,7 +97,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
   private final long spinNanos;
 
   private volatile long requested;
-  private final AtomicInteger wip = new AtomicInteger();
+  private volatile int wip; // through WIP
   private volatile boolean cancelled;
   private volatile boolean stopping;
 
@@ -178,14 +192,19 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
     signal();
   }
 
-  private void onAppend(String t, long endOffset) {
+  /**
+   * The engine's append listener, on the appending thread: schedules the drain if the
+   * subscriber wants entries (a tail without demand is not woken). Never blocks.
+   */
+  @Override
+  public void onAppend(String t, long endOffset) {
     if (requested != 0) {
       signal();
     }
   }
 
   private void signal() {
-    if (wip.getAndIncrement() == 0) {
+    if (WIP.getAndIncrement(this) == 0) {
       submit();
     }
   }
@@ -225,7 +244,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
   }
 
   private void drain() {
-    int missed = wip.get();
+    int missed = wip;
     int budget = ENTRIES_PER_RUN;
     for (; ; ) {
       if (done) {
@@ -264,6 +283,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
           submit(); // let other tasks run; the drain right (wip) is kept
           return;
         }
+        group.forgetAcknowledged(member); // about to wait: hold no entry that is done
       } catch (Throwable t) {
         finish(t);
         return;
@@ -271,7 +291,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
       if (spinNanos != 0) {
         spin(missed);
       }
-      missed = wip.addAndGet(-missed);
+      missed = WIP.addAndGet(this, -missed);
       if (missed == 0) {
         return;
       }
@@ -290,7 +310,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
     }
     Thread self = Thread.currentThread();
     long start = System.nanoTime();
-    while (wip.get() == missed) {
+    while (wip == missed) {
       if (System.nanoTime() - start >= spinNanos || self.isInterrupted()) {
         return;
       }
@@ -301,7 +321,7 @@ final class TailSubscription implements Subscription, Scannable, Runnable, Lifec
   private void startUp() {
     readLock = locks.of(topic, group.readCursorName(options.mode()));
     member = group.join(options.mode(), options.startPosition(), this::signal);
-    listener = wal.addAppendListener(topic, this::onAppend);
+    listener = wal.addAppendListener(topic, this);
     started = true;
   }
 

@@ -39,7 +39,9 @@ import reactor.core.publisher.Mono;
  * The implementation of {@link WalrusBinding}: registers the address families, routes each
  * request through the exposure check and the interceptor to {@link Requests} or a new
  * {@link TailSession}, and tears everything down on unbind. Handlers run on one context;
- * the public methods hop onto it.
+ * the public methods hop onto it. One periodic timer per binding, ten times a lease,
+ * sweeps the sessions for lapsed leases ({@link TailSession#checkLease}): sessions have no
+ * timer of their own, so 10,000 idle sessions cost one timer, not 10,000.
  */
 public final class Binding implements WalrusBinding {
   private final Vertx vertx;
@@ -53,6 +55,7 @@ public final class Binding implements WalrusBinding {
   private final List<MessageConsumer<Object>> generic = new ArrayList<>(); // ctx-confined
   private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
   private volatile Future<Void> unbound;
+  private long sweepTimer = -1; // ctx-confined
 
   private Binding(Vertx vertx, Context ctx, ReactiveWalrus rw, BindOptions options) {
     this.vertx = vertx;
@@ -79,6 +82,8 @@ public final class Binding implements WalrusBinding {
     Promise<WalrusBinding> p = Promise.promise();
     ctx.runOnContext(
         v -> {
+          long period = Math.max(5, options.tailLeaseValue().toMillis() / 10);
+          b.sweepTimer = vertx.setPeriodic(period, t -> b.sweepLeases());
           List<Future<Void>> regs = new ArrayList<>();
           for (Operation op : Operation.values()) {
             if (!op.isAdmin() || options.isAdmin()) {
@@ -379,6 +384,14 @@ public final class Binding implements WalrusBinding {
             + v);
   }
 
+  /** Stops the sessions whose lease lapsed; on the context, from the sweep timer. */
+  private void sweepLeases() {
+    long now = System.nanoTime();
+    for (TailSession s : sessions.values()) {
+      s.checkLease(now);
+    }
+  }
+
   void removed(TailSession s) {
     sessions.remove(s.id(), s);
   }
@@ -394,6 +407,10 @@ public final class Binding implements WalrusBinding {
     unbound = p.future();
     ctx.runOnContext(
         v -> {
+          if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
+          }
           List<Future<Void>> all = new ArrayList<>();
           for (TailSession s : List.copyOf(sessions.values())) {
             all.add(s.stop("unbound", 0, null));

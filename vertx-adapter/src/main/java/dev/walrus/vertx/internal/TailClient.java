@@ -20,8 +20,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The subscriber side of a tail session ({@link BusTail}): a subscriber address for the
- * entries, a control address on the binding for credits and acknowledgments, and a lease
- * renewal timer. Lease renewals are pings with a reply, every third of the lease, each
+ * entries, a control address on the binding for credits and acknowledgments, and lease
+ * renewal by the client's {@link LeaseRenewals} (one timer for all the client's tails: an
+ * idle tail has no timer of its own). Lease renewals are pings with a reply, every third of
+ * the lease, each
  * waiting at most half a lease: the first that fails (no reply in time, no handler, or
  * the session unknown) ends the tail with reason {@code "lost"} and that failure, so a
  * tail whose binding vanished ends within about 5/6 of a lease. Handlers run on the
@@ -31,17 +33,16 @@ public final class TailClient implements BusTail {
   /** The end reason of a tail whose binding stopped answering its pings. */
   public static final String LOST = "lost";
 
-  private final Vertx vertx;
   private final Context ctx;
   private final EventBus bus;
   private final String topic;
   private final Handler<Entry> handler;
   private final MessageConsumer<Object> subscriber;
   private final DeliveryOptions requests;
+  private final LeaseRenewals renewals;
   private volatile DeliveryOptions pings;
   private volatile String session;
   private volatile String control;
-  private volatile long timerId = -1;
   private volatile boolean ended;
   private volatile Handler<String> endHandler;
   private volatile Handler<Throwable> exceptionHandler;
@@ -54,8 +55,9 @@ public final class TailClient implements BusTail {
       String prefix,
       String topic,
       Handler<Entry> handler,
-      DeliveryOptions requests) {
-    this.vertx = vertx;
+      DeliveryOptions requests,
+      LeaseRenewals renewals) {
+    this.renewals = renewals;
     this.requests = requests;
     this.ctx = ctx;
     this.bus = vertx.eventBus();
@@ -77,6 +79,7 @@ public final class TailClient implements BusTail {
    * @param credits the initial credits
    * @param handler the entry handler
    * @param options delivery options of the request (timeout)
+   * @param renewals the client's lease renewals
    * @return a future of the open tail
    */
   public static Future<BusTail> open(
@@ -88,7 +91,8 @@ public final class TailClient implements BusTail {
       StartPosition start,
       long credits,
       Handler<Entry> handler,
-      DeliveryOptions options) {
+      DeliveryOptions options,
+      LeaseRenewals renewals) {
     if (topic == null || consumer == null || start == null || handler == null || credits < 0) {
       throw new InvalidArgumentException(
           "topic, consumer, start and handler are required " + "and credits must not be negative");
@@ -104,7 +108,8 @@ public final class TailClient implements BusTail {
                   prefix,
                   topic,
                   handler,
-                  new DeliveryOptions().setSendTimeout(options.getSendTimeout()));
+                  new DeliveryOptions().setSendTimeout(options.getSendTimeout()),
+                  renewals);
           t.subscriber.handler(t::onMessage);
           JsonObject req =
               new JsonObject()
@@ -127,8 +132,8 @@ public final class TailClient implements BusTail {
                     t.control = r.getString("control");
                     long lease = r.getLong("leaseMs");
                     t.pings = new DeliveryOptions().setSendTimeout(Math.max(10, lease / 2));
-                    if (!t.ended) {
-                      t.timerId = vertx.setPeriodic(Math.max(5, lease / 3), id -> t.ping());
+                    if (!t.ended) { // on ctx, as finish(): no race with the end
+                      t.renewals.add(t, Math.max(5, lease / 3));
                     }
                     p.complete(t);
                   })
@@ -173,8 +178,11 @@ public final class TailClient implements BusTail {
             topic, offset, EntryHeaders.timestamp(m.headers()), ((Buffer) m.body()).getBytes()));
   }
 
-  /** Renews the lease; a failed ping means the binding is gone: the tail is lost. */
-  private void ping() {
+  /**
+   * Renews the lease (called by {@link LeaseRenewals}, on any context); a failed ping means
+   * the binding is gone: the tail is lost.
+   */
+  void ping() {
     String c = control;
     if (c == null || ended) {
       return;
@@ -211,10 +219,7 @@ public final class TailClient implements BusTail {
 
   private void finish() {
     ended = true;
-    long id = timerId;
-    if (id >= 0) {
-      vertx.cancelTimer(id);
-    }
+    renewals.remove(this);
     subscriber.unregister();
   }
 

@@ -7,7 +7,6 @@ import dev.walrus.vertx.WalrusHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -17,14 +16,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
 
 /**
  * One credit-based tail over the event bus: subscribes to a MANUAL
  * {@code ReactiveWalrus} tail, requests from it exactly the credits the subscriber grants,
  * sends each entry to the subscriber's address, and moves the consumer's cursor only on
- * the subscriber's acknowledgments. A lease timer stops the session when the subscriber
- * falls silent: it checks ten times a lease, so a silent session ends between 1 and 1.1
- * leases after the last control message. Entries sent and not acknowledged when the
+ * the subscriber's acknowledgments. The binding's lease sweep ({@link #checkLease}, one
+ * timer per binding for all its sessions, ten times a lease) stops the session when the
+ * subscriber falls silent, so a silent session ends between 1 and 1.1 leases after the
+ * last control message. An idle session has no timer and no thread of its own: it runs
+ * only when its tail delivers an entry or a control message comes. Entries sent and not
+ * acknowledged when the
  * session ends are handed back to the consumer's group by the cancelled tail and go to
  * the consumer's other or next tails.
  *
@@ -37,20 +40,21 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
   private final String replyTo;
   private final String controlAddress;
   private final Binding binding;
-  private final Vertx vertx;
   private final Context ctx;
   private final EventBus bus;
   private final long leaseNanos;
 
   // Confined to ctx.
   private final ArrayDeque<ReceivedEntry> unacked = new ArrayDeque<>();
-  private ReceivedEntry lastAcked;
+
+  /** The last acknowledged entry's checkpoint, kept without the entry (nor its payload). */
+  private Mono<Void> lastAcked;
+
   private boolean upstreamReady;
   private long pendingDemand;
   private long granted;
   private long sent;
   private long lastHeard = System.nanoTime();
-  private long timerId = -1;
   private MessageConsumer<Object> control;
   private Future<Void> stopped;
 
@@ -59,9 +63,8 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     this.topic = topic;
     this.replyTo = replyTo;
     this.binding = binding;
-    this.vertx = binding.vertx();
     this.ctx = binding.context();
-    this.bus = vertx.eventBus();
+    this.bus = binding.vertx().eventBus();
     this.controlAddress = binding.options().prefix() + ".__session." + id;
     this.leaseNanos = leaseMillis * 1_000_000L;
   }
@@ -74,23 +77,26 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     return controlAddress;
   }
 
-  /** Registers the control address and starts the lease timer; on the context. */
+  /** Registers the control address; on the context. */
   Future<Void> register() {
     control =
         binding.options().isLocalOnly()
             ? bus.localConsumer(controlAddress)
             : bus.consumer(controlAddress);
     control.handler(this::onControl);
-    long period = Math.max(5, leaseNanos / 10_000_000L);
-    timerId =
-        vertx.setPeriodic(
-            period,
-            t -> {
-              if (System.nanoTime() - lastHeard > leaseNanos) {
-                stop("expired", 0, null);
-              }
-            });
     return control.completion();
+  }
+
+  /**
+   * Called by the binding's lease sweep (on the context): stops the session with reason
+   * {@code "expired"} if no control message came for more than a lease.
+   *
+   * @param now {@link System#nanoTime()}
+   */
+  void checkLease(long now) {
+    if (stopped == null && now - lastHeard > leaseNanos) {
+      stop("expired", 0, null);
+    }
   }
 
   /** Grants credits (on the context). */
@@ -264,7 +270,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
     if (last != null) {
       last.acknowledge();
-      lastAcked = last;
+      lastAcked = last.checkpoint();
     }
   }
 
@@ -272,7 +278,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     if (lastAcked == null) {
       return Future.succeededFuture();
     }
-    return OnContext.future(lastAcked.checkpoint(), ctx);
+    return OnContext.future(lastAcked, ctx);
   }
 
   // ------------------------------------------------------------ ending
@@ -292,9 +298,6 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     }
     Promise<Void> done = Promise.promise();
     stopped = done.future();
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-    }
     Future<Void> checkpointed =
         "failed".equals(reason)
             ? Future.succeededFuture()

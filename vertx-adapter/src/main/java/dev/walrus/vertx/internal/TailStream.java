@@ -65,6 +65,7 @@ public final class TailStream implements BusTailStream {
    * @param start the start position
    * @param window the credit window, at least 1
    * @param options delivery options of the requests (timeout)
+   * @param renewals the client's lease renewals
    * @return a future of the stream, once the binding accepted the session
    * @throws InvalidArgumentException if an argument is null or the window below 1
    */
@@ -76,7 +77,8 @@ public final class TailStream implements BusTailStream {
       String consumer,
       StartPosition start,
       long window,
-      DeliveryOptions options) {
+      DeliveryOptions options,
+      LeaseRenewals renewals) {
     if (topic == null || consumer == null || start == null || window < 1) {
       throw new InvalidArgumentException(
           "topic, consumer and start are required and the window must be at least 1, got "
@@ -88,7 +90,16 @@ public final class TailStream implements BusTailStream {
     ctx.runOnContext(
         v ->
             TailClient.open(
-                    vertx, tailAddress, prefix, topic, consumer, start, 0, s::onEntry, options)
+                    vertx,
+                    tailAddress,
+                    prefix,
+                    topic,
+                    consumer,
+                    start,
+                    0,
+                    s::onEntry,
+                    options,
+                    renewals)
                 .onSuccess(
                     t -> {
                       s.tail = t;
