@@ -113,6 +113,23 @@ class ScaleTargetsTest {
   }
 
   @Test
+  void aNamespaceRunThatFailedAfterOpeningIsJudgedOnWhatItOpened() {
+    Map<String, Double> opened =
+        Map.of("open.threads", 1_000.0, "open.direct", 1024.0 * 1000, "open.descriptors", 3000.0);
+    ScaleRun failed = new ScaleRun(ScaleRun.NAMESPACES, 1_000, "512m", opened, "append: OOM", 9);
+    ScaleSuite.Result g = good();
+    ScaleSuite.Result r =
+        new ScaleSuite.Result(
+            g.topics(), List.of(g.namespaces().get(0), g.namespaces().get(1), failed), "512m");
+    Map<String, Target> byName = byName(ScaleTargets.evaluate(r));
+    assertThat(byName.get("1,000 namespaces: threads").verdict())
+        .startsWith("NOT met")
+        .contains("over the bar");
+    assertThat(byName.get("1,000 namespaces (one topic each): <= 64 KiB").verdict())
+        .isEqualTo("NOT met: 1,000 namespaces failed (append: OOM)");
+  }
+
+  @Test
   void the512MiBTargetIsNotJudgedUnderAnotherHeap() {
     ScaleSuite.Result g = good();
     ScaleSuite.Result r = new ScaleSuite.Result(g.topics(), g.namespaces(), "2g");
