@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjDoubleConsumer;
 import reactor.core.Disposable;
 
@@ -148,17 +149,20 @@ public final class TopicScaleProbe {
     phase("tails subscribe");
     Snapshot before = measure ? Gauges.take() : null;
     AtomicLong delivered = new AtomicLong();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     ReactiveWalrus rw = ReactiveWalrus.create(wal);
     List<Disposable> subs = new ArrayList<>(n);
     try {
       long t0 = System.nanoTime();
       TailOptions options = TailOptions.forConsumer("tail");
       for (int i = 0; i < n; i++) {
-        subs.add(rw.tail(topic(i), options).subscribe(e -> delivered.incrementAndGet()));
+        subs.add(
+            rw.tail(topic(i), options)
+                .subscribe(e -> delivered.incrementAndGet(), e -> failed.compareAndSet(null, e)));
       }
       out.accept("tails.subscribeSeconds", seconds(t0));
       phase("tails history");
-      await(delivered, (long) n * ENTRIES_PER_TOPIC);
+      await(delivered, failed, (long) n * ENTRIES_PER_TOPIC);
       out.accept("tails.historySeconds", seconds(t0));
       if (measure) {
         phase("measure tails");
@@ -169,7 +173,7 @@ public final class TopicScaleProbe {
       for (int i = 0; i < n; i++) {
         wal.appendForTopic(topic(i), payload);
       }
-      await(delivered, (long) n * (ENTRIES_PER_TOPIC + 1));
+      await(delivered, failed, (long) n * (ENTRIES_PER_TOPIC + 1));
       out.accept("tails.wakeSeconds", seconds(t0));
       out.accept("tails.count", n);
     } finally {
@@ -178,10 +182,18 @@ public final class TopicScaleProbe {
     }
   }
 
-  /** Polls (1 ms) until {@code count} reaches {@code target}, or fails at the deadline. */
-  private static void await(AtomicLong count, long target) throws InterruptedException {
+  /**
+   * Polls (1 ms) until {@code count} reaches {@code target}; fails with the first tail's error,
+   * or at the deadline.
+   */
+  private static void await(AtomicLong count, AtomicReference<Throwable> failed, long target)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TAIL_DEADLINE.toNanos();
     while (count.get() < target) {
+      Throwable t = failed.get();
+      if (t != null) {
+        throw new IllegalStateException("a tail failed after " + count.get() + " entries: " + t, t);
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "tails delivered " + count.get() + " of " + target + " entries in " + TAIL_DEADLINE);
