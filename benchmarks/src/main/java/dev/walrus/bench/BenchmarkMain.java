@@ -11,6 +11,10 @@ import dev.walrus.bench.report.MemoryResult;
 import dev.walrus.bench.report.PerformanceTargets;
 import dev.walrus.bench.report.ReportWriter;
 import dev.walrus.bench.report.Results;
+import dev.walrus.bench.scale.ScaleChart;
+import dev.walrus.bench.scale.ScaleReport;
+import dev.walrus.bench.scale.ScaleSuite;
+import dev.walrus.bench.scale.ScaleTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +22,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -28,12 +34,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The one command behind {@code benchmarks/run.sh}: runs every JMH case (ours and the
- * Chronicle Queue peer in the same run), the memory and disk probe for both, then prints
- * the pair-by-pair table and the performance-target verdicts and writes {@code results.md},
- * {@code results.csv}, JMH's {@code jmh-<n>.json} (one per family) and
- * {@code benchmarks.png} to {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
+ * Chronicle Queue peer in the same run), the memory and disk probe for both, the scaling run
+ * ({@link ScaleSuite}: many topics, many namespaces), then prints the pair-by-pair table, the
+ * scaling tables and the performance-target verdicts and writes {@code results.md},
+ * {@code results.csv}, JMH's {@code jmh-<n>.json} (one per family), {@code benchmarks.png}
+ * and {@code scale.png} to {@code <out>/<profile>/} (default {@code benchmarks/results/short}).
  *
- * <p>Arguments: {@code [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]}.
+ * <p>Arguments: {@code [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]
+ * [--no-scale] [--scale-heap SIZE]}. With {@code --include}, the scaling run runs only if the
+ * pattern matches {@value #SCALE_CASE} (so {@code --include ScaleBench --no-memory} runs
+ * nothing else); {@code --scale-heap} sets its probes' {@code -Xmx} (default
+ * {@value ScaleSuite#MAX_HEAP}; the 512 MiB target is only judged at the default).
  */
 public final class BenchmarkMain {
   /**
@@ -49,6 +60,9 @@ public final class BenchmarkMain {
           "ReactiveAppendBench|VertxBusBench",
           "DurableProducersBench");
 
+  /** The name {@code --include} patterns are matched against to select the scaling run. */
+  static final String SCALE_CASE = "ScaleBench";
+
   private BenchmarkMain() {}
 
   /**
@@ -62,6 +76,8 @@ public final class BenchmarkMain {
     Path data = Path.of(System.getProperty("java.io.tmpdir"), "walrus-bench");
     String include = null;
     boolean memory = true;
+    boolean scale = true;
+    String scaleHeap = ScaleSuite.MAX_HEAP;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--long" -> profile = Profile.LONG;
@@ -69,11 +85,14 @@ public final class BenchmarkMain {
         case "--data" -> data = Path.of(args[++i]);
         case "--include" -> include = args[++i];
         case "--no-memory" -> memory = false;
+        case "--no-scale" -> scale = false;
+        case "--scale-heap" -> scaleHeap = args[++i];
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + "; use [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]");
+                    + "; use [--long] [--out DIR] [--data DIR] [--include REGEX] [--no-memory]"
+                    + " [--no-scale] [--scale-heap SIZE]");
       }
     }
     out = out.resolve(profile.name());
@@ -102,7 +121,11 @@ public final class BenchmarkMain {
               .shouldFailOnError(false)
               .resultFormat(ResultFormatType.JSON)
               .result(out.resolve("jmh-" + (i + 1) + ".json").toString());
-      runs.addAll(new Runner(opts.build()).run());
+      try {
+        runs.addAll(new Runner(opts.build()).run());
+      } catch (NoBenchmarksException e) {
+        System.out.println("no JMH case matches " + family);
+      }
     }
     Results results = new Results(toMeasurements(runs));
 
@@ -111,6 +134,20 @@ public final class BenchmarkMain {
       System.out.println("\nmemory and disk probe: " + profile.memoryEntries() + " entries each");
       mem.add(ProbeLauncher.run("walrus", profile, data.toAbsolutePath()));
       mem.add(ProbeLauncher.run("chronicle", profile, data.toAbsolutePath()));
+    }
+    ScaleSuite.Result scaled = null;
+    if (scale && (include == null || Pattern.compile(include).matcher(SCALE_CASE).find())) {
+      String before = MachineInfo.loadAverage();
+      long t0 = System.nanoTime();
+      System.out.println("\nscaling run: many topics, many namespaces (issue 20)");
+      scaled = ScaleSuite.run(data.toAbsolutePath(), scaleHeap);
+      machine.put(
+          "scaling run",
+          String.format(
+              "%.0f s, load average %s at start, %s at end",
+              (System.nanoTime() - t0) / 1e9, before, MachineInfo.loadAverage()));
+      System.out.println();
+      System.out.print(ScaleReport.text(scaled));
     }
     machine.put(
         "load average",
@@ -121,18 +158,37 @@ public final class BenchmarkMain {
             "%.0f s (benchmarks and probes, not the build)", (System.nanoTime() - start) / 1e9));
 
     List<ComparisonTable.Row> rows = ComparisonTable.build(results, mem);
-    List<PerformanceTargets.Target> targets = PerformanceTargets.evaluate(results, mem);
+    List<PerformanceTargets.Target> targets =
+        new ArrayList<>(PerformanceTargets.evaluate(results, mem));
+    Files.deleteIfExists(out.resolve("scale.png")); // never leave an earlier run's chart
+    String scaleTables = "";
+    if (scaled != null) {
+      targets.addAll(ScaleTargets.evaluate(scaled));
+      scaleTables = "\n### Scaling run\n\n" + ScaleReport.markdown(scaled);
+      ScaleChart.write(
+          scaled,
+          String.format(
+              "Walrus scaling run (%s profile, -Xmx%s per probe JVM): %s cores, %s, %s; %s",
+              profile.name(),
+              scaled.maxHeap(),
+              machine.get("cores"),
+              machine.get("cpu"),
+              machine.get("java"),
+              machine.get("scaling run")),
+          out.resolve("scale.png"));
+    }
     System.out.println();
     System.out.print(ReportWriter.text(rows, targets, machine));
     Files.writeString(
-        out.resolve("results.md"), ReportWriter.markdown(rows, targets, machine, profile.name()));
+        out.resolve("results.md"),
+        ReportWriter.markdown(rows, targets, machine, profile.name()) + scaleTables);
     ReportWriter.csv(results, out.resolve("results.csv"));
     ChartWriter.write(rows, machine, profile.name(), out.resolve("benchmarks.png"));
     System.out.println(
         "\nwrote "
             + out.resolve("results.md")
-            + ", results.csv, jmh-*.json and "
-            + "benchmarks.png in "
+            + ", results.csv, jmh-*.json, "
+            + "benchmarks.png and scale.png in "
             + out);
     BenchDirs.delete(data);
   }

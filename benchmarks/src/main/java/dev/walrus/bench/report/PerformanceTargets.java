@@ -221,7 +221,14 @@ public final class PerformanceTargets {
                 : String.format("NOT met: grew %.1f MiB", growth)));
   }
 
-  private static Target atLeast(String target, String measured, double value, double bar) {
+  /**
+   * @param target the target
+   * @param measured what was measured, for the reader
+   * @param value the measured figure (NaN: not measured)
+   * @param bar the least value that meets the target
+   * @return met (by how much) or not met (how far off)
+   */
+  public static Target atLeast(String target, String measured, double value, double bar) {
     if (Double.isNaN(value) || Double.isNaN(bar)) {
       return new Target(target, measured, "not measured (case missing or failed)");
     }
@@ -234,7 +241,14 @@ public final class PerformanceTargets {
             : String.format("NOT met: %.0f%% of the bar", 100 * x));
   }
 
-  private static Target atMost(String target, String measured, double value, double bar) {
+  /**
+   * @param target the target
+   * @param measured what was measured, for the reader
+   * @param value the measured figure (NaN: not measured)
+   * @param bar the largest value that meets the target
+   * @return met (by how much) or not met (how far off)
+   */
+  public static Target atMost(String target, String measured, double value, double bar) {
     if (Double.isNaN(value)) {
       return new Target(target, measured, "not measured (case missing or failed)");
     }
