@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * under {@code -Xmx512m} and the JVM's default direct-memory limit (which is the heap
  * limit), in a child JVM so the limits are real. Before buffers were pooled per instance,
  * every topic held about 580 KiB of direct buffers and this ran out of direct memory after
- * under a thousand topics. Not timed. On the suite's backend.
+ * under a thousand topics. Not timed (it takes minutes today: see the deadline below). On the
+ * suite's backend.
  */
 class ManyTopicsTest {
   @TempDir Path dir;
@@ -33,9 +34,12 @@ class ManyTopicsTest {
             .args(dir.resolve("ns").toString(), Integer.toString(n))
             .stdoutTo(out)
             .stderrTo(err)
-            .killAfterSeconds(600)
+            // Creating the topics takes seconds; closing (forcing every data file) and
+            // reopening (scanning and sealing each topic's unsealed block) take minutes
+            // until blocks are sized to small topics and recovery scales (issue 20, 3-4).
+            .killAfterSeconds(1_500)
             .start();
-    assertThat(child.awaitExit(620)).as("child finished").isTrue();
+    assertThat(child.awaitExit(1_520)).as("child finished").isTrue();
     String log =
         Files.readString(out, StandardCharsets.UTF_8)
             + Files.readString(err, StandardCharsets.UTF_8);
