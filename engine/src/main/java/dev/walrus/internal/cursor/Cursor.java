@@ -1,5 +1,6 @@
 package dev.walrus.internal.cursor;
 
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.read.ChainReader;
 import dev.walrus.internal.read.ReadPosition;
@@ -7,7 +8,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One consumer's cursor on one topic: its read position, its read-ahead buffer, and how
+ * One consumer's cursor on one topic: its read position, its reader (made on the first
+ * read; it borrows its buffers from the instance's pool only while a read runs), and how
  * far its persisted position lags. Readers sharing a consumer name share the cursor and
  * compete for entries: every operation holds the cursor's monitor.
  */
@@ -26,7 +28,10 @@ public final class Cursor {
   final String consumer;
   final byte[] consumerUtf8;
   final ReadPosition position;
-  final ChainReader reader = new ChainReader();
+  private final BufferPool pool;
+
+  /** Made on the first read (a cursor that is never read, e.g. a topic's shared one, has none). */
+  private ChainReader reader;
 
   /** Next offset as of the last consuming read; read without the lock (positions, stats). */
   volatile long consumed;
@@ -54,8 +59,9 @@ public final class Cursor {
   /** Offsets retention deleted before this cursor read them, since the instance opened. */
   volatile long skipped;
 
-  Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start) {
+  Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start, BufferPool pool) {
     this.topic = topic;
+    this.pool = pool;
     this.consumer = consumer;
     this.consumerUtf8 = consumerUtf8;
     this.position = new ReadPosition(start);
@@ -71,6 +77,23 @@ public final class Cursor {
    */
   void setConsumed(long next) {
     CONSUMED.setRelease(this, next);
+  }
+
+  /** @return the cursor's reader, made on first use (under the monitor) */
+  ChainReader reader() {
+    ChainReader r = reader;
+    if (r == null) {
+      r = new ChainReader(pool);
+      reader = r;
+    }
+    return r;
+  }
+
+  /** Ends a read operation (under the monitor): the reader gives its buffers back. */
+  void endRead() {
+    if (reader != null) {
+      reader.release();
+    }
   }
 
   /** @return staging for a batch of up to {@code n} entries (under the monitor) */

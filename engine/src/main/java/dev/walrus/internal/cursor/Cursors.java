@@ -5,6 +5,7 @@ import dev.walrus.Entry;
 import dev.walrus.InvalidArgumentException;
 import dev.walrus.ReadConsistency;
 import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.meta.MetadataLog;
@@ -30,13 +31,23 @@ public final class Cursors {
   private final ReadConsistency consistency;
   private final Health health;
   private final Runnable blockCrossed;
+  private final BufferPool pool;
+
+  /** The consumer name of UTF-8 length 0, shared by every topic's shared cursor. */
+  private static final byte[] NO_BYTES = new byte[0];
 
   /**
    * @param blockCrossed called after a consuming read moved a cursor into a later block
    *     (the reclaimer may have work)
+   * @param pool the instance's direct buffers, which readers borrow while a read runs
    */
   public Cursors(
-      MetadataLog journal, ReadConsistency consistency, Health health, Runnable blockCrossed) {
+      MetadataLog journal,
+      ReadConsistency consistency,
+      Health health,
+      Runnable blockCrossed,
+      BufferPool pool) {
+    this.pool = pool;
     this.journal = journal;
     this.consistency = consistency;
     this.health = health;
@@ -45,7 +56,7 @@ public final class Cursors {
 
   /** Restores a persisted cursor at recovery. */
   public void restore(Topic topic, String consumer, long next) {
-    map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next));
+    map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next, pool));
   }
 
   /**
@@ -62,7 +73,8 @@ public final class Cursors {
     // has raised the floor before the cursor takes its start from it. Without the lock a
     // cursor could start in a file the pass had already decided to delete, and skip.
     synchronized (topic.retentionLock()) {
-      return m.computeIfAbsent(consumer, k -> new Cursor(topic, k, utf8(k), topic.firstOffset()));
+      return m.computeIfAbsent(
+          consumer, k -> new Cursor(topic, k, utf8(k), topic.firstOffset(), pool));
     }
   }
 
@@ -73,7 +85,7 @@ public final class Cursors {
    */
   private Cursor forPeek(Topic topic, String consumer) {
     Cursor c = find(topic, consumer);
-    return c != null ? c : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset());
+    return c != null ? c : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset(), pool);
   }
 
   /** @return the consumer's registered cursor on the topic, or null (creates nothing) */
@@ -94,11 +106,12 @@ public final class Cursors {
   }
 
   private ConcurrentHashMap<String, Cursor> map(Topic topic) {
-    return byTopic.computeIfAbsent(topic.name(), k -> new ConcurrentHashMap<>());
+    // Most topics have one or two cursors: a table of 2 to start, grown as needed.
+    return byTopic.computeIfAbsent(topic.name(), k -> new ConcurrentHashMap<>(1));
   }
 
   private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return s.isEmpty() ? NO_BYTES : s.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -123,22 +136,26 @@ public final class Cursors {
   public Entry readNext(Topic topic, Cursor found, String consumer, boolean checkpoint) {
     Cursor c = cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      enter(c);
-      Block before = c.position.block();
-      Entry e;
       try {
-        if (!next(c)) {
-          return null;
+        enter(c);
+        Block before = c.position.block();
+        Entry e;
+        try {
+          if (!next(c)) {
+            return null;
+          }
+          e = c.reader().entry(topic);
+        } catch (IOException ex) {
+          throw health.poison("read of topic '" + topic.name() + "'", ex);
         }
-        e = c.reader.entry(topic);
-      } catch (IOException ex) {
-        throw health.poison("read of topic '" + topic.name() + "'", ex);
+        if (checkpoint) {
+          c.reader().advance(c.position);
+          consumed(c, 1, before);
+        }
+        return e;
+      } finally {
+        c.endRead();
       }
-      if (checkpoint) {
-        c.reader.advance(c.position);
-        consumed(c, 1, before);
-      }
-      return e;
     }
   }
 
@@ -157,47 +174,51 @@ public final class Cursors {
       boolean checkpoint) {
     Cursor c = cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      enter(c);
-      Block before = c.position.block();
-      long startOffset = c.position.nextOffset();
-      List<Entry> out = null;
-      long bytes = 0;
-      long frames = 0;
       try {
-        prefetch(c, maxBytes, maxEntries);
-        out = new ArrayList<>(c.reader.expectedEntries(maxEntries));
-        while (out.size() < maxEntries) {
-          try {
-            if (!next(c)) {
+        enter(c);
+        Block before = c.position.block();
+        long startOffset = c.position.nextOffset();
+        List<Entry> out = null;
+        long bytes = 0;
+        long frames = 0;
+        try {
+          prefetch(c, maxBytes, maxEntries);
+          out = new ArrayList<>(c.reader().expectedEntries(maxEntries));
+          while (out.size() < maxEntries) {
+            try {
+              if (!next(c)) {
+                break;
+              }
+            } catch (CorruptEntryException corrupt) {
+              if (out.isEmpty()) {
+                throw corrupt; // nothing valid before it: the cursor stays
+              }
+              break; // return the valid prefix; the next call starts at the corrupt entry
+            }
+            int len = c.reader().lastLength();
+            if (!out.isEmpty() && bytes + len > maxBytes) {
               break;
             }
-          } catch (CorruptEntryException corrupt) {
-            if (out.isEmpty()) {
-              throw corrupt; // nothing valid before it: the cursor stays
-            }
-            break; // return the valid prefix; the next call starts at the corrupt entry
+            bytes += len;
+            frames += c.reader().lastFrame();
+            out.add(c.reader().entry(topic));
+            c.reader().advance(c.position);
           }
-          int len = c.reader.lastLength();
-          if (!out.isEmpty() && bytes + len > maxBytes) {
-            break;
+          c.reader().prefetchServed(out.size(), frames);
+        } catch (IOException ex) {
+          throw health.poison("read of topic '" + topic.name() + "'", ex);
+        } finally {
+          if (!checkpoint) {
+            c.position.reset(startOffset);
           }
-          bytes += len;
-          frames += c.reader.lastFrame();
-          out.add(c.reader.entry(topic));
-          c.reader.advance(c.position);
         }
-        c.reader.prefetchServed(out.size(), frames);
-      } catch (IOException ex) {
-        throw health.poison("read of topic '" + topic.name() + "'", ex);
+        if (checkpoint && !out.isEmpty()) {
+          consumed(c, out.size(), before);
+        }
+        return out;
       } finally {
-        if (!checkpoint) {
-          c.position.reset(startOffset);
-        }
+        c.endRead();
       }
-      if (checkpoint && !out.isEmpty()) {
-        consumed(c, out.size(), before);
-      }
-      return out;
     }
   }
 
@@ -219,9 +240,9 @@ public final class Cursors {
   /** One batch read (one io_uring submission per file) for what the budget likely needs. */
   static void prefetch(Cursor c, long maxBytes, int maxEntries) throws IOException {
     try {
-      c.reader.prefetch(c.topic, c.position, maxBytes, maxEntries);
+      c.reader().prefetch(c.topic, c.position, maxBytes, maxEntries);
     } catch (java.nio.channels.ClosedChannelException raced) {
-      c.reader.invalidate(); // a file reclaimed meanwhile: read entry by entry instead
+      c.reader().invalidate(); // a file reclaimed meanwhile: read entry by entry instead
     } catch (InternalError e) {
       throw mappedFault(e, c);
     }
@@ -234,16 +255,16 @@ public final class Cursors {
    */
   static boolean next(Cursor c) throws IOException {
     try {
-      return c.reader.next(c.topic, c.position);
+      return c.reader().next(c.topic, c.position);
     } catch (InternalError e) {
       throw mappedFault(e, c);
     } catch (java.nio.channels.ClosedChannelException e) {
       if (c.position.nextOffset() >= c.topic.floor()) {
         throw e;
       }
-      c.reader.invalidate();
+      c.reader().invalidate();
       clampToFloor(c);
-      return c.reader.next(c.topic, c.position);
+      return c.reader().next(c.topic, c.position);
     }
   }
 

@@ -48,29 +48,33 @@ public final class ViewReads {
       Topic topic, Cursor found, String consumer, boolean checkpoint, EntryHandler handler) {
     Cursor c = cursors.cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      cursors.enter(c);
-      Block before = c.position.block();
-      ChainReader r = c.reader;
       try {
-        if (!Cursors.next(c)) {
-          return false;
+        cursors.enter(c);
+        Block before = c.position.block();
+        ChainReader r = c.reader();
+        try {
+          if (!Cursors.next(c)) {
+            return false;
+          }
+        } catch (IOException ex) {
+          throw health.poison("read of topic '" + topic.name() + "'", ex);
         }
-      } catch (IOException ex) {
-        throw health.poison("read of topic '" + topic.name() + "'", ex);
+        long offset = r.lastOffset();
+        long timestamp = r.lastTimestamp();
+        int length = r.lastLength();
+        ByteBuffer view = r.payloadView();
+        if (checkpoint) {
+          r.advance(c.position);
+          cursors.consumed(c, 1, before);
+        }
+        if (metrics.active()) {
+          metrics.read(topic.name(), 1, length);
+        }
+        deliver(c, handler, offset, timestamp, view);
+        return true;
+      } finally {
+        c.endRead(); // after the handler: the view points into the read-ahead buffer
       }
-      long offset = r.lastOffset();
-      long timestamp = r.lastTimestamp();
-      int length = r.lastLength();
-      ByteBuffer view = r.payloadView();
-      if (checkpoint) {
-        r.advance(c.position);
-        cursors.consumed(c, 1, before);
-      }
-      if (metrics.active()) {
-        metrics.read(topic.name(), 1, length);
-      }
-      deliver(c, handler, offset, timestamp, view);
-      return true;
     }
   }
 
@@ -94,70 +98,74 @@ public final class ViewReads {
       EntryHandler handler) {
     Cursor c = cursors.cursorFor(topic, found, consumer, checkpoint);
     synchronized (c) {
-      cursors.enter(c);
-      Block before = c.position.block();
-      long startOffset = c.position.nextOffset();
-      ChainReader r = c.reader;
-      Staged s = c.staged(maxEntries);
-      int n = 0;
-      long bytes = 0;
-      long frames = 0;
       try {
-        Cursors.prefetch(c, maxBytes, maxEntries);
-        while (n < maxEntries) {
-          try {
-            if (!Cursors.next(c)) {
+        cursors.enter(c);
+        Block before = c.position.block();
+        long startOffset = c.position.nextOffset();
+        ChainReader r = c.reader();
+        Staged s = c.staged(maxEntries);
+        int n = 0;
+        long bytes = 0;
+        long frames = 0;
+        try {
+          Cursors.prefetch(c, maxBytes, maxEntries);
+          while (n < maxEntries) {
+            try {
+              if (!Cursors.next(c)) {
+                break;
+              }
+            } catch (CorruptEntryException corrupt) {
+              if (n == 0) {
+                throw corrupt; // nothing valid before it: the cursor stays
+              }
+              break; // the valid prefix; the next call starts at the corrupt entry
+            }
+            int len = r.lastLength();
+            if (n > 0 && bytes + len > maxBytes) {
               break;
             }
-          } catch (CorruptEntryException corrupt) {
-            if (n == 0) {
-              throw corrupt; // nothing valid before it: the cursor stays
+            if (r.lastInReadAhead()) {
+              r.pinReadAhead(true); // this view must survive the rest of the batch
             }
-            break; // the valid prefix; the next call starts at the corrupt entry
+            s.views[n] = r.payloadView();
+            s.starts[n] = s.views[n].position();
+            s.offsets[n] = r.lastOffset();
+            s.timestamps[n] = r.lastTimestamp();
+            s.lengths[n] = len;
+            n++;
+            bytes += len;
+            frames += r.lastFrame();
+            r.advance(c.position);
           }
-          int len = r.lastLength();
-          if (n > 0 && bytes + len > maxBytes) {
-            break;
+          r.prefetchServed(n, frames);
+        } catch (IOException ex) {
+          throw health.poison("read of topic '" + topic.name() + "'", ex);
+        } finally {
+          r.pinReadAhead(false);
+          if (!checkpoint) {
+            c.position.reset(startOffset);
           }
-          if (r.lastInReadAhead()) {
-            r.pinReadAhead(true); // this view must survive the rest of the batch
-          }
-          s.views[n] = r.payloadView();
-          s.starts[n] = s.views[n].position();
-          s.offsets[n] = r.lastOffset();
-          s.timestamps[n] = r.lastTimestamp();
-          s.lengths[n] = len;
-          n++;
-          bytes += len;
-          frames += r.lastFrame();
-          r.advance(c.position);
         }
-        r.prefetchServed(n, frames);
-      } catch (IOException ex) {
-        throw health.poison("read of topic '" + topic.name() + "'", ex);
+        if (checkpoint && n > 0) {
+          cursors.consumed(c, n, before);
+        }
+        if (n > 0 && metrics.active()) {
+          metrics.read(topic.name(), n, bytes);
+        }
+        try {
+          for (int i = 0; i < n; i++) {
+            ByteBuffer v = s.views[i];
+            v.clear();
+            v.position(s.starts[i]).limit(s.starts[i] + s.lengths[i]);
+            deliver(c, handler, s.offsets[i], s.timestamps[i], v);
+          }
+        } finally {
+          java.util.Arrays.fill(s.views, 0, n, null); // keep no large payload reachable
+        }
+        return n;
       } finally {
-        r.pinReadAhead(false);
-        if (!checkpoint) {
-          c.position.reset(startOffset);
-        }
+        c.endRead(); // after the handler: the views point into the reader's buffers
       }
-      if (checkpoint && n > 0) {
-        cursors.consumed(c, n, before);
-      }
-      if (n > 0 && metrics.active()) {
-        metrics.read(topic.name(), n, bytes);
-      }
-      try {
-        for (int i = 0; i < n; i++) {
-          ByteBuffer v = s.views[i];
-          v.clear();
-          v.position(s.starts[i]).limit(s.starts[i] + s.lengths[i]);
-          deliver(c, handler, s.offsets[i], s.timestamps[i], v);
-        }
-      } finally {
-        java.util.Arrays.fill(s.views, 0, n, null); // keep no large payload reachable
-      }
-      return n;
     }
   }
 

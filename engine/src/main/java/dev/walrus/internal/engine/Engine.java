@@ -11,6 +11,7 @@ import dev.walrus.TopicStats;
 import dev.walrus.WalrusIOException;
 import dev.walrus.WalrusMetricsListener;
 import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Metrics;
@@ -63,6 +64,10 @@ public final class Engine implements AutoCloseable {
 
   private final EngineConfig config;
   private final Metrics metrics = new Metrics();
+
+  /** The direct buffers every write and read of this instance borrows while it runs. */
+  private final BufferPool buffers = new BufferPool();
+
   private final Health health;
   private final NamespaceLock lock;
   private final MetadataLog journal;
@@ -112,7 +117,7 @@ public final class Engine implements AutoCloseable {
     this.durability =
         new Durability(
             config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded, metrics);
-    this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer);
+    this.cursors = new Cursors(journal, config.consistency(), health, this::pokeReclaimer, buffers);
     this.lifecycle = new TopicLifecycle(config, health, journal, cursors, journal.snapshot());
     this.views = new ViewReads(cursors, health, metrics);
     this.reclaimer =
@@ -388,7 +393,8 @@ public final class Engine implements AutoCloseable {
       return w;
     }
     Topic t = topic(name);
-    return writers.computeIfAbsent(name, n -> new TopicWriter(t, allocator, durability, health));
+    return writers.computeIfAbsent(
+        name, n -> new TopicWriter(t, allocator, durability, health, buffers));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.walrus.internal.read;
 import dev.walrus.CorruptEntryException;
 import dev.walrus.Entry;
 import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.format.EntryFormat;
@@ -25,6 +26,13 @@ import java.util.zip.CRC32C;
  * {@link #advance}. Only bytes below a block's published end are read, and those never
  * change, so buffered bytes stay valid. Not thread-safe: one reader per cursor, used
  * under the cursor's lock.
+ *
+ * <p>The read-ahead and prefetch buffers are borrowed from the instance's
+ * {@link BufferPool} when a read needs them and given back when the read operation ends
+ * ({@link #release}), so a reader between reads holds no direct memory. The read-ahead
+ * buffer is asked back as this reader's own: if no other read took it meanwhile, its
+ * bytes are still this reader's and sequential reads still cost one positional read per
+ * {@value #READ_AHEAD} bytes; else the next read refills it.
  */
 public final class ChainReader {
   private static final int READ_AHEAD = 64 * 1024;
@@ -36,19 +44,30 @@ public final class ChainReader {
   /** Most bytes of framing an entry adds to its payload: header and alignment padding. */
   private static final int FRAMING = EntryFormat.HEADER_SIZE + EntryFormat.ALIGNMENT - 1;
 
-  private final ByteBuffer readAhead =
-      ByteBuffer.allocateDirect(READ_AHEAD).order(ByteOrder.LITTLE_ENDIAN);
-  private final ByteBuffer readAheadView = readAhead.asReadOnlyBuffer();
+  private final BufferPool pool;
+
+  /** This reader's identity in the pool, to get its own read-ahead buffer back. */
+  private final long borrower;
+
   private final CRC32C crc = new CRC32C();
+
+  /** The read-ahead buffer, while a read operation holds it (else null). */
+  private BufferPool.Lease readAhead;
 
   /**
    * The window entries are parsed from: the read-ahead buffer or the prefetch buffer. The
    * window holds the file bytes [{@link #winLo}, {@link #winHi}) of {@link #winFile}; the
-   * byte at absolute position {@code abs} is at index {@code abs - winShift}.
+   * byte at absolute position {@code abs} is at index {@code abs - winShift}. Between
+   * operations {@link #win} is null and the bounds describe what the read-ahead buffer
+   * held when it was given back.
    */
-  private ByteBuffer win = readAhead;
+  private ByteBuffer win;
 
-  private ByteBuffer winView = readAheadView;
+  private ByteBuffer winView;
+
+  /** True if the window is the read-ahead buffer (not the prefetch buffer). */
+  private boolean winInReadAhead = true;
+
   private DataFile winFile;
   private long winLo;
   private long winHi;
@@ -57,15 +76,20 @@ public final class ChainReader {
   /** Set while entries of a batch still refer to the read-ahead buffer: no refill then. */
   private boolean readAheadPinned;
 
-  /** Ranges fetched by {@link #prefetch}, one after the other in this buffer. */
+  /** Ranges fetched by {@link #prefetch}, one after the other in this buffer (or null). */
+  private BufferPool.Lease prefetched;
+
   private ByteBuffer prefetchBuf;
 
   private ByteBuffer prefetchView;
   private int rangeCount;
-  private final DataFile[] rangeFiles = new DataFile[MAX_RANGES];
-  private final long[] rangeStarts = new long[MAX_RANGES];
-  private final int[] rangeBases = new int[MAX_RANGES];
-  private final int[] rangeLens = new int[MAX_RANGES];
+
+  /** The prefetch ranges, made by the first {@link #prefetch} (most readers never batch). */
+  private DataFile[] rangeFiles;
+
+  private long[] rangeStarts;
+  private int[] rangeBases;
+  private int[] rangeLens;
 
   /** Average frame size seen by prefetches, to size the next one (0: none yet). */
   private long avgFrame;
@@ -84,6 +108,55 @@ public final class ChainReader {
 
   /** The payload of the last entry when it was too large for the window (else null). */
   private byte[] lastLarge;
+
+  /** @param pool the instance's direct buffers, borrowed for the length of each read */
+  public ChainReader(BufferPool pool) {
+    this.pool = pool;
+    this.borrower = pool.newBorrower();
+  }
+
+  /**
+   * Ends a read operation: gives the buffers back to the pool. Views and entries found
+   * before are invalid from here on (an {@link Entry} is a copy and stays valid); the next
+   * read borrows again, getting this reader's read-ahead bytes back if no one took them.
+   */
+  public void release() {
+    if (prefetched != null) {
+      pool.give(prefetched);
+      prefetched = null;
+      prefetchBuf = null;
+      prefetchView = null;
+      rangeCount = 0;
+      if (!winInReadAhead) {
+        winFile = null;
+        winInReadAhead = true;
+      }
+    }
+    if (readAhead != null) {
+      pool.give(readAhead);
+      readAhead = null;
+    }
+    win = null;
+    winView = null;
+    lastBuf = null;
+    lastView = null;
+    readAheadPinned = false;
+  }
+
+  /** Borrows the read-ahead buffer if this operation has not yet. */
+  private void acquire() {
+    if (readAhead != null) {
+      return;
+    }
+    readAhead = pool.take(READ_AHEAD, borrower);
+    if (!readAhead.kept() && winInReadAhead) {
+      winFile = null; // someone else's bytes now
+    }
+    if (winInReadAhead) {
+      win = readAhead.buffer();
+      winView = readAhead.view();
+    }
+  }
 
   /**
    * Reads the entry at {@code p} without moving {@code p}.
@@ -237,7 +310,7 @@ public final class ChainReader {
 
   /** @return true if the last entry found lies in the read-ahead buffer (not a prefetch) */
   public boolean lastInReadAhead() {
-    return lastLarge == null && lastBuf == readAhead;
+    return lastLarge == null && readAhead != null && lastBuf == readAhead.buffer();
   }
 
   /**
@@ -322,6 +395,7 @@ public final class ChainReader {
    * @return false if that needs a refill of the read-ahead buffer while it is pinned
    */
   private boolean ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
+    acquire();
     if (f == winFile && abs >= winLo && abs + n <= winHi) {
       return true;
     }
@@ -330,6 +404,7 @@ public final class ChainReader {
       if (rangeFiles[i] == f && abs >= start && abs + n <= start + rangeLens[i]) {
         win = prefetchBuf;
         winView = prefetchView;
+        winInReadAhead = false;
         winFile = f;
         winLo = start;
         winHi = start + rangeLens[i];
@@ -340,8 +415,9 @@ public final class ChainReader {
     if (readAheadPinned) {
       return false;
     }
-    win = readAhead;
-    winView = readAheadView;
+    win = readAhead.buffer();
+    winView = readAhead.view();
+    winInReadAhead = true;
     win.clear();
     long want = Math.min(READ_AHEAD, Math.max(n, limitAbs - abs));
     win.limit((int) want);
@@ -388,8 +464,20 @@ public final class ChainReader {
     long guess = avgFrame == 0 ? bound : maxEntries * avgFrame + READ_AHEAD / 4;
     long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, Math.min(bound, guess)));
     if (prefetchBuf == null || prefetchBuf.capacity() < left) {
-      prefetchBuf = ByteBuffer.allocateDirect((int) left).order(ByteOrder.LITTLE_ENDIAN);
-      prefetchView = prefetchBuf.asReadOnlyBuffer();
+      pool.give(prefetched);
+      prefetched = pool.take((int) left, 0);
+      prefetchBuf = prefetched.buffer();
+      prefetchView = prefetched.view();
+      if (!winInReadAhead) {
+        winFile = null; // the window was the buffer just given back
+        winInReadAhead = true;
+      }
+    }
+    if (rangeFiles == null) {
+      rangeFiles = new DataFile[MAX_RANGES];
+      rangeStarts = new long[MAX_RANGES];
+      rangeBases = new int[MAX_RANGES];
+      rangeLens = new int[MAX_RANGES];
     }
     int used = 0;
     Block b = p.block;

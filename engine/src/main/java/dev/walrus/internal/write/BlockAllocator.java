@@ -146,11 +146,17 @@ public final class BlockAllocator implements DataFiles {
         LOG.warn("{} exists but was not created by this instance; skipping that name", path);
       }
     }
-    if (!config.noFsync()) {
-      // The new name must survive a crash before anything acknowledged lives in it.
+    if (config.syncEach()) {
+      // The new name must survive a crash before anything acknowledged lives in it: under
+      // SyncEach an append is acknowledged once forced, so the name is made durable now.
       config.backend().syncDirectory(config.directory());
     } else {
-      directoryDirty = true; // made durable by the next sync() or close
+      // Milliseconds: nothing written is durable before the next periodic force, and that
+      // force syncs the directory after the data files and before the metadata log and any
+      // seal (Durability.sync), so the name is durable exactly when the first bytes in it
+      // are promised to be. NoFsync: by the next sync() or close. Either way a new topic
+      // does not wait for a directory fsync every time it starts a data file.
+      directoryDirty = true;
     }
     current = new DataFile(seq, f, size);
     files.put(seq, current);

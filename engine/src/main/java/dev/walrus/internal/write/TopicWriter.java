@@ -1,6 +1,7 @@
 package dev.walrus.internal.write;
 
 import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
@@ -8,11 +9,9 @@ import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.ForceFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * The write path of one topic: assigns offsets, frames entries into staging buffers,
@@ -30,35 +29,32 @@ import java.util.zip.CRC32C;
  * from where they were. Only if the rollback itself fails, or the failure was a failed
  * force ({@link ForceFailedException}: an {@code msync} inside a SyncEach write of the
  * mmap backend), is the instance poisoned.
+ *
+ * <p>Between operations a writer holds its position and nothing else: the direct buffers
+ * an operation frames into are borrowed from the instance's {@link BufferPool} and given
+ * back when it ends, and its other scratch is the writing thread's ({@link WriteScratch}),
+ * so an idle topic holds no direct memory and about a hundred bytes of heap here.
  * All methods must be called with the topic's write lock held.
  */
 public final class TopicWriter {
-  private static final int STAGING = 256 * 1024;
+  /** Size of a staging buffer. */
+  static final int STAGING = 256 * 1024;
+
   private static final int MAX_PENDING = 8 << 20;
 
   private final Topic topic;
   private final BlockAllocator allocator;
   private final Durability durability;
   private final Health health;
-  private final CRC32C crc = new CRC32C();
-  private final StagingBuffers staging = new StagingBuffers(STAGING);
+  private final BufferPool pool;
 
   /** Largest frame of the single-append fast path. */
   private static final int SINGLE = 4096;
 
   private static final byte[] PAD = new byte[EntryFormat.ALIGNMENT];
 
-  /** The single-append fast path's frame buffer. */
-  private final ByteBuffer single =
-      ByteBuffer.allocateDirect(SINGLE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-
-  /** Blocks rolled during the current operation: sealed after its bytes, ended at its commit. */
-  private final List<RolledBlock> rolled = new ArrayList<>(4);
-
-  private final List<Block> allocated = new ArrayList<>(4);
-
-  /** Data files the current operation wrote entries or block headers to (SyncEach force). */
-  private final List<DataFile> written = new ArrayList<>(2);
+  /** The running operation's scratch (null between operations). */
+  private WriteScratch s;
 
   /** The block being written, or null until the first append (and after a rollback). */
   private Block block;
@@ -95,13 +91,22 @@ public final class TopicWriter {
    * A block the current operation left for a new one: where its entries end, and the
    * seal that records it (written only after the operation's bytes, see writeOut).
    */
-  private record RolledBlock(Block block, long endPos, long endOffset, ByteBuffer seal) {}
+  record RolledBlock(Block block, long endPos, long endOffset, ByteBuffer seal) {}
 
-  public TopicWriter(Topic topic, BlockAllocator allocator, Durability durability, Health health) {
+  /**
+   * @param pool the instance's direct buffers, borrowed for the length of each operation
+   */
+  public TopicWriter(
+      Topic topic,
+      BlockAllocator allocator,
+      Durability durability,
+      Health health,
+      BufferPool pool) {
     this.topic = topic;
     this.allocator = allocator;
     this.durability = durability;
     this.health = health;
+    this.pool = pool;
   }
 
   public Topic topic() {
@@ -123,13 +128,15 @@ public final class TopicWriter {
       }
       frame(payload, 0);
       writeOut();
+      commit();
+      return offset;
     } catch (InternalError e) {
       throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
       throw rollback("append to topic '" + topic.name() + "'", e);
+    } finally {
+      end();
     }
-    commit();
-    return offset;
   }
 
   /**
@@ -148,13 +155,15 @@ public final class TopicWriter {
         frame(payloads.get(i), i < n - 1 ? EntryFormat.FLAG_MORE : 0);
       }
       writeOut();
+      commit();
+      return first;
     } catch (InternalError e) {
       throw rollback("batch append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
       throw rollback("batch append to topic '" + topic.name() + "'", e);
+    } finally {
+      end();
     }
-    commit();
-    return first;
   }
 
   /**
@@ -176,13 +185,15 @@ public final class TopicWriter {
         frame(payloads.get(i), 0);
       }
       writeOut();
+      commit();
+      return first;
     } catch (InternalError e) {
       throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
       throw rollback("append to topic '" + topic.name() + "'", e);
+    } finally {
+      end();
     }
-    commit();
-    return first;
   }
 
   /**
@@ -201,22 +212,26 @@ public final class TopicWriter {
    */
   private void writeSingle(byte[] payload) throws IOException {
     long size = EntryFormat.frameSize(payload.length);
-    ByteBuffer buf = single;
-    buf.clear();
-    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), 0, stamp, payload);
-    block.noteTimestamp(stamp);
-    buf.put(payload);
-    int pad = (int) (size - EntryFormat.HEADER_SIZE - payload.length);
-    if (pad > 0) {
-      buf.put(PAD, 0, pad);
-    }
-    buf.flip();
+    BufferPool.Lease lease = pool.take(SINGLE, 0);
     DataFile f = block.file();
-    f.file().write(buf, block.base() + writePos);
+    try {
+      ByteBuffer buf = lease.buffer();
+      EntryFormat.writeHeader(buf, s.crc, writeOffset, topic.id(), 0, stamp, payload);
+      block.noteTimestamp(stamp);
+      buf.put(payload);
+      int pad = (int) (size - EntryFormat.HEADER_SIZE - payload.length);
+      if (pad > 0) {
+        buf.put(PAD, 0, pad);
+      }
+      buf.flip();
+      f.file().write(buf, block.base() + writePos);
+    } finally {
+      pool.give(lease); // the write is complete (or failed): the bytes are the file's now
+    }
     f.markDirty();
     if (durability.syncEach()) {
-      written.add(f);
-      durability.forceWritten(written);
+      s.written.add(f);
+      durability.forceWritten(s.written);
     }
     writePos += size;
     stagedFrom = writePos; // where the next staged frame goes
@@ -228,12 +243,11 @@ public final class TopicWriter {
   }
 
   private void begin(long offset, boolean batch) {
+    s = WriteScratch.acquire();
+    s.staging.use(pool);
     writeOffset = offset;
     deferring = batch;
     stamp = topic.stamp();
-    rolled.clear();
-    allocated.clear();
-    written.clear();
     startBlock = block;
     startTail = topic.tail();
     startWritePos = writePos;
@@ -241,16 +255,23 @@ public final class TopicWriter {
     startCommitOffset = commitOffset;
   }
 
+  /** Ends an operation, however it ended: its buffers go back to the pool. */
+  private void end() {
+    WriteScratch done = s;
+    s = null;
+    done.release();
+  }
+
   private void frame(byte[] payload, int flags) throws IOException {
     long size = EntryFormat.frameSize(payload.length);
     if (block == null || block.length() - writePos < size) {
       roll(size);
     }
-    ByteBuffer buf = staging.current();
+    ByteBuffer buf = s.staging.current();
     if (buf.remaining() < EntryFormat.HEADER_SIZE) {
       buf = spill();
     }
-    EntryFormat.writeHeader(buf, crc, writeOffset, topic.id(), flags, stamp, payload);
+    EntryFormat.writeHeader(buf, s.crc, writeOffset, topic.id(), flags, stamp, payload);
     block.noteTimestamp(stamp);
     int off = 0;
     while (off < payload.length) {
@@ -282,36 +303,41 @@ public final class TopicWriter {
    * @return the buffer to continue in
    */
   private ByteBuffer spill() throws IOException {
-    ByteBuffer buf = staging.current();
-    int n = buf.position();
+    queueStaged();
+    return s.staging.current();
+  }
+
+  /** Queues what the current staging buffer holds (written now for single appends). */
+  private void queueStaged() throws IOException {
+    int n = s.staging.stagedBytes();
     if (n > 0) {
-      staging.queue(block, block.base() + stagedFrom);
+      s.staging.queue(block, block.base() + stagedFrom);
       stagedFrom += n;
-      if (!deferring || staging.queuedBytes() >= MAX_PENDING) {
+      if (!deferring || s.staging.queuedBytes() >= MAX_PENDING) {
         writeQueued();
       }
     }
-    return staging.current();
   }
 
   private void writeOut() throws IOException {
-    spill();
+    queueStaged();
     writeQueued();
     if (durability.syncEach()) {
       // One force of every file written (shared with concurrent writers, GroupForce), and
       // only then the seals: a seal must never describe bytes that could still be lost.
-      for (int i = 0; i < allocated.size(); i++) {
-        addWritten(allocated.get(i).file());
+      for (int i = 0; i < s.allocated.size(); i++) {
+        addWritten(s.allocated.get(i).file());
       }
-      durability.forceWritten(written);
+      durability.forceWritten(s.written);
     }
-    for (int i = 0; i < rolled.size(); i++) {
-      durability.sealed(rolled.get(i).block(), rolled.get(i).seal());
+    for (int i = 0; i < s.rolled.size(); i++) {
+      durability.sealed(s.rolled.get(i).block(), s.rolled.get(i).seal());
     }
   }
 
   /** Writes the queued buffers, one {@code writeBatch} per file. */
   private void writeQueued() throws IOException {
+    StagingBuffers staging = s.staging;
     try {
       for (int r = 0; r < staging.runCount(); r++) {
         StagingBuffers.FileRun run = staging.run(r);
@@ -332,14 +358,14 @@ public final class TopicWriter {
   }
 
   private void addWritten(DataFile f) {
-    if (!written.contains(f)) {
-      written.add(f);
+    if (!s.written.contains(f)) {
+      s.written.add(f);
     }
   }
 
   /** Seals the current block (if any) and starts a new one for a frame of {@code size}. */
   private void roll(long size) throws IOException {
-    spill();
+    queueStaged();
     if (durability.syncEach() && framedInto(block)) {
       // SyncEach resumes exactly after the last acknowledged entry. The new block's header
       // is written at once (allocate), and a power cut may keep it while losing unforced
@@ -348,15 +374,15 @@ public final class TopicWriter {
       // this operation framed into the old block is written and forced first (one extra
       // force per roll, and a roll comes once per block).
       writeQueued();
-      durability.forceWritten(written);
+      durability.forceWritten(s.written);
     }
     Block old = block;
     Block fresh = allocator.allocate(topic, writeOffset, size);
-    allocated.add(fresh);
+    s.allocated.add(fresh);
     if (old != null) {
       // The seal goes out only after this operation's bytes are written (see writeOut):
       // a seal must never describe bytes that are not there yet.
-      rolled.add(
+      s.rolled.add(
           new RolledBlock(
               old,
               writePos,
@@ -382,8 +408,8 @@ public final class TopicWriter {
 
   /** Makes everything written since the last commit readable, then publishes it. */
   private void commit() {
-    for (int i = 0; i < rolled.size(); i++) {
-      RolledBlock r = rolled.get(i);
+    for (int i = 0; i < s.rolled.size(); i++) {
+      RolledBlock r = s.rolled.get(i);
       r.block().setEnd(r.endPos(), r.endOffset());
       r.block().seal(); // sealed only once its end is final
     }
@@ -396,7 +422,7 @@ public final class TopicWriter {
    * its bytes either, then continue in a fresh block.
    */
   private RuntimeException rollback(String what, IOException cause) {
-    staging.discard();
+    s.staging.recycle(); // queued bytes are dropped unwritten
     if (cause instanceof ForceFailedException) {
       // A failed fsync/msync: the kernel may have dropped pages of earlier, acknowledged
       // writes too. No rollback can make that right: poison (reopen recovers from disk).
@@ -404,7 +430,7 @@ public final class TopicWriter {
     }
     Set<DataFile> files = new HashSet<>();
     try {
-      for (Block b : allocated) {
+      for (Block b : s.allocated) {
         durability.cancelSeal(b);
         b.file().file().write(b.header().encodeDeadSeal(), b.base() + b.header().sealPosition);
         b.markDead();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.walrus.internal.core.Block;
+import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.format.BlockHeader;
 import java.lang.management.ManagementFactory;
@@ -26,6 +27,7 @@ class StagingBuffersTest {
   @Test
   void queuedWritesAreRunsOfConsecutiveWritesToOneFileInOrder() {
     StagingBuffers s = new StagingBuffers(64);
+    s.use(new BufferPool());
     Block a = block(1);
     Block b = block(2);
     long[] at = {100, 200, 300, 400, 500, 600}; // more than a run's initial capacity
@@ -70,6 +72,7 @@ class StagingBuffersTest {
     assumeTrue(counter.isThreadAllocatedMemorySupported(), "no allocation counter here");
     counter.setThreadAllocatedMemoryEnabled(true);
     StagingBuffers s = new StagingBuffers(256);
+    s.use(new BufferPool());
     Block a = block(1);
     Block b = block(2);
     for (int i = 0; i < 1_000; i++) {
