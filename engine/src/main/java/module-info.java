@@ -3,7 +3,7 @@
  *
  * <p>Only {@link dev.walrus} is public API. Every {@code dev.walrus.internal.*} package
  * (today {@code config}, {@code core}, {@code cursor}, {@code engine}, {@code format},
- * {@code meta}, {@code read}, {@code reclaim}, {@code recovery}, {@code storage},
+ * {@code maintenance}, {@code meta}, {@code read}, {@code reclaim}, {@code recovery}, {@code storage},
  * {@code storage.uring}, {@code write}) is encapsulated: none is exported, not even to the other Walrus
  * modules, which use the public API only. A package that another Walrus module must
  * see is exported to that module alone ({@code exports ... to}), here.

@@ -9,10 +9,13 @@ package dev.walrus;
  *
  * <p>Threading, as for {@link AppendListener}: each method is called on the thread that did
  * the work (an append's or read's calling thread after the topic's lock is released and
- * before the call returns; the maintenance thread for periodic forces and background
- * reclamation; the caller of {@code sync()}, {@code reclaim()} or {@code close()} for
- * theirs), possibly on several threads at once, so an implementation must be thread-safe,
- * quick and non-blocking (a counter increment, not I/O). A {@code RuntimeException} it
+ * before the call returns; one of the process's {@code walrus-maintenance-N} threads,
+ * which every open instance shares, for periodic forces and background reclamation; the
+ * caller of {@code sync()}, {@code reclaim()} or {@code close()} for theirs), possibly on
+ * several threads at once, so an implementation must be thread-safe, quick and
+ * non-blocking (a counter increment, not I/O): a listener that blocks on a maintenance
+ * thread holds up its own instance's background work (other instances go on, on other
+ * maintenance threads). A {@code RuntimeException} it
  * throws is logged (once at WARN per listener, then at DEBUG) and ignored: it never fails
  * or undoes the operation it was told about.
  *

@@ -6,7 +6,7 @@ package dev.walrus;
  * a failed write, a failed cursor write, read or reclamation, or lost ownership of the
  * namespace (both lock files were deleted and are now locked by another process: see
  * {@link NamespaceLockedException}). The call that met the failure threw
- * {@link FatalIOException}; a failure on the maintenance thread (the periodic force,
+ * {@link FatalIOException}; a failure in the instance's background work (the periodic force,
  * reclamation, the ownership check) is first reported by this exception.
  *
  * <p>The call is refused before it reads, writes or moves anything. After a failed fsync

@@ -21,6 +21,7 @@ import dev.walrus.internal.cursor.Cursor;
 import dev.walrus.internal.cursor.Cursors;
 import dev.walrus.internal.cursor.ViewReads;
 import dev.walrus.internal.format.Names;
+import dev.walrus.internal.maintenance.Maintenance;
 import dev.walrus.internal.meta.MetadataLog;
 import dev.walrus.internal.reclaim.Reclaimer;
 import dev.walrus.internal.recovery.Recovery;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -107,13 +107,9 @@ public final class Engine implements AutoCloseable {
             recovered.nextBlockSequence,
             this::verifyBeforeNewFile,
             metrics);
-    this.maintenance =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "walrus-maintenance-" + config.directory().getFileName());
-              t.setDaemon(true);
-              return t;
-            });
+    // The process's shared maintenance threads; this lane runs this instance's tasks one
+    // at a time, and a slow task of another instance's lane never delays them.
+    this.maintenance = Maintenance.lane(config.directory().toString());
     this.durability =
         new Durability(
             config, health, allocator::files, journal, allocator::syncDirectoryIfNeeded, metrics);

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@link UnsafePathException}). After locking, the opener checks the name still refers to
  * the file it locked (same {@code fileKey}, i.e. device and inode, before the open and
  * after the lock), and retries otherwise. The owner re-checks both names every second on
- * the maintenance thread ({@link #verify()}): a name
+ * a maintenance thread ({@link #verify()}): a name
  * that is gone or refers to another file is re-created (or adopted) and locked again, so
  * one deleted file is repaired before a second one could be; each check also rewrites
  * {@code pid N} through the owner's own channel, so neither file ever looks stale to an
@@ -290,7 +290,8 @@ final class NamespaceLock implements AutoCloseable {
    * one of the two names. For callers' threads (before each new data file): a caller's
    * thread may be interrupted, and an interrupted {@code FileChannel} operation closes the
    * channel — which would release the lock. Repairs are left to {@link #verify()} on the
-   * maintenance thread, which nothing interrupts.
+   * maintenance threads, which nothing interrupts (the process's shared ones, see
+   * {@code internal.maintenance}).
    *
    * @throws IOException if neither name is held any more: ownership is lost
    */
