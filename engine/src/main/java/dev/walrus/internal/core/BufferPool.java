@@ -6,18 +6,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * An instance's direct buffers: writers and readers borrow one at the start of an
- * operation ({@link #take}) and give it back at its end ({@link #give}), so direct memory
- * follows the number of operations running at once, never the number of topics or
- * cursors. An idle topic holds no buffer.
+ * Direct buffers that writers and readers borrow at the start of an operation
+ * ({@link #take}) and give back at its end ({@link #give}), so direct memory follows the
+ * number of operations running at once, never the number of topics, cursors or open
+ * instances. An idle topic holds no buffer; an idle instance holds none either, since every
+ * instance of the process borrows from the one {@link #shared()} pool.
  *
  * <p>Buffers come in power-of-two sizes from {@value #MIN_SIZE} bytes to
  * {@value #MAX_SIZE} bytes. Each size keeps a bounded number of spare buffers (about
  * {@value #RETAIN_PER_SIZE} bytes' worth, at least 1, at most 64: about 14 MiB in
  * all); a buffer given back to a
  * full size is dropped and freed by the garbage collector (never explicitly: a view a
- * caller kept against its contract stays memory-safe). So the direct memory an instance
- * retains is bounded by {@link #maxRetainedBytes()} whatever its topic count; more is only
+ * caller kept against its contract stays memory-safe). So the direct memory a pool
+ * retains is bounded by {@link #maxRetainedBytes()} whatever the number of topics and instances; more is only
  * in use while that many operations run at once. Taking and giving back is lock-free
  * and allocation-free once warm: one scan of a small slot array and one compare-and-set.
  *
@@ -82,6 +83,16 @@ public final class BufferPool {
     public boolean kept() {
       return kept;
     }
+  }
+
+  private static final BufferPool SHARED = new BufferPool();
+
+  /**
+   * @return the process's pool, shared by every open instance (an instance's spare buffers
+   *     would otherwise multiply by the number of namespaces open)
+   */
+  public static BufferPool shared() {
+    return SHARED;
   }
 
   /** A pool holding no buffer yet. */

@@ -66,7 +66,7 @@ public final class Engine implements AutoCloseable {
   private final Metrics metrics = new Metrics();
 
   /** The direct buffers every write and read of this instance borrows while it runs. */
-  private final BufferPool buffers = new BufferPool();
+  private final BufferPool buffers = BufferPool.shared();
 
   private final Health health;
   private final NamespaceLock lock;
