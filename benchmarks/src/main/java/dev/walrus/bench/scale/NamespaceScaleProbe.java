@@ -73,6 +73,9 @@ public final class NamespaceScaleProbe {
       if (base != null) {
         phase("measure used");
         ProbeOutput.putGrowth("used", Gauges.take(), base);
+        phase("settle");
+        out.accept("settle.seconds", settle(base, SETTLED_THREADS));
+        ProbeOutput.putGrowth("settled", Gauges.take(), base);
       }
       phase("close");
       t0 = System.nanoTime();
@@ -82,6 +85,7 @@ public final class NamespaceScaleProbe {
       out.accept("close.seconds", seconds(t0));
       if (base != null) {
         phase("measure closed");
+        settle(base, 0);
         ProbeOutput.putGrowth("closed", Gauges.take(), base);
       }
     } finally {
@@ -93,6 +97,30 @@ public final class NamespaceScaleProbe {
         }
       }
     }
+  }
+
+  /** Threads above the base a settled process may keep (its pools' idle workers). */
+  static final int SETTLED_THREADS = 8;
+
+  /** Longest the probe waits for idle pool threads to end (their keep-alive is 5 s). */
+  static final long SETTLE_SECONDS = 15;
+
+  /**
+   * Waits until the process runs at most {@code extra} threads more than {@code base}, or
+   * {@value #SETTLE_SECONDS} s passed: the engine's maintenance and fsync pools grow while
+   * forces are slow (a thousand namespaces' first forces on a busy disk) and give their
+   * threads back after 5 s idle; what is left after that is what the namespaces cost.
+   *
+   * @return the seconds waited
+   */
+  private static double settle(Snapshot base, int extra) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + SETTLE_SECONDS * 1_000_000_000L;
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    while (threads.getThreadCount() > base.threads() + extra && System.nanoTime() < deadline) {
+      Thread.sleep(100); // polling a gauge with a deadline; nothing to wait on here
+    }
+    return seconds(t0);
   }
 
   private void phase(String p) {

@@ -41,7 +41,7 @@ class ScaleTargetsTest {
 
   private static ScaleRun namespaces(int m, double threads, double directEach) {
     Map<String, Double> v = new HashMap<>();
-    for (String phase : List.of("open", "used")) {
+    for (String phase : List.of("open", "used", "settled")) {
       v.put(phase + ".threads", threads);
       v.put(phase + ".direct", directEach * m);
       v.put(phase + ".descriptors", 3.0 * m);

@@ -46,7 +46,7 @@ public final class Maintenance {
   static final long WATCH_MILLIS = 10;
 
   /** Seconds an extra worker (or the idle timer thread) stays idle before it ends. */
-  static final long KEEP_ALIVE_SECONDS = 30;
+  static final long KEEP_ALIVE_SECONDS = 5;
 
   private static final AtomicInteger WORKER_IDS = new AtomicInteger();
   private static final ScheduledThreadPoolExecutor TIMER = newTimer();

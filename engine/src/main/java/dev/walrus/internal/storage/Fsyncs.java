@@ -24,8 +24,8 @@ final class Fsyncs {
   private static final ThreadPoolExecutor POOL =
       new ThreadPoolExecutor(
           0,
-          Integer.MAX_VALUE,
-          30,
+          Integer.MAX_VALUE, // one per fsync running at once (each has a caller waiting)
+          5, // an idle thread ends after 5 s: a process that stops syncing keeps none
           TimeUnit.SECONDS,
           new SynchronousQueue<>(),
           r -> {
