@@ -10,8 +10,6 @@ import dev.walrus.internal.format.EntryFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,19 +30,19 @@ import java.util.zip.CRC32C;
  * ({@link #release}), so a reader between reads holds no direct memory. The read-ahead
  * buffer is asked back as this reader's own: if no other read took it meanwhile, its
  * bytes are still this reader's and sequential reads still cost one positional read per
- * {@value #READ_AHEAD} bytes; else the next read refills it.
+ * {@value #READ_AHEAD} bytes; else the next read refills it. A batch read first fetches
+ * the ranges its budget needs ({@link #prefetch}, kept by a {@link RangePrefetch}).
  */
 public final class ChainReader {
-  private static final int READ_AHEAD = 64 * 1024;
+  /** Bytes of the read-ahead buffer; also the least a batch read prefetches. */
+  static final int READ_AHEAD = 64 * 1024;
+
   private static final int CHUNK = 1 << 20;
 
-  private static final int PREFETCH_MAX = 4 << 20;
-  private static final int MAX_RANGES = 16;
-
-  /** Most bytes of framing an entry adds to its payload: header and alignment padding. */
-  private static final int FRAMING = EntryFormat.HEADER_SIZE + EntryFormat.ALIGNMENT - 1;
-
   private final BufferPool pool;
+
+  /** The ranges a batch read fetched before parsing, in a buffer of their own. */
+  private final RangePrefetch ranges;
 
   /** This reader's identity in the pool, to get its own read-ahead buffer back. */
   private final long borrower;
@@ -76,24 +74,6 @@ public final class ChainReader {
   /** Set while entries of a batch still refer to the read-ahead buffer: no refill then. */
   private boolean readAheadPinned;
 
-  /** Ranges fetched by {@link #prefetch}, one after the other in this buffer (or null). */
-  private BufferPool.Lease prefetched;
-
-  private ByteBuffer prefetchBuf;
-
-  private ByteBuffer prefetchView;
-  private int rangeCount;
-
-  /** The prefetch ranges, made by the first {@link #prefetch} (most readers never batch). */
-  private DataFile[] rangeFiles;
-
-  private long[] rangeStarts;
-  private int[] rangeBases;
-  private int[] rangeLens;
-
-  /** Average frame size seen by prefetches, to size the next one (0: none yet). */
-  private long avgFrame;
-
   /** Result of the last {@link #next}: the entry, and where the entry after it starts. */
   private Block lastBlock;
 
@@ -113,6 +93,7 @@ public final class ChainReader {
   public ChainReader(BufferPool pool) {
     this.pool = pool;
     this.borrower = pool.newBorrower();
+    this.ranges = new RangePrefetch(pool);
   }
 
   /**
@@ -121,16 +102,9 @@ public final class ChainReader {
    * read borrows again, getting this reader's read-ahead bytes back if no one took them.
    */
   public void release() {
-    if (prefetched != null) {
-      pool.give(prefetched);
-      prefetched = null;
-      prefetchBuf = null;
-      prefetchView = null;
-      rangeCount = 0;
-      if (!winInReadAhead) {
-        winFile = null;
-        winInReadAhead = true;
-      }
+    if (ranges.release() && !winInReadAhead) {
+      winFile = null;
+      winInReadAhead = true;
     }
     if (readAhead != null) {
       pool.give(readAhead);
@@ -399,18 +373,17 @@ public final class ChainReader {
     if (f == winFile && abs >= winLo && abs + n <= winHi) {
       return true;
     }
-    for (int i = 0; i < rangeCount; i++) {
-      long start = rangeStarts[i];
-      if (rangeFiles[i] == f && abs >= start && abs + n <= start + rangeLens[i]) {
-        win = prefetchBuf;
-        winView = prefetchView;
-        winInReadAhead = false;
-        winFile = f;
-        winLo = start;
-        winHi = start + rangeLens[i];
-        winShift = start - rangeBases[i];
-        return true;
-      }
+    int i = ranges.find(f, abs, n);
+    if (i >= 0) {
+      long start = ranges.start(i);
+      win = ranges.buffer();
+      winView = ranges.view();
+      winInReadAhead = false;
+      winFile = f;
+      winLo = start;
+      winHi = start + ranges.length(i);
+      winShift = start - ranges.base(i);
+      return true;
     }
     if (readAheadPinned) {
       return false;
@@ -441,7 +414,7 @@ public final class ChainReader {
   /** Forgets buffered bytes (after a file was closed). */
   public void invalidate() {
     winFile = null;
-    rangeCount = 0;
+    ranges.forget();
     readAheadPinned = false;
   }
 
@@ -458,82 +431,12 @@ public final class ChainReader {
     if (p.nextOffset >= topic.endOffset() || (p.block == null && !Locator.locate(topic, p, this))) {
       return;
     }
-    // Frames of n entries with at most maxBytes of payload take at most maxBytes + n *
-    // FRAMING bytes; with entries of the size seen before, about n average frames.
-    long bound = Math.min(maxBytes, PREFETCH_MAX) + (long) maxEntries * FRAMING;
-    long guess = avgFrame == 0 ? bound : maxEntries * avgFrame + READ_AHEAD / 4;
-    long left = Math.min(PREFETCH_MAX, Math.max(READ_AHEAD, Math.min(bound, guess)));
-    if (prefetchBuf == null || prefetchBuf.capacity() < left) {
-      pool.give(prefetched);
-      prefetched = pool.take((int) left, 0);
-      prefetchBuf = prefetched.buffer();
-      prefetchView = prefetched.view();
-      if (!winInReadAhead) {
-        winFile = null; // the window was the buffer just given back
-        winInReadAhead = true;
-      }
+    long budget = ranges.budget(maxBytes, maxEntries);
+    if (ranges.reserve(budget) && !winInReadAhead) {
+      winFile = null; // the window was the buffer just given back
+      winInReadAhead = true;
     }
-    if (rangeFiles == null) {
-      rangeFiles = new DataFile[MAX_RANGES];
-      rangeStarts = new long[MAX_RANGES];
-      rangeBases = new int[MAX_RANGES];
-      rangeLens = new int[MAX_RANGES];
-    }
-    int used = 0;
-    Block b = p.block;
-    long pos = p.pos;
-    while (b != null && left > 0 && rangeCount < MAX_RANGES) {
-      long end = Math.min(b.endPos(), pos + left);
-      if (end > pos) {
-        int n = (int) (end - pos);
-        rangeFiles[rangeCount] = b.file();
-        rangeStarts[rangeCount] = b.base() + pos;
-        rangeBases[rangeCount] = used;
-        rangeLens[rangeCount] = n;
-        rangeCount++;
-        used += n;
-        left -= n;
-      }
-      if (!b.isSealed()) {
-        break;
-      }
-      b = b.next();
-      pos = b == null ? 0 : b.entriesStart();
-    }
-    int count = rangeCount;
-    rangeCount = 0; // until they are read
-    if (count == 1) {
-      ByteBuffer r = prefetchBuf.clear().limit(rangeLens[0]);
-      rangeLens[0] = rangeFiles[0].file().read(r, rangeStarts[0]);
-    } else {
-      readRanges(count);
-    }
-    prefetchBuf.clear(); // entries are read by index, anywhere in the buffer
-    rangeCount = count;
-  }
-
-  private void readRanges(int count) throws IOException {
-    List<ByteBuffer> buffers = new ArrayList<>(count);
-    prefetchBuf.clear(); // a range may lie past where a one-range prefetch left the limit
-    for (int i = 0; i < count; i++) {
-      buffers.add(
-          prefetchBuf.duplicate().position(rangeBases[i]).limit(rangeBases[i] + rangeLens[i]));
-    }
-    int i = 0;
-    while (i < count) {
-      DataFile f = rangeFiles[i];
-      int j = i;
-      while (j < count && rangeFiles[j] == f) {
-        j++;
-      }
-      long[] positions = new long[j - i];
-      System.arraycopy(rangeStarts, i, positions, 0, j - i);
-      f.file().readBatch(buffers.subList(i, j), positions);
-      i = j;
-    }
-    for (int k = 0; k < count; k++) {
-      rangeLens[k] = buffers.get(k).position() - rangeBases[k]; // bytes actually read
-    }
+    ranges.fetch(p.block, p.pos, budget);
   }
 
   /**
@@ -543,9 +446,7 @@ public final class ChainReader {
    * @param bytes their frames' bytes
    */
   public void prefetchServed(int entries, long bytes) {
-    if (entries > 0) {
-      avgFrame = Math.max(EntryFormat.ALIGNMENT, bytes / entries);
-    }
+    ranges.served(entries, bytes);
   }
 
   /**
@@ -553,12 +454,7 @@ public final class ChainReader {
    * @return about how many entries the last prefetch holds, to size a batch's list
    */
   public int expectedEntries(int maxEntries) {
-    long bytes = 0;
-    for (int i = 0; i < rangeCount; i++) {
-      bytes += rangeLens[i];
-    }
-    long n = avgFrame == 0 ? 16 : bytes / avgFrame + 1;
-    return (int) Math.max(1, Math.min(maxEntries, n));
+    return ranges.expectedEntries(maxEntries);
   }
 
   /** @return the frame size of the entry found by the last successful {@link #next} */
