@@ -47,6 +47,50 @@ class SmallTopicsDiskTest {
     }
   }
 
+  /**
+   * The reader follows each block header's length, whatever the configuration that wrote
+   * it: growing blocks open under fixed ones (what an engine before growing blocks does)
+   * and fixed ones under growing ones, every entry read back, each topic continued.
+   */
+  @Test
+  void blocksOfAnyLengthOpenUnderAnotherBlockConfiguration() {
+    Walrus.Builder growing =
+        Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(8).quiet(true);
+    Walrus.Builder fixed =
+        Walrus.builder()
+            .dataDir(dir)
+            .blockSize(1 << 20)
+            .firstBlockSize(1 << 20)
+            .blocksPerFile(4)
+            .quiet(true);
+    int topics = 40;
+    try (Walrus w = growing.open()) {
+      for (int i = 0; i < topics; i++) {
+        for (int k = 0; k < i; k++) { // 0 to 39 entries: 1 to 5 blocks of 512 to 4096 bytes
+          w.appendForTopic("t" + i, payload(i, k));
+        }
+      }
+    }
+    for (Walrus.Builder b : List.of(fixed, growing, fixed)) {
+      try (Walrus w = b.open()) {
+        for (int i = 1; i < topics; i++) {
+          String t = "t" + i;
+          long next = w.stats(t).orElseThrow().nextOffset();
+          for (long k = w.position(t); k < next; k++) {
+            assertThat(w.readNext(t, true).orElseThrow().data()).isEqualTo(payload(i, (int) k));
+          }
+          assertThat(w.appendForTopic(t, payload(i, (int) next))).isEqualTo(next);
+        }
+      }
+    }
+  }
+
+  private static byte[] payload(int topic, int k) {
+    byte[] b = new byte[60 + (topic * 7 + k * 13) % 200];
+    java.util.Arrays.fill(b, (byte) (topic * 31 + k));
+    return b;
+  }
+
   /** Bytes the file system allocated for {@code f} (Linux {@code stat}; skipped elsewhere). */
   private static long allocatedBytes(Path f) throws IOException, InterruptedException {
     Process p;

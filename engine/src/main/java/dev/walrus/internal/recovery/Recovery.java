@@ -62,6 +62,9 @@ public final class Recovery {
   private final StorageBackend backend;
   private final BlockScanner scanner = new BlockScanner();
 
+  /** The metadata of a topic the metadata log knows nothing of (only read, never changed). */
+  private static final TopicState NO_STATE = new TopicState();
+
   /** Bytes read for a block's header: the largest header, its seal and an entry header. */
   private static final int HEADER_READ = BlockHeader.MAX_SIZE + EntryFormat.HEADER_SIZE;
 
@@ -126,9 +129,11 @@ public final class Recovery {
     names.addAll(meta.keySet());
     Set<DataFile> toForce = new HashSet<>();
     for (String name : names) {
-      List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, new ArrayList<>());
-      cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
-      TopicState ts = meta.getOrDefault(name, new TopicState());
+      List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, List.of());
+      if (cands.size() > 1) {
+        cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
+      }
+      TopicState ts = meta.getOrDefault(name, NO_STATE);
       if (cands.isEmpty() && ts.onlyConfig()) {
         continue; // a configuration set before the topic's first entry: no topic yet
       }
@@ -182,11 +187,13 @@ public final class Recovery {
         // (Kept in memory: makeDurable writes it, after the data files are forced.)
         journal.recordRestart(topic.utf8(), name, end);
       }
-      Map<String, Long> cursors = new HashMap<>();
-      for (Map.Entry<String, Long> e : ts.cursors.entrySet()) {
-        cursors.put(e.getKey(), Math.max(topic.firstOffset(), Math.min(end, e.getValue())));
+      if (!ts.cursors.isEmpty()) { // most topics of a first restart have no cursor record
+        Map<String, Long> cursors = new HashMap<>();
+        for (Map.Entry<String, Long> e : ts.cursors.entrySet()) {
+          cursors.put(e.getKey(), Math.max(topic.firstOffset(), Math.min(end, e.getValue())));
+        }
+        r.cursors.put(name, cursors);
       }
-      r.cursors.put(name, cursors);
 
       for (ChainBuilder.Candidate c : cands) {
         if (c.dead && !c.markedDead) {

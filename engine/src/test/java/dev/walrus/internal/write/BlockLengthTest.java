@@ -1,9 +1,12 @@
 package dev.walrus.internal.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.walrus.FsyncSchedule;
+import dev.walrus.InvalidArgumentException;
 import dev.walrus.ReadConsistency;
+import dev.walrus.Walrus;
 import dev.walrus.internal.core.Block;
 import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Topic;
@@ -96,5 +99,15 @@ class BlockLengthTest {
     BlockAllocator a = allocator(4096, 1 << 20); // more than the block size: the block size
     Topic t = new Topic("t", 0, 0);
     assertThat(roll(a, t, 128, 3)).containsExactly(4096L, 4096L, 4096L);
+  }
+
+  @Test
+  void theBuilderRefusesAFirstBlockSizeThatIsNotAMultipleOf512() {
+    for (long bad : new long[] {0, 256, 1000, (1L << 30) + 512}) {
+      assertThatThrownBy(() -> Walrus.builder().firstBlockSize(bad))
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("first block size");
+    }
+    Walrus.builder().firstBlockSize(512).firstBlockSize(1 << 30); // accepted
   }
 }
