@@ -799,6 +799,7 @@ public final class Walrus implements AutoCloseable {
     private ReadConsistency consistency = ReadConsistency.strictlyAtOnce();
     private FsyncSchedule schedule = FsyncSchedule.defaultSchedule();
     private long blockSize = DEFAULT_BLOCK_SIZE;
+    private long firstBlockSize = EngineConfig.DEFAULT_FIRST_BLOCK;
     private int blocksPerFile = DEFAULT_BLOCKS_PER_FILE;
     private int maxEntryBytes = MAX_ENTRY_BYTES;
     private Boolean quiet;
@@ -933,6 +934,26 @@ public final class Walrus implements AutoCloseable {
     }
 
     /**
+     * The length of each topic's first block. A topic's blocks grow with its use: the
+     * first has this length, each next one twice the previous, up to the block size (an
+     * entry too large for the next one gets a block that fits it). Blocks of all topics
+     * are laid end to end in the data files, so a small topic costs about its bytes of
+     * disk. A length of at least the block size gives every block the block size.
+     *
+     * @param bytes a multiple of 512 from 512 to 1 GiB (default 512: a topic's header and
+     *     three 100-byte entries)
+     * @return this
+     */
+    public Builder firstBlockSize(long bytes) {
+      if (bytes < 512 || bytes % 512 != 0 || bytes > (1L << 30)) {
+        throw new InvalidArgumentException(
+            "first block size must be a multiple of 512 between 512 and 1 GiB, got " + bytes);
+      }
+      this.firstBlockSize = bytes;
+      return this;
+    }
+
+    /**
      * Whether the FD backend submits batch appends, batch reads and the periodic fsync
      * through io_uring (Linux). Default: yes when available, unless
      * {@code WALRUS_DISABLE_IO_URING=1} or the system property {@code walrus.io_uring=false};
@@ -1051,7 +1072,10 @@ public final class Walrus implements AutoCloseable {
       c.logAtOpen();
       StorageBackend storage = storageOverride != null ? storageOverride : BackendChoice.open(c);
       return new Walrus(
-          Engine.open(c.engineConfig(dir, storage).withRetention(retentionDefault(), clock)));
+          Engine.open(
+              c.engineConfig(dir, storage)
+                  .withRetention(retentionDefault(), clock)
+                  .withFirstBlockSize(firstBlockSize)));
     }
 
     /** Test seam: every file operation goes through {@code s} (fault injection). */

@@ -26,6 +26,11 @@ class ErrorContractTest {
 
   @TempDir Path dir;
 
+  /** Every block 4096 bytes: the damage below is placed by position in the first block. */
+  private Walrus.Builder fixedBlocks() {
+    return builder().firstBlockSize(4096);
+  }
+
   private Walrus.Builder builder() {
     return Walrus.builder()
         .dataDir(dir)
@@ -226,12 +231,12 @@ class ErrorContractTest {
 
   @Test
   void aCorruptEntryIsTypedTheCursorStaysAndACheckpointMovesPastIt() throws Exception {
-    try (Walrus w = builder().fsyncSchedule(FsyncSchedule.milliseconds(3_600_000)).open()) {
+    try (Walrus w = fixedBlocks().fsyncSchedule(FsyncSchedule.milliseconds(3_600_000)).open()) {
       for (int i = 0; i < 10; i++) {
         w.appendForTopic(T, new byte[100]);
       }
     }
-    try (Walrus w = builder().open()) {
+    try (Walrus w = fixedBlocks().open()) {
       assertThat(w.stats(T).orElseThrow().nextOffset()).isEqualTo(10); // the block is sealed
     }
     Path data;
@@ -249,7 +254,7 @@ class ErrorContractTest {
       f.seek(at);
       f.write(b ^ 0x40);
     }
-    try (Walrus w = builder().open()) {
+    try (Walrus w = fixedBlocks().open()) {
       for (long i = 0; i < 5; i++) {
         assertThat(w.readNext(T, "c", true)).map(Entry::offset).contains(i);
       }

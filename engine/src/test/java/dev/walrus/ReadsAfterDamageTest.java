@@ -25,6 +25,7 @@ class ReadsAfterDamageTest {
         .dataDir(dir)
         .namespace(null)
         .blockSize(4096)
+        .firstBlockSize(4096) // one block per topic: damage is placed by position
         .blocksPerFile(4)
         .fsyncSchedule(FsyncSchedule.milliseconds(3_600_000))
         .consistency(ReadConsistency.strictlyAtOnce())

@@ -24,7 +24,13 @@ class BatchAtomicityTest {
   @TempDir Path tmp;
 
   private static Walrus open(Path dir) {
-    return Walrus.builder().dataDir(dir).blockSize(4096).blocksPerFile(4).open();
+    // Every block 4096 bytes (no growth): the cut positions below are computed from that.
+    return Walrus.builder()
+        .dataDir(dir)
+        .blockSize(4096)
+        .firstBlockSize(4096)
+        .blocksPerFile(4)
+        .open();
   }
 
   private static byte[] payload(int i) {

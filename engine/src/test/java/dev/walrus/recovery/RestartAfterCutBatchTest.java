@@ -34,6 +34,7 @@ class RestartAfterCutBatchTest {
         .dataDir(dir)
         .namespace(null)
         .blockSize(4096)
+        .firstBlockSize(4096) // every block 4096 bytes: the scenario places blocks by count
         .blocksPerFile(2)
         .fsyncSchedule(FsyncSchedule.noFsync())
         .quiet(true)

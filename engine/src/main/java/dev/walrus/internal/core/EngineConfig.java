@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  *     any cursor (false: it does not exist, and shared-cursor calls are refused)
  * @param retentionDefault the retention of every topic without its own configuration
  * @param clock the append clock: microseconds since the epoch (tests substitute it)
+ * @param firstBlockSize the length of a topic's first block (later ones double up to the
+ *     block size; see {@code BlockAllocator}): a multiple of 512, at most the block size
  */
 public record EngineConfig(
     Path directory,
@@ -34,7 +36,11 @@ public record EngineConfig(
     boolean quiet,
     boolean sharedCursor,
     TopicConfig retentionDefault,
-    LongSupplier clock) {
+    LongSupplier clock,
+    long firstBlockSize) {
+
+  /** The default length of a topic's first block. */
+  public static final long DEFAULT_FIRST_BLOCK = 512;
 
   /** The system clock in microseconds since the epoch. */
   public static final LongSupplier SYSTEM_CLOCK = EngineConfig::systemMicros;
@@ -66,7 +72,8 @@ public record EngineConfig(
         quiet,
         sharedCursor,
         TopicConfig.unlimited(),
-        SYSTEM_CLOCK);
+        SYSTEM_CLOCK,
+        Math.min(DEFAULT_FIRST_BLOCK, blockSize));
   }
 
   /** A configuration with the shared cursor on (the default). */
@@ -100,7 +107,29 @@ public record EngineConfig(
         quiet,
         sharedCursor,
         retention,
-        micros);
+        micros,
+        firstBlockSize);
+  }
+
+  /**
+   * @param bytes the length of a topic's first block; more than the block size means the
+   *     block size (every block then has the block size)
+   * @return a copy with it
+   */
+  public EngineConfig withFirstBlockSize(long bytes) {
+    return new EngineConfig(
+        directory,
+        blockSize,
+        fileSize,
+        maxEntryBytes,
+        consistency,
+        schedule,
+        backend,
+        quiet,
+        sharedCursor,
+        retentionDefault,
+        clock,
+        Math.min(bytes, blockSize));
   }
 
   /** @return true when every write is durable before it returns */

@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  *   5  u8   topic name length L (1..255)
  *   6  u16  reserved, 0
  *   8  u64  block sequence number (namespace-wide, increasing in allocation order)
- *  16  u64  block length in bytes (a multiple of the configured block size)
+ *  16  u64  block length in bytes (a multiple of 512: a topic's blocks grow with its use)
  *  24  u64  offset of the block's first entry
  *  32  u32  topic id
  *  36  u32  CRC32C over bytes [0, 36) and the name

@@ -97,6 +97,12 @@ public final class Reclaimer {
     }
   }
 
+  /** Most topics whose retention locks are nested on the calling thread's stack. */
+  static final int DEEP_LOCKS = 512;
+
+  /** Stack bytes allowed per nested lock on the helper thread (a frame is far less). */
+  private static final long FRAME_BYTES = 512;
+
   private void runQuietly() {
     scheduled.set(false);
     if (health.isClosed() || health.isPoisoned()) {
@@ -117,7 +123,15 @@ public final class Reclaimer {
    * every file that is fully consumed or dropped.
    */
   public synchronized void run() throws IOException {
-    for (Topic t : sorted(allTopics.get())) {
+    // Only topics with a limit: without one (the common case) a pass costs no sort of
+    // every topic's name.
+    List<Topic> limited = new ArrayList<>();
+    for (Topic t : allTopics.get()) {
+      if (retention.limited(t)) {
+        limited.add(t);
+      }
+    }
+    for (Topic t : sorted(limited)) {
       retention.apply(t);
     }
     // Not currentFile() then files(): a file created in between (right after a restart,
@@ -127,7 +141,60 @@ public final class Reclaimer {
       if (f.isDeleted()) {
         continue;
       }
-      reclaimIfConsumed(f, topicsOf(f), 0);
+      // Without locks first: a file some topic still needs (the common case) is passed
+      // over without taking the retention lock of each of its topics (a file of small
+      // blocks can hold a block of every topic of the namespace). The locked decision
+      // below is the one that counts.
+      if (consumedFloors(f) != null) {
+        reclaimLocked(f, topicsOf(f));
+      }
+    }
+  }
+
+  /**
+   * Takes the retention locks of {@code locked} (nested monitors: one stack frame each)
+   * and decides. A file with blocks of very many topics is decided on a helper thread
+   * whose stack fits that many frames, so no topic count overflows the caller's stack.
+   */
+  private void reclaimLocked(DataFile f, List<Topic> locked) throws IOException {
+    if (locked.size() <= DEEP_LOCKS) {
+      reclaimIfConsumed(f, locked, 0);
+      return;
+    }
+    IOException[] failed = new IOException[1];
+    RuntimeException[] broke = new RuntimeException[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                reclaimIfConsumed(f, locked, 0);
+              } catch (IOException e) {
+                failed[0] = e;
+              } catch (RuntimeException e) {
+                broke[0] = e;
+              }
+            },
+            "walrus-reclaim-deep",
+            (1L << 20) + FRAME_BYTES * locked.size());
+    t.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the decision holds locks: let it finish
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    if (broke[0] != null) {
+      throw broke[0];
     }
   }
 

@@ -48,6 +48,12 @@ final class Retention {
     this.quiet = quiet;
   }
 
+  /** @return true if the topic has a retention limit (its own or the instance default) */
+  boolean limited(Topic t) {
+    TopicConfig c = configOf.apply(t.name());
+    return c != null && !c.isUnlimited();
+  }
+
   /**
    * Applies the topic's retention once.
    *

@@ -13,9 +13,18 @@ import java.util.zip.CRC32C;
  * Reads an unsealed block entry by entry, verifying each one (bounds, checksum, offset
  * continuity, topic id), and reports where its valid entries end: the first entry that
  * fails ends the block, which is how a torn tail is cut.
+ *
+ * <p>Reads go through one window: a read starts at {@link #READ_MIN} bytes and doubles,
+ * up to {@link #WINDOW}, while reads follow each other through a file. So the headers of
+ * small blocks laid end to end, and the few entries of a mostly empty block, cost one
+ * small read for many blocks, not a window per block, while a full block is still read
+ * in large sequential reads. Recovery reads block headers through it too ({@link #view}).
  */
 final class BlockScanner {
   private static final int WINDOW = 1 << 20;
+
+  /** The first read at a new place; also the most a header read looks ahead. */
+  static final int READ_MIN = 64 << 10;
 
   private final ByteBuffer window =
       ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
@@ -23,6 +32,7 @@ final class BlockScanner {
   private StorageFile windowFile;
   private long windowStart = -1;
   private int windowLen;
+  private int readSize = READ_MIN;
 
   /** Timestamps of the first and last valid entries of the last scan (or NO_TIMESTAMP). */
   long firstTimestamp;
@@ -109,12 +119,27 @@ final class BlockScanner {
     return (int) crc.getValue() == stored;
   }
 
+  /**
+   * The bytes of {@code f} from {@code abs}: a read-only view of at most {@code n} bytes
+   * (fewer at the end of the file), little-endian, index 0 at {@code abs}. Valid until the
+   * next call on this scanner.
+   */
+  ByteBuffer view(StorageFile f, long abs, int n) throws IOException {
+    fill(f, abs, n);
+    int at = (int) (abs - windowStart);
+    int len = Math.max(0, Math.min(n, windowLen - at));
+    return window.slice(at, len).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   private boolean fill(StorageFile f, long abs, int n) throws IOException {
     if (f == windowFile && abs >= windowStart && abs + n <= windowStart + windowLen) {
       return true;
     }
-    window.clear();
-    int got = f.read(window, abs);
+    boolean follows =
+        f == windowFile && abs >= windowStart && abs <= windowStart + windowLen + READ_MIN;
+    readSize = follows ? Math.min(WINDOW, readSize * 2) : READ_MIN;
+    window.clear().limit(Math.min(WINDOW, Math.max(n, readSize)));
+    int got = Math.max(0, f.read(window, abs));
     windowFile = f;
     windowStart = abs;
     windowLen = got;

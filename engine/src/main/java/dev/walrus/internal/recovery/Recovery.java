@@ -16,7 +16,6 @@ import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,6 +61,12 @@ public final class Recovery {
   private final EngineConfig config;
   private final StorageBackend backend;
   private final BlockScanner scanner = new BlockScanner();
+
+  /** The metadata of a topic the metadata log knows nothing of (only read, never changed). */
+  private static final TopicState NO_STATE = new TopicState();
+
+  /** Bytes read for a block's header: the largest header, its seal and an entry header. */
+  private static final int HEADER_READ = BlockHeader.MAX_SIZE + EntryFormat.HEADER_SIZE;
 
   /** What recovery found. */
   public static final class Result {
@@ -124,9 +129,11 @@ public final class Recovery {
     names.addAll(meta.keySet());
     Set<DataFile> toForce = new HashSet<>();
     for (String name : names) {
-      List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, new ArrayList<>());
-      cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
-      TopicState ts = meta.getOrDefault(name, new TopicState());
+      List<ChainBuilder.Candidate> cands = byTopic.getOrDefault(name, List.of());
+      if (cands.size() > 1) {
+        cands.sort(Comparator.comparingLong(c -> c.block.header().sequence));
+      }
+      TopicState ts = meta.getOrDefault(name, NO_STATE);
       if (cands.isEmpty() && ts.onlyConfig()) {
         continue; // a configuration set before the topic's first entry: no topic yet
       }
@@ -180,11 +187,13 @@ public final class Recovery {
         // (Kept in memory: makeDurable writes it, after the data files are forced.)
         journal.recordRestart(topic.utf8(), name, end);
       }
-      Map<String, Long> cursors = new HashMap<>();
-      for (Map.Entry<String, Long> e : ts.cursors.entrySet()) {
-        cursors.put(e.getKey(), Math.max(topic.firstOffset(), Math.min(end, e.getValue())));
+      if (!ts.cursors.isEmpty()) { // most topics of a first restart have no cursor record
+        Map<String, Long> cursors = new HashMap<>();
+        for (Map.Entry<String, Long> e : ts.cursors.entrySet()) {
+          cursors.put(e.getKey(), Math.max(topic.firstOffset(), Math.min(end, e.getValue())));
+        }
+        r.cursors.put(name, cursors);
       }
-      r.cursors.put(name, cursors);
 
       for (ChainBuilder.Candidate c : cands) {
         if (c.dead && !c.markedDead) {
@@ -269,17 +278,15 @@ public final class Recovery {
 
   private List<ChainBuilder.Candidate> walk(DataFile df, Result r) throws IOException {
     List<ChainBuilder.Candidate> out = new ArrayList<>();
-    // The header, its seal and the first entry's header (for the block's first timestamp).
-    ByteBuffer hb =
-        ByteBuffer.allocate(BlockHeader.MAX_SIZE + EntryFormat.HEADER_SIZE)
-            .order(ByteOrder.LITTLE_ENDIAN);
     long size = df.size();
     long v1Stamp = BlockHeader.NO_TIMESTAMP; // for blocks of format version 1, see v1Stamp()
     long pos = 0;
     while (pos + 48 <= size) {
-      hb.clear();
-      int got = df.file().read(hb, pos);
-      hb.flip();
+      // The header, its seal and the first entry's header (for the block's first
+      // timestamp), through the scanner's window: small blocks laid end to end are read
+      // many at a time, not one read each.
+      ByteBuffer hb = scanner.view(df.file(), pos, HEADER_READ);
+      int got = hb.remaining();
       BlockHeader h = got > 0 ? BlockHeader.decode(hb) : null;
       if (h == null || h.length < h.entriesStart()) {
         break;

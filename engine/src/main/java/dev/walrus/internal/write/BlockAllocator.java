@@ -23,15 +23,25 @@ import org.slf4j.LoggerFactory;
  * creates the next file when it is full. Every block gets a namespace-wide sequence
  * number, so sorting a topic's blocks by sequence gives its offset order.
  *
- * <p>A block normally has the configured block size; an entry too large for one gets a
- * block of as many block sizes as it needs (and a file of its own size if no file is
- * large enough). A data-file name that is already taken by something the engine did not
+ * <p>A topic's blocks grow with its use ({@link #blockLength}): its first is
+ * {@link EngineConfig#firstBlockSize()} bytes (512 by
+ * default: room for its header and three entries of 100 bytes), each next one {@link #GROWTH} times the previous, up to
+ * the configured block size; a first entry too large for that gets a block that fits it
+ * (past the block size, as many block sizes as it needs, and a file of its own size if no
+ * file is large enough). Blocks of all topics are laid end to end, so small blocks share
+ * file-system pages (data files are sparse) and a small topic costs about its bytes of disk. A data-file name that is already taken by something the engine did not
  * create (a planted file or link) is left alone and the next sequence number is used, so a
  * topic never wedges on it. Before each new file the caller's check runs (the namespace
  * lock's ownership check). Thread-safe: allocation is short and serialised.
  */
 public final class BlockAllocator implements DataFiles {
   private static final Logger LOG = LoggerFactory.getLogger(BlockAllocator.class);
+
+  /** Each block of a topic is this many times its previous one, up to the block size. */
+  public static final int GROWTH = 2;
+
+  /** Block lengths below the block size are multiples of this (a sector). */
+  public static final long GRAIN = 512;
 
   /** How many taken names in a row the allocator skips before giving up. */
   static final int MAX_TAKEN_NAMES = 1000;
@@ -94,8 +104,7 @@ public final class BlockAllocator implements DataFiles {
       throws IOException {
     int sealPos = BlockHeader.sealPosition(topic.utf8().length);
     long need = sealPos + BlockHeader.SEAL_SIZE + firstFrame;
-    long bs = config.blockSize();
-    long length = Math.max(bs, (need + bs - 1) / bs * bs);
+    long length = blockLength(topic.tail(), need, config.firstBlockSize(), config.blockSize());
     if (current == null || current.size() - nextPos < length) {
       newFile(Math.max(config.fileSize(), length));
     }
@@ -117,6 +126,29 @@ public final class BlockAllocator implements DataFiles {
     nextBlockSequence++;
     nextPos += length;
     return b;
+  }
+
+  /**
+   * The length of a topic's next block: {@code first} for its first, then
+   * {@link #GROWTH} times its newest block's, up to {@code blockSize}; at least what its
+   * first frame needs (rounded up to {@link #GRAIN}, or to a multiple of {@code blockSize}
+   * past it). So a small topic takes little disk, a busy one soon gets full blocks, and a
+   * topic's blocks never add up to more than about twice its bytes beyond the first.
+   *
+   * @param last the topic's newest block (its chain's tail), or null for its first
+   * @param need bytes the block must hold: header, seal and the first frame
+   * @param first the first block's length ({@link EngineConfig#firstBlockSize()})
+   */
+  static long blockLength(Block last, long need, long first, long blockSize) {
+    long target = last == null ? first : Math.min(blockSize, last.length() * GROWTH);
+    target = Math.max(target, first);
+    if (need <= target) {
+      return target;
+    }
+    if (need <= blockSize) {
+      return Math.min(blockSize, (need + GRAIN - 1) / GRAIN * GRAIN);
+    }
+    return (need + blockSize - 1) / blockSize * blockSize;
   }
 
   private void newFile(long size) throws IOException {
