@@ -22,14 +22,14 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Issue 20, item 6 over the bus: 1,000 bus tails on 1,000 topics, opened from one context,
+ * Issue 20, item 6 over the bus: 10,000 bus tails on 10,000 topics, opened from one context,
  * share the binding's context, one lease-sweep timer and a 4-thread ReactiveWalrus pool;
  * only the sessions of the topics appended to are woken. Credit patterns: one credit per
  * entry ({@code grant(1)}), a large credit, a flowing {@link BusTailStream}, and closed
  * sessions. Not timed.
  */
 class ManyBusTailsTest extends BusFixture {
-  private static final int TAILS = 1_000;
+  private static final int TAILS = 10_000;
   private static final int THREADS = 4;
 
   /** Appended to: each kind of tail (i % 4) twice. */

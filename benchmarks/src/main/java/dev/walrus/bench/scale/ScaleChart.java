@@ -101,7 +101,7 @@ public final class ScaleChart {
             new Series("one topic each", m -> m.each("used.direct"))));
     panels.add(
         panel(
-            "descriptors per namespace (target <= 4)",
+            "descriptors per namespace (target <= 5)",
             ScaleTargets.NAMESPACE_DESCRIPTOR_BAR,
             r.namespaces(),
             new Series("open", m -> m.each("open.descriptors")),
