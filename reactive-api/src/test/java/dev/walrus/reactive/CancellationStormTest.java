@@ -6,6 +6,7 @@ import dev.walrus.Backend;
 import dev.walrus.Entry;
 import dev.walrus.ReadConsistency;
 import dev.walrus.TopicStats;
+import dev.walrus.reactive.testkit.CountingScheduler;
 import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class CancellationStormTest extends WalrusFixture {
   /** AUTO consumers; "" is the topic's shared cursor. */
   private static final String[] AUTO = {"c0", "c1", ""};
 
-  private final QuiescentScheduler scheduler = new QuiescentScheduler();
+  private final CountingScheduler scheduler = new CountingScheduler();
 
   // the model
   private final Set<String> submitted = ConcurrentHashMap.newKeySet();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walrus.Backend;
 import dev.walrus.Entry;
 import dev.walrus.ReadConsistency;
+import dev.walrus.reactive.testkit.CountingScheduler;
 import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import reactor.core.publisher.Mono;
 class CancellationTest extends WalrusFixture {
   private static final int ROUNDS = 1500;
 
-  private final QuiescentScheduler scheduler = new QuiescentScheduler();
+  private final CountingScheduler scheduler = new CountingScheduler();
 
   private void openOn(Backend b) {
     wal = engine().backend(b).consistency(ReadConsistency.strictlyAtOnce()).open();

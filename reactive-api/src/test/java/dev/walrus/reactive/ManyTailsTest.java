@@ -2,6 +2,7 @@ package dev.walrus.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walrus.reactive.testkit.CountingScheduler;
 import dev.walrus.reactive.testkit.WalrusFixture;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -11,15 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Issue 20, item 6: 10,000 concurrent tails on 10,000 topics share a scheduler of 4
@@ -37,45 +35,6 @@ class ManyTailsTest extends WalrusFixture {
       Set.of(4000, 4001, 4002, 4003, 9996, 9997, 9998, 9999);
 
   /** A bounded pool that counts the tasks given to it and those not finished yet. */
-  static final class CountingScheduler implements Scheduler {
-    final Scheduler delegate = Schedulers.newBoundedElastic(THREADS, Integer.MAX_VALUE, "many");
-    final AtomicInteger scheduled = new AtomicInteger();
-    final AtomicInteger pending = new AtomicInteger();
-
-    @Override
-    public Disposable schedule(Runnable task) {
-      scheduled.incrementAndGet();
-      pending.incrementAndGet();
-      try {
-        return delegate.schedule(
-            () -> {
-              try {
-                task.run();
-              } finally {
-                pending.decrementAndGet();
-              }
-            });
-      } catch (RuntimeException e) {
-        pending.decrementAndGet();
-        throw e;
-      }
-    }
-
-    @Override
-    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-      return delegate.schedule(task, delay, unit);
-    }
-
-    @Override
-    public Worker createWorker() {
-      return delegate.createWorker();
-    }
-
-    @Override
-    public void dispose() {
-      delegate.dispose();
-    }
-  }
 
   /** Requests one entry at a time, as a slow consumer does. */
   static final class OneByOne extends BaseSubscriber<ReceivedEntry> {
@@ -113,7 +72,7 @@ class ManyTailsTest extends WalrusFixture {
 
   @Test
   void tenThousandTailsShareAFewThreadsAndOnlyTheAppendedOnesWake() {
-    CountingScheduler pool = new CountingScheduler();
+    CountingScheduler pool = new CountingScheduler(THREADS, "many");
     wal = engine().open();
     rw = ReactiveWalrus.builder(wal).scheduler(pool).build();
     AtomicIntegerArray got = new AtomicIntegerArray(TAILS);
@@ -155,7 +114,7 @@ class ManyTailsTest extends WalrusFixture {
             TailOptions.forConsumer("s")
                 .waitStrategy(WaitStrategy.spinThenPark(Duration.ofNanos(50_000))))
         .subscribe(e -> spinning.incrementAndGet());
-    await("every tail started", () -> pool.pending.get() == 0);
+    await("every tail started", () -> pool.idle());
 
     long heapPerTail = (usedHeapAfterGc() - heapBefore) / TAILS;
     int threadsAfter = liveThreads();
@@ -170,9 +129,9 @@ class ManyTailsTest extends WalrusFixture {
         .isLessThan(4096);
 
     cancelled.forEach(Disposable::dispose);
-    await("the cancelled tails finished", () -> pool.pending.get() == 0);
+    await("the cancelled tails finished", () -> pool.idle());
 
-    int tasksBefore = pool.scheduled.get();
+    int tasksBefore = pool.scheduled();
     for (int i : APPENDED) {
       wal.appendForTopic("t" + i, bytes("e" + i));
     }
@@ -186,8 +145,8 @@ class ManyTailsTest extends WalrusFixture {
           }
           return manual.get() == 1 && spinning.get() == 1;
         });
-    await("the woken tails went idle", () -> pool.pending.get() == 0);
-    int woken = pool.scheduled.get() - tasksBefore;
+    await("the woken tails went idle", () -> pool.idle());
+    int woken = pool.scheduled() - tasksBefore;
     // 6 live tails of the appended topics, the MANUAL and the spinning one: one drain
     // each, and a take(1) tail one more to end; the 9,992 others nothing.
     assertThat(woken).as("drain tasks run for 8 appends").isBetween(8, 2 * 8);

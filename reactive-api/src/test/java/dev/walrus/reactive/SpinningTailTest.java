@@ -2,6 +2,7 @@ package dev.walrus.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walrus.reactive.testkit.CountingScheduler;
 import dev.walrus.reactive.testkit.WalrusFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,13 +27,13 @@ import reactor.test.StepVerifier;
  * every demand pattern (AUTO: the cursor stands right after the entry being delivered,
  * never further), and a cancel, a close or an interrupt ends the spin and gives the
  * scheduler thread back. The spin time is an hour in most tests, so a tail that did not
- * stop spinning when it should would keep {@link QuiescentScheduler#idle()} false and fail
+ * stop spinning when it should would keep {@link CountingScheduler#idle()} false and fail
  * the test. BlockHound is installed for the whole suite.
  */
 class SpinningTailTest extends WalrusFixture {
   private static final WaitStrategy LONG_SPIN = WaitStrategy.spinThenPark(Duration.ofHours(1));
 
-  private final QuiescentScheduler scheduler = new QuiescentScheduler();
+  private final CountingScheduler scheduler = new CountingScheduler();
 
   private void openSpinning() {
     wal = engine().open();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.reactive.ReactiveWalrus;
 import dev.walrus.reactive.StartPosition;
+import dev.walrus.reactive.testkit.CountingScheduler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,13 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Issue 20, item 6 over the bus: 10,000 bus tails on 10,000 topics, opened from one context,
@@ -36,46 +32,6 @@ class ManyBusTailsTest extends BusFixture {
   private static final Set<Integer> APPENDED = Set.of(400, 401, 402, 403, 996, 997, 998, 999);
 
   /** A bounded pool that counts the tasks given to it and those not finished yet. */
-  static final class CountingScheduler implements Scheduler {
-    final Scheduler delegate = Schedulers.newBoundedElastic(THREADS, Integer.MAX_VALUE, "bus");
-    final AtomicInteger scheduled = new AtomicInteger();
-    final AtomicInteger pending = new AtomicInteger();
-
-    @Override
-    public Disposable schedule(Runnable task) {
-      scheduled.incrementAndGet();
-      pending.incrementAndGet();
-      try {
-        return delegate.schedule(
-            () -> {
-              try {
-                task.run();
-              } finally {
-                pending.decrementAndGet();
-              }
-            });
-      } catch (RuntimeException e) {
-        pending.decrementAndGet();
-        throw e;
-      }
-    }
-
-    @Override
-    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-      return delegate.schedule(task, delay, unit);
-    }
-
-    @Override
-    public Worker createWorker() {
-      return delegate.createWorker();
-    }
-
-    @Override
-    public void dispose() {
-      delegate.dispose();
-    }
-  }
-
   private static long usedHeapAfterGc() {
     Runtime rt = Runtime.getRuntime();
     for (int i = 0; i < 3; i++) {
@@ -140,7 +96,7 @@ class ManyBusTailsTest extends BusFixture {
 
   @Test
   void aThousandBusTailsShareAFewThreadsAndOnlyTheAppendedOnesWake(Vertx vertx) throws Exception {
-    CountingScheduler pool = new CountingScheduler();
+    CountingScheduler pool = new CountingScheduler(THREADS, "bus");
     wal = engine().open();
     rw = ReactiveWalrus.builder(wal).scheduler(pool).build();
     WalrusBinding binding = bind(vertx, BindOptions.defaults());
@@ -155,7 +111,7 @@ class ManyBusTailsTest extends BusFixture {
     // A round trip through the binding's context: every session it opened has asked its
     // tail for the first credits by then.
     await(binding.expose("sync"));
-    await("every tail started", () -> pool.pending.get() == 0);
+    await("every tail started", () -> pool.idle());
     poll("the closed sessions ended", () -> binding.activeTails() == TAILS - TAILS / 4);
 
     long heapPerTail = (usedHeapAfterGc() - heapBefore) / TAILS;
@@ -171,7 +127,7 @@ class ManyBusTailsTest extends BusFixture {
         .as("heap per idle bus tail, both ends (this bound only catches regressions)")
         .isLessThan(16 * 1024);
 
-    int tasksBefore = pool.scheduled.get();
+    int tasksBefore = pool.scheduled();
     for (int i : APPENDED) {
       wal.appendForTopic("b" + i, ("e" + i).getBytes());
     }
@@ -185,8 +141,8 @@ class ManyBusTailsTest extends BusFixture {
           }
           return true;
         });
-    await("the woken tails went idle", () -> pool.pending.get() == 0);
-    int woken = pool.scheduled.get() - tasksBefore;
+    await("the woken tails went idle", () -> pool.idle());
+    int woken = pool.scheduled() - tasksBefore;
     // 6 open sessions of the appended topics: a drain each, and one more for the credit
     // that follows an entry (grant(1), the stream's refill); the 744 others nothing.
     assertThat(woken).as("drain tasks run for 8 appends").isBetween(6, 3 * 6);
