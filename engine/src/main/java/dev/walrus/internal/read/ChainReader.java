@@ -52,6 +52,9 @@ public final class ChainReader {
   /** The read-ahead buffer, while a read operation holds it (else null). */
   private BufferPool.Lease readAhead;
 
+  /** The pool slot the read-ahead buffer was given back to (-1: none): where to look first. */
+  private int readAheadSlot = -1;
+
   /**
    * The window entries are parsed from: the read-ahead buffer or the prefetch buffer. The
    * window holds the file bytes [{@link #winLo}, {@link #winHi}) of {@link #winFile}; the
@@ -107,7 +110,7 @@ public final class ChainReader {
       winInReadAhead = true;
     }
     if (readAhead != null) {
-      pool.give(readAhead);
+      readAheadSlot = pool.give(readAhead, readAheadSlot);
       readAhead = null;
     }
     win = null;
@@ -122,7 +125,7 @@ public final class ChainReader {
     if (readAhead != null) {
       return;
     }
-    readAhead = pool.take(READ_AHEAD, borrower);
+    readAhead = pool.take(READ_AHEAD, borrower, readAheadSlot);
     if (!readAhead.kept() && winInReadAhead) {
       winFile = null; // someone else's bytes now
     }

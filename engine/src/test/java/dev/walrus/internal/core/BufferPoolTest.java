@@ -67,6 +67,32 @@ class BufferPoolTest {
   }
 
   @Test
+  void theSlotHintFindsTheBorrowersBufferAndNeverAnotherBorrowersBytes() {
+    BufferPool pool = new BufferPool();
+    long reader = pool.newBorrower();
+    BufferPool.Lease l = pool.take(64 * 1024, reader);
+    l.buffer().put(0, (byte) 9);
+    int slot = pool.give(l, -1);
+    assertThat(slot).isNotNegative();
+    BufferPool.Lease back = pool.take(64 * 1024, reader, slot);
+    assertThat(back).isSameAs(l);
+    assertThat(back.kept()).isTrue();
+    assertThat(back.buffer().get(0)).isEqualTo((byte) 9);
+    slot = pool.give(back, slot);
+
+    long other = pool.newBorrower();
+    BufferPool.Lease taken = pool.take(64 * 1024, other, slot); // a hint that is not its own
+    assertThat(taken).isSameAs(l);
+    assertThat(taken.kept()).as("another borrower's bytes are never handed as kept").isFalse();
+    int otherSlot = pool.give(taken, -1);
+    BufferPool.Lease mine = pool.take(64 * 1024, reader, otherSlot);
+    assertThat(mine.kept()).as("someone else held it in between").isFalse();
+    assertThat(pool.take(64 * 1024, reader, 10_000))
+        .as("a hint out of range is ignored")
+        .isNotNull();
+  }
+
+  @Test
   void aWarmPoolAllocatesNothing() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter here");
