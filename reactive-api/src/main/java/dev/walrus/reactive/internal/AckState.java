@@ -31,6 +31,9 @@ public final class AckState {
   private volatile long acknowledged = -1;
   private final Runnable wake;
 
+  /** Set (never blocking) when the tail was cancelled; the group then lets it leave first. */
+  private volatile boolean leaving;
+
   // Guarded by the group's lock.
   private final ArrayDeque<Held> held = new ArrayDeque<>(1);
   private long nextSeq;
@@ -41,6 +44,19 @@ public final class AckState {
    */
   AckState(Runnable wake) {
     this.wake = wake;
+  }
+
+  /**
+   * Marks the tail as leaving (it was cancelled; its drain calls {@code leave} later, on the
+   * scheduler). Never blocks: called from {@code cancel()} on any thread.
+   */
+  public void markLeaving() {
+    leaving = true;
+  }
+
+  /** @return true once {@link #markLeaving} was called */
+  boolean leaving() {
+    return leaving;
   }
 
   /**

@@ -190,6 +190,20 @@ public final class ConsumerGroup {
    */
   public synchronized List<ReceivedEntryImpl> take(
       AckState a, int max, long maxBytes, Scheduler scheduler) {
+    // A cancelled tail leaves later, from its own drain on the scheduler. Until then it
+    // would keep what it holds: a tail that took its place (a bus subscriber that vanished
+    // and came back) would read newer entries first and get the held ones after them. So
+    // cancelled members leave here, before anything is handed out, their entries queued
+    // for redelivery ahead of new ones.
+    for (int i = members.size() - 1; i >= 0; i--) {
+      AckState m = members.get(i);
+      if (m.leaving()) {
+        leave(m);
+      }
+    }
+    if (!members.contains(a)) {
+      return new ArrayList<>(0); // it left (cancelled): nothing more for it
+    }
     prune(a);
     List<ReceivedEntryImpl> out = new ArrayList<>();
     long bytes = 0;

@@ -107,7 +107,7 @@ final class TailSubscription
   // drain-task state
   private boolean started;
   private AutoCloseable listener;
-  private AckState member; // set once the group is joined
+  private volatile AckState member; // set once the group is joined (read by cancel())
   private Object readLock;
   private boolean interrupted;
 
@@ -162,6 +162,10 @@ final class TailSubscription
   @Override
   public void cancel() {
     cancelled = true;
+    AckState m = member;
+    if (m != null) {
+      m.markLeaving(); // the next take of any tail of the group lets it leave first
+    }
     signal();
   }
 
