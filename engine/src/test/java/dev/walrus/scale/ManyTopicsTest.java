@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 20: 100,000 topics of three 100-byte entries each are created, closed and reopened
  * under {@code -Xmx512m} and the JVM's default direct-memory limit (which is the heap
- * limit), in a child JVM so the limits are real. Before buffers were pooled per instance,
+ * limit), in a child JVM so the limits are real. Before buffers were pooled,
  * every topic held about 580 KiB of direct buffers and this ran out of direct memory after
  * under a thousand topics. Not timed (a few seconds; the deadline below only keeps a hung
  * child from hanging the suite). Runs on every backend: with blocks sized to small topics

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One consumer's cursor on one topic: its read position, its reader (made on the first
- * read; it borrows its buffers from the instance's pool only while a read runs), and how
+ * read; it borrows its buffers from the process's pool only while a read runs), and how
  * far its persisted position lags. Readers sharing a consumer name share the cursor and
  * compete for entries: every operation holds the cursor's monitor.
  */

@@ -39,7 +39,7 @@ public final class Cursors {
   /**
    * @param blockCrossed called after a consuming read moved a cursor into a later block
    *     (the reclaimer may have work)
-   * @param pool the instance's direct buffers, which readers borrow while a read runs
+   * @param pool the direct buffers (the process's pool), which readers borrow while a read runs
    */
   public Cursors(
       MetadataLog journal,

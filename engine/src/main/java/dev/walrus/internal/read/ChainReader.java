@@ -92,7 +92,7 @@ public final class ChainReader {
   /** The payload of the last entry when it was too large for the window (else null). */
   private byte[] lastLarge;
 
-  /** @param pool the instance's direct buffers, borrowed for the length of each read */
+  /** @param pool the direct buffers (the process's pool), borrowed for the length of each read */
   public ChainReader(BufferPool pool) {
     this.pool = pool;
     this.borrower = pool.newBorrower();

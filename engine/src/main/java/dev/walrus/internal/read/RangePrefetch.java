@@ -17,7 +17,7 @@ import java.util.List;
  * other in one buffer; {@link ChainReader} parses entries from it by index and reads
  * whatever lies beyond the ranges through its read-ahead buffer.
  *
- * <p>The buffer is borrowed from the instance's {@link BufferPool} by {@link #reserve} and
+ * <p>The buffer is borrowed from the process's {@link BufferPool} by {@link #reserve} and
  * given back by {@link #release} when the reader's read operation ends, so a reader between
  * reads holds no direct memory here either. The range arrays are made by the first
  * {@link #fetch} (most readers never batch). Only bytes below a block's published end are
@@ -51,7 +51,7 @@ final class RangePrefetch {
   /** Average frame size seen by prefetches, to size the next one (0: none yet). */
   private long avgFrame;
 
-  /** @param pool the instance's direct buffers, the prefetch buffer borrowed from it */
+  /** @param pool the direct buffers (the process's pool), the prefetch buffer borrowed from it */
   RangePrefetch(BufferPool pool) {
     this.pool = pool;
   }

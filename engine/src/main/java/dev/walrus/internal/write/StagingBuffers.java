@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Direct buffers that entries are framed into, and the queue of filled buffers waiting
  * to be written, grouped as they are queued into runs of consecutive writes to one file.
- * Buffers are borrowed from the instance's {@link BufferPool} as an operation needs them
+ * Buffers are borrowed from the process's {@link BufferPool} as an operation needs them
  * and all given back when it ends ({@link #release}), so no topic holds one between
  * operations; the runs, their buffer lists and their position arrays are kept and reused:
  * once warm, a steady stream of batches that fit in the pooled buffers allocates nothing

@@ -31,7 +31,7 @@ import java.util.Set;
  * mmap backend), is the instance poisoned.
  *
  * <p>Between operations a writer holds its position and nothing else: the direct buffers
- * an operation frames into are borrowed from the instance's {@link BufferPool} and given
+ * an operation frames into are borrowed from the process's {@link BufferPool} and given
  * back when it ends, and its other scratch is the writing thread's ({@link WriteScratch}),
  * so an idle topic holds no direct memory and about a hundred bytes of heap here.
  * All methods must be called with the topic's write lock held.
@@ -94,7 +94,7 @@ public final class TopicWriter {
   record RolledBlock(Block block, long endPos, long endOffset, ByteBuffer seal) {}
 
   /**
-   * @param pool the instance's direct buffers, borrowed for the length of each operation
+   * @param pool the direct buffers (the process's pool), borrowed for the length of each operation
    */
   public TopicWriter(
       Topic topic,

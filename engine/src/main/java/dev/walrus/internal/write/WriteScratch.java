@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * an operation, {@link #acquire}, and handed back at its end, {@link #release}), so a
  * topic's writer keeps only its position between operations and a thousand idle topics
  * cost no scratch at all. Holds no direct memory between operations (the staging buffers
- * are borrowed from the instance's pool) and no reference into an instance.
+ * are borrowed from the process's pool) and no reference into an instance.
  */
 final class WriteScratch {
   private static final ThreadLocal<WriteScratch> PER_THREAD =
