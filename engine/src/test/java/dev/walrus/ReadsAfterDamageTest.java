@@ -126,6 +126,15 @@ class ReadsAfterDamageTest {
       f.write(b ^ 0x40);
     }
     try (Walrus w = base(dir).open()) {
+      List<Long> viewed = new ArrayList<>();
+      EntryHandler h = (offset, ts, payload) -> viewed.add(offset);
+      assertThat(w.batchRead("t", "viewer", Long.MAX_VALUE, true, h)).isEqualTo(5);
+      assertThat(viewed).containsExactly(0L, 1L, 2L, 3L, 4L);
+      assertThatThrownBy(() -> w.batchRead("t", "viewer", Long.MAX_VALUE, true, h))
+          .isInstanceOf(CorruptEntryException.class)
+          .hasMessageContaining("offset 5");
+      assertThat(viewed).as("the handler saw nothing of the failed call").hasSize(5);
+      assertThat(w.position("t", "viewer")).isEqualTo(5);
       List<Entry> first = w.batchReadForTopic("t", Long.MAX_VALUE, true);
       assertThat(first).extracting(Entry::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
       assertThatThrownBy(() -> w.batchReadForTopic("t", Long.MAX_VALUE, true))

@@ -2,6 +2,7 @@ package dev.walrus.internal.core;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -22,14 +23,23 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * in use while that many operations run at once. Taking and giving back is lock-free
  * and allocation-free once warm: one scan of a small slot array and one compare-and-set.
  *
- * <p>A borrower may ask for the buffer it gave back last ({@link Lease#keep}): if no one
+ * <p>A borrower may ask for the buffer it gave back last ({@link Lease#kept}): if no one
  * took that buffer in between, {@link #take} returns it with its contents as they were, so
  * a reader that gives its read-ahead buffer back after every read still reads ahead.
- * Thread-safe.
+ *
+ * <p>A hot sequential reader may instead keep its buffer between reads, skipping the take
+ * and the give, but only while it holds one of the pool's {@value #MAX_KEPT} keep permits
+ * ({@link #tryKeep}, given back with {@link #unkeep}): what readers keep between reads is
+ * bounded by {@value #MAX_KEPT} read-ahead buffers per process, whatever the number of
+ * readers, and each reader gives its permit back once it stops reading (see
+ * {@code ChainReader}). Thread-safe.
  */
 public final class BufferPool {
   /** Smallest buffer handed out. */
   public static final int MIN_SIZE = 4096;
+
+  /** Most readers of the process that may keep a buffer between reads at once. */
+  public static final int MAX_KEPT = 64;
 
   /** Largest buffer pooled; larger requests get a buffer of their own, never retained. */
   public static final int MAX_SIZE = 4 << 20;
@@ -46,6 +56,7 @@ public final class BufferPool {
   private final int[] base = new int[CLASSES];
   private final int[] count = new int[CLASSES];
   private final AtomicLong tokens = new AtomicLong();
+  private final AtomicInteger kept = new AtomicInteger();
 
   /** A pooled direct buffer (little-endian) and its read-only view. */
   public static final class Lease {
@@ -109,6 +120,34 @@ public final class BufferPool {
   /** @return a borrower identity for {@link #take}, unique within this pool (never 0) */
   public long newBorrower() {
     return tokens.incrementAndGet();
+  }
+
+  /**
+   * Takes one of the {@value #MAX_KEPT} permits to keep a borrowed buffer between
+   * operations (instead of giving it back at the end of each).
+   *
+   * @return true if a permit was taken (give it back with {@link #unkeep}); false if all
+   *     are held (then give the buffer back as usual)
+   */
+  public boolean tryKeep() {
+    int n;
+    do {
+      n = kept.get();
+      if (n >= MAX_KEPT) {
+        return false;
+      }
+    } while (!kept.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  /** Gives back a permit {@link #tryKeep} took. */
+  public void unkeep() {
+    kept.decrementAndGet();
+  }
+
+  /** @return how many keep permits are held now (tests, measurements) */
+  public int keptNow() {
+    return kept.get();
   }
 
   /** @return the most direct memory the pool keeps while nothing is borrowed */

@@ -30,6 +30,16 @@ public final class Cursor {
   final ReadPosition position;
   private final BufferPool pool;
 
+  /**
+   * Where this cursor registers while its reader keeps a buffer between reads (its
+   * {@link Cursors}' set, swept about once a second); null for a cursor that must never
+   * keep one (a peek's throwaway cursor).
+   */
+  private final KeptReaders keeping;
+
+  /** False once the cursor is removed or its topic deleted: a cached lookup must not use it. */
+  private volatile boolean registered = true;
+
   /** Made on the first read (a cursor that is never read, e.g. a topic's shared one, has none). */
   private ChainReader reader;
 
@@ -59,9 +69,16 @@ public final class Cursor {
   /** Offsets retention deleted before this cursor read them, since the instance opened. */
   volatile long skipped;
 
-  Cursor(Topic topic, String consumer, byte[] consumerUtf8, long start, BufferPool pool) {
+  Cursor(
+      Topic topic,
+      String consumer,
+      byte[] consumerUtf8,
+      long start,
+      BufferPool pool,
+      KeptReaders keeping) {
     this.topic = topic;
     this.pool = pool;
+    this.keeping = keeping;
     this.consumer = consumer;
     this.consumerUtf8 = consumerUtf8;
     this.position = new ReadPosition(start);
@@ -89,11 +106,42 @@ public final class Cursor {
     return r;
   }
 
-  /** Ends a read operation (under the monitor): the reader gives its buffers back. */
+  /**
+   * Ends a read operation (under the monitor): the reader gives its buffers back, or keeps
+   * its read-ahead buffer for the next read (see {@link ChainReader#release(boolean)}), and
+   * then this cursor waits in its instance's {@link KeptReaders} to be swept.
+   */
   void endRead() {
-    if (reader != null) {
-      reader.release();
+    if (reader != null && reader.release(keeping != null && keeping.open())) {
+      keeping.add(this);
     }
+  }
+
+  /**
+   * Under the monitor, about once a second: the reader gives back a buffer it kept but did
+   * not use since the last call.
+   *
+   * @return true if the reader keeps nothing now
+   */
+  boolean sweepReader() {
+    return reader == null || reader.sweep();
+  }
+
+  /** Under the monitor: the reader gives back a buffer it kept (the instance is closing). */
+  void dropReader() {
+    if (reader != null) {
+      reader.drop();
+    }
+  }
+
+  /** Marks the cursor removed (its consumer deleted, or its topic): lookups must not find it. */
+  void unregister() {
+    registered = false;
+  }
+
+  /** @return false once the cursor was removed or its topic deleted */
+  public boolean registered() {
+    return registered;
   }
 
   /** @return staging for a batch of up to {@code n} entries (under the monitor) */
@@ -102,6 +150,11 @@ public final class Cursor {
       staged = new ViewReads.Staged(n);
     }
     return staged;
+  }
+
+  /** @return the topic this cursor reads */
+  public Topic topic() {
+    return topic;
   }
 
   /** @return the consumer name ("" for the shared cursor) */

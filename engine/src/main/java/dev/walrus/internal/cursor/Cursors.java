@@ -9,6 +9,7 @@ import dev.walrus.internal.core.BufferPool;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.Topic;
 import dev.walrus.internal.meta.MetadataLog;
+import dev.walrus.internal.read.ChainReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ public final class Cursors {
   private final Runnable blockCrossed;
   private final BufferPool pool;
 
+  /** Cursors whose reader keeps a buffer between reads: swept by {@link #sweepReaders}. */
+  private final KeptReaders keeping = new KeptReaders();
+
   /** The consumer name of UTF-8 length 0, shared by every topic's shared cursor. */
   private static final byte[] NO_BYTES = new byte[0];
 
@@ -56,7 +60,7 @@ public final class Cursors {
 
   /** Restores a persisted cursor at recovery. */
   public void restore(Topic topic, String consumer, long next) {
-    map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next, pool));
+    map(topic).put(consumer, new Cursor(topic, consumer, utf8(consumer), next, pool, keeping));
   }
 
   /**
@@ -74,7 +78,7 @@ public final class Cursors {
     // cursor could start in a file the pass had already decided to delete, and skip.
     synchronized (topic.retentionLock()) {
       return m.computeIfAbsent(
-          consumer, k -> new Cursor(topic, k, utf8(k), topic.firstOffset(), pool));
+          consumer, k -> new Cursor(topic, k, utf8(k), topic.firstOffset(), pool, keeping));
     }
   }
 
@@ -85,7 +89,9 @@ public final class Cursors {
    */
   private Cursor forPeek(Topic topic, String consumer) {
     Cursor c = find(topic, consumer);
-    return c != null ? c : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset(), pool);
+    return c != null
+        ? c
+        : new Cursor(topic, consumer, utf8(consumer), topic.firstOffset(), pool, null);
   }
 
   /** @return the consumer's registered cursor on the topic, or null (creates nothing) */
@@ -183,8 +189,18 @@ public final class Cursors {
         long frames = 0;
         try {
           prefetch(c, maxBytes, maxEntries);
-          out = new ArrayList<>(c.reader().expectedEntries(maxEntries));
+          ChainReader r = c.reader();
+          out = new ArrayList<>(r.expectedEntries(maxEntries));
           while (out.size() < maxEntries) {
+            // Entries wholly in the buffered window, many at a time; one through next()
+            // at whatever stops the run (a block's end, a refill, corruption).
+            if (r.copyRun(topic, c.position, maxEntries - out.size(), bytes, maxBytes, out) > 0) {
+              bytes += r.runPayloadBytes();
+              frames += r.runFrameBytes();
+              if (r.runStoppedByBudget() || out.size() >= maxEntries) {
+                break;
+              }
+            }
             try {
               if (!next(c)) {
                 break;
@@ -366,6 +382,7 @@ public final class Cursors {
     if (c == null) {
       return false;
     }
+    c.unregister();
     synchronized (c) {
       try {
         journal.dropCursor(topic.utf8(), topic.name(), c.consumerUtf8, consumer);
@@ -411,7 +428,26 @@ public final class Cursors {
    * metadata log drops them on disk.
    */
   public void forgetAll(Topic topic) {
-    byTopic.remove(topic.name());
+    Map<String, Cursor> m = byTopic.remove(topic.name());
+    if (m != null) {
+      for (Cursor c : m.values()) {
+        c.unregister();
+      }
+    }
+  }
+
+  /**
+   * About once a second (the instance's maintenance): readers that kept a buffer between
+   * reads but did not read since the last sweep give it back, so a consumer that stopped
+   * reading holds no direct memory two seconds later.
+   */
+  public void sweepReaders() {
+    keeping.sweep();
+  }
+
+  /** On close, after the last read: every reader gives back the buffer it kept. */
+  public void dropReaders() {
+    keeping.dropAll();
   }
 
   /** Writes every cursor whose position is not yet persisted (on close). */

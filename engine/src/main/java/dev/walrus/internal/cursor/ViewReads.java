@@ -110,6 +110,29 @@ public final class ViewReads {
         try {
           Cursors.prefetch(c, maxBytes, maxEntries);
           while (n < maxEntries) {
+            // Entries wholly in the buffered window, many at a time; one through next()
+            // at whatever stops the run (a block's end, a refill, corruption).
+            int run =
+                r.viewRun(
+                    topic,
+                    c.position,
+                    maxEntries - n,
+                    bytes,
+                    maxBytes,
+                    n,
+                    s.views,
+                    s.starts,
+                    s.lengths,
+                    s.offsets,
+                    s.timestamps);
+            if (run > 0) {
+              n += run;
+              bytes += r.runPayloadBytes();
+              frames += r.runFrameBytes();
+              if (r.runStoppedByBudget() || n >= maxEntries) {
+                break;
+              }
+            }
             try {
               if (!Cursors.next(c)) {
                 break;

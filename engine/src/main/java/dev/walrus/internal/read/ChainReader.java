@@ -10,6 +10,7 @@ import dev.walrus.internal.format.EntryFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -25,13 +26,23 @@ import java.util.zip.CRC32C;
  * change, so buffered bytes stay valid. Not thread-safe: one reader per cursor, used
  * under the cursor's lock.
  *
- * <p>The read-ahead and prefetch buffers are borrowed from the instance's
+ * <p>The read-ahead and prefetch buffers are borrowed from the process's
  * {@link BufferPool} when a read needs them and given back when the read operation ends
  * ({@link #release}), so a reader between reads holds no direct memory. The read-ahead
  * buffer is asked back as this reader's own: if no other read took it meanwhile, its
  * bytes are still this reader's and sequential reads still cost one positional read per
  * {@value #READ_AHEAD} bytes; else the next read refills it. A batch read first fetches
  * the ranges its budget needs ({@link #prefetch}, kept by a {@link RangePrefetch}).
+ *
+ * <p>One exception, for hot sequential consumers, whose every read would otherwise pay a
+ * take and a give (two compare-and-sets and a scan): a read that leaves unread bytes in the
+ * read-ahead buffer keeps the buffer until the next read, if it gets one of the pool's
+ * keep permits ({@link BufferPool#tryKeep}, at most {@value BufferPool#MAX_KEPT} per
+ * process). The reader gives it back as soon as a read leaves nothing unread in it (a
+ * tail that caught up), or when {@link #sweep}, called about once a second, finds it
+ * unused since the last sweep, or on {@link #drop}. So what readers keep between reads is
+ * at most {@value BufferPool#MAX_KEPT} buffers of {@value #READ_AHEAD} bytes in the
+ * process, for at most about two seconds after their last read.
  */
 public final class ChainReader {
   /** Bytes of the read-ahead buffer; also the least a batch read prefetches. */
@@ -92,6 +103,18 @@ public final class ChainReader {
   /** The payload of the last entry when it was too large for the window (else null). */
   private byte[] lastLarge;
 
+  /** True while this reader keeps its read-ahead buffer between reads (holds a permit). */
+  private boolean keeping;
+
+  /** Set by each read while {@link #keeping}; cleared by {@link #sweep}. */
+  private boolean used;
+
+  /** What the last {@link #copyRun} added: payload bytes, frame bytes, stopped by budget. */
+  private long runPayload;
+
+  private long runFrames;
+  private boolean runFull;
+
   /** @param pool the direct buffers (the process's pool), borrowed for the length of each read */
   public ChainReader(BufferPool pool) {
     this.pool = pool;
@@ -105,24 +128,90 @@ public final class ChainReader {
    * read borrows again, getting this reader's read-ahead bytes back if no one took them.
    */
   public void release() {
+    release(false);
+  }
+
+  /**
+   * Ends a read operation, keeping the read-ahead buffer until the next read if
+   * {@code mayKeep}, the read left unread bytes in it and a keep permit is available (see
+   * the class comment); else as {@link #release()}.
+   *
+   * @return true if this reader started keeping its buffer with this call (its owner must
+   *     then call {@link #sweep} periodically until it returns true)
+   */
+  public boolean release(boolean mayKeep) {
     if (ranges.release() && !winInReadAhead) {
       winFile = null;
       winInReadAhead = true;
     }
+    boolean started = false;
     if (readAhead != null) {
-      readAheadSlot = pool.give(readAhead, readAheadSlot);
-      readAhead = null;
+      if (mayKeep && unreadInReadAhead() && (keeping || (started = pool.tryKeep()))) {
+        keeping = true;
+        used = true;
+      } else {
+        giveReadAhead();
+      }
     }
     win = null;
     winView = null;
     lastBuf = null;
     lastView = null;
     readAheadPinned = false;
+    return started;
+  }
+
+  /** @return true if the last entry found lies in the read-ahead buffer and bytes follow it */
+  private boolean unreadInReadAhead() {
+    return lastBuf != null
+        && lastLarge == null
+        && winInReadAhead
+        && winFile != null
+        && lastBuf == readAhead.buffer()
+        && lastBlock.base() + lastNextPos < winHi;
+  }
+
+  private void giveReadAhead() {
+    if (keeping) {
+      keeping = false;
+      pool.unkeep();
+    }
+    readAheadSlot = pool.give(readAhead, readAheadSlot);
+    readAhead = null;
+  }
+
+  /**
+   * Called about once a second, between reads: gives a kept read-ahead buffer back if no
+   * read used it since the last call.
+   *
+   * @return true if this reader keeps no buffer now (the owner may stop calling)
+   */
+  public boolean sweep() {
+    if (!keeping) {
+      return true;
+    }
+    if (used) {
+      used = false;
+      return false;
+    }
+    giveReadAhead();
+    return true;
+  }
+
+  /** Between reads: gives a kept read-ahead buffer back now (the instance is closing). */
+  public void drop() {
+    if (keeping) {
+      giveReadAhead();
+    }
   }
 
   /** Borrows the read-ahead buffer if this operation has not yet. */
   private void acquire() {
     if (readAhead != null) {
+      if (win == null && winInReadAhead) { // kept from the last read
+        win = readAhead.buffer();
+        winView = readAhead.view();
+      }
       return;
     }
     readAhead = pool.take(READ_AHEAD, borrower, readAheadSlot);
@@ -228,6 +317,197 @@ public final class ChainReader {
     lastView = winView;
     lastAt = at; // a view has its buffer's indices
     return true;
+  }
+
+  /**
+   * The batch read's fast path: copies the entries from {@code p} on into {@code out} and
+   * moves {@code p} past them, as long as each lies wholly in the window already read and
+   * in {@code p}'s block, and fits the budget. It verifies each exactly as {@link #next}
+   * does, but reads the topic's end and the block's bounds once for the run instead of once
+   * per entry. It stops, returning what it added, at anything else (a block's end, bytes
+   * not yet read, an entry larger than the window, a corrupt entry): the caller then reads
+   * one entry through {@link #next}, which handles every such case, and calls again.
+   *
+   * @param room most entries to add
+   * @param bytes payload bytes already in the batch
+   * @param maxBytes the batch's payload budget (the batch's first entry is exempt)
+   * @return how many entries were added; {@link #runPayloadBytes}, {@link #runFrameBytes}
+   *     and {@link #runStoppedByBudget} describe the run
+   */
+  public int copyRun(
+      Topic topic, ReadPosition p, int room, long bytes, long maxBytes, List<Entry> out) {
+    runPayload = 0;
+    runFrames = 0;
+    runFull = false;
+    Block b = p.block;
+    ByteBuffer w = win;
+    if (b == null || w == null || b.file() != winFile) {
+      return 0;
+    }
+    long end = topic.endOffset();
+    long limit = b.endPos();
+    int hs = b.entryHeaderSize();
+    long base = b.base();
+    long lo = winLo;
+    long hi = winHi;
+    long shift = winShift;
+    int id = topic.id();
+    String name = topic.name();
+    long pos = p.pos;
+    long next = p.nextOffset;
+    long payload = 0;
+    long frames = 0;
+    int n = 0;
+    boolean empty = out.isEmpty();
+    while (n < room && next < end) {
+      long abs = base + pos;
+      if (abs < lo || abs + hs > hi) {
+        break;
+      }
+      int at = (int) (abs - shift);
+      int len = EntryFormat.payloadLength(w, at);
+      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
+      if (len < 0 || pos + frame > limit || abs + frame > hi) {
+        break; // past the block or the window, or corrupt: next() decides
+      }
+      if (!(empty && n == 0) && bytes + payload + len > maxBytes) {
+        runFull = true;
+        break;
+      }
+      if (EntryFormat.offset(w, at) != next
+          || EntryFormat.topicId(w, at) != id
+          || !EntryFormat.verify(w, winView, at, len, hs, crc)) {
+        break; // next() reports it, with the position it was found at
+      }
+      byte[] data = new byte[len];
+      w.get(at + hs, data);
+      out.add(new Entry(name, next, EntryFormat.timestamp(w, at, hs), data));
+      pos += frame;
+      next++;
+      n++;
+      payload += len;
+      frames += frame;
+    }
+    if (n > 0) {
+      p.pos = pos;
+      p.nextOffset = next;
+      lastBlock = b; // what release() looks at: where the run ended, in which buffer
+      lastNextPos = pos;
+      lastBuf = w;
+      lastLarge = null;
+      runPayload = payload;
+      runFrames = frames;
+    }
+    return n;
+  }
+
+  /**
+   * The allocation-free batch read's fast path: as {@link #copyRun}, but records where
+   * each entry's payload lies instead of copying it, from index {@code from} of the arrays
+   * on: {@code views[i]} is the read-only view of the window's buffer (the same object for
+   * the whole run), {@code starts[i]} the payload's index in it. The views stay valid until
+   * the read ends; if the window is the read-ahead buffer, it is pinned (see
+   * {@link #pinReadAhead}) so that a later {@link #next} of the same batch does not refill it.
+   *
+   * @return how many entries were recorded ({@link #runPayloadBytes} and the other run
+   *     accessors as for {@link #copyRun})
+   */
+  public int viewRun(
+      Topic topic,
+      ReadPosition p,
+      int room,
+      long bytes,
+      long maxBytes,
+      int from,
+      ByteBuffer[] views,
+      int[] starts,
+      int[] lengths,
+      long[] offsets,
+      long[] timestamps) {
+    runPayload = 0;
+    runFrames = 0;
+    runFull = false;
+
+    Block b = p.block;
+    ByteBuffer w = win;
+    if (b == null || w == null || b.file() != winFile) {
+      return 0;
+    }
+    long end = topic.endOffset();
+    long limit = b.endPos();
+    int hs = b.entryHeaderSize();
+    long base = b.base();
+    long lo = winLo;
+    long hi = winHi;
+    long shift = winShift;
+    int id = topic.id();
+    ByteBuffer view = winView;
+    long pos = p.pos;
+    long next = p.nextOffset;
+    long payload = 0;
+    long frames = 0;
+    int n = 0;
+    while (n < room && next < end) {
+      long abs = base + pos;
+      if (abs < lo || abs + hs > hi) {
+        break;
+      }
+      int at = (int) (abs - shift);
+      int len = EntryFormat.payloadLength(w, at);
+      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
+      if (len < 0 || pos + frame > limit || abs + frame > hi) {
+        break;
+      }
+      if (from + n > 0 && bytes + payload + len > maxBytes) {
+        runFull = true;
+        break;
+      }
+      if (EntryFormat.offset(w, at) != next
+          || EntryFormat.topicId(w, at) != id
+          || !EntryFormat.verify(w, view, at, len, hs, crc)) {
+        break;
+      }
+      int i = from + n;
+      views[i] = view;
+      starts[i] = at + hs;
+      lengths[i] = len;
+      offsets[i] = next;
+      timestamps[i] = EntryFormat.timestamp(w, at, hs);
+      pos += frame;
+      next++;
+      n++;
+      payload += len;
+      frames += frame;
+    }
+    if (n > 0) {
+      p.pos = pos;
+      p.nextOffset = next;
+      lastBlock = b;
+      lastNextPos = pos;
+      lastBuf = w;
+      lastLarge = null;
+      runPayload = payload;
+      runFrames = frames;
+      if (winInReadAhead) {
+        readAheadPinned = true;
+      }
+    }
+    return n;
+  }
+
+  /** @return payload bytes of the entries the last {@link #copyRun} added */
+  public long runPayloadBytes() {
+    return runPayload;
+  }
+
+  /** @return frame bytes of the entries the last {@link #copyRun} added */
+  public long runFrameBytes() {
+    return runFrames;
+  }
+
+  /** @return true if the last {@link #copyRun} stopped at an entry the budget has no room for */
+  public boolean runStoppedByBudget() {
+    return runFull;
   }
 
   /**
