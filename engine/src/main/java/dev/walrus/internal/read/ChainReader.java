@@ -148,13 +148,14 @@ public final class ChainReader {
     if (readAhead != null) {
       if (mayKeep && unreadInReadAhead() && (keeping || (started = pool.tryKeep()))) {
         keeping = true;
-        used = true;
+        used = true; // the window stays the kept read-ahead buffer: next() starts from it
       } else {
         giveReadAhead();
       }
+    } else {
+      win = null;
+      winView = null;
     }
-    win = null;
-    winView = null;
     lastBuf = null;
     lastView = null;
     readAheadPinned = false;
@@ -178,6 +179,8 @@ public final class ChainReader {
     }
     readAheadSlot = pool.give(readAhead, readAheadSlot);
     readAhead = null;
+    win = null;
+    winView = null;
   }
 
   /**
@@ -245,6 +248,45 @@ public final class ChainReader {
    * @throws IOException on read failure
    */
   public boolean next(Topic topic, ReadPosition p) throws IOException {
+    // The common case, small enough for the compiler to inline into the read: the entry
+    // lies wholly in the window already read, in p's block. Anything else, including a
+    // damaged entry (reported there), goes the full way.
+    Block b = p.block;
+    ByteBuffer w = win;
+    if (b != null && w != null && b.file() == winFile && p.nextOffset < topic.endOffset()) {
+      long pos = p.pos;
+      long limit = b.endPos();
+      int hs = b.entryHeaderSize();
+      long abs = b.base() + pos;
+      if (pos < limit && abs >= winLo && abs + hs <= winHi) {
+        int at = (int) (abs - winShift);
+        int len = EntryFormat.payloadLength(w, at);
+        long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
+        if (len >= 0
+            && pos + frame <= limit
+            && abs + frame <= winHi
+            && EntryFormat.offset(w, at) == p.nextOffset
+            && EntryFormat.topicId(w, at) == topic.id()
+            && EntryFormat.verify(w, winView, at, len, hs, crc)) {
+          lastBlock = b;
+          lastOffset = p.nextOffset;
+          lastNextPos = pos + frame;
+          lastLength = len;
+          lastHeaderSize = hs;
+          lastTimestamp = EntryFormat.timestamp(w, at, hs);
+          lastBuf = w;
+          lastView = winView;
+          lastAt = at;
+          lastLarge = null;
+          return true;
+        }
+      }
+    }
+    return nextAnyCase(topic, p);
+  }
+
+  /** {@link #next} in every case: locating, crossing blocks, refilling, large entries. */
+  private boolean nextAnyCase(Topic topic, ReadPosition p) throws IOException {
     if (p.nextOffset >= topic.endOffset()) {
       return false;
     }
