@@ -195,9 +195,9 @@ public final class Cursors {
             // Entries wholly in the buffered window, many at a time; one through next()
             // at whatever stops the run (a block's end, a refill, corruption).
             if (r.copyRun(topic, c.position, maxEntries - out.size(), bytes, maxBytes, out) > 0) {
-              bytes += r.runPayloadBytes();
-              frames += r.runFrameBytes();
-              if (r.runStoppedByBudget() || out.size() >= maxEntries) {
+              bytes += r.runs().payloadBytes();
+              frames += r.runs().frameBytes();
+              if (r.runs().stoppedByBudget() || out.size() >= maxEntries) {
                 break;
               }
             }

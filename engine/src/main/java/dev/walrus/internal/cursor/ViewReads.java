@@ -127,9 +127,9 @@ public final class ViewReads {
                     s.timestamps);
             if (run > 0) {
               n += run;
-              bytes += r.runPayloadBytes();
-              frames += r.runFrameBytes();
-              if (r.runStoppedByBudget() || n >= maxEntries) {
+              bytes += r.runs().payloadBytes();
+              frames += r.runs().frameBytes();
+              if (r.runs().stoppedByBudget() || n >= maxEntries) {
                 break;
               }
             }

@@ -26,67 +26,22 @@ import java.util.zip.CRC32C;
  * change, so buffered bytes stay valid. Not thread-safe: one reader per cursor, used
  * under the cursor's lock.
  *
- * <p>The read-ahead and prefetch buffers are borrowed from the process's
- * {@link BufferPool} when a read needs them and given back when the read operation ends
- * ({@link #release}), so a reader between reads holds no direct memory. The read-ahead
- * buffer is asked back as this reader's own: if no other read took it meanwhile, its
- * bytes are still this reader's and sequential reads still cost one positional read per
- * {@value #READ_AHEAD} bytes; else the next read refills it. A batch read first fetches
- * the ranges its budget needs ({@link #prefetch}, kept by a {@link RangePrefetch}).
- *
- * <p>One exception, for hot sequential consumers, whose every read would otherwise pay a
- * take and a give (two compare-and-sets and a scan): a read that leaves unread bytes in the
- * read-ahead buffer keeps the buffer until the next read, if it gets one of the pool's
- * keep permits ({@link BufferPool#tryKeep}, at most {@value BufferPool#MAX_KEPT} per
- * process). The reader gives it back as soon as a read leaves nothing unread in it (a
- * tail that caught up), or when {@link #sweep}, called about once a second, finds it
- * unused since the last sweep, or on {@link #drop}. So what readers keep between reads is
- * at most {@value BufferPool#MAX_KEPT} buffers of {@value #READ_AHEAD} bytes in the
- * process, for at most about two seconds after their last read.
+ * <p>The bytes read are in a {@link ReadWindow}: the read-ahead buffer, borrowed from the
+ * process's {@link BufferPool} for each read (or kept until the next one by a hot
+ * sequential reader, see there), or the ranges a batch read prefetched first
+ * ({@link #prefetch}). Batch reads parse the entries already buffered in runs
+ * ({@link #copyRun}, {@link #viewRun}, see {@link BufferedRuns}).
  */
 public final class ChainReader {
   /** Bytes of the read-ahead buffer; also the least a batch read prefetches. */
-  static final int READ_AHEAD = 64 * 1024;
+  static final int READ_AHEAD = ReadWindow.READ_AHEAD;
 
   private static final int CHUNK = 1 << 20;
 
-  private final BufferPool pool;
-
-  /** The ranges a batch read fetched before parsing, in a buffer of their own. */
-  private final RangePrefetch ranges;
-
-  /** This reader's identity in the pool, to get its own read-ahead buffer back. */
-  private final long borrower;
+  /** What this reader has read: the read-ahead buffer or a prefetched range. */
+  private final ReadWindow window;
 
   private final CRC32C crc = new CRC32C();
-
-  /** The read-ahead buffer, while a read operation holds it (else null). */
-  private BufferPool.Lease readAhead;
-
-  /** The pool slot the read-ahead buffer was given back to (-1: none): where to look first. */
-  private int readAheadSlot = -1;
-
-  /**
-   * The window entries are parsed from: the read-ahead buffer or the prefetch buffer. The
-   * window holds the file bytes [{@link #winLo}, {@link #winHi}) of {@link #winFile}; the
-   * byte at absolute position {@code abs} is at index {@code abs - winShift}. Between
-   * operations {@link #win} is null and the bounds describe what the read-ahead buffer
-   * held when it was given back.
-   */
-  private ByteBuffer win;
-
-  private ByteBuffer winView;
-
-  /** True if the window is the read-ahead buffer (not the prefetch buffer). */
-  private boolean winInReadAhead = true;
-
-  private DataFile winFile;
-  private long winLo;
-  private long winHi;
-  private long winShift;
-
-  /** Set while entries of a batch still refer to the read-ahead buffer: no refill then. */
-  private boolean readAheadPinned;
 
   /** Result of the last {@link #next}: the entry, and where the entry after it starts. */
   private Block lastBlock;
@@ -103,23 +58,12 @@ public final class ChainReader {
   /** The payload of the last entry when it was too large for the window (else null). */
   private byte[] lastLarge;
 
-  /** True while this reader keeps its read-ahead buffer between reads (holds a permit). */
-  private boolean keeping;
-
-  /** Set by each read while {@link #keeping}; cleared by {@link #sweep}. */
-  private boolean used;
-
-  /** What the last {@link #copyRun} added: payload bytes, frame bytes, stopped by budget. */
-  private long runPayload;
-
-  private long runFrames;
-  private boolean runFull;
+  /** The batch reads' fast paths, and what the last run added. */
+  private final BufferedRuns runs = new BufferedRuns(crc);
 
   /** @param pool the direct buffers (the process's pool), borrowed for the length of each read */
   public ChainReader(BufferPool pool) {
-    this.pool = pool;
-    this.borrower = pool.newBorrower();
-    this.ranges = new RangePrefetch(pool);
+    this.window = new ReadWindow(pool);
   }
 
   /**
@@ -134,53 +78,26 @@ public final class ChainReader {
   /**
    * Ends a read operation, keeping the read-ahead buffer until the next read if
    * {@code mayKeep}, the read left unread bytes in it and a keep permit is available (see
-   * the class comment); else as {@link #release()}.
+   * {@link ReadWindow}); else as {@link #release()}.
    *
    * @return true if this reader started keeping its buffer with this call (its owner must
    *     then call {@link #sweep} periodically until it returns true)
    */
   public boolean release(boolean mayKeep) {
-    if (ranges.release() && !winInReadAhead) {
-      winFile = null;
-      winInReadAhead = true;
-    }
-    boolean started = false;
-    if (readAhead != null) {
-      if (mayKeep && unreadInReadAhead() && (keeping || (started = pool.tryKeep()))) {
-        keeping = true;
-        used = true; // the window stays the kept read-ahead buffer: next() starts from it
-      } else {
-        giveReadAhead();
-      }
-    } else {
-      win = null;
-      winView = null;
-    }
+    boolean keep = mayKeep && unreadInReadAhead();
     lastBuf = null;
     lastView = null;
-    readAheadPinned = false;
-    return started;
+    return window.release(keep);
   }
 
   /** @return true if the last entry found lies in the read-ahead buffer and bytes follow it */
   private boolean unreadInReadAhead() {
     return lastBuf != null
         && lastLarge == null
-        && winInReadAhead
-        && winFile != null
-        && lastBuf == readAhead.buffer()
-        && lastBlock.base() + lastNextPos < winHi;
-  }
-
-  private void giveReadAhead() {
-    if (keeping) {
-      keeping = false;
-      pool.unkeep();
-    }
-    readAheadSlot = pool.give(readAhead, readAheadSlot);
-    readAhead = null;
-    win = null;
-    winView = null;
+        && window.inReadAhead
+        && window.file != null
+        && window.isReadAhead(lastBuf)
+        && lastBlock.base() + lastNextPos < window.hi;
   }
 
   /**
@@ -190,41 +107,12 @@ public final class ChainReader {
    * @return true if this reader keeps no buffer now (the owner may stop calling)
    */
   public boolean sweep() {
-    if (!keeping) {
-      return true;
-    }
-    if (used) {
-      used = false;
-      return false;
-    }
-    giveReadAhead();
-    return true;
+    return window.sweep();
   }
 
   /** Between reads: gives a kept read-ahead buffer back now (the instance is closing). */
   public void drop() {
-    if (keeping) {
-      giveReadAhead();
-    }
-  }
-
-  /** Borrows the read-ahead buffer if this operation has not yet. */
-  private void acquire() {
-    if (readAhead != null) {
-      if (win == null && winInReadAhead) { // kept from the last read
-        win = readAhead.buffer();
-        winView = readAhead.view();
-      }
-      return;
-    }
-    readAhead = pool.take(READ_AHEAD, borrower, readAheadSlot);
-    if (!readAhead.kept() && winInReadAhead) {
-      winFile = null; // someone else's bytes now
-    }
-    if (winInReadAhead) {
-      win = readAhead.buffer();
-      winView = readAhead.view();
-    }
+    window.drop();
   }
 
   /**
@@ -252,22 +140,22 @@ public final class ChainReader {
     // lies wholly in the window already read, in p's block. Anything else, including a
     // damaged entry (reported there), goes the full way.
     Block b = p.block;
-    ByteBuffer w = win;
-    if (b != null && w != null && b.file() == winFile && p.nextOffset < topic.endOffset()) {
+    ByteBuffer w = window.buf;
+    if (b != null && w != null && b.file() == window.file && p.nextOffset < topic.endOffset()) {
       long pos = p.pos;
       long limit = b.endPos();
       int hs = b.entryHeaderSize();
       long abs = b.base() + pos;
-      if (pos < limit && abs >= winLo && abs + hs <= winHi) {
-        int at = (int) (abs - winShift);
+      if (pos < limit && abs >= window.lo && abs + hs <= window.hi) {
+        int at = (int) (abs - window.shift);
         int len = EntryFormat.payloadLength(w, at);
         long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
         if (len >= 0
             && pos + frame <= limit
-            && abs + frame <= winHi
+            && abs + frame <= window.hi
             && EntryFormat.offset(w, at) == p.nextOffset
             && EntryFormat.topicId(w, at) == topic.id()
-            && EntryFormat.verify(w, winView, at, len, hs, crc)) {
+            && EntryFormat.verify(w, window.view, at, len, hs, crc)) {
           lastBlock = b;
           lastOffset = p.nextOffset;
           lastNextPos = pos + frame;
@@ -275,7 +163,7 @@ public final class ChainReader {
           lastHeaderSize = hs;
           lastTimestamp = EntryFormat.timestamp(w, at, hs);
           lastBuf = w;
-          lastView = winView;
+          lastView = window.view;
           lastAt = at;
           lastLarge = null;
           return true;
@@ -315,11 +203,11 @@ public final class ChainReader {
     long abs = b.base() + pos;
     int hs = b.entryHeaderSize(); // 24 in blocks of format version 1, else 28
     long limitAbs = b.base() + limit;
-    if (!ensure(f, abs, hs, limitAbs)) {
+    if (!window.ensure(f, abs, hs, limitAbs)) {
       return false;
     }
-    int at = (int) (abs - winShift);
-    int len = EntryFormat.payloadLength(win, at);
+    int at = (int) (abs - window.shift);
+    int len = EntryFormat.payloadLength(window.buf, at);
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > limit) {
       throw corrupt(
@@ -329,17 +217,17 @@ public final class ChainReader {
           pos,
           "length " + Integer.toUnsignedLong(len) + " runs past the block's end");
     }
-    long off = EntryFormat.offset(win, at);
-    int id = EntryFormat.topicId(win, at);
-    long ts = EntryFormat.timestamp(win, at, hs);
+    long off = EntryFormat.offset(window.buf, at);
+    int id = EntryFormat.topicId(window.buf, at);
+    long ts = EntryFormat.timestamp(window.buf, at, hs);
     if (frame <= READ_AHEAD) {
-      if (abs + frame > winHi) {
-        if (!ensure(f, abs, (int) frame, limitAbs)) {
+      if (abs + frame > window.hi) {
+        if (!window.ensure(f, abs, (int) frame, limitAbs)) {
           return false;
         }
-        at = (int) (abs - winShift);
+        at = (int) (abs - window.shift);
       }
-      if (!EntryFormat.verify(win, winView, at, len, hs, crc)) {
+      if (!EntryFormat.verify(window.buf, window.view, at, len, hs, crc)) {
         throw corrupt(topic, p.nextOffset, b, pos, "checksum mismatch");
       }
       lastLarge = null;
@@ -355,104 +243,53 @@ public final class ChainReader {
     lastLength = len;
     lastHeaderSize = hs;
     lastTimestamp = ts;
-    lastBuf = win;
-    lastView = winView;
+    lastBuf = window.buf;
+    lastView = window.view;
     lastAt = at; // a view has its buffer's indices
     return true;
   }
 
   /**
-   * The batch read's fast path: copies the entries from {@code p} on into {@code out} and
-   * moves {@code p} past them, as long as each lies wholly in the window already read and
-   * in {@code p}'s block, and fits the budget. It verifies each exactly as {@link #next}
-   * does, but reads the topic's end and the block's bounds once for the run instead of once
-   * per entry. It stops, returning what it added, at anything else (a block's end, bytes
-   * not yet read, an entry larger than the window, a corrupt entry): the caller then reads
-   * one entry through {@link #next}, which handles every such case, and calls again.
+   * The batch read's fast path ({@link BufferedRuns#copy}): copies the entries from
+   * {@code p} on that lie wholly in the window already read and in {@code p}'s block into
+   * {@code out}, verified exactly as by {@link #next}, and moves {@code p} past them. At
+   * whatever stops the run the caller reads one entry through {@link #next} and calls again.
    *
    * @param room most entries to add
    * @param bytes payload bytes already in the batch
    * @param maxBytes the batch's payload budget (the batch's first entry is exempt)
-   * @return how many entries were added; {@link #runPayloadBytes}, {@link #runFrameBytes}
-   *     and {@link #runStoppedByBudget} describe the run
+   * @return how many entries were added ({@link #runs()} describes the run)
    */
   public int copyRun(
       Topic topic, ReadPosition p, int room, long bytes, long maxBytes, List<Entry> out) {
-    runPayload = 0;
-    runFrames = 0;
-    runFull = false;
-    Block b = p.block;
-    ByteBuffer w = win;
-    if (b == null || w == null || b.file() != winFile) {
+    if (!runnable(p)) {
+      runs.reset();
       return 0;
     }
-    long end = topic.endOffset();
-    long limit = b.endPos();
-    int hs = b.entryHeaderSize();
-    long base = b.base();
-    long lo = winLo;
-    long hi = winHi;
-    long shift = winShift;
-    int id = topic.id();
-    String name = topic.name();
-    long pos = p.pos;
-    long next = p.nextOffset;
-    long payload = 0;
-    long frames = 0;
-    int n = 0;
-    boolean empty = out.isEmpty();
-    while (n < room && next < end) {
-      long abs = base + pos;
-      if (abs < lo || abs + hs > hi) {
-        break;
-      }
-      int at = (int) (abs - shift);
-      int len = EntryFormat.payloadLength(w, at);
-      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
-      if (len < 0 || pos + frame > limit || abs + frame > hi) {
-        break; // past the block or the window, or corrupt: next() decides
-      }
-      if (!(empty && n == 0) && bytes + payload + len > maxBytes) {
-        runFull = true;
-        break;
-      }
-      if (EntryFormat.offset(w, at) != next
-          || EntryFormat.topicId(w, at) != id
-          || !EntryFormat.verify(w, winView, at, len, hs, crc)) {
-        break; // next() reports it, with the position it was found at
-      }
-      byte[] data = new byte[len];
-      w.get(at + hs, data);
-      out.add(new Entry(name, next, EntryFormat.timestamp(w, at, hs), data));
-      pos += frame;
-      next++;
-      n++;
-      payload += len;
-      frames += frame;
-    }
-    if (n > 0) {
-      p.pos = pos;
-      p.nextOffset = next;
-      lastBlock = b; // what release() looks at: where the run ended, in which buffer
-      lastNextPos = pos;
-      lastBuf = w;
-      lastLarge = null;
-      runPayload = payload;
-      runFrames = frames;
-    }
+    int n =
+        runs.copy(
+            topic,
+            p,
+            window.buf,
+            window.view,
+            window.lo,
+            window.hi,
+            window.shift,
+            room,
+            bytes,
+            maxBytes,
+            out);
+    afterRun(p, n);
     return n;
   }
 
   /**
-   * The allocation-free batch read's fast path: as {@link #copyRun}, but records where
-   * each entry's payload lies instead of copying it, from index {@code from} of the arrays
-   * on: {@code views[i]} is the read-only view of the window's buffer (the same object for
-   * the whole run), {@code starts[i]} the payload's index in it. The views stay valid until
-   * the read ends; if the window is the read-ahead buffer, it is pinned (see
-   * {@link #pinReadAhead}) so that a later {@link #next} of the same batch does not refill it.
+   * The allocation-free batch read's fast path ({@link BufferedRuns#view}): as
+   * {@link #copyRun}, recording where each payload lies (from index {@code from} of the
+   * arrays on) instead of copying it. If the window is the read-ahead buffer it is pinned
+   * (see {@link #pinReadAhead}), so the views recorded stay valid for the rest of the batch.
    *
-   * @return how many entries were recorded ({@link #runPayloadBytes} and the other run
-   *     accessors as for {@link #copyRun})
+   * @return how many entries were recorded
    */
   public int viewRun(
       Topic topic,
@@ -466,90 +303,52 @@ public final class ChainReader {
       int[] lengths,
       long[] offsets,
       long[] timestamps) {
-    runPayload = 0;
-    runFrames = 0;
-    runFull = false;
-
-    Block b = p.block;
-    ByteBuffer w = win;
-    if (b == null || w == null || b.file() != winFile) {
+    if (!runnable(p)) {
+      runs.reset();
       return 0;
     }
-    long end = topic.endOffset();
-    long limit = b.endPos();
-    int hs = b.entryHeaderSize();
-    long base = b.base();
-    long lo = winLo;
-    long hi = winHi;
-    long shift = winShift;
-    int id = topic.id();
-    ByteBuffer view = winView;
-    long pos = p.pos;
-    long next = p.nextOffset;
-    long payload = 0;
-    long frames = 0;
-    int n = 0;
-    while (n < room && next < end) {
-      long abs = base + pos;
-      if (abs < lo || abs + hs > hi) {
-        break;
-      }
-      int at = (int) (abs - shift);
-      int len = EntryFormat.payloadLength(w, at);
-      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
-      if (len < 0 || pos + frame > limit || abs + frame > hi) {
-        break;
-      }
-      if (from + n > 0 && bytes + payload + len > maxBytes) {
-        runFull = true;
-        break;
-      }
-      if (EntryFormat.offset(w, at) != next
-          || EntryFormat.topicId(w, at) != id
-          || !EntryFormat.verify(w, view, at, len, hs, crc)) {
-        break;
-      }
-      int i = from + n;
-      views[i] = view;
-      starts[i] = at + hs;
-      lengths[i] = len;
-      offsets[i] = next;
-      timestamps[i] = EntryFormat.timestamp(w, at, hs);
-      pos += frame;
-      next++;
-      n++;
-      payload += len;
-      frames += frame;
-    }
-    if (n > 0) {
-      p.pos = pos;
-      p.nextOffset = next;
-      lastBlock = b;
-      lastNextPos = pos;
-      lastBuf = w;
-      lastLarge = null;
-      runPayload = payload;
-      runFrames = frames;
-      if (winInReadAhead) {
-        readAheadPinned = true;
-      }
+    int n =
+        runs.view(
+            topic,
+            p,
+            window.buf,
+            window.view,
+            window.lo,
+            window.hi,
+            window.shift,
+            room,
+            bytes,
+            maxBytes,
+            from,
+            views,
+            starts,
+            lengths,
+            offsets,
+            timestamps);
+    afterRun(p, n);
+    if (n > 0 && window.inReadAhead) {
+      window.pinned = true;
     }
     return n;
   }
 
-  /** @return payload bytes of the entries the last {@link #copyRun} added */
-  public long runPayloadBytes() {
-    return runPayload;
+  /** @return what the last run added (payload and frame bytes, whether the budget stopped it) */
+  public BufferedRuns runs() {
+    return runs;
   }
 
-  /** @return frame bytes of the entries the last {@link #copyRun} added */
-  public long runFrameBytes() {
-    return runFrames;
+  private boolean runnable(ReadPosition p) {
+    return p.block != null && window.buf != null && p.block.file() == window.file;
   }
 
-  /** @return true if the last {@link #copyRun} stopped at an entry the budget has no room for */
-  public boolean runStoppedByBudget() {
-    return runFull;
+  /** After a run moved {@code p}: what {@link #release} looks at, where the run ended. */
+  private void afterRun(ReadPosition p, int n) {
+    if (n > 0) {
+      lastBlock = p.block;
+      lastNextPos = p.pos;
+      lastBuf = window.buf;
+      lastLarge = null;
+    }
   }
 
   /**
@@ -609,7 +408,7 @@ public final class ChainReader {
 
   /** @return true if the last entry found lies in the read-ahead buffer (not a prefetch) */
   public boolean lastInReadAhead() {
-    return lastLarge == null && readAhead != null && lastBuf == readAhead.buffer();
+    return lastLarge == null && window.isReadAhead(lastBuf);
   }
 
   /**
@@ -617,7 +416,7 @@ public final class ChainReader {
    * so views of entries already found there stay valid.
    */
   public void pinReadAhead(boolean pinned) {
-    readAheadPinned = pinned;
+    window.pinned = pinned;
   }
 
   /** Moves {@code p} past the entry found by the last {@link #next} at {@code p}. */
@@ -649,10 +448,10 @@ public final class ChainReader {
     }
     long abs = b.base() + pos;
     int hs = b.entryHeaderSize();
-    if (!ensure(b.file(), abs, hs, b.base() + b.endPos())) {
+    if (!window.ensure(b.file(), abs, hs, b.base() + b.endPos())) {
       throw new IllegalStateException("read-ahead pinned while positioning a cursor");
     }
-    int len = EntryFormat.payloadLength(win, (int) (abs - winShift));
+    int len = EntryFormat.payloadLength(window.buf, (int) (abs - window.shift));
     long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
     if (len < 0 || pos + frame > b.endPos()) {
       throw corrupt(topic, p.nextOffset, b, pos, "length runs past the block's end");
@@ -666,7 +465,7 @@ public final class ChainReader {
   private byte[] readLarge(Block b, long abs, int at, int len, int hs, Topic topic, ReadPosition p)
       throws IOException {
     byte[] header = new byte[hs];
-    win.get(at, header);
+    window.buf.get(at, header);
     byte[] data = new byte[len];
     long from = abs + hs;
     int done = 0;
@@ -688,59 +487,9 @@ public final class ChainReader {
     return data;
   }
 
-  /**
-   * Makes [abs, abs+n) available in the window, reading ahead up to {@code limitAbs}.
-   *
-   * @return false if that needs a refill of the read-ahead buffer while it is pinned
-   */
-  private boolean ensure(DataFile f, long abs, int n, long limitAbs) throws IOException {
-    acquire();
-    if (f == winFile && abs >= winLo && abs + n <= winHi) {
-      return true;
-    }
-    int i = ranges.find(f, abs, n);
-    if (i >= 0) {
-      long start = ranges.start(i);
-      win = ranges.buffer();
-      winView = ranges.view();
-      winInReadAhead = false;
-      winFile = f;
-      winLo = start;
-      winHi = start + ranges.length(i);
-      winShift = start - ranges.base(i);
-      return true;
-    }
-    if (readAheadPinned) {
-      return false;
-    }
-    win = readAhead.buffer();
-    winView = readAhead.view();
-    winInReadAhead = true;
-    win.clear();
-    long want = Math.min(READ_AHEAD, Math.max(n, limitAbs - abs));
-    win.limit((int) want);
-    winFile = null;
-    int got = f.file().read(win, abs);
-    if (got < n) {
-      throw new CorruptEntryException(
-          "data file "
-              + f.file().path()
-              + " ends at "
-              + (abs + got)
-              + ", inside an entry that should be readable");
-    }
-    winFile = f;
-    winLo = abs;
-    winHi = abs + got;
-    winShift = abs;
-    return true;
-  }
-
   /** Forgets buffered bytes (after a file was closed). */
   public void invalidate() {
-    winFile = null;
-    ranges.forget();
-    readAheadPinned = false;
+    window.invalidate();
   }
 
   /**
@@ -756,12 +505,7 @@ public final class ChainReader {
     if (p.nextOffset >= topic.endOffset() || (p.block == null && !Locator.locate(topic, p, this))) {
       return;
     }
-    long budget = ranges.budget(maxBytes, maxEntries);
-    if (ranges.reserve(budget) && !winInReadAhead) {
-      winFile = null; // the window was the buffer just given back
-      winInReadAhead = true;
-    }
-    ranges.fetch(p.block, p.pos, budget);
+    window.prefetch(p.block, p.pos, maxBytes, maxEntries);
   }
 
   /**
@@ -771,7 +515,7 @@ public final class ChainReader {
    * @param bytes their frames' bytes
    */
   public void prefetchServed(int entries, long bytes) {
-    ranges.served(entries, bytes);
+    window.ranges.served(entries, bytes);
   }
 
   /**
@@ -779,7 +523,7 @@ public final class ChainReader {
    * @return about how many entries the last prefetch holds, to size a batch's list
    */
   public int expectedEntries(int maxEntries) {
-    return ranges.expectedEntries(maxEntries);
+    return window.ranges.expectedEntries(maxEntries);
   }
 
   /** @return the frame size of the entry found by the last successful {@link #next} */
