@@ -32,8 +32,8 @@ public final class Cursor {
 
   /**
    * Where this cursor registers while its reader keeps a buffer between reads (its
-   * {@link Cursors}' set, swept about once a second); null for a cursor that must never
-   * keep one (a peek's throwaway cursor).
+   * instance's, swept about once a second); null for a cursor that must never keep one (a
+   * peek's throwaway cursor).
    */
   private final KeptReaders keeping;
 

@@ -35,7 +35,11 @@ final class KeptReaders {
     }
   }
 
-  /** Gives back the buffers of readers that did not read since the last sweep. */
+  /**
+   * Gives back the buffers of readers that did not read since the last sweep. Takes each
+   * cursor's monitor in turn, so it waits for a read under way on that cursor (an
+   * {@code EntryHandler} runs under it) on the instance's maintenance lane only.
+   */
   void sweep() {
     for (Cursor c : cursors) {
       synchronized (c) {
@@ -55,10 +59,5 @@ final class KeptReaders {
         cursors.remove(c);
       }
     }
-  }
-
-  /** @return how many cursors keep a buffer now (tests) */
-  int size() {
-    return cursors.size();
   }
 }
