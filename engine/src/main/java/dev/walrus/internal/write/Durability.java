@@ -92,7 +92,8 @@ public final class Durability {
 
   /**
    * SyncEach: returns once the given data files (which the caller wrote) are forced by a
-   * force that started after this call; concurrent callers share forces ({@link GroupForce}).
+   * force that started after this call; concurrent callers share forces, run back to back on
+   * one force thread that no interrupt reaches ({@link GroupForce}).
    *
    * @param written the files the caller wrote entries or block headers to
    * @throws dev.walrus.internal.storage.ForceFailedException if the force failed (poison)
