@@ -58,6 +58,11 @@ public final class AppendGroup {
     final Thread waiter = Thread.currentThread();
     long offset;
     RuntimeException error;
+
+    /** The group that completed this request, and its place in it (for the wake-ups). */
+    Request[] group;
+
+    int index;
     volatile boolean done;
 
     Request(byte[] payload) {
@@ -112,6 +117,7 @@ public final class AppendGroup {
         Thread.currentThread().interrupt();
       }
     }
+    wake(r.group, 2 * r.index + 2); // this caller's share of its group's wake-ups
     if (r.error != null) {
       throw r.error;
     }
@@ -164,15 +170,31 @@ public final class AppendGroup {
     complete(group, first, error);
   }
 
+  /**
+   * Completes a group and starts its wake-ups, which its callers share (a binary tree: the
+   * leader wakes the first two, the caller at index {@code i} wakes those at {@code 2i + 2}
+   * and {@code 2i + 3} once it sees its entry done), so the leader pays two unparks, not
+   * one per caller, before it lets go of the lock.
+   */
   private static void complete(List<Request> group, long first, RuntimeException error) {
-    Thread self = Thread.currentThread();
-    for (int i = 0; i < group.size(); i++) {
-      Request q = group.get(i);
+    Request[] all = group.toArray(new Request[0]);
+    for (int i = 0; i < all.length; i++) {
+      Request q = all[i];
       q.offset = first + i;
       q.error = error;
-      q.done = true;
-      if (q.waiter != self) {
-        LockSupport.unpark(q.waiter);
+      q.group = all;
+      q.index = i;
+      q.done = true; // publishes the fields above
+    }
+    wake(all, 0);
+  }
+
+  /** Unparks the callers at {@code from} and {@code from + 1} of a group (not this thread). */
+  private static void wake(Request[] group, int from) {
+    Thread self = Thread.currentThread();
+    for (int i = from; i < from + 2 && i < group.length; i++) {
+      if (group[i].waiter != self) { // the leader wakes its own share when it returns
+        LockSupport.unpark(group[i].waiter);
       }
     }
   }
