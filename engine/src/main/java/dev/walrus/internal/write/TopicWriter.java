@@ -341,10 +341,12 @@ public final class TopicWriter {
     try {
       for (int r = 0; r < staging.runCount(); r++) {
         StagingBuffers.FileRun run = staging.run(r);
-        if (deferring) {
+        if (deferring && (run.buffers().size() > 1 || !durability.syncEach())) {
           run.file().file().writeBatch(run.buffers(), run.positions()); // io_uring, where available
         } else {
-          // A single append: one positional write is the floor; a ring round trip is not.
+          // A single append, or (SyncEach) a group or batch in one buffer: one positional
+          // write. Under SyncEach the write is on every group commit's critical path (the
+          // next force waits for it), and a ring round trip costs two thread wake-ups.
           for (int i = 0; i < run.buffers().size(); i++) {
             run.file().file().write(run.buffers().get(i), run.positions()[i]);
           }
