@@ -102,6 +102,27 @@ public final class Durability {
     group.force(written); // not a force pass: not reported to metrics listeners
   }
 
+  /**
+   * SyncEach, pipelined: queues a force of {@code written} and returns at once; the caller
+   * {@link #awaitForce awaits} it on the same thread (meanwhile it may write more).
+   *
+   * @param written the files the caller wrote entries to
+   * @return the request to await
+   * @throws dev.walrus.internal.storage.ForceFailedException if an earlier force failed
+   */
+  GroupForce.Request submitForce(List<DataFile> written) throws IOException {
+    return group.submit(written);
+  }
+
+  /**
+   * Returns once the force of a {@link #submitForce submitted} request has completed.
+   *
+   * @throws dev.walrus.internal.storage.ForceFailedException if that force failed
+   */
+  void awaitForce(GroupForce.Request request) throws IOException {
+    group.await(request);
+  }
+
   /** Starts the periodic force for the Milliseconds schedule. */
   public void start(ScheduledExecutorService maintenance) {
     long ms = config.schedule().intervalMillis();

@@ -63,7 +63,7 @@ final class GroupForce {
   private volatile ForceFailedException failure;
 
   /** One caller's request: its files; completed by the force that covered them. */
-  private static final class Request {
+  static final class Request {
     final DataFile[] files;
     final Thread waiter = Thread.currentThread();
 
@@ -94,6 +94,17 @@ final class GroupForce {
    * @throws ForceFailedException if that force failed, or an earlier one did
    */
   void force(List<DataFile> files) throws ForceFailedException {
+    await(submit(files));
+  }
+
+  /**
+   * Queues a request for a force of {@code files} and returns at once; {@link #await} it.
+   *
+   * @param files the data files the caller wrote (and wants on stable storage)
+   * @return the request, to await on the same thread
+   * @throws ForceFailedException if an earlier force failed
+   */
+  Request submit(List<DataFile> files) throws ForceFailedException {
     ForceFailedException failed = failure;
     if (failed != null) {
       throw failed;
@@ -101,6 +112,16 @@ final class GroupForce {
     Request r = new Request(files);
     queue.add(r);
     signal();
+    return r;
+  }
+
+  /**
+   * Returns once the force that took {@code r} has completed.
+   *
+   * @param r a request this thread submitted
+   * @throws ForceFailedException if that force failed, or an earlier one did
+   */
+  void await(Request r) throws ForceFailedException {
     boolean interrupted = false;
     while (!r.done) {
       LockSupport.park(this);

@@ -83,6 +83,7 @@ public final class TopicWriter {
   private Block startBlock;
 
   private Block startTail;
+  private long startOffset;
   private long startWritePos;
   private long startCommitPos;
   private long startCommitOffset;
@@ -113,13 +114,17 @@ public final class TopicWriter {
     return topic;
   }
 
+  Durability durability() {
+    return durability;
+  }
+
   /**
    * Appends one entry.
    *
    * @return its offset
    */
   public long append(byte[] payload) {
-    long offset = topic.endOffset();
+    long offset = nextOffset();
     begin(offset, false);
     try {
       if (fits(payload.length)) {
@@ -147,7 +152,7 @@ public final class TopicWriter {
    * @return the offset of the first entry; the batch occupies consecutive offsets
    */
   public long appendBatch(List<byte[]> payloads) {
-    long first = topic.endOffset();
+    long first = nextOffset();
     begin(first, true);
     int n = payloads.size();
     try {
@@ -177,7 +182,7 @@ public final class TopicWriter {
     if (payloads.size() == 1) {
       return append(payloads.get(0));
     }
-    long first = topic.endOffset();
+    long first = nextOffset();
     begin(first, true);
     int n = payloads.size();
     try {
@@ -194,6 +199,95 @@ public final class TopicWriter {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Entries a pipelined group ({@link #writeEach}) wrote to {@code files}, readable up to
+   * {@code endPos}/{@code endOffset} of {@code block} once they are forced ({@link #publish}).
+   */
+  record Written(Block block, long endPos, long endOffset, long first, List<DataFile> files) {}
+
+  /** The last group written by {@link #writeEach} and not yet published, or null. */
+  private Written unpublished;
+
+  /** @return the offset the next entry gets: after what was written, published or not */
+  private long nextOffset() {
+    Written w = unpublished;
+    return w != null ? w.endOffset() : topic.endOffset();
+  }
+
+  /**
+   * @return true if {@code payloads} go to the current block whole (a group that needs no
+   *     new block, so {@link #writeEach} may write it)
+   */
+  boolean fitsWhole(List<byte[]> payloads) {
+    if (block == null) {
+      return false;
+    }
+    long size = 0;
+    for (int i = 0; i < payloads.size(); i++) {
+      size += EntryFormat.frameSize(payloads.get(i).length);
+    }
+    return size <= block.length() - writePos;
+  }
+
+  /**
+   * SyncEach, pipelined ({@link AppendGroup}): writes independent entries into the current
+   * block (the caller checked {@link #fitsWhole}), neither forcing nor publishing them; the
+   * caller forces {@link Written#files} and then calls {@link #publish}, or
+   * {@link #forceFailed}. Only {@code writeEach}, {@code publish} and {@code forceFailed}
+   * may run while a group is unpublished. A failed write rolls back this group only: an
+   * earlier unpublished group stays written (the rollback's seal keeps it and is forced).
+   */
+  Written writeEach(List<byte[]> payloads) {
+    long first = nextOffset();
+    begin(first, true);
+    try {
+      for (int i = 0; i < payloads.size(); i++) {
+        frame(payloads.get(i), 0);
+      }
+      if (!s.allocated.isEmpty()) {
+        throw new IllegalStateException("a pipelined group needed a new block");
+      }
+      queueStaged();
+      writeQueued();
+      unpublished = new Written(block, writePos, writeOffset, first, List.copyOf(s.written));
+      return unpublished;
+    } catch (InternalError e) {
+      throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
+    } catch (IOException e) {
+      throw rollback("append to topic '" + topic.name() + "'", e);
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * Publishes a group written by {@link #writeEach} once a force that started after its
+   * write has completed (so its entries are on stable storage); a later group published
+   * first covers it (forces complete in order), and then this does nothing.
+   */
+  void publish(Written w) {
+    if (w.endOffset() > topic.endOffset()) {
+      w.block().setEnd(w.endPos(), w.endOffset());
+      topic.publish(w.endOffset());
+    }
+    if (unpublished == w) {
+      unpublished = null;
+    }
+  }
+
+  /**
+   * A group written by {@link #writeEach} could not be forced: the instance is poisoned (the
+   * kernel may have dropped its pages, and earlier ones); nothing of it is published.
+   *
+   * @return the error for the group's callers
+   */
+  RuntimeException forceFailed(Written w, IOException failure) {
+    if (unpublished == w) {
+      unpublished = null;
+    }
+    return health.poison("append to topic '" + topic.name() + "'", failure);
   }
 
   /**
@@ -243,6 +337,10 @@ public final class TopicWriter {
   }
 
   private void begin(long offset, boolean batch) {
+    if (unpublished != null && !(batch && durability.syncEach())) {
+      throw new IllegalStateException(
+          "a pipelined group is still unpublished"); // AppendGroup's bug
+    }
     s = WriteScratch.acquire();
     s.staging.use(pool);
     writeOffset = offset;
@@ -250,6 +348,7 @@ public final class TopicWriter {
     stamp = topic.stamp();
     startBlock = block;
     startTail = topic.tail();
+    startOffset = offset;
     startWritePos = writePos;
     startCommitPos = commitPos;
     startCommitOffset = commitOffset;
@@ -448,7 +547,8 @@ public final class TopicWriter {
                     .header()
                     .encodeSeal(
                         startWritePos,
-                        startBlock.endOffset(),
+                        startOffset, // not the block's published end: a pipelined group may be
+                        // written and not yet published, and this seal keeps it (see writeEach)
                         startCommitPos,
                         startCommitOffset,
                         startBlock.lastTimestamp()),
