@@ -9,9 +9,7 @@ import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.ForceFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The write path of one topic: assigns offsets, frames entries into staging buffers,
@@ -152,23 +150,7 @@ public final class TopicWriter {
    * @return the offset of the first entry; the batch occupies consecutive offsets
    */
   public long appendBatch(List<byte[]> payloads) {
-    long first = nextOffset();
-    begin(first, true);
-    int n = payloads.size();
-    try {
-      for (int i = 0; i < n; i++) {
-        frame(payloads.get(i), i < n - 1 ? EntryFormat.FLAG_MORE : 0);
-      }
-      writeOut();
-      commit();
-      return first;
-    } catch (InternalError e) {
-      throw rollback("batch append to topic '" + topic.name() + "'", new IOException(e));
-    } catch (IOException e) {
-      throw rollback("batch append to topic '" + topic.name() + "'", e);
-    } finally {
-      end();
-    }
+    return appendMany(payloads, true, "batch append");
   }
 
   /**
@@ -182,20 +164,25 @@ public final class TopicWriter {
     if (payloads.size() == 1) {
       return append(payloads.get(0));
     }
+    return appendMany(payloads, false, "append");
+  }
+
+  /** A batch ({@code batch}: MORE on all but the last) or independent entries, published together. */
+  private long appendMany(List<byte[]> payloads, boolean batch, String what) {
     long first = nextOffset();
     begin(first, true);
     int n = payloads.size();
     try {
       for (int i = 0; i < n; i++) {
-        frame(payloads.get(i), 0);
+        frame(payloads.get(i), batch && i < n - 1 ? EntryFormat.FLAG_MORE : 0);
       }
       writeOut();
       commit();
       return first;
     } catch (InternalError e) {
-      throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
+      throw rollback(what + " to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
-      throw rollback("append to topic '" + topic.name() + "'", e);
+      throw rollback(what + " to topic '" + topic.name() + "'", e);
     } finally {
       end();
     }
@@ -529,37 +516,22 @@ public final class TopicWriter {
       // writes too. No rollback can make that right: poison (reopen recovers from disk).
       return health.poison(what, cause);
     }
-    Set<DataFile> files = new HashSet<>();
     try {
-      for (Block b : s.allocated) {
-        durability.cancelSeal(b);
-        b.file().file().write(b.header().encodeDeadSeal(), b.base() + b.header().sealPosition);
-        b.markDead();
-        files.add(b.file());
-      }
-      if (startBlock != null) {
-        durability.cancelSeal(startBlock);
-        startBlock
-            .file()
-            .file()
-            .write(
-                startBlock
-                    .header()
-                    .encodeSeal(
-                        startWritePos,
-                        startOffset, // not the block's published end: a pipelined group may be
-                        // written and not yet published, and this seal keeps it (see writeEach)
-                        startCommitPos,
-                        startCommitOffset,
-                        startBlock.lastTimestamp()),
-                startBlock.base() + startBlock.header().sealPosition);
-        startBlock.seal();
-        files.add(startBlock.file());
-      }
-      // The seals must be durable before any later append lands after them.
-      for (DataFile f : files) {
-        f.file().force();
-      }
+      RollbackSeals.write(
+          s.allocated,
+          startBlock,
+          startBlock == null
+              ? null
+              : startBlock
+                  .header()
+                  .encodeSeal(
+                      startWritePos,
+                      startOffset, // not the block's published end: a pipelined group may be
+                      // written and not yet published, and this seal keeps it (see writeEach)
+                      startCommitPos,
+                      startCommitOffset,
+                      startBlock.lastTimestamp()),
+          durability);
     } catch (IOException e) {
       e.addSuppressed(cause);
       return health.poison(what + " (and its rollback)", e);
