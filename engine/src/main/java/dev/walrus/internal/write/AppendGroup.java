@@ -82,6 +82,10 @@ public final class AppendGroup {
     Request[] group;
 
     int index;
+
+    /** The caller woke its share already (a leader completing its own group). */
+    boolean woke;
+
     volatile boolean done;
 
     Request(byte[] payload) {
@@ -143,7 +147,9 @@ public final class AppendGroup {
         Thread.currentThread().interrupt();
       }
     }
-    wake(r.group, 2 * r.index + 2); // this caller's share of its group's wake-ups
+    if (!r.woke) {
+      wake(r.group, 2 * r.index + 2); // this caller's share of its group's wake-ups
+    }
     if (r.error != null) {
       throw r.error;
     }
@@ -257,13 +263,22 @@ public final class AppendGroup {
       q.done = true; // publishes the fields above
     }
     wake(all, 0);
+    Thread self = Thread.currentThread();
+    for (int i = 0; i < all.length; i++) {
+      if (all[i].waiter == self) {
+        // The leader's own entry: it wakes its share now, not when it returns (it may lead
+        // several more groups first).
+        all[i].woke = true;
+        wake(all, 2 * i + 2);
+      }
+    }
   }
 
   /** Unparks the callers at {@code from} and {@code from + 1} of a group (not this thread). */
   private static void wake(Request[] group, int from) {
     Thread self = Thread.currentThread();
     for (int i = from; i < from + 2 && i < group.length; i++) {
-      if (group[i].waiter != self) { // the leader wakes its own share when it returns
+      if (group[i].waiter != self) {
         LockSupport.unpark(group[i].waiter);
       }
     }
