@@ -60,8 +60,8 @@ public interface WalrusMetricsListener {
    * A force pass completed: the data files written since the previous one, then the
    * metadata log, were forced to stable storage (the {@code Milliseconds} schedule's
    * periodic force, an explicit {@code sync()}, the final one at close). Passes that found
-   * nothing to force are not reported. Under {@code SyncEach} each append is forced by
-   * the appending threads themselves (one force shared by concurrent appends, group
+   * nothing to force are not reported. Under {@code SyncEach} each append waits for a
+   * force of what it wrote (one force shared by concurrent appends of any topic, group
    * commit), which is not a pass: only {@code sync()} and close report one.
    *
    * @param files the data files forced (0 when only the metadata log was)

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * alone (which no other thread's interrupt or the {@link DescriptorCache} can close). An
  * fsync interrupted half-way would lose its result, and with it perhaps an I/O error the
  * kernel reports only once: it must complete and be reported. The caller waits without
- * being interruptible and keeps its interrupt status. Thread-safe.
+ * being interruptible and keeps its interrupt status. A {@link ForceThread} (which ignores
+ * interrupts) runs them itself, without the hand-off. Thread-safe.
  */
 final class Fsyncs {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -62,8 +63,15 @@ final class Fsyncs {
         });
   }
 
-  /** Runs {@code a} on an fsync thread and waits for it, uninterruptibly. */
+  /**
+   * Runs {@code a} on an fsync thread and waits for it, uninterruptibly; on a
+   * {@link ForceThread} (which no interrupt reaches) it runs at once, on that thread.
+   */
   static void run(Action a) throws IOException {
+    if (ForceThread.current()) {
+      a.run(); // nothing can interrupt it here: no hand-off needed
+      return;
+    }
     Future<?> f =
         POOL.submit(
             () -> {

@@ -1,5 +1,6 @@
 package dev.walrus.internal.write;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,6 +17,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * caller its offset or the group's error, and wakes them. The others (followers) park
  * until their entry is done, or until the lock is free and their entry still queued (then
  * they lead). With one caller this is one append, as before.
+ *
+ * <p>Under SyncEach a leader pipelines: a group that fits the current block is written
+ * ({@link TopicWriter#writeEach}), its force requested, and while that force runs the next
+ * group is written and its force requested; only then does the leader wait for the first
+ * force, publish that group and complete its callers. A leader goes on for up to
+ * {@value #MAX_ROUNDS} groups after its own entry is done while entries keep coming (each
+ * change of leader would leave the disk idle for one force), and finishes every group
+ * before it releases the lock: no other holder of the lock ever sees an unpublished group.
  *
  * <p>What completion means is unchanged: a caller returns only when its entry is on
  * stable storage. The entries of a group are independent entries (no batch flag), written
@@ -43,6 +52,16 @@ public final class AppendGroup {
   /** Entries in the last group (read and written under the lock). */
   private int previousGroup;
 
+  /** Most groups a leader writes after its own entry is done. */
+  private static final int MAX_ROUNDS = 8;
+
+  /** A pipelined group: written, its force requested by the leader, not yet published. */
+  private record Inflight(
+      List<Request> group, TopicWriter.Written written, GroupForce.Request force) {}
+
+  /** The pipelined group of the leader holding the lock, or null (under the lock). */
+  private Inflight inflight;
+
   /** What the leader runs under the lock before writing a group of {@code n} entries. */
   @FunctionalInterface
   public interface Check {
@@ -58,6 +77,15 @@ public final class AppendGroup {
     final Thread waiter = Thread.currentThread();
     long offset;
     RuntimeException error;
+
+    /** The group that completed this request, and its place in it (for the wake-ups). */
+    Request[] group;
+
+    int index;
+
+    /** The caller woke its share already (a leader completing its own group). */
+    boolean woke;
+
     volatile boolean done;
 
     Request(byte[] payload) {
@@ -90,12 +118,19 @@ public final class AppendGroup {
       while (!r.done) {
         if (lock.tryLock()) {
           try {
-            while (!r.done) {
+            int rounds = 0;
+            // Once our entry is done, lead on while entries keep coming (a few groups more):
+            // each handover to a new leader would leave the disk idle for one force.
+            while (!r.done || (inflight != null && !queue.isEmpty() && rounds++ < MAX_ROUNDS)) {
               lead(check);
             }
           } finally {
-            lock.unlock();
-            unlocked();
+            try {
+              finishInflight(); // nothing unpublished outlives a leader's hold of the lock
+            } finally {
+              lock.unlock();
+              unlocked();
+            }
           }
         } else {
           // Woken when our entry is done, or (by whoever unlocks, see unlocked()) to lead.
@@ -111,6 +146,9 @@ public final class AppendGroup {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (!r.woke) {
+      wake(r.group, 2 * r.index + 2); // this caller's share of its group's wake-ups
     }
     if (r.error != null) {
       throw r.error;
@@ -129,9 +167,16 @@ public final class AppendGroup {
     }
   }
 
-  /** Writes one group of queued entries (the lock is held) and wakes their callers. */
+  /**
+   * Writes one group of queued entries (the lock is held). Under SyncEach, when the group
+   * fits the current block, it is pipelined: written, its force requested, and then the
+   * previous group (whose force ran meanwhile) is finished; otherwise it is written, forced
+   * and published at once. Wakes the callers of every group it finishes.
+   */
   private void lead(Check check) {
-    GroupFill.await(queued::get, previousGroup);
+    if (inflight == null) {
+      GroupFill.await(queued::get, previousGroup); // pipelined, the running force is the wait
+    }
     List<Request> group = new ArrayList<>();
     List<byte[]> payloads = new ArrayList<>();
     long bytes = 0;
@@ -146,6 +191,7 @@ public final class AppendGroup {
       bytes += q.payload.length;
     }
     if (group.isEmpty()) {
+      finishInflight();
       return;
     }
     previousGroup = group.size();
@@ -153,6 +199,20 @@ public final class AppendGroup {
     long first = 0;
     try {
       check.check(group.size());
+      Durability durability = writer.durability();
+      if (durability.syncEach() && writer.fitsWhole(payloads)) {
+        TopicWriter.Written w = writer.writeEach(payloads);
+        GroupForce.Request force;
+        try {
+          force = durability.submitForce(w.files());
+        } catch (IOException e) {
+          throw writer.forceFailed(w, e);
+        }
+        finishInflight();
+        inflight = new Inflight(group, w, force);
+        return;
+      }
+      finishInflight(); // a write that is forced and published at once comes after it
       first = writer.appendEach(payloads);
     } catch (RuntimeException e) {
       error = e;
@@ -164,15 +224,62 @@ public final class AppendGroup {
     complete(group, first, error);
   }
 
+  /**
+   * Finishes the pipelined group, if any: waits for its force (requested after its write),
+   * publishes it, and completes its callers; a failed force poisons and fails them.
+   * Crash safety: a caller is told its offset only here, after a force that started after
+   * its entry was written returned successfully, and readers see the entry only then.
+   */
+  private void finishInflight() {
+    Inflight in = inflight;
+    if (in == null) {
+      return;
+    }
+    inflight = null;
+    RuntimeException error = null;
+    try {
+      writer.durability().awaitForce(in.force);
+      writer.publish(in.written);
+    } catch (IOException e) {
+      error = writer.forceFailed(in.written, e);
+    }
+    complete(in.group, in.written.first(), error);
+  }
+
+  /**
+   * Completes a group and starts its wake-ups, which its callers share (a binary tree: the
+   * leader wakes the first two, the caller at index {@code i} wakes those at {@code 2i + 2}
+   * and {@code 2i + 3} once it sees its entry done), so the leader pays two unparks, not
+   * one per caller, before it lets go of the lock.
+   */
   private static void complete(List<Request> group, long first, RuntimeException error) {
-    Thread self = Thread.currentThread();
-    for (int i = 0; i < group.size(); i++) {
-      Request q = group.get(i);
+    Request[] all = group.toArray(new Request[0]);
+    for (int i = 0; i < all.length; i++) {
+      Request q = all[i];
       q.offset = first + i;
       q.error = error;
-      q.done = true;
-      if (q.waiter != self) {
-        LockSupport.unpark(q.waiter);
+      q.group = all;
+      q.index = i;
+      q.done = true; // publishes the fields above
+    }
+    wake(all, 0);
+    Thread self = Thread.currentThread();
+    for (int i = 0; i < all.length; i++) {
+      if (all[i].waiter == self) {
+        // The leader's own entry: it wakes its share now, not when it returns (it may lead
+        // several more groups first).
+        all[i].woke = true;
+        wake(all, 2 * i + 2);
+      }
+    }
+  }
+
+  /** Unparks the callers at {@code from} and {@code from + 1} of a group (not this thread). */
+  private static void wake(Request[] group, int from) {
+    Thread self = Thread.currentThread();
+    for (int i = from; i < from + 2 && i < group.length; i++) {
+      if (group[i].waiter != self) {
+        LockSupport.unpark(group[i].waiter);
       }
     }
   }

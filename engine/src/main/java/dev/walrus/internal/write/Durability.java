@@ -92,13 +92,35 @@ public final class Durability {
 
   /**
    * SyncEach: returns once the given data files (which the caller wrote) are forced by a
-   * force that started after this call; concurrent callers share forces ({@link GroupForce}).
+   * force that started after this call; concurrent callers share forces, run back to back on
+   * one force thread that no interrupt reaches ({@link GroupForce}).
    *
    * @param written the files the caller wrote entries or block headers to
    * @throws dev.walrus.internal.storage.ForceFailedException if the force failed (poison)
    */
   public void forceWritten(List<DataFile> written) throws IOException {
     group.force(written); // not a force pass: not reported to metrics listeners
+  }
+
+  /**
+   * SyncEach, pipelined: queues a force of {@code written} and returns at once; the caller
+   * {@link #awaitForce awaits} it on the same thread (meanwhile it may write more).
+   *
+   * @param written the files the caller wrote entries to
+   * @return the request to await
+   * @throws dev.walrus.internal.storage.ForceFailedException if an earlier force failed
+   */
+  GroupForce.Request submitForce(List<DataFile> written) throws IOException {
+    return group.submit(written);
+  }
+
+  /**
+   * Returns once the force of a {@link #submitForce submitted} request has completed.
+   *
+   * @throws dev.walrus.internal.storage.ForceFailedException if that force failed
+   */
+  void awaitForce(GroupForce.Request request) throws IOException {
+    group.await(request);
   }
 
   /** Starts the periodic force for the Milliseconds schedule. */

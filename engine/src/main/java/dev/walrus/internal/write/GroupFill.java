@@ -3,7 +3,8 @@ package dev.walrus.internal.write;
 import java.util.function.IntSupplier;
 
 /**
- * How a group-commit leader lets its group fill before it writes or forces: callers woken
+ * How a group-commit leader ({@link AppendGroup}) lets its first group fill before it writes
+ * it (later groups of its hold need no wait: the running force is the wait): callers woken
  * by the previous group's completion need a moment (a scheduler wake-up each) to come back
  * with their next entry, and a leader that started at once would take only the first few,
  * leaving the rest for the next force (groups alternate between small and large, halving

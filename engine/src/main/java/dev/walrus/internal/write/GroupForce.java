@@ -2,56 +2,86 @@ package dev.walrus.internal.write;
 
 import dev.walrus.internal.core.DataFile;
 import dev.walrus.internal.storage.ForceFailedException;
+import dev.walrus.internal.storage.ForceThread;
 import dev.walrus.internal.storage.StorageBackend;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Group commit of the SyncEach forces, across topics (leader/follower): a writer that has
- * written bytes to some data files asks for a force of those files that starts after its
- * writes; while one force runs, the files asked for meanwhile are collected, and when it
- * completes the first waiter forces all of them at once for everyone collected (one
- * {@link StorageBackend#forceAll}: one {@code fdatasync} per file, or one io_uring
- * submission). Every caller returns only after a force that started after its call
- * completed, so its bytes are on stable storage.
+ * Group commit of the SyncEach forces, across topics, pipelined: a writer that has written
+ * bytes to some data files queues a request for a force of those files and parks; one force
+ * thread (a {@link ForceThread}, which no interrupt reaches) takes every request queued,
+ * forces the union of their files at once (one {@link StorageBackend#forceAll}: one
+ * {@code fdatasync} per file, however many topics and writers wrote to it, or one io_uring
+ * submission), completes those requests and at once takes the next ones, which queued while
+ * it forced. So one force covers every request queued before it started, the next starts
+ * as soon as it ends, and the disk never waits for the writers' wake-ups. Every caller
+ * returns only after a force that started after its request was queued (so after its
+ * writes) has completed: its bytes are on stable storage.
+ *
+ * <p>Waking a force's callers costs one unpark each, shared among them: the force thread
+ * wakes the first, and each caller, once it sees its request done, wakes the next two of
+ * its force (a binary tree), so the force thread goes back to the disk after one unpark.
  *
  * <p>A failed force fails every caller of that force, and every later one (the instance is
  * poisoned: the kernel may have dropped the dirty pages, a retry could report success for
  * lost bytes), with a {@link ForceFailedException}. Waiting is not interruptible: an
  * interrupt is kept for the caller, never lost, never turned into a failure (the force
- * itself runs where no interrupt reaches it). Thread-safe.
+ * itself runs where no interrupt reaches it). The force thread is started on demand and
+ * ends after {@value #IDLE_SECONDS} s without requests. Thread-safe.
  */
 final class GroupForce {
+  /** An idle force thread ends after this long. */
+  static final long IDLE_SECONDS = 5;
+
+  private static final int NONE = 0;
+  private static final int RUNNING = 1;
+  private static final int PARKED = 2;
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
   private final StorageBackend backend;
-  private final Object lock = new Object();
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
 
-  /** Files asked for since the running force started: the next force's. */
-  private final Set<DataFile> collecting = new LinkedHashSet<>();
+  /** The force thread: none, running (it will look at the queue again), or parked. */
+  private final AtomicInteger state = new AtomicInteger(NONE);
 
-  /** The force that collects now; it starts when the running one completes. */
-  private long collectingRound = 1;
-
-  /** The last force that completed. */
-  private long completedRound;
-
-  private boolean forcing;
-
-  /** Callers in the collecting round (written under the monitor, read while filling). */
-  private volatile int joined;
-
-  /** Callers the last force served. */
-  private int previousRound;
+  private volatile Thread forcer;
 
   /** The first failure; every later caller fails with it. */
-  private ForceFailedException failure;
+  private volatile ForceFailedException failure;
 
-  private long failedRound;
+  /** One caller's request: its files; completed by the force that covered them. */
+  static final class Request {
+    final DataFile[] files;
+    final Thread waiter = Thread.currentThread();
+
+    /** The requests of the force that completed this one, and this one's place in them. */
+    Request[] group;
+
+    int index;
+    ForceFailedException error;
+    volatile boolean done;
+
+    Request(List<DataFile> files) {
+      this.files = files.toArray(new DataFile[0]);
+    }
+
+    Path path() {
+      return files.length > 0 ? files[0].file().path() : Path.of(".");
+    }
+  }
 
   GroupForce(StorageBackend backend) {
     this.backend = backend;
@@ -64,68 +94,161 @@ final class GroupForce {
    * @throws ForceFailedException if that force failed, or an earlier one did
    */
   void force(List<DataFile> files) throws ForceFailedException {
+    await(submit(files));
+  }
+
+  /**
+   * Queues a request for a force of {@code files} and returns at once; {@link #await} it.
+   *
+   * @param files the data files the caller wrote (and wants on stable storage)
+   * @return the request, to await on the same thread
+   * @throws ForceFailedException if an earlier force failed
+   */
+  Request submit(List<DataFile> files) throws ForceFailedException {
+    ForceFailedException failed = failure;
+    if (failed != null) {
+      throw failed;
+    }
+    Request r = new Request(files);
+    queue.add(r);
+    signal();
+    return r;
+  }
+
+  /**
+   * Returns once the force that took {@code r} has completed.
+   *
+   * @param r a request this thread submitted
+   * @throws ForceFailedException if that force failed, or an earlier one did
+   */
+  void await(Request r) throws ForceFailedException {
     boolean interrupted = false;
-    long round;
-    List<DataFile> mine = null;
-    try {
-      synchronized (lock) {
-        if (failure != null) {
-          throw failure;
-        }
-        collecting.addAll(files);
-        joined++;
-        round = collectingRound;
-        for (; ; ) {
-          if (completedRound >= round) {
-            if (failure != null && round >= failedRound) {
-              throw failure;
-            }
-            return; // a follower: the leader forced our files
-          }
-          if (!forcing) {
-            forcing = true; // the leader of the collecting round
-            break;
-          }
-          try {
-            lock.wait();
-          } catch (InterruptedException e) {
-            interrupted = true; // kept for the caller; the force must complete first
-          }
-        }
+    while (!r.done) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true; // kept for the caller; the force must complete first
       }
-      ForceFailedException failed = null;
-      try {
-        GroupFill.await(() -> joined, previousRound); // outside the monitor: others join
-        synchronized (lock) {
-          mine = new ArrayList<>(collecting);
-          collecting.clear();
-          previousRound = joined;
-          joined = 0;
-          collectingRound = round + 1;
-        }
-        failed = forceAll(mine);
-      } finally {
-        synchronized (lock) {
-          forcing = false;
-          completedRound = round;
-          if (failed != null && failure == null) {
-            failure = failed;
-            failedRound = round;
-          }
-          lock.notifyAll();
-        }
+    }
+    wakeNext(r);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (r.error != null) {
+      throw r.error;
+    }
+  }
+
+  /** @return requests queued and not yet taken by a force (tests) */
+  int queued() {
+    return queue.size();
+  }
+
+  /** Makes sure the force thread will see the queue: starts it, unparks it, or trusts it. */
+  private void signal() {
+    for (; ; ) {
+      int s = state.get();
+      if (s == RUNNING) {
+        return; // it looks at the queue again before it parks
       }
-      if (failed != null) {
-        throw failed;
+      if (s == PARKED && state.compareAndSet(PARKED, RUNNING)) {
+        LockSupport.unpark(forcer);
+        return;
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (s == NONE && state.compareAndSet(NONE, RUNNING)) {
+        ForceThread.start("walrus-force-" + THREADS.incrementAndGet(), this::run);
+        return;
       }
     }
   }
 
+  /** Wakes the two requests after {@code r} in its force's binary tree of wake-ups. */
+  private static void wakeNext(Request r) {
+    Request[] g = r.group;
+    int child = 2 * r.index + 1;
+    for (int i = child; i < child + 2 && i < g.length; i++) {
+      LockSupport.unpark(g[i].waiter);
+    }
+  }
+
+  /** The force thread's loop. */
+  private void run() {
+    forcer = Thread.currentThread(); // before it can be PARKED, so before anyone unparks it
+    List<Request> taken = new ArrayList<>();
+    for (; ; ) {
+      Request q;
+      while ((q = queue.poll()) != null) {
+        taken.add(q);
+      }
+      if (!taken.isEmpty()) {
+        try {
+          forceAndComplete(taken);
+        } catch (RuntimeException | Error e) {
+          // Never leave a caller parked for ever: fail what this force took (poison).
+          ForceFailedException f = new ForceFailedException(taken.get(0).path(), e);
+          failure = failure == null ? f : failure;
+          complete(taken.toArray(new Request[0]), failure); // the thread goes on
+        }
+        taken.clear();
+        continue;
+      }
+      state.set(PARKED);
+      if (!queue.isEmpty()) {
+        state.compareAndSet(PARKED, RUNNING); // a caller may have set RUNNING already
+        continue;
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+      while (state.get() == PARKED) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          if (state.compareAndSet(PARKED, NONE)) {
+            return; // idle: the next caller starts a new thread
+          }
+          break; // a caller just set RUNNING
+        }
+        LockSupport.parkNanos(this, left);
+      }
+    }
+  }
+
+  /** Forces the union of the requests' files, then completes the requests. */
+  private void forceAndComplete(List<Request> taken) {
+    Set<DataFile> files = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Request r : taken) {
+      Collections.addAll(files, r.files);
+    }
+    ForceFailedException failed = failure;
+    if (failed == null) {
+      // Crash safety: every request taken here was queued after its caller's writes had
+      // returned, so this force starts after those writes, and an fdatasync covers every
+      // byte written to the file before it started (through any descriptor). Only its
+      // successful return lets the callers acknowledge; a failure fails them all and
+      // poisons (no retry: the kernel may have dropped the dirty pages).
+      failed = forceAll(new ArrayList<>(files));
+      if (failed != null) {
+        failure = failed; // before any caller of this force is completed
+      }
+    }
+    complete(taken.toArray(new Request[0]), failed);
+  }
+
+  /** Completes a force's requests with its outcome and starts their wake-ups. */
+  private static void complete(Request[] group, ForceFailedException failed) {
+    for (int i = 0; i < group.length; i++) {
+      if (group[i].done) {
+        continue; // completed before an unexpected failure (see run)
+      }
+      group[i].group = group;
+      group[i].index = i;
+      group[i].error = failed;
+      group[i].done = true; // publishes group, index and error
+    }
+    LockSupport.unpark(group[0].waiter); // it wakes the next ones (wakeNext)
+  }
+
   private ForceFailedException forceAll(List<DataFile> files) {
+    if (files.isEmpty()) {
+      return null;
+    }
     List<StorageFile> live = new ArrayList<>(files.size());
     for (DataFile f : files) {
       if (!f.isDeleted()) {

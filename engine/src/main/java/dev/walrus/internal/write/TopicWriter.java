@@ -9,9 +9,7 @@ import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.storage.ForceFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The write path of one topic: assigns offsets, frames entries into staging buffers,
@@ -83,6 +81,7 @@ public final class TopicWriter {
   private Block startBlock;
 
   private Block startTail;
+  private long startOffset;
   private long startWritePos;
   private long startCommitPos;
   private long startCommitOffset;
@@ -113,13 +112,17 @@ public final class TopicWriter {
     return topic;
   }
 
+  Durability durability() {
+    return durability;
+  }
+
   /**
    * Appends one entry.
    *
    * @return its offset
    */
   public long append(byte[] payload) {
-    long offset = topic.endOffset();
+    long offset = nextOffset();
     begin(offset, false);
     try {
       if (fits(payload.length)) {
@@ -147,23 +150,7 @@ public final class TopicWriter {
    * @return the offset of the first entry; the batch occupies consecutive offsets
    */
   public long appendBatch(List<byte[]> payloads) {
-    long first = topic.endOffset();
-    begin(first, true);
-    int n = payloads.size();
-    try {
-      for (int i = 0; i < n; i++) {
-        frame(payloads.get(i), i < n - 1 ? EntryFormat.FLAG_MORE : 0);
-      }
-      writeOut();
-      commit();
-      return first;
-    } catch (InternalError e) {
-      throw rollback("batch append to topic '" + topic.name() + "'", new IOException(e));
-    } catch (IOException e) {
-      throw rollback("batch append to topic '" + topic.name() + "'", e);
-    } finally {
-      end();
-    }
+    return appendMany(payloads, true, "batch append");
   }
 
   /**
@@ -177,16 +164,82 @@ public final class TopicWriter {
     if (payloads.size() == 1) {
       return append(payloads.get(0));
     }
-    long first = topic.endOffset();
+    return appendMany(payloads, false, "append");
+  }
+
+  /** A batch ({@code batch}: MORE on all but the last) or independent entries, published together. */
+  private long appendMany(List<byte[]> payloads, boolean batch, String what) {
+    long first = nextOffset();
     begin(first, true);
     int n = payloads.size();
     try {
       for (int i = 0; i < n; i++) {
-        frame(payloads.get(i), 0);
+        frame(payloads.get(i), batch && i < n - 1 ? EntryFormat.FLAG_MORE : 0);
       }
       writeOut();
       commit();
       return first;
+    } catch (InternalError e) {
+      throw rollback(what + " to topic '" + topic.name() + "'", new IOException(e));
+    } catch (IOException e) {
+      throw rollback(what + " to topic '" + topic.name() + "'", e);
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * Entries a pipelined group ({@link #writeEach}) wrote to {@code files}, readable up to
+   * {@code endPos}/{@code endOffset} of {@code block} once they are forced ({@link #publish}).
+   */
+  record Written(Block block, long endPos, long endOffset, long first, List<DataFile> files) {}
+
+  /** The last group written by {@link #writeEach} and not yet published, or null. */
+  private Written unpublished;
+
+  /** @return the offset the next entry gets: after what was written, published or not */
+  private long nextOffset() {
+    Written w = unpublished;
+    return w != null ? w.endOffset() : topic.endOffset();
+  }
+
+  /**
+   * @return true if {@code payloads} go to the current block whole (a group that needs no
+   *     new block, so {@link #writeEach} may write it)
+   */
+  boolean fitsWhole(List<byte[]> payloads) {
+    if (block == null) {
+      return false;
+    }
+    long size = 0;
+    for (int i = 0; i < payloads.size(); i++) {
+      size += EntryFormat.frameSize(payloads.get(i).length);
+    }
+    return size <= block.length() - writePos;
+  }
+
+  /**
+   * SyncEach, pipelined ({@link AppendGroup}): writes independent entries into the current
+   * block (the caller checked {@link #fitsWhole}), neither forcing nor publishing them; the
+   * caller forces {@link Written#files} and then calls {@link #publish}, or
+   * {@link #forceFailed}. Only {@code writeEach}, {@code publish} and {@code forceFailed}
+   * may run while a group is unpublished. A failed write rolls back this group only: an
+   * earlier unpublished group stays written (the rollback's seal keeps it and is forced).
+   */
+  Written writeEach(List<byte[]> payloads) {
+    long first = nextOffset();
+    begin(first, true);
+    try {
+      for (int i = 0; i < payloads.size(); i++) {
+        frame(payloads.get(i), 0);
+      }
+      if (!s.allocated.isEmpty()) {
+        throw new IllegalStateException("a pipelined group needed a new block");
+      }
+      queueStaged();
+      writeQueued();
+      unpublished = new Written(block, writePos, writeOffset, first, List.copyOf(s.written));
+      return unpublished;
     } catch (InternalError e) {
       throw rollback("append to topic '" + topic.name() + "'", new IOException(e));
     } catch (IOException e) {
@@ -194,6 +247,34 @@ public final class TopicWriter {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Publishes a group written by {@link #writeEach} once a force that started after its
+   * write has completed (so its entries are on stable storage); a later group published
+   * first covers it (forces complete in order), and then this does nothing.
+   */
+  void publish(Written w) {
+    if (w.endOffset() > topic.endOffset()) {
+      w.block().setEnd(w.endPos(), w.endOffset());
+      topic.publish(w.endOffset());
+    }
+    if (unpublished == w) {
+      unpublished = null;
+    }
+  }
+
+  /**
+   * A group written by {@link #writeEach} could not be forced: the instance is poisoned (the
+   * kernel may have dropped its pages, and earlier ones); nothing of it is published.
+   *
+   * @return the error for the group's callers
+   */
+  RuntimeException forceFailed(Written w, IOException failure) {
+    if (unpublished == w) {
+      unpublished = null;
+    }
+    return health.poison("append to topic '" + topic.name() + "'", failure);
   }
 
   /**
@@ -243,6 +324,10 @@ public final class TopicWriter {
   }
 
   private void begin(long offset, boolean batch) {
+    if (unpublished != null && !(batch && durability.syncEach())) {
+      throw new IllegalStateException(
+          "a pipelined group is still unpublished"); // AppendGroup's bug
+    }
     s = WriteScratch.acquire();
     s.staging.use(pool);
     writeOffset = offset;
@@ -250,6 +335,7 @@ public final class TopicWriter {
     stamp = topic.stamp();
     startBlock = block;
     startTail = topic.tail();
+    startOffset = offset;
     startWritePos = writePos;
     startCommitPos = commitPos;
     startCommitOffset = commitOffset;
@@ -341,10 +427,12 @@ public final class TopicWriter {
     try {
       for (int r = 0; r < staging.runCount(); r++) {
         StagingBuffers.FileRun run = staging.run(r);
-        if (deferring) {
+        if (deferring && (run.buffers().size() > 1 || !durability.syncEach())) {
           run.file().file().writeBatch(run.buffers(), run.positions()); // io_uring, where available
         } else {
-          // A single append: one positional write is the floor; a ring round trip is not.
+          // A single append, or (SyncEach) a group or batch in one buffer: one positional
+          // write. Under SyncEach the write is on every group commit's critical path (the
+          // next force waits for it), and a ring round trip costs two thread wake-ups.
           for (int i = 0; i < run.buffers().size(); i++) {
             run.file().file().write(run.buffers().get(i), run.positions()[i]);
           }
@@ -428,36 +516,22 @@ public final class TopicWriter {
       // writes too. No rollback can make that right: poison (reopen recovers from disk).
       return health.poison(what, cause);
     }
-    Set<DataFile> files = new HashSet<>();
     try {
-      for (Block b : s.allocated) {
-        durability.cancelSeal(b);
-        b.file().file().write(b.header().encodeDeadSeal(), b.base() + b.header().sealPosition);
-        b.markDead();
-        files.add(b.file());
-      }
-      if (startBlock != null) {
-        durability.cancelSeal(startBlock);
-        startBlock
-            .file()
-            .file()
-            .write(
-                startBlock
-                    .header()
-                    .encodeSeal(
-                        startWritePos,
-                        startBlock.endOffset(),
-                        startCommitPos,
-                        startCommitOffset,
-                        startBlock.lastTimestamp()),
-                startBlock.base() + startBlock.header().sealPosition);
-        startBlock.seal();
-        files.add(startBlock.file());
-      }
-      // The seals must be durable before any later append lands after them.
-      for (DataFile f : files) {
-        f.file().force();
-      }
+      RollbackSeals.write(
+          s.allocated,
+          startBlock,
+          startBlock == null
+              ? null
+              : startBlock
+                  .header()
+                  .encodeSeal(
+                      startWritePos,
+                      startOffset, // not the block's published end: a pipelined group may be
+                      // written and not yet published, and this seal keeps it (see writeEach)
+                      startCommitPos,
+                      startCommitOffset,
+                      startBlock.lastTimestamp()),
+          durability);
     } catch (IOException e) {
       e.addSuppressed(cause);
       return health.poison(what + " (and its rollback)", e);

@@ -4,6 +4,7 @@ import dev.walrus.Backend;
 import dev.walrus.BackendInfo;
 import dev.walrus.internal.storage.DescriptorCache;
 import dev.walrus.internal.storage.FileChannelBackend;
+import dev.walrus.internal.storage.ForceThread;
 import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.ForwardingStorageFile;
 import dev.walrus.internal.storage.StorageFile;
@@ -69,9 +70,21 @@ public final class IoUringBackend extends ForwardingBackend {
    * Fsyncs the files' ring descriptors with one submission per group of at most half the
    * descriptor bound (a descriptor in use cannot be closed, so a group larger than the
    * bound would open more than it). Every file is attempted; the first failure is thrown.
+   * One file on a {@link ForceThread} (the SyncEach group commit's) is forced on that thread
+   * with one {@code fdatasync}: no interrupt reaches it there, and a ring round trip (a
+   * wake-up of the ring's thread and one of the caller) would only add latency.
    */
   @Override
   public void forceAll(List<StorageFile> files) throws IOException {
+    if (files.size() == 1 && ForceThread.current()) {
+      StorageFile f = files.get(0);
+      if (f instanceof UringFile) {
+        ((UringFile) f).forceOnThisThread();
+      } else {
+        f.force();
+      }
+      return;
+    }
     List<StorageFile> others = new ArrayList<>();
     List<UringFile> uring = new ArrayList<>();
     for (StorageFile f : files) {
@@ -254,6 +267,11 @@ public final class IoUringBackend extends ForwardingBackend {
       } finally {
         exit();
       }
+    }
+
+    /** Forces through the positional channel's own descriptor, on a {@link ForceThread}. */
+    void forceOnThisThread() throws IOException {
+      delegate.force();
     }
 
     @Override
