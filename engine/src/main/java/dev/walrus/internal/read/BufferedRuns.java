@@ -62,25 +62,25 @@ public final class BufferedRuns {
 
   /**
    * Copies the run's entries into {@code out} and moves {@code p} past them. The window
-   * holds the file bytes [{@code lo}, {@code hi}) of {@code p}'s block's file, the byte at
-   * absolute position {@code abs} at index {@code abs - shift} of {@code w}.
+   * is {@code win} (see {@link ReadWindow}), holding bytes of {@code p}'s block's file.
    *
    * @return how many entries were added
    */
   int copy(
       Topic topic,
       ReadPosition p,
-      ByteBuffer w,
-      ByteBuffer view,
-      long lo,
-      long hi,
-      long shift,
+      ReadWindow win,
       int room,
       long bytes,
       long maxBytes,
       List<Entry> out) {
     reset();
     Block b = p.block;
+    ByteBuffer w = win.buf;
+    ByteBuffer view = win.view;
+    long lo = win.lo;
+    long hi = win.hi;
+    long shift = win.shift;
     long end = topic.endOffset();
     long limit = b.endPos();
     int hs = b.entryHeaderSize();
@@ -99,19 +99,14 @@ public final class BufferedRuns {
         break;
       }
       int at = (int) (abs - shift);
-      int len = EntryFormat.payloadLength(w, at);
-      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
-      if (len < 0 || pos + frame > limit || abs + frame > hi) {
-        break; // past the block or the window, or damaged: next() decides
+      long frame = verifiedFrame(w, view, at, pos, abs, limit, hi, hs, next, id, crc);
+      if (frame < 0) {
+        break; // past the block or the window, or damaged: next() decides and reports
       }
+      int len = EntryFormat.payloadLength(w, at);
       if (!(first && n == 0) && bytes + added + len > maxBytes) {
         full = true;
         break;
-      }
-      if (EntryFormat.offset(w, at) != next
-          || EntryFormat.topicId(w, at) != id
-          || !EntryFormat.verify(w, view, at, len, hs, crc)) {
-        break; // next() reports it, with the position it was found at
       }
       byte[] data = new byte[len];
       w.get(at + hs, data);
@@ -135,11 +130,7 @@ public final class BufferedRuns {
   int view(
       Topic topic,
       ReadPosition p,
-      ByteBuffer w,
-      ByteBuffer view,
-      long lo,
-      long hi,
-      long shift,
+      ReadWindow win,
       int room,
       long bytes,
       long maxBytes,
@@ -151,6 +142,11 @@ public final class BufferedRuns {
       long[] timestamps) {
     reset();
     Block b = p.block;
+    ByteBuffer w = win.buf;
+    ByteBuffer view = win.view;
+    long lo = win.lo;
+    long hi = win.hi;
+    long shift = win.shift;
     long end = topic.endOffset();
     long limit = b.endPos();
     int hs = b.entryHeaderSize();
@@ -167,18 +163,13 @@ public final class BufferedRuns {
         break;
       }
       int at = (int) (abs - shift);
-      int len = EntryFormat.payloadLength(w, at);
-      long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
-      if (len < 0 || pos + frame > limit || abs + frame > hi) {
+      long frame = verifiedFrame(w, view, at, pos, abs, limit, hi, hs, next, id, crc);
+      if (frame < 0) {
         break;
       }
+      int len = EntryFormat.payloadLength(w, at);
       if (from + n > 0 && bytes + added + len > maxBytes) {
         full = true;
-        break;
-      }
-      if (EntryFormat.offset(w, at) != next
-          || EntryFormat.topicId(w, at) != id
-          || !EntryFormat.verify(w, view, at, len, hs, crc)) {
         break;
       }
       int i = from + n;
@@ -194,6 +185,41 @@ public final class BufferedRuns {
       framed += frame;
     }
     return finish(p, pos, next, n, added, framed);
+  }
+
+  /**
+   * Checks the entry whose header is at index {@code at} of {@code w} (absolute position
+   * {@code abs}, position {@code pos} in its block): its frame must lie wholly below the
+   * block's end {@code limit} and the window's end {@code hi}, and its checksum, offset
+   * ({@code offset}) and topic id ({@code id}) must match. The one check every fast path
+   * ({@link ChainReader#next} and the runs) applies; anything else goes the full way.
+   *
+   * @param view a view of {@code w}'s memory (same indices), for the checksum
+   * @return the frame's size (header, payload, padding), or -1 if any of that does not hold
+   */
+  static long verifiedFrame(
+      ByteBuffer w,
+      ByteBuffer view,
+      int at,
+      long pos,
+      long abs,
+      long limit,
+      long hi,
+      int hs,
+      long offset,
+      int id,
+      CRC32C crc) {
+    int len = EntryFormat.payloadLength(w, at);
+    long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
+    if (len < 0
+        || pos + frame > limit
+        || abs + frame > hi
+        || EntryFormat.offset(w, at) != offset
+        || EntryFormat.topicId(w, at) != id
+        || !EntryFormat.verify(w, view, at, len, hs, crc)) {
+      return -1;
+    }
+    return frame;
   }
 
   private int finish(ReadPosition p, long pos, long next, int n, long added, long framed) {

@@ -148,18 +148,14 @@ public final class ChainReader {
       long abs = b.base() + pos;
       if (pos < limit && abs >= window.lo && abs + hs <= window.hi) {
         int at = (int) (abs - window.shift);
-        int len = EntryFormat.payloadLength(w, at);
-        long frame = EntryFormat.frameSize(Integer.toUnsignedLong(len), hs);
-        if (len >= 0
-            && pos + frame <= limit
-            && abs + frame <= window.hi
-            && EntryFormat.offset(w, at) == p.nextOffset
-            && EntryFormat.topicId(w, at) == topic.id()
-            && EntryFormat.verify(w, window.view, at, len, hs, crc)) {
+        long frame =
+            BufferedRuns.verifiedFrame(
+                w, window.view, at, pos, abs, limit, window.hi, hs, p.nextOffset, topic.id(), crc);
+        if (frame >= 0) {
           lastBlock = b;
           lastOffset = p.nextOffset;
           lastNextPos = pos + frame;
-          lastLength = len;
+          lastLength = EntryFormat.payloadLength(w, at);
           lastHeaderSize = hs;
           lastTimestamp = EntryFormat.timestamp(w, at, hs);
           lastBuf = w;
@@ -266,19 +262,7 @@ public final class ChainReader {
       runs.reset();
       return 0;
     }
-    int n =
-        runs.copy(
-            topic,
-            p,
-            window.buf,
-            window.view,
-            window.lo,
-            window.hi,
-            window.shift,
-            room,
-            bytes,
-            maxBytes,
-            out);
+    int n = runs.copy(topic, p, window, room, bytes, maxBytes, out);
     afterRun(p, n);
     return n;
   }
@@ -311,11 +295,7 @@ public final class ChainReader {
         runs.view(
             topic,
             p,
-            window.buf,
-            window.view,
-            window.lo,
-            window.hi,
-            window.shift,
+            window,
             room,
             bytes,
             maxBytes,
