@@ -227,6 +227,10 @@ class GroupCommitPipelineTest {
       assertThat(offsets).containsExactly(0L, 1L, 2L);
       assertThat(got.get(1)).isEqualTo(marked('a'));
       assertThat(got.get(2)).isEqualTo(marked('c'));
+      // The rolled-back block's seal counts A (written, not yet published when B failed):
+      // after a restart the topic goes on after C, never handing out A's or C's offset again.
+      assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(3);
+      assertThat(w.appendForTopic("t", marked('d'))).isEqualTo(3);
     }
   }
 }
