@@ -233,4 +233,39 @@ class GroupCommitPipelineTest {
       assertThat(w.appendForTopic("t", marked('d'))).isEqualTo(3);
     }
   }
+
+  @Test
+  void aGroupAcknowledgedAfterTheNextGroupFailedSurvivesARestartWithNothingAfterIt()
+      throws Exception {
+    Hooked h = new Hooked();
+    List<Thread> threads = new ArrayList<>();
+    try (Walrus w = open(h)) {
+      assertThat(w.appendForTopic("t", marked('0'))).isEqualTo(0);
+      h.holdForces = true;
+      h.holdWriteOf = marked('a');
+      h.failWriteOf = marked('b');
+      CompletableFuture<Long> a = appendAsync(w, marked('a'), threads);
+      await(h.writeHeld);
+      CompletableFuture<Long> b = appendAsync(w, marked('b'), threads);
+      Thread bt = threads.get(1);
+      until("B queued behind A's lock", () -> parked(bt));
+      h.releaseWrite.countDown();
+      assertThatThrownBy(() -> b.get(60, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(WriteRolledBackException.class);
+      h.releaseForces.countDown();
+      assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(1); // acknowledged: on stable storage
+    } // no append after the failure: the rolled-back block is the topic's last
+    try (Walrus w = Walrus.builder().dataDir(dir).open()) {
+      List<Long> offsets = new ArrayList<>();
+      byte[] last = null;
+      for (Entry e; (e = w.readNext("t", "check", true).orElse(null)) != null; ) {
+        offsets.add(e.offset());
+        last = e.data();
+      }
+      assertThat(offsets).as("the acknowledged A after a restart").containsExactly(0L, 1L);
+      assertThat(last).isEqualTo(marked('a'));
+      assertThat(w.appendForTopic("t", marked('c'))).isEqualTo(2);
+    }
+  }
 }
