@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -257,12 +259,18 @@ class TailTest extends WalrusFixture {
   }
 
   @Test
-  void manualNeedsAConsumerNameAndModesCannotBeMixed() {
+  void manualNeedsAConsumerNameAndModesCannotBeMixed() throws InterruptedException {
     open();
     StepVerifier.create(rw.tail("t", TailOptions.defaults().checkpointMode(CheckpointMode.MANUAL)))
         .verifyError(InvalidArgumentException.class);
-    Disposable auto = rw.tail("t", TailOptions.forConsumer("c")).subscribe();
+    appendN("t", 0, 1);
+    CountDownLatch joined = new CountDownLatch(1);
+    // A tail joins its consumer group when it starts on its scheduler, after subscribe()
+    // returns: wait for its first entry, so the AUTO tail is surely there before the
+    // MANUAL one comes (else the MANUAL tail may join first and the AUTO one be refused).
+    Disposable auto = rw.tail("t", TailOptions.forConsumer("c")).subscribe(e -> joined.countDown());
     try {
+      assertThat(joined.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       StepVerifier.create(rw.tail("t", manual("c"))).verifyError(InvalidArgumentException.class);
     } finally {
       auto.dispose();
