@@ -191,24 +191,36 @@ class GroupCommitPipelineTest {
     }
   }
 
+  /**
+   * Entry 0, then A (its write held) and B queued behind A's lock; A's group is written
+   * and its force held, A writes B's group, whose write fails and is rolled back.
+   *
+   * @return A's append, not yet acknowledged (its force is held)
+   */
+  private static CompletableFuture<Long> failTheGroupAfterA(Walrus w, Hooked h)
+      throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    assertThat(w.appendForTopic("t", marked('0'))).isEqualTo(0);
+    h.holdForces = true;
+    h.holdWriteOf = marked('a');
+    h.failWriteOf = marked('b');
+    CompletableFuture<Long> a = appendAsync(w, marked('a'), threads);
+    await(h.writeHeld); // A leads; its write is held
+    CompletableFuture<Long> b = appendAsync(w, marked('b'), threads);
+    Thread bt = threads.get(1);
+    until("B queued behind A's lock", () -> parked(bt));
+    h.releaseWrite.countDown(); // A's group is written, its force held; A writes B's group
+    assertThatThrownBy(() -> b.get(60, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(WriteRolledBackException.class);
+    return a;
+  }
+
   @Test
   void aWriteFailingWhileTheGroupBeforeItIsForcedRollsBackOnlyItself() throws Exception {
     Hooked h = new Hooked();
-    List<Thread> threads = new ArrayList<>();
     try (Walrus w = open(h)) {
-      assertThat(w.appendForTopic("t", marked('0'))).isEqualTo(0);
-      h.holdForces = true;
-      h.holdWriteOf = marked('a');
-      h.failWriteOf = marked('b');
-      CompletableFuture<Long> a = appendAsync(w, marked('a'), threads);
-      await(h.writeHeld); // A leads; its write is held
-      CompletableFuture<Long> b = appendAsync(w, marked('b'), threads);
-      Thread bt = threads.get(1);
-      until("B queued behind A's lock", () -> parked(bt));
-      h.releaseWrite.countDown(); // A's group is written, its force held; A writes B's group
-      assertThatThrownBy(() -> b.get(60, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(WriteRolledBackException.class);
+      CompletableFuture<Long> a = failTheGroupAfterA(w, h);
       assertThat(a).isNotDone(); // its force is still held
       h.releaseForces.countDown();
       assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(1);
@@ -227,8 +239,7 @@ class GroupCommitPipelineTest {
       assertThat(offsets).containsExactly(0L, 1L, 2L);
       assertThat(got.get(1)).isEqualTo(marked('a'));
       assertThat(got.get(2)).isEqualTo(marked('c'));
-      // The rolled-back block's seal counts A (written, not yet published when B failed):
-      // after a restart the topic goes on after C, never handing out A's or C's offset again.
+      // After a restart the topic goes on after C, never handing out A's or C's offset again.
       assertThat(w.stats("t").orElseThrow().nextOffset()).isEqualTo(3);
       assertThat(w.appendForTopic("t", marked('d'))).isEqualTo(3);
     }
@@ -238,21 +249,8 @@ class GroupCommitPipelineTest {
   void aGroupAcknowledgedAfterTheNextGroupFailedSurvivesARestartWithNothingAfterIt()
       throws Exception {
     Hooked h = new Hooked();
-    List<Thread> threads = new ArrayList<>();
     try (Walrus w = open(h)) {
-      assertThat(w.appendForTopic("t", marked('0'))).isEqualTo(0);
-      h.holdForces = true;
-      h.holdWriteOf = marked('a');
-      h.failWriteOf = marked('b');
-      CompletableFuture<Long> a = appendAsync(w, marked('a'), threads);
-      await(h.writeHeld);
-      CompletableFuture<Long> b = appendAsync(w, marked('b'), threads);
-      Thread bt = threads.get(1);
-      until("B queued behind A's lock", () -> parked(bt));
-      h.releaseWrite.countDown();
-      assertThatThrownBy(() -> b.get(60, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(WriteRolledBackException.class);
+      CompletableFuture<Long> a = failTheGroupAfterA(w, h);
       h.releaseForces.countDown();
       assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(1); // acknowledged: on stable storage
     } // no append after the failure: the rolled-back block is the topic's last

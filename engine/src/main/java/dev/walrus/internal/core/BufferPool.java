@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link #tryKeep}, given back with {@link #unkeep}): what readers keep between reads is
  * bounded by {@value #MAX_KEPT} read-ahead buffers per process, whatever the number of
  * readers, and each reader gives its permit back once it stops reading (see
- * {@code ChainReader}). Thread-safe.
+ * {@code ReadWindow} in the read package). Thread-safe.
  */
 public final class BufferPool {
   /** Smallest buffer handed out. */

@@ -67,18 +67,11 @@ public final class ChainReader {
   }
 
   /**
-   * Ends a read operation: gives the buffers back to the pool. Views and entries found
-   * before are invalid from here on (an {@link Entry} is a copy and stays valid); the next
-   * read borrows again, getting this reader's read-ahead bytes back if no one took them.
-   */
-  public void release() {
-    release(false);
-  }
-
-  /**
-   * Ends a read operation, keeping the read-ahead buffer until the next read if
-   * {@code mayKeep}, the read left unread bytes in it and a keep permit is available (see
-   * {@link ReadWindow}); else as {@link #release()}.
+   * Ends a read operation: gives the buffers back to the pool, except that the read-ahead
+   * buffer is kept until the next read if {@code mayKeep}, the read left unread bytes in it
+   * and a keep permit is available (see {@link ReadWindow}). Views found before are invalid
+   * from here on (an {@link Entry} is a copy and stays valid); the next read borrows again,
+   * getting this reader's read-ahead bytes back if no one took them.
    *
    * @return true if this reader started keeping its buffer with this call (its owner must
    *     then call {@link #sweep} periodically until it returns true)
