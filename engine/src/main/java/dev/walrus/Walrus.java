@@ -8,6 +8,8 @@ import dev.walrus.internal.core.EngineConfig;
 import dev.walrus.internal.core.Health;
 import dev.walrus.internal.core.OffsetLimit;
 import dev.walrus.internal.engine.Engine;
+import dev.walrus.internal.engine.EngineReads;
+import dev.walrus.internal.engine.EngineWrites;
 import dev.walrus.internal.format.EntryFormat;
 import dev.walrus.internal.format.Names;
 import dev.walrus.internal.format.NamespaceKeys;
@@ -162,9 +164,13 @@ public final class Walrus implements AutoCloseable {
   private static volatile Backend processBackend;
 
   private final Engine engine;
+  private final EngineWrites writes;
+  private final EngineReads reads;
 
   private Walrus(Engine engine) {
     this.engine = engine;
+    this.writes = engine.writes();
+    this.reads = engine.reads();
   }
 
   // ------------------------------------------------------------------ factories
@@ -304,7 +310,7 @@ public final class Walrus implements AutoCloseable {
    * @throws WalrusClosedException if the instance is closed
    */
   public long appendForTopic(String topic, byte[] data) {
-    return engine.append(topic, data);
+    return writes.append(topic, data);
   }
 
   /**
@@ -330,7 +336,7 @@ public final class Walrus implements AutoCloseable {
    * @throws WalrusClosedException if the instance is closed
    */
   public long batchAppendForTopic(String topic, List<byte[]> entries) {
-    return engine.appendBatch(topic, entries);
+    return writes.appendBatch(topic, entries);
   }
 
   // ------------------------------------------------------------------ reads
@@ -349,7 +355,7 @@ public final class Walrus implements AutoCloseable {
    *     is then poisoned; after a reopen the cursor is at its old or its new position)
    */
   public Optional<Entry> readNext(String topic, boolean checkpoint) {
-    return Optional.ofNullable(engine.readNext(topic, Engine.SHARED, checkpoint));
+    return Optional.ofNullable(reads.readNext(topic, Engine.SHARED, checkpoint));
   }
 
   /**
@@ -364,7 +370,7 @@ public final class Walrus implements AutoCloseable {
    * @return the entry, or empty if there is nothing to read
    */
   public Optional<Entry> readNext(String topic, String consumer, boolean checkpoint) {
-    return Optional.ofNullable(engine.readNext(topic, named(consumer), checkpoint));
+    return Optional.ofNullable(reads.readNext(topic, named(consumer), checkpoint));
   }
 
   /**
@@ -389,7 +395,7 @@ public final class Walrus implements AutoCloseable {
    *     {@code sharedCursor(false)}
    */
   public List<Entry> batchReadForTopic(String topic, long maxBytes, boolean checkpoint) {
-    return engine.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
+    return reads.batchRead(topic, Engine.SHARED, maxBytes, checkpoint);
   }
 
   /**
@@ -405,7 +411,7 @@ public final class Walrus implements AutoCloseable {
    */
   public List<Entry> batchReadForTopic(
       String topic, String consumer, long maxBytes, boolean checkpoint) {
-    return engine.batchRead(topic, named(consumer), maxBytes, checkpoint);
+    return reads.batchRead(topic, named(consumer), maxBytes, checkpoint);
   }
 
   /**
@@ -436,7 +442,7 @@ public final class Walrus implements AutoCloseable {
    *     is then poisoned; the handler is not called)
    */
   public boolean readNext(String topic, String consumer, boolean checkpoint, EntryHandler handler) {
-    return engine.readNext(topic, named(consumer), checkpoint, handler);
+    return reads.readNext(topic, named(consumer), checkpoint, handler);
   }
 
   /**
@@ -470,7 +476,7 @@ public final class Walrus implements AutoCloseable {
    */
   public int batchRead(
       String topic, String consumer, long maxBytes, boolean checkpoint, EntryHandler handler) {
-    return engine.batchRead(topic, named(consumer), maxBytes, checkpoint, handler);
+    return reads.batchRead(topic, named(consumer), maxBytes, checkpoint, handler);
   }
 
   /**
@@ -492,7 +498,7 @@ public final class Walrus implements AutoCloseable {
    * @throws FatalIOException if writing the cursor fails (the instance is then poisoned)
    */
   public void checkpoint(String topic, String consumer, long nextOffset) {
-    engine.checkpoint(topic, named(consumer), nextOffset);
+    reads.checkpoint(topic, named(consumer), nextOffset);
   }
 
   /**
@@ -505,7 +511,7 @@ public final class Walrus implements AutoCloseable {
    *     {@code sharedCursor(false)}
    */
   public void checkpoint(String topic, long nextOffset) {
-    engine.checkpoint(topic, Engine.SHARED, nextOffset);
+    reads.checkpoint(topic, Engine.SHARED, nextOffset);
   }
 
   /**
@@ -516,7 +522,7 @@ public final class Walrus implements AutoCloseable {
    *     creates no cursor
    */
   public long position(String topic, String consumer) {
-    return engine.position(topic, named(consumer));
+    return reads.position(topic, named(consumer));
   }
 
   /**
@@ -532,7 +538,7 @@ public final class Walrus implements AutoCloseable {
    *     {@code sharedCursor(false)}
    */
   public long position(String topic) {
-    return engine.position(topic, Engine.SHARED);
+    return reads.position(topic, Engine.SHARED);
   }
 
   /**
@@ -543,7 +549,7 @@ public final class Walrus implements AutoCloseable {
    * @return true if it existed
    */
   public boolean removeConsumer(String topic, String consumer) {
-    return engine.removeConsumer(topic, named(consumer));
+    return reads.removeConsumer(topic, named(consumer));
   }
 
   private static String named(String consumer) {
@@ -564,7 +570,7 @@ public final class Walrus implements AutoCloseable {
    * @return a handle whose {@code close()} removes the listener
    */
   public AutoCloseable addAppendListener(String topic, AppendListener listener) {
-    return engine.addListener(topic, listener);
+    return writes.addListener(topic, listener);
   }
 
   /**
