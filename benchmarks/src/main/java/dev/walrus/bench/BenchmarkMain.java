@@ -55,7 +55,7 @@ public final class BenchmarkMain {
       List.of(
           "EngineAppendBench|PeerAppendBench|PwriteCeilingBench",
           "BatchAppendBench|PeerBatchAppendBench",
-          "ReadBench|PeerReadBench",
+          "ReadBench|PeerReadBench|ChecksumBench",
           "TailLatencyBench|PeerTailLatencyBench",
           "ReactiveAppendBench|VertxBusBench",
           "DurableProducersBench");

@@ -136,6 +136,12 @@ public final class ComparisonTable {
     }
     rows.add(
         rate(
+            "checksum of one 100 B entry (CRC32C, what each read verifies)",
+            r.score("ChecksumBench.verifyEntry"),
+            Double.NaN,
+            "reference: the peer verifies nothing"));
+    rows.add(
+        rate(
             "peer tailer, in place (no copy)",
             r.score("PeerReadBench.readNextInPlace"),
             Double.NaN,
