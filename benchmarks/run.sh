@@ -6,7 +6,7 @@
 # benchmarks/results/<profile>/.
 #
 #   benchmarks/run.sh            # short profile, about 5 minutes on 2 cores
-#   benchmarks/run.sh --long     # publishable profile, about 25 minutes on 2 cores
+#   benchmarks/run.sh --long     # publishable profile, about 40 minutes on 2 cores
 #
 # Other arguments go to dev.walrus.bench.BenchmarkMain: --include REGEX (a subset of cases),
 # --no-memory (skip the probe), --data DIR (where benchmark data goes; default <tmp>/walrus-bench).
