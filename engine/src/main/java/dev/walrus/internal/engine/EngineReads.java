@@ -54,11 +54,8 @@ public final class EngineReads {
   public Entry readNext(String topic, String consumer, boolean checkpoint) {
     Cursor c = registered(topic, consumer);
     Topic t = c != null ? c.topic() : existing(topic);
-    if (c == null) { // else the read checks, under the cursor's lock
-      health.check();
-      if (t == null) {
-        return null;
-      }
+    if (absent(c, t)) {
+      return null;
     }
     Entry e = cursors.readNext(t, c, consumer, checkpoint);
     if (e != null && metrics.active()) {
@@ -72,11 +69,8 @@ public final class EngineReads {
     Cursor c = registered(topic, consumer);
     Topic t = c != null ? c.topic() : existing(topic);
     checkBudget(maxBytes);
-    if (c == null) { // else the read checks, under the cursor's lock
-      health.check();
-      if (t == null) {
-        return List.of();
-      }
+    if (absent(c, t)) {
+      return List.of();
     }
     List<Entry> read =
         cursors.batchRead(t, c, consumer, maxBytes, Engine.MAX_BATCH_ENTRIES, checkpoint);
@@ -95,11 +89,8 @@ public final class EngineReads {
     Cursor c = registered(topic, consumer);
     Topic t = c != null ? c.topic() : existing(topic);
     checkHandler(handler);
-    if (c == null) { // else the read checks, under the cursor's lock
-      health.check();
-      if (t == null) {
-        return false;
-      }
+    if (absent(c, t)) {
+      return false;
     }
     return views.readNext(t, c, consumer, checkpoint, handler);
   }
@@ -111,13 +102,24 @@ public final class EngineReads {
     Topic t = c != null ? c.topic() : existing(topic);
     checkBudget(maxBytes);
     checkHandler(handler);
-    if (c == null) { // else the read checks, under the cursor's lock
-      health.check();
-      if (t == null) {
-        return 0;
-      }
+    if (absent(c, t)) {
+      return 0;
     }
     return views.batchRead(t, c, consumer, maxBytes, Engine.MAX_BATCH_ENTRIES, checkpoint, handler);
+  }
+
+  /**
+   * For a read without a registered cursor ({@code c} null): checks the instance's health
+   * (a read with one checks it under the cursor's lock).
+   *
+   * @return true if there is no topic {@code t} to read
+   */
+  private boolean absent(Cursor c, Topic t) {
+    if (c != null) {
+      return false;
+    }
+    health.check();
+    return t == null;
   }
 
   /**
@@ -170,13 +172,22 @@ public final class EngineReads {
     }
   }
 
-  /** Moves a consumer so its next read returns {@code next}; persisted at once. */
-  public void checkpoint(String topic, String consumer, long next) {
+  /**
+   * Validates a position call's names and the instance's health.
+   *
+   * @return the topic, or null if it does not exist
+   */
+  private Topic knownOrNull(String topic, String consumer) {
     Names.topic(topic);
     checkConsumer(consumer);
     checkShared(topic, consumer);
     health.check();
-    Topic t = topics.get(topic);
+    return topics.get(topic);
+  }
+
+  /** Moves a consumer so its next read returns {@code next}; persisted at once. */
+  public void checkpoint(String topic, String consumer, long next) {
+    Topic t = knownOrNull(topic, consumer);
     if (t == null) {
       if (next == 0) {
         // A consumer registered before the topic's first entry: its cursor at 0 must hold
@@ -200,11 +211,7 @@ public final class EngineReads {
 
   /** @return the offset a consumer reads next */
   public long position(String topic, String consumer) {
-    Names.topic(topic);
-    checkConsumer(consumer);
-    checkShared(topic, consumer);
-    health.check();
-    Topic t = topics.get(topic);
+    Topic t = knownOrNull(topic, consumer);
     if (t == null) {
       return 0;
     }
