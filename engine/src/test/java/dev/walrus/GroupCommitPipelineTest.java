@@ -3,12 +3,17 @@ package dev.walrus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.walrus.internal.format.BlockHeader;
+import dev.walrus.internal.format.BlockSeal;
 import dev.walrus.internal.storage.FileChannelBackend;
 import dev.walrus.internal.storage.ForwardingBackend;
 import dev.walrus.internal.storage.ForwardingStorageFile;
 import dev.walrus.internal.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,5 +271,57 @@ class GroupCommitPipelineTest {
       assertThat(last).isEqualTo(marked('a'));
       assertThat(w.appendForTopic("t", marked('c'))).isEqualTo(2);
     }
+  }
+
+  /**
+   * The rollback's seal of the block the failed write started in must cover the group
+   * written before it and still being forced (A): A is acknowledged once that force
+   * returns, and recovery trusts a valid seal over a scan. Read from the file while the
+   * instance is open, before anything else could seal the block again.
+   */
+  @Test
+  void theRollbackSealCoversTheGroupStillBeingForced() throws Exception {
+    Hooked h = new Hooked();
+    try (Walrus w = open(h)) {
+      CompletableFuture<Long> a = failTheGroupAfterA(w, h);
+      h.releaseForces.countDown();
+      assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(1);
+      List<BlockSeal> seals = sealsOfTopic("t");
+      assertThat(seals).as("one live block, sealed by the rollback").hasSize(1);
+      BlockSeal seal = seals.get(0);
+      assertThat(seal).as("a valid seal (an inconsistent one is ignored and scanned)").isNotNull();
+      assertThat(seal.ends().endOffset()).as("its entries end after A").isEqualTo(2);
+      assertThat(seal.ends().commitOffset()).as("committed through A").isEqualTo(2);
+    }
+  }
+
+  /** @return the seal of every block of {@code topic} not sealed dead (null: no valid seal) */
+  private List<BlockSeal> sealsOfTopic(String topic) throws IOException {
+    List<BlockSeal> seals = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().startsWith("wal-")).sorted().toList();
+    }
+    assertThat(files).as("data files in %s", dir).isNotEmpty();
+    for (Path f : files) {
+      try (FileChannel ch = FileChannel.open(f)) {
+        long pos = 0;
+        while (pos < ch.size()) {
+          ByteBuffer b = ByteBuffer.allocate(BlockHeader.MAX_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+          ch.read(b, pos);
+          b.flip();
+          BlockHeader hd = BlockHeader.decode(b);
+          if (hd == null) {
+            break;
+          }
+          BlockSeal seal = hd.decodeSeal(b);
+          if (hd.topic.equals(topic) && (seal == null || !seal.dead())) {
+            seals.add(seal);
+          }
+          pos += hd.length;
+        }
+      }
+    }
+    return seals;
   }
 }
