@@ -81,6 +81,10 @@ public class WalrusAutoConfiguration {
     }
     long blockSize = required("block-size", p.getBlockSize()).toBytes();
     check("block-size", p.getBlockSize(), () -> b.blockSize(blockSize));
+    if (p.getFirstBlockSize() != null) {
+      long first = p.getFirstBlockSize().toBytes();
+      check("first-block-size", p.getFirstBlockSize(), () -> b.firstBlockSize(first));
+    }
     check("blocks-per-file", p.getBlocksPerFile(), () -> b.blocksPerFile(p.getBlocksPerFile()));
     long maxEntry = required("max-entry-bytes", p.getMaxEntryBytes()).toBytes();
     check(

@@ -80,6 +80,13 @@ public class WalrusProperties {
   /** The block size: a multiple of 4 KB, from 4 KB to 1 GB. */
   private DataSize blockSize = DataSize.ofMegabytes(10);
 
+  /**
+   * The length of each topic's first block: a multiple of 512 B, from 512 B to 1 GB. Each
+   * next block of a topic is twice the previous one, up to block-size; a value of at least
+   * block-size gives every block the block size. Unset: 512 B.
+   */
+  private DataSize firstBlockSize;
+
   /** Blocks per data file, at least 1. */
   private int blocksPerFile = 100;
 
@@ -195,6 +202,19 @@ public class WalrusProperties {
   /** @param blockSize the block size, a multiple of 4 KB from 4 KB to 1 GB */
   public void setBlockSize(DataSize blockSize) {
     this.blockSize = blockSize;
+  }
+
+  /** @return the length of each topic's first block, or null for the engine's 512 B */
+  public DataSize getFirstBlockSize() {
+    return firstBlockSize;
+  }
+
+  /**
+   * @param firstBlockSize the length of each topic's first block, a multiple of 512 B from
+   *     512 B to 1 GB
+   */
+  public void setFirstBlockSize(DataSize firstBlockSize) {
+    this.firstBlockSize = firstBlockSize;
   }
 
   /** @return blocks per data file */

@@ -35,6 +35,7 @@ class ConfigurationMetadataTest {
             "backend",
             "io-uring",
             "block-size",
+            "first-block-size",
             "blocks-per-file",
             "max-entry-bytes",
             "shared-cursor",

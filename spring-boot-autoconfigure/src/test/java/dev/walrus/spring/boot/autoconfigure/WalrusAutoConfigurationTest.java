@@ -14,7 +14,9 @@ import dev.walrus.reactive.ReactiveWalrus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,37 @@ class WalrusAutoConfigurationTest {
               // data files are blocks-per-file blocks of block-size bytes
               assertThat(fileSizes(w.directory())).contains(3L * 8192);
             });
+  }
+
+  @Test
+  void theFirstBlockSizeReachesTheEngine() {
+    // Four topics, one entry each, in data files of three 8 KB blocks: with 512-byte first
+    // blocks they share the first file; with 8 KB first blocks (a whole block each) they
+    // cannot.
+    Map<String, Long> dataFiles = new HashMap<>();
+    for (String size : List.of("512B", "8KB")) {
+      runner()
+          .withPropertyValues(
+              "walrus.namespace=first-" + size,
+              "walrus.block-size=8KB",
+              "walrus.blocks-per-file=3",
+              "walrus.first-block-size=" + size)
+          .run(
+              ctx -> {
+                assertThat(ctx).hasNotFailed();
+                Walrus w = ctx.getBean(Walrus.class);
+                for (String t : List.of("a", "b", "c", "d")) {
+                  w.appendForTopic(t, new byte[100]);
+                }
+                try (Stream<Path> files = Files.list(w.directory())) {
+                  dataFiles.put(
+                      size,
+                      files.filter(f -> f.getFileName().toString().startsWith("wal-")).count());
+                }
+              });
+    }
+    assertThat(dataFiles.get("512B")).as("data files with 512-byte first blocks").isEqualTo(1);
+    assertThat(dataFiles.get("8KB")).as("data files with 8 KB first blocks").isGreaterThan(1);
   }
 
   @Test
@@ -198,6 +231,8 @@ class WalrusAutoConfigurationTest {
             new String[] {"walrus.block-size=1000B", "walrus.block-size=1000B"},
             new String[] {"walrus.block-size=2GB", "walrus.block-size=2147483648B"},
             new String[] {"walrus.blocks-per-file=0", "walrus.blocks-per-file=0"},
+            new String[] {"walrus.first-block-size=1000B", "walrus.first-block-size=1000B"},
+            new String[] {"walrus.first-block-size=2GB", "walrus.first-block-size=2147483648B"},
             new String[] {"walrus.max-entry-bytes=2GB", "walrus.max-entry-bytes=2147483648B"},
             new String[] {"walrus.fsync-interval=0ms", "walrus.fsync-interval=PT0S"},
             new String[] {"walrus.retention=-1h", "walrus.retention=PT-1H"},
