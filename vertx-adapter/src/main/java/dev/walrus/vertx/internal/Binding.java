@@ -15,6 +15,8 @@ import dev.walrus.vertx.FailureCodes;
 import dev.walrus.vertx.Operation;
 import dev.walrus.vertx.WalrusBinding;
 import dev.walrus.vertx.WalrusHeaders;
+import io.vertx.core.Closeable;
+import io.vertx.core.Completable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +25,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -57,6 +60,14 @@ public final class Binding implements WalrusBinding {
   private volatile Future<Void> unbound;
   private long sweepTimer = -1; // ctx-confined
 
+  /**
+   * Unbinds when the context closes: the verticle that bound is undeployed, or Vert.x is
+   * closed. Vert.x then drops the addresses and the sweep timer by itself, but not the
+   * sessions' tails: without this they would stay subscribed, no lease sweep would end
+   * them, and the entries they had been sent would never come again to another tail.
+   */
+  private final Closeable closeHook = this::contextClosed;
+
   private Binding(Vertx vertx, Context ctx, ReactiveWalrus rw, BindOptions options) {
     this.vertx = vertx;
     this.ctx = ctx;
@@ -79,6 +90,9 @@ public final class Binding implements WalrusBinding {
   public static Future<WalrusBinding> start(
       Vertx vertx, Context ctx, ReactiveWalrus rw, BindOptions options) {
     Binding b = new Binding(vertx, ctx, rw, options);
+    if (ctx instanceof ContextInternal) {
+      ((ContextInternal) ctx).addCloseHook(b.closeHook);
+    }
     Promise<WalrusBinding> p = Promise.promise();
     ctx.runOnContext(
         v -> {
@@ -292,10 +306,13 @@ public final class Binding implements WalrusBinding {
   // ------------------------------------------------------------ tails
 
   private Future<Void> openTail(String topic, Message<Object> msg) {
+    // A bad name fails the request itself (400), before any reply or session: a
+    // requester is never told it is subscribed to a topic that cannot exist.
+    TopicNames.checkTopic(topic);
     JsonObject req = Requests.json(msg);
-    String consumer = req.getString("consumer");
-    String replyTo = req.getString("replyTo");
-    long credits = req.getLong("credits", 0L);
+    String consumer = Fields.text(req, "consumer");
+    String replyTo = Fields.text(req, "replyTo");
+    long credits = Fields.number(req, "credits", 0L);
     if (consumer == null || replyTo == null || credits < 0) {
       throw new InvalidArgumentException("tail expects {consumer, replyTo, start?, credits >= 0}");
     }
@@ -398,10 +415,22 @@ public final class Binding implements WalrusBinding {
 
   // ------------------------------------------------------------ unbind
 
+  /** The context's close hook ({@link #closeHook}): unbinds, then lets the close go on. */
+  private void contextClosed(Completable<Void> done) {
+    unbind(false).onComplete(done);
+  }
+
   @Override
-  public synchronized Future<Void> unbind() {
+  public Future<Void> unbind() {
+    return unbind(true);
+  }
+
+  private synchronized Future<Void> unbind(boolean dropHook) {
     if (unbound != null) {
       return unbound;
+    }
+    if (dropHook && ctx instanceof ContextInternal) {
+      ((ContextInternal) ctx).removeCloseHook(closeHook);
     }
     Promise<Void> p = Promise.promise();
     unbound = p.future();

@@ -66,8 +66,8 @@ final class Requests {
   /** Reads the next entry; replies with its payload and offset header, or null. */
   Future<Entry> read(String topic, Message<?> msg) {
     JsonObject req = json(msg);
-    String consumer = req.getString("consumer");
-    boolean checkpoint = req.getBoolean("checkpoint", true);
+    String consumer = Fields.text(req, "consumer");
+    boolean checkpoint = Fields.flag(req, "checkpoint", true);
     Mono<Entry> m =
         consumer == null
             ? rw.readNext(topic, checkpoint)
@@ -86,9 +86,9 @@ final class Requests {
   /** Reads a batch; replies with a JsonArray of {offset, data}. */
   Future<List<Entry>> readBatch(String topic, Message<?> msg) {
     JsonObject req = json(msg);
-    String consumer = req.getString("consumer");
-    boolean checkpoint = req.getBoolean("checkpoint", true);
-    long maxBytes = req.getLong("maxBytes", DEFAULT_MAX_BYTES);
+    String consumer = Fields.text(req, "consumer");
+    boolean checkpoint = Fields.flag(req, "checkpoint", true);
+    long maxBytes = Fields.number(req, "maxBytes", DEFAULT_MAX_BYTES);
     Mono<List<Entry>> m =
         consumer == null
             ? rw.batchRead(topic, maxBytes, checkpoint)
@@ -111,8 +111,8 @@ final class Requests {
   /** Checkpoints {@code {consumer, nextOffset}}; replies with null once persisted. */
   Future<Void> checkpoint(String topic, Message<?> msg) {
     JsonObject req = json(msg);
-    String consumer = req.getString("consumer");
-    Long next = req.getLong("nextOffset");
+    String consumer = Fields.text(req, "consumer");
+    Long next = Fields.number(req, "nextOffset");
     if (consumer == null || next == null) {
       throw new InvalidArgumentException("checkpoint expects {consumer, nextOffset}");
     }
@@ -137,7 +137,7 @@ final class Requests {
   /** Gets, sets or clears the topic's retention; replies with the effective configuration. */
   Future<TopicConfig> topicConfig(String topic, Message<?> msg) {
     JsonObject req = json(msg);
-    String op = req.getString("op", "get");
+    String op = Fields.text(req, "op", "get");
     Mono<TopicConfig> m;
     switch (op) {
       case "get":

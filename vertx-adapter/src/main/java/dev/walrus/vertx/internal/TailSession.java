@@ -171,7 +171,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
     String op;
     try {
       body = Requests.json(msg);
-      op = body.getString("op", "ping");
+      op = Fields.text(body, "op", "ping");
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
       return;
@@ -184,7 +184,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
       switch (op) {
         case "credit":
           {
-            Long n = body.getLong("n");
+            Long n = Fields.number(body, "n");
             if (n == null || n <= 0) {
               Failures.reply(msg, FailureCodes.BAD_REQUEST, "credit needs n > 0, got " + n);
               return;
@@ -224,7 +224,7 @@ final class TailSession extends BaseSubscriber<ReceivedEntry> {
   }
 
   private static long offset(Message<?> msg, JsonObject body) {
-    Long o = body.getLong("offset");
+    Long o = Fields.number(body, "offset");
     if (o == null) {
       throw new InvalidArgumentException("control message needs an offset");
     }
