@@ -150,7 +150,8 @@ class HostileInputAuditTest extends AuditFixture {
     assertThat(new String(wal.readNext("t", false).orElseThrow().data())).isEqualTo("a");
   }
 
-  @Test // explicit JSON nulls for optional fields are malformed bodies (422), not internal errors
+  @Test // explicit JSON nulls, and numbers for names, are malformed bodies (422), not 500s or
+  // conversions
   void explicitNullFieldsAreBadRequestsNotInternalErrors(Vertx vertx) throws Exception {
     WalrusBinding b = bind(vertx, BindOptions.defaults().exposeTopics("t"));
     wal.appendForTopic("t", bytes("a"));
@@ -159,6 +160,7 @@ class HostileInputAuditTest extends AuditFixture {
         List.of(
             new Object[] {Operation.READ, new JsonObject().putNull("checkpoint")},
             new Object[] {Operation.READ_BATCH, new JsonObject().putNull("maxBytes")},
+            new Object[] {Operation.READ, new JsonObject().put("consumer", 5)},
             new Object[] {
               Operation.TAIL,
               new JsonObject().put("consumer", "c").put("replyTo", "x").putNull("credits")
@@ -181,6 +183,7 @@ class HostileInputAuditTest extends AuditFixture {
     assertThat(b.activeTails()).isZero();
     assertThat(new String(wal.readNext("t", false).orElseThrow().data())).isEqualTo("a");
     assertThat(wrong.toString()).as("requests not answered with 422").isEmpty();
+    assertThat(wal.stats("t").orElseThrow().unread()).doesNotContainKey("5");
   }
 
   @Test // wrongly typed fields are 422 and change nothing
