@@ -221,12 +221,16 @@ public final class ReactiveWalrus implements AutoCloseable {
    * <p>Cancelling skips payloads whose write has not started; those in the write under
    * way are written, and their offsets are not emitted.
    *
+   * <p>Closing this instance ({@link #close(Duration)}) ends the Flux as a source error
+   * would, with {@link dev.walrus.WalrusClosedException}: the source is cancelled, what it
+   * sent before is written (and {@code close} waits for that), nothing it sends after is.
+   *
    * @param topic the topic
    * @param entries the payloads
    * @return a Flux of offsets, one per payload
    */
   public Flux<Long> appendAll(String topic, Publisher<byte[]> entries) {
-    return new AppendAllFlux(entries, () -> appender(topic), appendAllWindow);
+    return new AppendAllFlux(entries, () -> appender(topic), life, appendAllWindow);
   }
 
   private TopicAppender appender(String topic) {
@@ -499,8 +503,10 @@ public final class ReactiveWalrus implements AutoCloseable {
 
   /**
    * Stops accepting work (new subscriptions fail with
-   * {@link dev.walrus.WalrusClosedException}), completes every live tail after
-   * checkpointing MANUAL tails' acknowledged progress, and waits until queued appends are
+   * {@link dev.walrus.WalrusClosedException}; an {@link #appendAll} in flight ends with
+   * it, after writing what its source had sent), completes every live tail after
+   * checkpointing MANUAL tails' acknowledged progress (also what tails that had already
+   * ended acknowledged after they ended), and waits until queued appends are
    * written and reads in flight (also those of cancelled Monos, which finish or put their
    * entries back) are over. Blocks the calling thread (do not call it on a non-blocking thread). Does
    * not close the engine. Idempotent.
@@ -509,7 +515,9 @@ public final class ReactiveWalrus implements AutoCloseable {
    * @return true if all work finished within the timeout
    */
   public boolean close(Duration timeout) {
-    return life.close(timeout);
+    boolean done = life.close(timeout);
+    groups.checkpointDeparted(); // late acknowledgments of MANUAL tails that had ended
+    return done;
   }
 
   // ------------------------------------------------------------------ builder

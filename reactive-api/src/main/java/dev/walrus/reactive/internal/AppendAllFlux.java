@@ -1,6 +1,7 @@
 package dev.walrus.reactive.internal;
 
 import dev.walrus.InvalidArgumentException;
+import dev.walrus.WalrusClosedException;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,12 @@ import reactor.util.context.Context;
  *   <li>Cancel: the source is cancelled and payloads whose write has not started are
  *       skipped; those already being written (at most one coalesced write) are written
  *       but their offsets are not emitted (the subscriber has gone).</li>
+ *   <li>The {@code ReactiveWalrus} is closed ({@link Lifecycle.Stoppable#stop}): as a
+ *       source error, {@link WalrusClosedException}. The source is cancelled, every payload
+ *       received before is written (closing waits for that), nothing received after is,
+ *       and the Flux fails once their offsets are emitted. The flux counts as live work
+ *       of the instance from its subscription until its source is stopped and every
+ *       payload it took has its outcome.</li>
  * </ul>
  * The subscriber's {@code Context} is visible to the source.
  *
@@ -52,17 +59,21 @@ import reactor.util.context.Context;
 public final class AppendAllFlux extends Flux<Long> implements Scannable {
   private final Publisher<byte[]> source;
   private final Supplier<TopicAppender> appender;
+  private final Lifecycle life;
   private final int window;
 
   /**
    * @param source the payloads
    * @param appender resolves (at subscription) the topic's appender; may throw to fail
    *     the subscription (bad topic, closed)
+   * @param life the owner's lifecycle: closing it stops the flux
    * @param window the most payloads requested but not yet emitted
    */
-  public AppendAllFlux(Publisher<byte[]> source, Supplier<TopicAppender> appender, int window) {
+  public AppendAllFlux(
+      Publisher<byte[]> source, Supplier<TopicAppender> appender, Lifecycle life, int window) {
     this.source = source;
     this.appender = appender;
+    this.life = life;
     this.window = window;
   }
 
@@ -93,17 +104,22 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
       Operators.error(actual, e);
       return;
     }
-    Flux.from(source).subscribe(new Main(actual, a, window));
+    Flux.from(source).subscribe(new Main(actual, a, life, window));
   }
 
   /** The subscriber to the source and the subscription handed to the downstream. */
   static final class Main
-      implements CoreSubscriber<byte[]>, Subscription, Scannable, PendingAppend.Completion {
+      implements CoreSubscriber<byte[]>,
+          Subscription,
+          Scannable,
+          PendingAppend.Completion,
+          Lifecycle.Stoppable {
     private static final AtomicLongFieldUpdater<Main> REQUESTED =
         AtomicLongFieldUpdater.newUpdater(Main.class, "requested");
 
     private final CoreSubscriber<? super Long> actual;
     private final TopicAppender appender;
+    private final Lifecycle life;
     private final int window;
     private final Queue<Long> results;
     private volatile long requested;
@@ -127,9 +143,10 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
     private long emitted;
     private long requestedUpstream;
 
-    Main(CoreSubscriber<? super Long> actual, TopicAppender appender, int window) {
+    Main(CoreSubscriber<? super Long> actual, TopicAppender appender, Lifecycle life, int window) {
       this.actual = actual;
       this.appender = appender;
+      this.life = life;
       this.window = window;
       this.results = Queues.<Long>unbounded(Math.min(window, 256)).get();
     }
@@ -176,24 +193,50 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
     public void onSubscribe(Subscription s) {
       if (Operators.validate(upstream, s)) {
         upstream = s;
+        // Live work from here (so stop() always finds the source's subscription).
+        boolean open = life.register(this);
         actual.onSubscribe(this);
+        if (!open) {
+          stop(); // closed meanwhile: nothing is requested, the flux fails at once
+        }
         drain();
       }
     }
 
     @Override
     public void onNext(byte[] data) {
+      // Counted before the check: stop() sets sourceDone before it looks at inFlight (in
+      // drain), so either it sees this payload in flight and the flux stays live work
+      // until its outcome, or this sees sourceDone and drops it. Nothing is enqueued after
+      // a close that found no work left.
+      inFlight.incrementAndGet();
       if (sourceDone || isCancelled()) {
+        inFlight.decrementAndGet();
         Operators.onNextDropped(data, actual.currentContext());
+        drain();
         return;
       }
       if (data == null) {
+        inFlight.decrementAndGet();
         upstream.cancel();
         sourceFailed(new InvalidArgumentException("appendAll payload must not be null"));
         return;
       }
-      inFlight.incrementAndGet();
       appender.enqueue(PendingAppend.single(data, this));
+    }
+
+    /**
+     * The owner is closing: the source is cancelled and the flux ends as if it had failed
+     * with {@link WalrusClosedException} (what it received before is still written). Never
+     * blocks.
+     */
+    @Override
+    public void stop() {
+      if (sourceDone) {
+        return;
+      }
+      upstream.cancel();
+      sourceFailed(new WalrusClosedException("this ReactiveWalrus was closed"));
     }
 
     @Override
@@ -235,6 +278,8 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
       }
       cancelled = true;
       upstream.cancel();
+      // What is in flight is the appender's work now, which closing waits for by itself.
+      life.deregister(this);
       if (wip.getAndIncrement() == 0) {
         results.clear();
       }
@@ -301,6 +346,11 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
         if (e != 0) {
           emitted += e;
           Operators.produced(REQUESTED, this, e);
+        }
+        if ((sourceDone || writeError != null) && inFlight.get() == 0) {
+          // Nothing more will be written: no longer live work of the instance, even
+          // while the last offsets wait for the subscriber's demand.
+          life.deregister(this);
         }
         // Terminate only once every unit handed to the appender has its outcome (written,
         // failed or skipped) and every written offset was emitted: so the offsets of all

@@ -128,6 +128,12 @@ public final class ConsumerGroup {
               + m
               + " tail");
     }
+    if (idle) {
+      // Tails that left may have acknowledged late (after take(n) ended them): what they
+      // acknowledged is not delivered again, so it is checkpointed before the new tail
+      // starts from the checkpointed position.
+      checkpointDeparted();
+    }
     CursorRef read = m == CheckpointMode.MANUAL ? reader : checkpointed;
     switch (start.kind()) {
       case EARLIEST:
@@ -359,6 +365,17 @@ public final class ConsumerGroup {
    */
   public synchronized void checkpoint(AckState a) {
     if (members.contains(a) || departed.contains(a)) {
+      checkpoint();
+    }
+  }
+
+  /**
+   * Persists what departed MANUAL tails acknowledged after they left, if the group is idle
+   * (a live group's tails checkpoint it themselves): called when a tail joins an idle
+   * group, and when the {@code ReactiveWalrus} closes. Blocking.
+   */
+  public synchronized void checkpointDeparted() {
+    if (members.isEmpty() && !departed.isEmpty()) {
       checkpoint();
     }
   }

@@ -22,6 +22,22 @@ public final class ConsumerGroups {
   }
 
   /**
+   * Persists, for every idle group, what its departed tails acknowledged after they left
+   * ({@link ConsumerGroup#checkpointDeparted}); at close. A group whose checkpoint fails
+   * (the engine closed or poisoned) keeps its position, so those entries come again.
+   * Blocking.
+   */
+  public void checkpointDeparted() {
+    for (ConsumerGroup g : groups.values()) {
+      try {
+        g.checkpointDeparted();
+      } catch (RuntimeException e) {
+        // not persisted: redelivered, as unacknowledged entries are
+      }
+    }
+  }
+
+  /**
    * @param topic the topic
    * @param consumer the consumer name, or null for the shared cursor
    * @return the group, created if needed
