@@ -568,6 +568,7 @@ public final class Walrus implements AutoCloseable {
    * @param topic the topic (need not exist yet)
    * @param listener quick, non-blocking callback
    * @return a handle whose {@code close()} removes the listener
+   * @throws WalrusClosedException if this instance is closed (it would never be told)
    */
   public AutoCloseable addAppendListener(String topic, AppendListener listener) {
     return writes.addListener(topic, listener);
@@ -783,6 +784,13 @@ public final class Walrus implements AutoCloseable {
   /**
    * Persists every cursor, forces all data (in every schedule), releases the namespace.
    * Idempotent. Operations after close throw {@link WalrusClosedException}.
+   *
+   * <p>Calls running on other threads when close starts are not cut off: close first
+   * refuses new calls, then waits for the appends, batches, consuming reads and
+   * checkpoints under way to finish, and only then persists, forces and closes the files.
+   * So a call racing close either completes (its entry acknowledged and covered by the
+   * final force) or throws {@link WalrusClosedException} having changed nothing; it is
+   * never failed by the close ({@link FatalIOException}) and never poisons the instance.
    *
    * @throws FatalIOException if the final fsync fails (the instance is closed all the same;
    *     reopening recovers from what is on disk)

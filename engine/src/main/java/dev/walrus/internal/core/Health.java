@@ -4,6 +4,7 @@ import dev.walrus.FatalIOException;
 import dev.walrus.WalrusClosedException;
 import dev.walrus.WalrusPoisonedException;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,8 +49,20 @@ public final class Health {
 
   /**
    * Poisons the instance and returns the exception to throw to the caller that hit it.
+   *
+   * <p>One failure is not a poisoning: a {@link ClosedChannelException} once the instance
+   * is closed. {@code close()} closes the files after the calls that write have finished
+   * (it waits for them), so what still finds a file closed is a call that only reads or
+   * forces, racing the close: it gets a {@link WalrusClosedException}, as if it had come
+   * a moment later, and the instance is not marked poisoned.
+   *
+   * @throws WalrusClosedException in that case
    */
   public FatalIOException poison(String what, IOException e) {
+    if (closed && e instanceof ClosedChannelException) {
+      throw new WalrusClosedException(
+          "Walrus instance for " + where + " was closed during the " + what, e);
+    }
     if (poison.compareAndSet(null, e)) {
       metrics.poisoned(e);
     }

@@ -393,11 +393,32 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** Waits for the writes under way: takes and releases every topic's write lock. */
+  private void awaitWrites() {
+    for (Topic t : topics.values()) {
+      t.writeLock().lock();
+      t.writeLock().unlock();
+    }
+  }
+
   @Override
   public void close() {
     if (health.isClosed()) {
       return;
     }
+    // Closed first, so every call from here on is refused; then the calls already past
+    // their check are waited for, before anything they write to is forced or closed.
+    // Writes check the instance's health under their topic's write lock, and a write
+    // holds that lock until it is published (under SyncEach: forced; AppendGroup finishes
+    // its pipelined group before it lets go): taking and releasing every topic's lock
+    // below waits for the writes under way, and any later one sees the instance closed
+    // and writes nothing. Consuming reads and checkpoints do the same under their
+    // cursor's monitor, which persistAll takes. So a call racing close() either completes
+    // (acknowledged, and covered by the final force below) or fails with
+    // WalrusClosedException having written nothing: never a write into a closed file,
+    // never an acknowledgment the final force did not cover.
+    health.markClosed();
+    awaitWrites();
     IOException failure = null;
     try {
       if (!health.isPoisoned()) {
@@ -410,7 +431,6 @@ public final class Engine implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("error while closing {}", config.directory(), e);
     } finally {
-      health.markClosed();
       maintenance.shutdown();
       try {
         maintenance.awaitTermination(10, TimeUnit.SECONDS);

@@ -257,6 +257,9 @@ public final class EngineWrites {
     if (l == null) {
       throw new InvalidArgumentException("listener must not be null");
     }
+    if (health.isClosed()) {
+      health.check(); // throws WalrusClosedException: a closed instance would never call it
+    }
     listeners.compute(
         topic,
         (k, ls) -> {
