@@ -78,7 +78,8 @@ public final class TailOptions {
    * acknowledged (MANUAL) or not delivered (AUTO) when it stops goes to the others, or
    * to the next one.
    *
-   * @param name 1 to 255 UTF-8 bytes, no NUL
+   * @param name 1 to 255 UTF-8 bytes, no NUL, not containing {@code #tail-reader} (reserved
+   *     for the hidden reader cursors of MANUAL tails)
    * @return new options
    * @throws InvalidArgumentException if the name is not a valid consumer name
    */

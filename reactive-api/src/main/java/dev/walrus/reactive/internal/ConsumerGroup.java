@@ -50,7 +50,10 @@ import reactor.core.scheduler.Scheduler;
  * scheduler.
  */
 public final class ConsumerGroup {
-  private static final String READER_SUFFIX = "#tail-reader";
+  /** What every reader cursor's name contains; no user consumer name may. */
+  static final String READER_MARK = "#tail-reader";
+
+  private static final String READER_SUFFIX = READER_MARK;
 
   private final Walrus wal;
   private final String topic;

@@ -23,10 +23,21 @@ public final class Validation {
   }
 
   /**
-   * @throws InvalidArgumentException if the consumer name breaks {@link TopicNames}'s rule
+   * @throws InvalidArgumentException if the consumer name breaks {@link TopicNames}'s rule,
+   *     or contains {@link ConsumerGroup#READER_MARK}: such names belong to the hidden
+   *     reader cursors of MANUAL tails, and reading one would take entries from under the
+   *     tails of another consumer
    */
   public static void consumer(String name) {
     TopicNames.checkConsumer(name);
+    if (name.contains(ConsumerGroup.READER_MARK)) {
+      throw new InvalidArgumentException(
+          "consumer names containing '"
+              + ConsumerGroup.READER_MARK
+              + "' are reserved for the reader cursors of MANUAL tails, got '"
+              + name
+              + "'");
+    }
   }
 
   /**

@@ -71,4 +71,26 @@ class DocSentencesAuditTest extends AuditSupport {
     StepVerifier.create(got.get(0).checkpoint()).verifyComplete();
     assertThat(wal.position("t", "c")).isEqualTo(2);
   }
+
+  // Reader-cursor names are reserved: a tail or read named like one is refused, naming it,
+  // and the MANUAL tail whose reader it would be still gets every entry.
+  @Test
+  void consumerNamesOfReaderCursorsAreRefused() {
+    open();
+    appendN("t", 0, 3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> dev.walrus.reactive.TailOptions.forConsumer("m#tail-reader"))
+        .isInstanceOf(dev.walrus.InvalidArgumentException.class)
+        .hasMessageContaining("'m#tail-reader'");
+    StepVerifier.create(rw.readNext("t", "m#tail-reader", true))
+        .expectError(dev.walrus.InvalidArgumentException.class)
+        .verify(TIMEOUT);
+    org.assertj.core.api.Assertions.assertThat(
+            tailOffsets(
+                "t",
+                dev.walrus.reactive.TailOptions.forConsumer("m")
+                    .checkpointMode(dev.walrus.reactive.CheckpointMode.MANUAL),
+                3))
+        .containsExactly(0L, 1L, 2L);
+  }
 }
