@@ -194,11 +194,14 @@ public final class AppendAllFlux extends Flux<Long> implements Scannable {
       if (Operators.validate(upstream, s)) {
         upstream = s;
         // Live work from here (so stop() always finds the source's subscription).
-        boolean open = life.register(this);
-        actual.onSubscribe(this);
-        if (!open) {
-          stop(); // closed meanwhile: nothing is requested, the flux fails at once
+        if (!life.register(this)) {
+          // Closed meanwhile: stopped before the subscriber can request anything (a
+          // synchronous source would emit inside that request); the drain below fails it.
+          s.cancel();
+          sourceError = new WalrusClosedException("this ReactiveWalrus is closed");
+          sourceDone = true;
         }
+        actual.onSubscribe(this);
         drain();
       }
     }
