@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -281,20 +282,39 @@ class BusTailStreamTest extends BusFixture {
       return this;
     }
 
-    /** Completes every queued write, then tells the pipe (on the writer's context). */
-    void completeAll() {
-      List<Promise<Void>> done;
-      Handler<Void> h;
+    /**
+     * Completes every queued write and tells the pipe, as one task on the writer's
+     * context, and waits for it: so it never falls between a pipe's write and its check
+     * of {@link #writeQueueFull}, and a drain handler is called once, only by the drain it
+     * was set for (a stale one would resume a pipe that is paused on a full queue).
+     */
+    void completeAll() throws InterruptedException {
       Context c;
       synchronized (this) {
-        done = new ArrayList<>(queue);
-        queue.clear();
-        h = drainHandler;
         c = ctx;
       }
-      done.forEach(Promise::complete);
-      if (h != null && c != null) {
-        c.runOnContext(v -> h.handle(null));
+      if (c == null) {
+        return;
+      }
+      CountDownLatch done = new CountDownLatch(1);
+      c.runOnContext(
+          v -> {
+            List<Promise<Void>> all;
+            Handler<Void> h;
+            synchronized (this) {
+              all = new ArrayList<>(queue);
+              queue.clear();
+              h = drainHandler;
+              drainHandler = null;
+            }
+            all.forEach(Promise::complete);
+            if (h != null) {
+              h.handle(null);
+            }
+            done.countDown();
+          });
+      if (!done.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("the writer's context did not run the completion");
       }
     }
   }
