@@ -21,13 +21,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * inside a handler lands there) and fails the test if there was one.
  */
 @ExtendWith(VertxExtension.class)
-abstract class BusFixture extends WalrusFixture {
-  static final long TIMEOUT_S = 20;
+public abstract class BusFixture extends WalrusFixture {
+  protected static final long TIMEOUT_S = 20;
 
-  final Queue<Throwable> vertxErrors = new ConcurrentLinkedQueue<>();
+  protected final Queue<Throwable> vertxErrors = new ConcurrentLinkedQueue<>();
 
   /** Opens the engine and binds it with {@code options}; waits for the binding. */
-  WalrusBinding bind(Vertx vertx, BindOptions options) throws Exception {
+  protected WalrusBinding bind(Vertx vertx, BindOptions options) throws Exception {
     vertx.exceptionHandler(vertxErrors::add);
     if (wal == null) {
       open();
@@ -42,12 +42,12 @@ abstract class BusFixture extends WalrusFixture {
     assertThat(vertxErrors).as("exceptions on Vert.x threads").isEmpty();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
+  protected static <T> T await(Future<T> f) throws Exception {
     return Futures.await(f, TIMEOUT_S);
   }
 
   /** Awaits a future that must fail with a ReplyException; returns it. */
-  static ReplyException awaitFailure(Future<?> f) throws Exception {
+  protected static ReplyException awaitFailure(Future<?> f) throws Exception {
     try {
       Futures.await(f, TIMEOUT_S);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -58,7 +58,7 @@ abstract class BusFixture extends WalrusFixture {
   }
 
   /** Polls until the condition holds; fails after the deadline. */
-  static void poll(String what, BooleanSupplier condition) {
+  protected static void poll(String what, BooleanSupplier condition) {
     Poll.until(what, Duration.ofSeconds(TIMEOUT_S), condition);
   }
 }
