@@ -2,6 +2,7 @@ package dev.walrus.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -118,9 +119,27 @@ class RequestReplyTest extends BusFixture {
                     buf("x"),
                     new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, "fresh")));
     assertThat(r.body()).isZero();
-    poll("per-topic family registered", () -> b.registeredTopics().contains("fresh"));
+    assertThat(b.registeredTopics()).as("the family exists once the reply is in").contains("fresh");
     Message<Long> r2 = await(vertx.eventBus().request("walrus.fresh.append", buf("y"), FAST));
     assertThat(r2.body()).isEqualTo(1L);
+  }
+
+  @Test
+  void everyCallerOfAFirstUseGetsItsReplyOnlyOnceTheFamilyIsRegistered(Vertx vertx)
+      throws Exception {
+    bind(vertx, BindOptions.defaults());
+    EventBus bus = vertx.eventBus();
+    for (int i = 0; i < 100; i++) {
+      String t = "first" + i;
+      DeliveryOptions o = new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, t);
+      // Two first uses at once: the second must not reply before the first's registration.
+      Future<Message<Object>> a = bus.request("walrus.append", buf("a"), o);
+      Future<Message<Object>> r = bus.request("walrus.read", new JsonObject(), o);
+      await(r);
+      await(bus.request("walrus." + t + ".readBatch", new JsonObject().put("consumer", "c"), FAST));
+      await(a);
+      await(bus.request("walrus." + t + ".append", buf("b"), FAST));
+    }
   }
 
   @Test

@@ -56,6 +56,10 @@ public final class Binding implements WalrusBinding {
   private final BusMetrics metrics;
   private final Map<String, List<MessageConsumer<Object>>> topics = new ConcurrentHashMap<>();
   private final List<MessageConsumer<Object>> generic = new ArrayList<>(); // ctx-confined
+
+  /** Each exposed topic's registration, complete once all its addresses are registered. */
+  private final Map<String, Future<Void>> registered = new ConcurrentHashMap<>();
+
   private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
   private volatile Future<Void> unbound;
   private long sweepTimer = -1; // ctx-confined
@@ -180,7 +184,7 @@ public final class Binding implements WalrusBinding {
           } else if (!options.isExposed(topic)) {
             p.fail(Failures.of(FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed"));
           } else if (topics.containsKey(topic)) {
-            p.complete();
+            registered.get(topic).onComplete(p); // a second caller waits for the same family
           } else {
             List<MessageConsumer<Object>> list = new ArrayList<>();
             topics.put(topic, list);
@@ -190,7 +194,9 @@ public final class Binding implements WalrusBinding {
                 regs.add(register(options.address(topic, op), op, topic, list));
               }
             }
-            Future.all(regs).<Void>mapEmpty().onComplete(p);
+            Future<Void> all = Future.all(regs).mapEmpty();
+            registered.put(topic, all);
+            all.onComplete(p);
           }
         });
     return p.future();
@@ -243,12 +249,14 @@ public final class Binding implements WalrusBinding {
             }
             return;
           }
-          Future<?> done;
-          try {
-            done = execute(op, topic, msg);
-          } catch (RuntimeException e) {
-            done = Future.failedFuture(e);
-          }
+          // First use of a topic through a generic address: its family is registered before
+          // the request runs, so once the caller has the reply, the per-topic addresses exist.
+          Future<Void> family =
+              addsFamily(op, fixedTopic, topic)
+                  ? expose(topic)
+                      .otherwiseEmpty() // a failure (bad name) is the request's to report
+                  : Future.succeededFuture();
+          Future<?> done = family.compose(x -> executeSafely(op, topic, msg));
           done.onComplete(
               r -> {
                 if (r.succeeded()) {
@@ -258,19 +266,30 @@ public final class Binding implements WalrusBinding {
                   metrics.request(op, Failures.code(r.cause()), started);
                 }
               });
-          if (fixedTopic == null
-              && op != Operation.TAIL
-              && op != Operation.OFFSET_FOR_TIME
-              && !op.isAdmin()
-              && !options.isListed()) {
-            done.onSuccess(
-                x -> {
-                  if (!topics.containsKey(topic)) {
-                    expose(topic); // first write through the generic address: add its family
-                  }
-                });
-          }
         });
+  }
+
+  /** Whether a request on a generic address for a topic whose family is not yet registered adds one. */
+  private boolean addsFamily(Operation op, String fixedTopic, String topic) {
+    return fixedTopic == null
+        && op != Operation.TAIL
+        && op != Operation.OFFSET_FOR_TIME
+        && !op.isAdmin()
+        && !options.isListed()
+        && !isRegistered(topic);
+  }
+
+  private boolean isRegistered(String topic) {
+    Future<Void> f = registered.get(topic);
+    return f != null && f.succeeded();
+  }
+
+  private Future<?> executeSafely(Operation op, String topic, Message<Object> msg) {
+    try {
+      return execute(op, topic, msg);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void refuse(Operation op, long started, Message<Object> msg, int code, String why) {
@@ -453,6 +472,7 @@ public final class Binding implements WalrusBinding {
             }
           }
           topics.clear();
+          registered.clear();
           Future.join(all).<Void>mapEmpty().onComplete(p);
         });
     return unbound;
