@@ -125,6 +125,26 @@ class RequestReplyTest extends BusFixture {
   }
 
   @Test
+  void appendsSentWithoutWaitingToAFreshTopicGetOffsetsInTheOrderSent(Vertx vertx)
+      throws Exception {
+    bind(vertx, BindOptions.defaults());
+    EventBus bus = vertx.eventBus();
+    for (int round = 0; round < 5; round++) {
+      String t = "burst" + round;
+      DeliveryOptions o = new DeliveryOptions(FAST).addHeader(WalrusHeaders.TOPIC, t);
+      List<Future<Message<Long>>> replies = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        // the first ones wait for the topic's family to be registered; the later ones must
+        // not overtake them
+        replies.add(bus.request("walrus.append", buf("p" + i), o));
+      }
+      for (int i = 0; i < 300; i++) {
+        assertThat(await(replies.get(i)).body()).as("offset of the %d-th append", i).isEqualTo(i);
+      }
+    }
+  }
+
+  @Test
   void everyCallerOfAFirstUseGetsItsReplyOnlyOnceTheFamilyIsRegistered(Vertx vertx)
       throws Exception {
     bind(vertx, BindOptions.defaults());

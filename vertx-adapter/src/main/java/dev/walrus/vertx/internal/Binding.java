@@ -60,6 +60,8 @@ public final class Binding implements WalrusBinding {
   /** Each exposed topic's registration, complete once all its addresses are registered. */
   private final Map<String, Future<Void>> registered = new ConcurrentHashMap<>();
 
+  private final FirstUses firstUses;
+
   private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
   private volatile Future<Void> unbound;
   private long sweepTimer = -1; // ctx-confined
@@ -80,6 +82,7 @@ public final class Binding implements WalrusBinding {
     this.bus = vertx.eventBus();
     this.requests = new Requests(rw);
     this.metrics = new BusMetrics(options.metricsListener());
+    this.firstUses = new FirstUses(ctx);
   }
 
   /**
@@ -183,23 +186,34 @@ public final class Binding implements WalrusBinding {
             p.fail(Failures.of(FailureCodes.UNAVAILABLE, "binding is unbound"));
           } else if (!options.isExposed(topic)) {
             p.fail(Failures.of(FailureCodes.NOT_EXPOSED, "topic '" + topic + "' is not exposed"));
-          } else if (topics.containsKey(topic)) {
-            registered.get(topic).onComplete(p); // a second caller waits for the same family
           } else {
-            List<MessageConsumer<Object>> list = new ArrayList<>();
-            topics.put(topic, list);
-            List<Future<Void>> regs = new ArrayList<>();
-            for (Operation op : Operation.values()) {
-              if (!op.isAdmin() || options.isAdmin()) {
-                regs.add(register(options.address(topic, op), op, topic, list));
-              }
-            }
-            Future<Void> all = Future.all(regs).mapEmpty();
-            registered.put(topic, all);
-            all.onComplete(p);
+            family(topic).onComplete(p); // a second caller waits for the same registration
           }
         });
     return p.future();
+  }
+
+  /**
+   * On the context: the topic's family registration, started now if there is none (the
+   * topic is valid and exposed, the binding bound).
+   */
+  private Future<Void> family(String topic) {
+    Future<Void> f = registered.get(topic);
+    if (f != null) {
+      return f;
+    }
+    List<MessageConsumer<Object>> list = new ArrayList<>();
+    topics.put(topic, list);
+    List<Future<Void>> regs = new ArrayList<>();
+    for (Operation op : Operation.values()) {
+      if (!op.isAdmin() || options.isAdmin()) {
+        regs.add(register(options.address(topic, op), op, topic, list));
+      }
+    }
+    Future<Void> all = Future.all(regs).mapEmpty();
+    registered.put(topic, all);
+    all.onSuccess(x -> ctx.runOnContext(v -> firstUses.markReady(topic)));
+    return all;
   }
 
   private Future<Void> register(
@@ -249,39 +263,38 @@ public final class Binding implements WalrusBinding {
             }
             return;
           }
-          // First use of a topic through a generic address: its family is registered before
-          // the request runs, so once the caller has the reply, the per-topic addresses exist.
-          Future<Void> family =
-              addsFamily(op, fixedTopic, topic)
-                  ? expose(topic)
-                      .otherwiseEmpty() // a failure (bad name) is the request's to report
-                  : Future.succeededFuture();
-          Future<?> done = family.compose(x -> executeSafely(op, topic, msg));
-          done.onComplete(
-              r -> {
-                if (r.succeeded()) {
-                  metrics.request(op, BusMetricsListener.OK, started);
-                } else {
-                  Failures.reply(msg, r.cause());
-                  metrics.request(op, Failures.code(r.cause()), started);
-                }
-              });
+          Runnable run =
+              () ->
+                  executeSafely(op, topic, msg)
+                      .onComplete(
+                          r -> {
+                            if (r.succeeded()) {
+                              metrics.request(op, BusMetricsListener.OK, started);
+                            } else {
+                              Failures.reply(msg, r.cause());
+                              metrics.request(op, Failures.code(r.cause()), started);
+                            }
+                          });
+          if (!addsFamily(op, fixedTopic, topic)) {
+            run.run();
+          } else if (OnContext.isOn(ctx) && TopicNames.isValid(topic)) {
+            // First use through a generic address: the family is registered before the
+            // request runs (the reply means the per-topic addresses exist), in arrival order.
+            firstUses.runAfter(topic, () -> family(topic), run);
+          } else {
+            expose(topic).onComplete(x -> run.run()); // an interceptor that answered later
+          }
         });
   }
 
-  /** Whether a request on a generic address for a topic whose family is not yet registered adds one. */
+  /** Whether a generic-address request is for a topic whose family is not yet registered. */
   private boolean addsFamily(Operation op, String fixedTopic, String topic) {
     return fixedTopic == null
         && op != Operation.TAIL
         && op != Operation.OFFSET_FOR_TIME
         && !op.isAdmin()
         && !options.isListed()
-        && !isRegistered(topic);
-  }
-
-  private boolean isRegistered(String topic) {
-    Future<Void> f = registered.get(topic);
-    return f != null && f.succeeded();
+        && !firstUses.isReady(topic);
   }
 
   private Future<?> executeSafely(Operation op, String topic, Message<Object> msg) {
@@ -473,6 +486,7 @@ public final class Binding implements WalrusBinding {
           }
           topics.clear();
           registered.clear();
+          firstUses.clear();
           Future.join(all).<Void>mapEmpty().onComplete(p);
         });
     return unbound;

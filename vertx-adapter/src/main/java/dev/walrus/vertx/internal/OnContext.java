@@ -3,12 +3,31 @@ package dev.walrus.vertx.internal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /** Turns a Reactor {@code Mono} into a Vert.x {@code Future} completed on a context. */
 public final class OnContext {
   private OnContext() {}
+
+  /**
+   * Whether the caller runs on {@code ctx}, counting the duplicates of it Vert.x runs event-bus
+   * handlers on (same event loop, same ordering) as {@code ctx}.
+   *
+   * @param ctx a context
+   * @return true on that context or one of its duplicates
+   */
+  public static boolean isOn(Context ctx) {
+    Context c = Vertx.currentContext();
+    if (c == ctx) {
+      return true;
+    }
+    return c instanceof ContextInternal
+        && ctx instanceof ContextInternal
+        && ((ContextInternal) c).unwrap() == ((ContextInternal) ctx).unwrap();
+  }
 
   /**
    * Subscribes at once (from the calling thread, which must not block: ReactiveWalrus
