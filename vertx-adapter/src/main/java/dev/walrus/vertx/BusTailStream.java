@@ -50,8 +50,12 @@ import java.util.function.Function;
  *
  * <p>Thread-safe: every method may be called from any thread. Handlers run on the context
  * that opened the stream. {@code pause()} takes effect at once (no entry is handed after it
- * returns on that context); {@code resume}, {@code fetch} and {@code handler} take effect on
- * that context right after.
+ * returns on that context); {@code resume}, {@code fetch} and {@code handler} change the
+ * demand at once and hand entries on that context right after. {@code pipeTo} called from
+ * another thread sets the pipe up on that context, so the pipe's own pause on a full write
+ * stream is never undone by its set-up still running on the caller's thread. A caller that
+ * drives {@code pause}/{@code resume} itself from another thread while a handler on the
+ * context pauses too is racing that handler: the later call wins.
  */
 public interface BusTailStream extends ReadStream<Entry> {
   /** @return the session id given by the binding */

@@ -80,6 +80,33 @@ class BusTailStreamTest extends BusFixture {
   }
 
   @Test
+  void aPipeStartedFromANonVertxThreadNeverOverfillsTheWriteStream(Vertx vertx) throws Exception {
+    bind(vertx, BindOptions.defaults());
+    append(0, 4);
+    WalrusBusClient c = WalrusBusClient.create(vertx);
+    for (int i = 0; i < 100; i++) {
+      BusTailStream s = await(c.tailStream("t", "p" + i, StartPosition.earliest(), 4));
+      SlowWriteStream ws = new SlowWriteStream();
+      ws.setWriteQueueMaxSize(1); // full after the first write: the pipe pauses at once
+      // From this (non-Vert.x) thread: the pipe's handler-then-resume must not race a pause
+      // the pipe makes on the stream's context after the first write.
+      Future<Void> piped = s.pipeTo(ws);
+      poll("first write", () -> ws.written.size() == 1);
+      quiescent(s, 4);
+      assertThat(ws.written).as("paused after one write").hasSize(1);
+      assertThat(ws.writesWhileFull.get()).as("writes to a full queue").isZero();
+      while (ws.written.size() < 4) {
+        ws.completeAll(); // one write at a time: each fills the queue again
+        poll("the next write", () -> ws.writeQueueFull() || ws.written.size() == 4);
+      }
+      await(s.close());
+      await(piped);
+      assertThat(ws.writesWhileFull.get()).as("writes to a full queue").isZero();
+      assertThat(ws.written).extracting(Entry::offset).containsExactlyElementsOf(range(0, 4));
+    }
+  }
+
+  @Test
   void pauseResumeAndFetchFollowTheReadStreamContract(Vertx vertx) throws Exception {
     bind(vertx, BindOptions.defaults());
     append(0, 20);
@@ -232,6 +259,7 @@ class BusTailStreamTest extends BusFixture {
   static final class SlowWriteStream implements WriteStream<Entry> {
     final List<Entry> written = new CopyOnWriteArrayList<>();
     final AtomicInteger writesWhileFull = new AtomicInteger();
+
     volatile boolean ended;
     private final ArrayDeque<Promise<Void>> queue = new ArrayDeque<>();
     private int max = 16;

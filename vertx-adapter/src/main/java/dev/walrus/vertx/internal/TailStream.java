@@ -14,8 +14,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@link BusTailStream} over a {@link TailClient} opened with no credits: demand (flowing =
@@ -391,6 +393,25 @@ public final class TailStream implements BusTailStream {
   }
 
   @Override
+  public Future<Void> pipeTo(WriteStream<Entry> dst) {
+    return onContext(ctx, () -> BusTailStream.super.pipeTo(dst));
+  }
+
+  /**
+   * Runs {@code pipe} on {@code ctx}. A pipe sets its handler and then resumes; from another
+   * thread, the handler could already have filled the write stream and the pipe paused this
+   * stream on the context before that resume lands, which would then undo the pause.
+   */
+  static Future<Void> onContext(Context ctx, Supplier<Future<Void>> pipe) {
+    if (OnContext.isOn(ctx)) {
+      return pipe.get();
+    }
+    Promise<Void> p = Promise.promise();
+    ctx.runOnContext(v -> pipe.get().onComplete(p));
+    return p.future();
+  }
+
+  @Override
   public <T> ReadStream<T> map(Function<? super Entry, ? extends T> mapper) {
     if (mapper == null) {
       throw new InvalidArgumentException("mapper must not be null");
@@ -418,6 +439,11 @@ public final class TailStream implements BusTailStream {
     public ReadStream<T> exceptionHandler(Handler<Throwable> h) {
       s.exceptionHandler(h);
       return this;
+    }
+
+    @Override
+    public Future<Void> pipeTo(WriteStream<T> dst) {
+      return onContext(s.ctx, () -> ReadStream.super.pipeTo(dst));
     }
 
     @Override
