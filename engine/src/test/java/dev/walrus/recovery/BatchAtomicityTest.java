@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walrus.Entry;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.MemoryTempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (zeroed) from, every byte position inside it. Runs on every backend with the suite.
  */
 class BatchAtomicityTest {
-  @TempDir Path tmp;
+  @TempDir(factory = MemoryTempDir.class)
+  Path tmp;
 
   private static Walrus open(Path dir) {
     // Every block 4096 bytes (no growth): the cut positions below are computed from that.

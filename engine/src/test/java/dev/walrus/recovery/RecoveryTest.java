@@ -8,6 +8,7 @@ import dev.walrus.NamespaceFiles;
 import dev.walrus.TopicStats;
 import dev.walrus.Walrus;
 import dev.walrus.WalrusException;
+import dev.walrus.testkit.MemoryTempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,7 +51,8 @@ class RecoveryTest {
   private static final int BLOCK_MAGIC = 0x424C4157;
   private static final int FLAG_MORE = 1;
 
-  @TempDir static Path shared;
+  @TempDir(factory = MemoryTempDir.class)
+  static Path shared;
 
   /** The namespace written once; every test works on copies. */
   private static Path golden;
@@ -67,7 +69,8 @@ class RecoveryTest {
   /** First retained offset per topic at the final close (reclamation may have run). */
   private static final Map<String, Long> firstAtClose = new TreeMap<>();
 
-  @TempDir Path work;
+  @TempDir(factory = MemoryTempDir.class)
+  Path work;
 
   record Batch(String topic, long first, int count) {
     boolean strictlyInside(long offset) {

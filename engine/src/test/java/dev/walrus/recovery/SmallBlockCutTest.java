@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walrus.Entry;
 import dev.walrus.FsyncSchedule;
 import dev.walrus.Walrus;
+import dev.walrus.testkit.MemoryTempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * zeroed from the cut on (a lost page-cache tail), at every 24th byte of its used part.
  */
 class SmallBlockCutTest {
-  @TempDir Path tmp;
+  @TempDir(factory = MemoryTempDir.class)
+  Path tmp;
 
   private static Walrus open(Path dir) {
     return Walrus.builder()
