@@ -263,28 +263,31 @@ public final class Binding implements WalrusBinding {
             }
             return;
           }
-          Runnable run =
-              () ->
-                  executeSafely(op, topic, msg)
-                      .onComplete(
-                          r -> {
-                            if (r.succeeded()) {
-                              metrics.request(op, BusMetricsListener.OK, started);
-                            } else {
-                              Failures.reply(msg, r.cause());
-                              metrics.request(op, Failures.code(r.cause()), started);
-                            }
-                          });
           if (!addsFamily(op, fixedTopic, topic)) {
-            run.run();
+            run(op, topic, msg, started);
           } else if (OnContext.isOn(ctx) && TopicNames.isValid(topic)) {
             // First use through a generic address: the family is registered before the
             // request runs (the reply means the per-topic addresses exist), in arrival order.
-            firstUses.runAfter(topic, () -> family(topic), run);
+            firstUses.runAfter(topic, () -> family(topic), () -> run(op, topic, msg, started));
           } else {
-            expose(topic).onComplete(x -> run.run()); // an interceptor that answered later
+            // an interceptor that answered later, off the context
+            expose(topic).onComplete(x -> run(op, topic, msg, started));
           }
         });
+  }
+
+  /** Executes an admitted request; replies to a failure and records the metrics. */
+  private void run(Operation op, String topic, Message<Object> msg, long started) {
+    executeSafely(op, topic, msg)
+        .onComplete(
+            r -> {
+              if (r.succeeded()) {
+                metrics.request(op, BusMetricsListener.OK, started);
+              } else {
+                Failures.reply(msg, r.cause());
+                metrics.request(op, Failures.code(r.cause()), started);
+              }
+            });
   }
 
   /** Whether a generic-address request is for a topic whose family is not yet registered. */
