@@ -270,7 +270,8 @@ public final class Binding implements WalrusBinding {
             // request runs (the reply means the per-topic addresses exist), in arrival order.
             firstUses.runAfter(topic, () -> family(topic), () -> run(op, topic, msg, started));
           } else {
-            // an interceptor that answered later, off the context
+            // off the context (an interceptor that answered later) or an invalid name, which
+            // expose refuses and the request then reports itself
             expose(topic).onComplete(x -> run(op, topic, msg, started));
           }
         });
@@ -278,16 +279,21 @@ public final class Binding implements WalrusBinding {
 
   /** Executes an admitted request; replies to a failure and records the metrics. */
   private void run(Operation op, String topic, Message<Object> msg, long started) {
-    executeSafely(op, topic, msg)
-        .onComplete(
-            r -> {
-              if (r.succeeded()) {
-                metrics.request(op, BusMetricsListener.OK, started);
-              } else {
-                Failures.reply(msg, r.cause());
-                metrics.request(op, Failures.code(r.cause()), started);
-              }
-            });
+    Future<?> done;
+    try {
+      done = execute(op, topic, msg);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    done.onComplete(
+        r -> {
+          if (r.succeeded()) {
+            metrics.request(op, BusMetricsListener.OK, started);
+          } else {
+            Failures.reply(msg, r.cause());
+            metrics.request(op, Failures.code(r.cause()), started);
+          }
+        });
   }
 
   /** Whether a generic-address request is for a topic whose family is not yet registered. */
@@ -298,14 +304,6 @@ public final class Binding implements WalrusBinding {
         && !op.isAdmin()
         && !options.isListed()
         && !firstUses.isReady(topic);
-  }
-
-  private Future<?> executeSafely(Operation op, String topic, Message<Object> msg) {
-    try {
-      return execute(op, topic, msg);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 
   private void refuse(Operation op, long started, Message<Object> msg, int code, String why) {
